@@ -1,0 +1,117 @@
+package dev.autotls.acme;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autotls.store.CertificateStore;
+import dev.autotls.store.CorruptDataException;
+import dev.autotls.store.Pem;
+import dev.autotls.store.StorageKeys;
+import dev.autotls.tls.KeyType;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.util.Optional;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one ACME account per CA and storage.
+ *
+ * <p>The account key is generated once and stored <em>before</em> the CA hears of it, so a
+ * crash at any point can never lead to a second account: the CA answers a repeated
+ * new-account request for a known key with the existing account. Once the account URL is
+ * stored, logging in costs no request at all.
+ */
+public final class AccountService {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CertificateStore store;
+    private final String caFolder;
+    private final AccountSettings settings;
+    private final Clock clock;
+
+    public AccountService(CertificateStore store, String caFolder, AccountSettings settings, Clock clock) {
+        this.store = store;
+        this.caFolder = caFolder;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The stored account key pair, generating and storing one first if there is none. */
+    public KeyPair keyPair() throws IOException {
+        String key = StorageKeys.account(caFolder, StorageKeys.ACCOUNT_KEY);
+        Optional<byte[]> stored = store.load(key);
+        if (stored.isPresent()) {
+            return Pem.decodeKeyPair(stored.get(), caFolder + "/account/" + StorageKeys.ACCOUNT_KEY);
+        }
+        KeyPair generated = KeyType.EC256.generate();
+        store.save(key, Pem.encodeKeyPair(generated), CertificateStore.Sensitivity.SECRET);
+        LOG.info("Created a new ACME account key in {}/account.", caFolder);
+        return generated;
+    }
+
+    /** The stored account URL, if the account was registered with the CA before. */
+    public Optional<URL> storedAccountUrl() throws IOException {
+        Optional<byte[]> stored = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_INFO));
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode info = JSON.readTree(stored.get());
+            return Optional.of(URI.create(info.path("url").asText()).toURL());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CorruptDataException(caFolder + "/account/" + StorageKeys.ACCOUNT_INFO + " has no valid account url", e);
+        }
+    }
+
+    /**
+     * A login for this CA: from storage without a request when possible, else by
+     * registering (or finding) the account for the stored key.
+     */
+    public Login login(Session session) throws IOException, AcmeException {
+        KeyPair keyPair = keyPair();
+        Optional<URL> known = storedAccountUrl();
+        if (known.isPresent()) {
+            return session.login(known.get(), keyPair);
+        }
+        Optional<URI> terms = session.getMetadata().getTermsOfService();
+        if (terms.isPresent() && !settings.agreeToTerms()) {
+            throw new AcmeException("the CA requires agreeing to its terms of service (" + terms.get()
+                    + "); read them, then set autotls.agree-tos=true");
+        }
+        if (session.getMetadata().isExternalAccountRequired() && !settings.hasExternalAccountBinding()) {
+            throw new AcmeException("the CA requires external account binding; set autotls.eab.kid and autotls.eab.hmac-key"
+                    + " to the values the CA gave you");
+        }
+        AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
+        if (settings.agreeToTerms()) {
+            builder.agreeToTermsOfService();
+        }
+        settings.emailAddress().ifPresent(builder::addEmail);
+        if (settings.hasExternalAccountBinding()) {
+            builder.withKeyIdentifier(settings.eabKeyId(), settings.eabHmacKey());
+        }
+        Login login = builder.createLogin(session);
+        saveAccountUrl(login.getAccountLocation());
+        LOG.info("Registered ACME account {} with {}.", login.getAccountLocation(), session.getServerUri());
+        return login;
+    }
+
+    private void saveAccountUrl(URL url) throws IOException {
+        ObjectNode info = JSON.createObjectNode();
+        info.put("url", url.toString());
+        settings.emailAddress().ifPresent(email -> info.put("contact", "mailto:" + email));
+        info.put("registeredAt", clock.instant().toString());
+        store.save(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_INFO), JSON.writeValueAsBytes(info),
+                CertificateStore.Sensitivity.PUBLIC);
+    }
+
+}

@@ -1,0 +1,67 @@
+package dev.autotls.acme;
+
+import java.util.List;
+import java.util.Set;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.challenge.Challenge;
+
+/**
+ * Proves control of names to the CA. The order flow knows strategies only through this
+ * interface; implementations live in {@code dev.autotls.challenge}.
+ *
+ * <p>Contract for one order: {@link #present} gets every challenge of the order at once
+ * (so a base name and its wildcard can be published together), {@link #awaitVisible}
+ * returns when the CA can see them, and {@link #cleanUp} is always called afterwards, also
+ * after a failure, and must be idempotent.
+ */
+public interface ChallengeStrategy {
+
+    /** The configuration name, e.g. {@code http-01}. */
+    String name();
+
+    /** The ACME challenge types this strategy answers, in order of preference. */
+    List<String> challengeTypes();
+
+    /**
+     * Whether this strategy can validate {@code name} at all ({@code *.}-names are wildcards);
+     * if not, {@code reason} explains why in one sentence.
+     */
+    Suitability suitability(String name);
+
+    /**
+     * The DNS records the owner must create once for these names, as zone-file lines;
+     * empty when none are needed.
+     */
+    default List<String> requiredRecords(Set<String> names) {
+        return List.of();
+    }
+
+    /** Makes the answers to these challenges available. */
+    void present(List<PendingChallenge> challenges, Login login) throws Exception;
+
+    /** Waits until the CA can see what {@link #present} published. */
+    default void awaitVisible(List<PendingChallenge> challenges) throws Exception {
+    }
+
+    /** Withdraws what {@link #present} published. Always called; idempotent. */
+    void cleanUp(List<PendingChallenge> challenges);
+
+    /** One challenge to answer: the name it is for and acme4j's challenge object. */
+    record PendingChallenge(String name, boolean wildcard, Challenge challenge) {
+        /** The name without a leading {@code *.}, as it appears in the authorization. */
+        public String baseName() {
+            return name.startsWith("*.") ? name.substring(2) : name;
+        }
+    }
+
+    /** Whether a strategy can serve a name, and why not when it cannot. */
+    record Suitability(boolean suitable, String reason) {
+        public static Suitability yes() {
+            return new Suitability(true, "");
+        }
+
+        public static Suitability no(String reason) {
+            return new Suitability(false, reason);
+        }
+    }
+}

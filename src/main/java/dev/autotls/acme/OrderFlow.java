@@ -1,0 +1,156 @@
+package dev.autotls.acme;
+
+import dev.autotls.acme.ChallengeStrategy.PendingChallenge;
+import dev.autotls.tls.KeyType;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.connector.Resource;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.util.CSRBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One certificate order from start to downloaded chain: order, prove control of every
+ * name through a {@link ChallengeStrategy}, finalize with a fresh key, download.
+ * Stateless and safe to use from several threads for different orders.
+ */
+public final class OrderFlow {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderFlow.class);
+
+    private final Poller poller;
+
+    public OrderFlow(Poller poller) {
+        this.poller = poller;
+    }
+
+    /**
+     * Orders a certificate for {@code names}.
+     *
+     * @param replacing the certificate this one renews, announced to CAs that support ARI
+     */
+    public IssuedCertificate obtain(Login login, List<String> names, ChallengeStrategy strategy, KeyType keyType,
+                                    Optional<X509Certificate> replacing) throws Exception {
+        Order order = createOrder(login, names, replacing);
+        List<PendingChallenge> pending = new ArrayList<>();
+        List<Authorization> awaited = new ArrayList<>();
+        for (Authorization authorization : order.getAuthorizations()) {
+            Status status = authorization.getStatus();
+            if (status == Status.VALID) {
+                continue; // the CA still remembers an earlier proof for this name
+            }
+            String name = (authorization.isWildcard() ? "*." : "") + authorization.getIdentifier().getDomain();
+            if (status != Status.PENDING) {
+                throw new AcmeException("the CA's authorization for " + name + " is " + status + "; a new order will start over");
+            }
+            pending.add(new PendingChallenge(name, authorization.isWildcard(), pick(authorization, name, strategy)));
+            awaited.add(authorization);
+        }
+        try {
+            if (!pending.isEmpty()) {
+                LOG.info("Proving control of {} with {}.", names(pending), strategy.name());
+                strategy.present(pending, login);
+                strategy.awaitVisible(pending);
+                for (PendingChallenge challenge : pending) {
+                    challenge.challenge().trigger();
+                }
+                for (int i = 0; i < awaited.size(); i++) {
+                    awaitAuthorization(awaited.get(i), pending.get(i));
+                }
+            }
+        } finally {
+            strategy.cleanUp(pending);
+        }
+        poller.until("order for " + names + " to become ready", order::fetch,
+                () -> order.getStatus() != Status.PENDING);
+        if (order.getStatus() != Status.READY) {
+            throw new AcmeException("the CA's order for " + names + " is " + order.getStatus() + describe(order.getError()));
+        }
+        KeyPair keyPair = keyType.generate();
+        order.execute(csr(names, keyPair));
+        poller.until("certificate for " + names, order::fetch,
+                () -> order.getStatus() == Status.VALID || order.getStatus() == Status.INVALID);
+        if (order.getStatus() != Status.VALID) {
+            throw new AcmeException("the CA did not issue the certificate for " + names + describe(order.getError()));
+        }
+        Certificate certificate = order.getCertificate();
+        certificate.download();
+        List<X509Certificate> chain = certificate.getCertificateChain();
+        LOG.info("The CA issued a certificate for {} (serial {}, valid until {}).", names,
+                chain.get(0).getSerialNumber().toString(16), chain.get(0).getNotAfter().toInstant());
+        return new IssuedCertificate(names, keyPair, chain);
+    }
+
+    private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing) throws AcmeException {
+        boolean announceReplacement = replacing.isPresent()
+                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        if (announceReplacement) {
+            try {
+                return login.newOrder().domains(names).replaces(replacing.get()).create();
+            } catch (AcmeServerException e) {
+                // e.g. the CA already saw a replacement for it; an ordinary order still renews
+                LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
+                        names, e.getMessage());
+            }
+        }
+        OrderBuilder builder = login.newOrder().domains(names);
+        return builder.create();
+    }
+
+    private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy) throws AcmeException {
+        for (String type : strategy.challengeTypes()) {
+            Optional<Challenge> challenge = authorization.findChallenge(type);
+            if (challenge.isPresent()) {
+                return challenge.get();
+            }
+        }
+        String offered = authorization.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
+        throw new AcmeException("the CA offers no " + String.join(" or ", strategy.challengeTypes()) + " challenge for "
+                + name + " (it offers: " + offered + "); choose another autotls.challenge");
+    }
+
+    private void awaitAuthorization(Authorization authorization, PendingChallenge pending)
+            throws AcmeException, InterruptedException {
+        poller.until("validation of " + pending.name(), authorization::fetch,
+                () -> authorization.getStatus() != Status.PENDING);
+        if (authorization.getStatus() != Status.VALID) {
+            Challenge challenge = pending.challenge();
+            try {
+                challenge.fetch();
+            } catch (AcmeException e) {
+                LOG.debug("could not read the failed challenge's details", e);
+            }
+            throw new AcmeException("the CA could not validate " + pending.name() + " with " + challenge.getType()
+                    + describe(challenge.getError()));
+        }
+    }
+
+    private static byte[] csr(List<String> names, KeyPair keyPair) throws IOException {
+        CSRBuilder builder = new CSRBuilder();
+        builder.addDomains(names);
+        builder.sign(keyPair);
+        return builder.getEncoded();
+    }
+
+    private static String describe(Optional<Problem> problem) {
+        return problem.map(p -> ": " + p.toString()).orElse("");
+    }
+
+    private static String names(List<PendingChallenge> pending) {
+        return pending.stream().map(PendingChallenge::name).collect(Collectors.joining(", "));
+    }
+}

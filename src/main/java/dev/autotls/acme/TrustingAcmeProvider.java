@@ -1,0 +1,97 @@
+package dev.autotls.acme;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.provider.GenericAcmeProvider;
+
+/**
+ * acme4j's generic provider, with extra trusted roots for the CA's own HTTPS endpoint
+ * ({@code autotls.ca.trust}). The JVM's default roots stay trusted, so adding a private
+ * CA's root never stops a public CA from working.
+ */
+public final class TrustingAcmeProvider extends GenericAcmeProvider {
+    private final SSLContext sslContext;
+
+    private TrustingAcmeProvider(SSLContext sslContext) {
+        this.sslContext = sslContext;
+    }
+
+    /** A provider trusting the JVM's roots plus the certificates in {@code pemFile}, or only the JVM's when null. */
+    public static TrustingAcmeProvider create(Path pemFile) throws IOException, GeneralSecurityException {
+        if (pemFile == null) {
+            return new TrustingAcmeProvider(SSLContext.getDefault());
+        }
+        List<X509Certificate> extra = readCertificates(pemFile);
+        KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
+        roots.load(null, null);
+        int index = 0;
+        for (X509Certificate certificate : extra) {
+            roots.setCertificateEntry("autotls-extra-" + index++, certificate);
+        }
+        TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        defaults.init((KeyStore) null);
+        for (TrustManager manager : defaults.getTrustManagers()) {
+            if (manager instanceof X509TrustManager) {
+                for (X509Certificate issuer : ((X509TrustManager) manager).getAcceptedIssuers()) {
+                    roots.setCertificateEntry("jvm-" + index++, issuer);
+                }
+            }
+        }
+        TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        combined.init(roots);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, combined.getTrustManagers(), null);
+        return new TrustingAcmeProvider(context);
+    }
+
+    /** Reads every certificate of a PEM file, failing with a message that names the file. */
+    public static List<X509Certificate> readCertificates(Path pemFile) throws IOException, GeneralSecurityException {
+        Collection<? extends Certificate> read;
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            read = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        }
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Certificate certificate : read) {
+            certificates.add((X509Certificate) certificate);
+        }
+        if (certificates.isEmpty()) {
+            throw new GeneralSecurityException(pemFile + " holds no PEM certificate");
+        }
+        return certificates;
+    }
+
+    @Override
+    public boolean accepts(URI serverUri) {
+        return "https".equals(serverUri.getScheme()) || "http".equals(serverUri.getScheme());
+    }
+
+    @Override
+    public HttpClient createHttpClient(NetworkSettings networkSettings) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(networkSettings.getTimeout())
+                .proxy(networkSettings.getProxySelector())
+                .sslContext(sslContext);
+        if (networkSettings.getAuthenticator() != null) {
+            builder.authenticator(networkSettings.getAuthenticator());
+        }
+        return builder.build();
+    }
+}

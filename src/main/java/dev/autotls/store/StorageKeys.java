@@ -1,0 +1,81 @@
+package dev.autotls.store;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The one place storage keys are built, so that data from different CAs never collides
+ * and the layout stays documented:
+ *
+ * <pre>
+ * &lt;ca&gt;/account/account-key.pem          the ACME account key pair (secret)
+ * &lt;ca&gt;/account/account.json             the account URL and contact
+ * &lt;ca&gt;/certificates/&lt;name&gt;/privkey.pem    the certificate's key pair (secret)
+ * &lt;ca&gt;/certificates/&lt;name&gt;/fullchain.pem  leaf then intermediates
+ * &lt;ca&gt;/certificates/&lt;name&gt;/meta.json      names, issue time, validity
+ * </pre>
+ *
+ * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
+ * {@code <name>} the certificate's first name with {@code *} spelled {@code _wildcard}.
+ */
+public final class StorageKeys {
+    private static final Pattern SAFE_SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
+
+    public static final String ACCOUNT_KEY = "account-key.pem";
+    public static final String ACCOUNT_INFO = "account.json";
+    public static final String PRIVATE_KEY = "privkey.pem";
+    public static final String FULL_CHAIN = "fullchain.pem";
+    public static final String METADATA = "meta.json";
+
+    private StorageKeys() {
+    }
+
+    /** The folder of everything that belongs to the CA at {@code directoryUrl}. */
+    public static String caFolder(URI directoryUrl) {
+        StringBuilder slug = new StringBuilder(directoryUrl.getHost() == null ? "ca" : directoryUrl.getHost());
+        if (directoryUrl.getPort() != -1) {
+            slug.append('_').append(directoryUrl.getPort());
+        }
+        String path = directoryUrl.getPath() == null ? "" : directoryUrl.getPath();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty()) {
+                slug.append('-').append(part);
+            }
+        }
+        return sanitize(slug.toString().toLowerCase(Locale.ROOT));
+    }
+
+    public static String account(String caFolder, String file) {
+        return caFolder + "/account/" + file;
+    }
+
+    public static String certificatesFolder(String caFolder) {
+        return caFolder + "/certificates";
+    }
+
+    public static String certificate(String caFolder, String certificateName, String file) {
+        return certificatesFolder(caFolder) + "/" + certificateName + "/" + file;
+    }
+
+    /** The folder name for a certificate whose first name is {@code name}. */
+    public static String certificateName(String name) {
+        return sanitize(name.toLowerCase(Locale.ROOT).replace("*", "_wildcard"));
+    }
+
+    static void requireValid(String key) {
+        if (key.isEmpty() || key.startsWith("/")) {
+            throw new IllegalArgumentException("storage key '" + key + "' must be a relative path");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (!SAFE_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("storage key '" + key + "' has an unsafe part '" + segment + "'");
+            }
+        }
+    }
+
+    private static String sanitize(String raw) {
+        String cleaned = raw.replaceAll("[^A-Za-z0-9._-]", "_");
+        return cleaned.startsWith(".") ? "_" + cleaned : cleaned;
+    }
+}
