@@ -1,0 +1,356 @@
+package dev.autotls;
+
+import dev.autotls.acme.AccountService;
+import dev.autotls.acme.AccountSettings;
+import dev.autotls.acme.AcmeClient;
+import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.acme.OrderFlow;
+import dev.autotls.acme.Poller;
+import dev.autotls.acme.TrustingAcmeProvider;
+import dev.autotls.challenge.Http01Strategy;
+import dev.autotls.jetty.HttpChallengeHandler;
+import dev.autotls.jetty.TlsConnectors;
+import dev.autotls.maintenance.Backoff;
+import dev.autotls.maintenance.RenewalPolicy;
+import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.store.CertificateFiles;
+import dev.autotls.store.FileCertificateStore;
+import dev.autotls.store.StorageKeys;
+import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.CertifiedKey;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Self-configuring, self-renewing HTTPS for a Jetty 12 server.
+ *
+ * <pre>{@code
+ * Server server = new Server();
+ * server.setHandler(myHandler);
+ * AutoTls.install(server);   // reads -Dautotls.* / AUTOTLS_*; or AutoTls.builder()...build().installOn(server)
+ * server.start();
+ * }</pre>
+ *
+ * <p>Contract: {@link #installOn} adds an HTTPS connector (HTTP/2 and HTTP/1.1) and an
+ * HTTP connector (ACME http-01 answers, redirects to HTTPS) and binds both at once, so a
+ * port in use fails right there. When the server starts, HTTPS serves the stored
+ * certificate or, the first time, a temporary self-signed one; certificates are obtained
+ * and renewed in the background and swapped in without touching connectors or open
+ * connections. Start-up never waits for the CA.
+ */
+public final class AutoTls extends ContainerLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
+
+    private final AutoTlsConfig config;
+    private final CertificateRegistry registry = new CertificateRegistry();
+    private final Http01Strategy http01;
+    private final CertificateManager manager;
+    private final TaskScheduler scheduler;
+    private final boolean ownsScheduler;
+    private final ExecutorService ownedWorkers;
+    private ServerConnector httpsConnector;
+    private ServerConnector httpConnector;
+    private HttpChallengeHandler challengeHandler;
+    private Server server;
+
+    private AutoTls(Builder builder, AutoTlsConfig config) {
+        this.config = config;
+        this.http01 = new Http01Strategy();
+        Clock clock = builder.clock;
+        FileCertificateStore store;
+        try {
+            store = new FileCertificateStore(config.storage());
+        } catch (IOException e) {
+            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + config.storage()
+                    + "': cannot create or use this folder (" + e + "); choose a folder this process may write", e);
+        }
+        TrustingAcmeProvider provider;
+        try {
+            provider = TrustingAcmeProvider.create(config.caTrust().orElse(null));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigurationException(Setting.CA_TRUST.key() + " = '" + config.caTrust().orElse(null)
+                    + "': cannot be used as trusted roots (" + e.getMessage() + ")", e);
+        }
+        String caFolder = StorageKeys.caFolder(config.caDirectory());
+        AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
+                config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
+        AcmeClient acme = new AcmeClient(config.caDirectory(), provider,
+                new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()));
+
+        List<ManagedCertificate> certificates = new ArrayList<>();
+        for (List<String> names : DomainNames.certificates(config.domains())) {
+            certificates.add(new ManagedCertificate(names, chooseStrategy(names)));
+        }
+        if (builder.scheduler != null) {
+            this.scheduler = builder.scheduler;
+            this.ownsScheduler = false;
+        } else {
+            this.scheduler = TaskScheduler.system(clock);
+            this.ownsScheduler = true;
+        }
+        if (builder.scheduler != null) {
+            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+            this.ownedWorkers = null;
+        } else {
+            this.ownedWorkers = Executors.newFixedThreadPool(Math.min(4, certificates.size()), daemonThreads());
+        }
+        this.manager = new CertificateManager(certificates, acme, new CertificateFiles(store, caFolder), registry,
+                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), scheduler,
+                ownedWorkers != null ? ownedWorkers : Runnable::run, clock, config.keyType(), builder.listeners);
+    }
+
+    /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Adds autotls to {@code server}, configured from system properties and environment only. */
+    public static AutoTls install(Server server) {
+        return builder().build().installOn(server);
+    }
+
+    /**
+     * Adds the HTTPS and HTTP connectors and the challenge handler to {@code server}, and
+     * this instance as a bean so it starts and stops with the server. Call it after
+     * {@code server.setHandler(...)}.
+     *
+     * @throws ConfigurationException if a port cannot be bound
+     */
+    public AutoTls installOn(Server server) {
+        if (this.server != null) {
+            throw new IllegalStateException("this AutoTls is already installed on a server");
+        }
+        this.server = server;
+        String host = config.bindAddress().orElse(null);
+        SSLContext sslContext = TlsConnectors.sslContext(registry);
+        httpsConnector = TlsConnectors.https(server, sslContext, host, config.httpsPort());
+        httpConnector = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
+        open(httpsConnector, Setting.HTTPS_PORT, config.httpsPort());
+        open(httpConnector, Setting.HTTP_PORT, config.httpPort());
+        server.addConnector(httpsConnector);
+        server.addConnector(httpConnector);
+        challengeHandler = new HttpChallengeHandler(httpConnector, http01::keyAuthorization, this::httpsPort);
+        challengeHandler.setHandler(server.getHandler());
+        server.setHandler(challengeHandler);
+        server.addBean(this);
+        return this;
+    }
+
+    private static void open(ServerConnector connector, Setting setting, int port) {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            throw new ConfigurationException(setting.key() + " = " + port + ": cannot listen there ("
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + "); choose a free port, or stop what uses it", e);
+        }
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (server != null && !inChain(server.getHandler())) {
+            throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
+                    + "call installOn(server) after server.setHandler(...)");
+        }
+        LOG.info("autotls: HTTPS on port {}, HTTP on port {}, CA {}, storage {}.", httpsPort(), httpPort(),
+                config.caDirectory(), config.storage());
+        manager.start();
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        manager.stop();
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+        if (ownedWorkers != null) {
+            ownedWorkers.shutdownNow();
+        }
+        super.doStop();
+    }
+
+    private boolean inChain(Handler handler) {
+        Handler current = handler;
+        while (current != null) {
+            if (current == challengeHandler) {
+                return true;
+            }
+            current = current instanceof Handler.Wrapper ? ((Handler.Wrapper) current).getHandler() : null;
+        }
+        return false;
+    }
+
+    public AutoTlsConfig config() {
+        return config;
+    }
+
+    /** The live certificates; tests and tools may read it, and {@code publish} into it to swap by hand. */
+    public CertificateRegistry registry() {
+        return registry;
+    }
+
+    /** The certificate served for {@code name} right now, if any. */
+    public Optional<X509Certificate> servedCertificate(String name) {
+        return registry.lookup(name).map(CertifiedKey::leaf);
+    }
+
+    /** The HTTPS connector's actual port (useful with port 0), or the configured one before install. */
+    public int httpsPort() {
+        return httpsConnector == null || httpsConnector.getLocalPort() <= 0 ? config.httpsPort() : httpsConnector.getLocalPort();
+    }
+
+    public int httpPort() {
+        return httpConnector == null || httpConnector.getLocalPort() <= 0 ? config.httpPort() : httpConnector.getLocalPort();
+    }
+
+    private ChallengeStrategy chooseStrategy(List<String> names) {
+        ChallengeMode mode = config.challenge();
+        if (mode == ChallengeMode.DNS_PERSIST_01 || mode == ChallengeMode.ACME_DNS) {
+            throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName()
+                    + "': not available in this version of autotls yet; use http-01 (names without wildcards)");
+        }
+        for (String name : names) {
+            ChallengeStrategy.Suitability suitability = http01.suitability(name);
+            if (!suitability.suitable()) {
+                throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName() + "': "
+                        + suitability.reason());
+            }
+        }
+        LOG.info("{}: validating with http-01 ({}).", String.join(", ", names),
+                mode == ChallengeMode.AUTO ? "the only strategy of this version that fits: no wildcard, HTTP port served"
+                        : "as configured");
+        return http01;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "autotls-order-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Configures an {@link AutoTls}. Values set here are the application's defaults;
+     * system properties ({@code -Dautotls.*}) and environment variables ({@code AUTOTLS_*})
+     * override them. {@link #build()} validates everything at once.
+     */
+    public static final class Builder {
+        private final java.util.Map<Setting, String> values = new java.util.EnumMap<>(Setting.class);
+        private final Listeners listeners = new Listeners();
+        private Clock clock = Clock.systemUTC();
+        private TaskScheduler scheduler;
+        private boolean readSystemSettings = true;
+
+        private Builder() {
+        }
+
+        /** Any setting by its key, e.g. {@code set(Setting.CA, "letsencrypt-staging")}. */
+        public Builder set(Setting setting, String value) {
+            values.put(setting, value);
+            return this;
+        }
+
+        public Builder domains(String... names) {
+            return set(Setting.DOMAINS, String.join(",", names));
+        }
+
+        public Builder email(String email) {
+            return set(Setting.EMAIL, email);
+        }
+
+        /** {@code letsencrypt}, {@code letsencrypt-staging}, or an ACME directory URL. */
+        public Builder ca(String ca) {
+            return set(Setting.CA, ca);
+        }
+
+        public Builder caTrust(java.nio.file.Path pemFile) {
+            return set(Setting.CA_TRUST, pemFile.toString());
+        }
+
+        public Builder storage(java.nio.file.Path folder) {
+            return set(Setting.STORAGE, folder.toString());
+        }
+
+        public Builder challenge(String strategy) {
+            return set(Setting.CHALLENGE, strategy);
+        }
+
+        public Builder httpsPort(int port) {
+            return set(Setting.HTTPS_PORT, Integer.toString(port));
+        }
+
+        public Builder httpPort(int port) {
+            return set(Setting.HTTP_PORT, Integer.toString(port));
+        }
+
+        public Builder bind(String address) {
+            return set(Setting.BIND, address);
+        }
+
+        public Builder agreeToTermsOfService(boolean agree) {
+            return set(Setting.AGREE_TOS, Boolean.toString(agree));
+        }
+
+        public Builder keyType(dev.autotls.tls.KeyType type) {
+            return set(Setting.KEY_TYPE, type.configName());
+        }
+
+        public Builder externalAccountBinding(String keyId, String hmacKey) {
+            set(Setting.EAB_KID, keyId);
+            return set(Setting.EAB_HMAC_KEY, hmacKey);
+        }
+
+        public Builder listener(AutoTlsListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /** The clock maintenance decisions are made by (renewal times, backoff). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Where maintenance jobs run; an injected scheduler runs them on its own thread. */
+        public Builder scheduler(TaskScheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /** Ignore {@code -Dautotls.*} and {@code AUTOTLS_*}: only what is set here counts (for tests and tools). */
+        public Builder ignoreSystemSettings() {
+            this.readSystemSettings = false;
+            return this;
+        }
+
+        /**
+         * Validates the configuration and prepares storage and the CA client. No network.
+         *
+         * @throws ConfigurationException naming the setting, the value and what is allowed
+         */
+        public AutoTls build() {
+            SettingSources sources = readSystemSettings
+                    ? new SettingSources(System::getProperty, System::getenv, values)
+                    : new SettingSources(key -> null, key -> null, values);
+            return new AutoTls(this, AutoTlsConfig.resolve(sources));
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.autotls;
+
+import dev.autotls.acme.TrustingAcmeProvider;
+import dev.autotls.tls.KeyType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The resolved, validated configuration. Every check names the setting, the value and
+ * what is allowed, so a wrong setting fails at start with one readable sentence.
+ */
+public record AutoTlsConfig(
+        List<String> domains,
+        Optional<String> email,
+        URI caDirectory,
+        Optional<Path> caTrust,
+        Path storage,
+        ChallengeMode challenge,
+        Optional<URI> acmeDnsUrl,
+        List<InetSocketAddress> dnsResolvers,
+        int httpsPort,
+        int httpPort,
+        Optional<String> bindAddress,
+        boolean agreeToTerms,
+        KeyType keyType,
+        Optional<String> eabKeyId,
+        Optional<String> eabHmacKey) {
+
+    static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
+    static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
+
+    static AutoTlsConfig resolve(SettingSources sources) {
+        Optional<String> eabKid = text(sources, Setting.EAB_KID);
+        Optional<String> eabHmac = text(sources, Setting.EAB_HMAC_KEY);
+        if (eabKid.isPresent() != eabHmac.isPresent()) {
+            throw new ConfigurationException(Setting.EAB_KID.key() + " and " + Setting.EAB_HMAC_KEY.key()
+                    + " go together: set both (as the CA gave them to you) or neither");
+        }
+        return new AutoTlsConfig(
+                domains(sources),
+                email(sources),
+                caDirectory(sources),
+                caTrust(sources),
+                storage(sources),
+                challenge(sources),
+                url(sources, Setting.ACMEDNS_URL),
+                resolvers(sources),
+                port(sources, Setting.HTTPS_PORT),
+                port(sources, Setting.HTTP_PORT),
+                text(sources, Setting.BIND),
+                bool(sources, Setting.AGREE_TOS),
+                keyType(sources),
+                eabKid,
+                eabHmac);
+    }
+
+    private static List<String> domains(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.DOMAINS)
+                .orElseThrow(() -> new ConfigurationException(Setting.DOMAINS.key() + " is not set: name at least one domain, "
+                        + "e.g. -D" + Setting.DOMAINS.key() + "=example.com,*.example.com or "
+                        + Setting.DOMAINS.environmentName() + "=example.com"));
+        List<String> names = new ArrayList<>();
+        for (String part : value.text().split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                String canonical = DomainNames.canonical(part);
+                if (!names.contains(canonical)) {
+                    names.add(canonical);
+                }
+            } catch (IllegalArgumentException e) {
+                throw value.invalid(e.getMessage());
+            }
+        }
+        if (names.isEmpty()) {
+            throw value.invalid("name at least one domain, e.g. example.com,*.example.com");
+        }
+        return List.copyOf(names);
+    }
+
+    private static Optional<String> email(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.EMAIL).filter(v -> !v.text().isEmpty());
+        if (value.isPresent()) {
+            String text = value.get().text();
+            int at = text.indexOf('@');
+            if (at <= 0 || at != text.lastIndexOf('@') || at == text.length() - 1 || text.contains(" ")) {
+                throw value.get().invalid("not an email address; give one like ops@example.com, or leave it unset");
+            }
+        }
+        return value.map(SettingSources.Value::text);
+    }
+
+    private static URI caDirectory(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.CA).orElseThrow();
+        switch (value.text().toLowerCase(Locale.ROOT)) {
+            case "letsencrypt":
+                return LETSENCRYPT;
+            case "letsencrypt-staging":
+                return LETSENCRYPT_STAGING;
+            default:
+                return url(value).orElseThrow(() -> value.invalid(
+                        "use letsencrypt, letsencrypt-staging, or the https:// URL of an ACME directory"));
+        }
+    }
+
+    private static Optional<Path> caTrust(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.CA_TRUST).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        Path path = path(value.get());
+        if (!Files.isReadable(path)) {
+            throw value.get().invalid("the file cannot be read; give a readable PEM file of root certificates");
+        }
+        try {
+            TrustingAcmeProvider.readCertificates(path);
+        } catch (IOException | GeneralSecurityException e) {
+            throw value.get().invalid("not a PEM file of certificates (" + e.getMessage() + ")");
+        }
+        return Optional.of(path);
+    }
+
+    private static Path storage(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.STORAGE).filter(v -> !v.text().isEmpty());
+        if (value.isPresent()) {
+            return path(value.get());
+        }
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("autotls");
+    }
+
+    private static ChallengeMode challenge(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.CHALLENGE).orElseThrow();
+        return ChallengeMode.parse(value.text())
+                .orElseThrow(() -> value.invalid("not a challenge strategy; allowed: " + ChallengeMode.allowed()));
+    }
+
+    private static Optional<URI> url(SettingSources sources, Setting setting) {
+        Optional<SettingSources.Value> value = sources.get(setting).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(url(value.get()).orElseThrow(() -> value.get().invalid("give an http:// or https:// URL")));
+    }
+
+    private static Optional<URI> url(SettingSources.Value value) {
+        try {
+            URI uri = new URI(value.text());
+            boolean web = "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme());
+            return web && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<InetSocketAddress> resolvers(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.DNS_RESOLVERS).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return List.of();
+        }
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String part : value.get().text().split(",")) {
+            String entry = part.trim();
+            int colon = entry.lastIndexOf(':');
+            try {
+                String host = colon > 0 ? entry.substring(0, colon) : entry;
+                int port = colon > 0 ? Integer.parseInt(entry.substring(colon + 1)) : 53;
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                if (host.isEmpty() || port < 1 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                result.add(InetSocketAddress.createUnresolved(host, port));
+            } catch (NumberFormatException e) {
+                throw value.get().invalid("'" + entry + "' is not host:port (e.g. 127.0.0.1:53, [::1]:5353)");
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    private static int port(SettingSources sources, Setting setting) {
+        SettingSources.Value value = sources.get(setting).orElseThrow();
+        try {
+            int port = Integer.parseInt(value.text());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        throw value.invalid("a port is a whole number from 1 to 65535 (0 picks a free one)");
+    }
+
+    private static boolean bool(SettingSources sources, Setting setting) {
+        SettingSources.Value value = sources.get(setting).orElseThrow();
+        switch (value.text().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "yes":
+                return true;
+            case "false":
+            case "no":
+                return false;
+            default:
+                throw value.invalid("use true or false");
+        }
+    }
+
+    private static KeyType keyType(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.KEY_TYPE).orElseThrow();
+        try {
+            return KeyType.parse(value.text());
+        } catch (IllegalArgumentException e) {
+            throw value.invalid(e.getMessage());
+        }
+    }
+
+    private static Optional<String> text(SettingSources sources, Setting setting) {
+        return sources.get(setting).map(SettingSources.Value::text).filter(t -> !t.isEmpty());
+    }
+
+    private static Path path(SettingSources.Value value) {
+        try {
+            return Path.of(value.text()).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            throw value.invalid("not a valid path (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AutoTlsConfig[domains=" + domains + ", ca=" + caDirectory + ", storage=" + storage + ", challenge="
+                + challenge.configName() + ", https=" + httpsPort + ", http=" + httpPort + ", keyType=" + keyType.configName()
+                + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + "]";
+    }
+}

@@ -1,0 +1,241 @@
+package dev.autotls;
+
+import dev.autotls.acme.AcmeClient;
+import dev.autotls.acme.IssuedCertificate;
+import dev.autotls.maintenance.Backoff;
+import dev.autotls.maintenance.RenewalPolicy;
+import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.store.CertificateFiles;
+import dev.autotls.store.CorruptDataException;
+import dev.autotls.store.StoredCertificate;
+import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.CertifiedKey;
+import dev.autotls.tls.KeyType;
+import dev.autotls.tls.SelfSignedCertificates;
+import java.io.IOException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what each certificate needs and when, and carries it out: serve what is stored
+ * (or a self-signed fallback) at start, order when nothing valid is stored, renew when the
+ * CA's window or the lifetime says so, back off after failures. One job per certificate is
+ * scheduled at a time and jobs for the same certificate never overlap; a failure for one
+ * certificate touches no other.
+ */
+final class CertificateManager {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
+    /** When the CA's renewal window cannot be read, look again this soon rather than after hours. */
+    private static final Duration ARI_UNAVAILABLE_RECHECK = Duration.ofHours(1);
+
+    private final List<ManagedCertificate> certificates;
+    private final AcmeClient acme;
+    private final CertificateFiles files;
+    private final CertificateRegistry registry;
+    private final RenewalPolicy policy;
+    private final Backoff backoff;
+    private final TaskScheduler scheduler;
+    private final Executor workers;
+    private final Clock clock;
+    private final KeyType keyType;
+    private final Listeners listeners;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
+
+    CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateFiles files,
+                       CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, TaskScheduler scheduler,
+                       Executor workers, Clock clock, KeyType keyType, Listeners listeners) {
+        this.certificates = List.copyOf(certificates);
+        this.acme = acme;
+        this.files = files;
+        this.registry = registry;
+        this.policy = policy;
+        this.backoff = backoff;
+        this.scheduler = scheduler;
+        this.workers = workers;
+        this.clock = clock;
+        this.keyType = keyType;
+        this.listeners = listeners;
+    }
+
+    /** Publishes what can be served right now and schedules the first look at every certificate. Never waits for the CA. */
+    void start() {
+        running = true;
+        for (ManagedCertificate certificate : certificates) {
+            serveStoredOrFallback(certificate);
+        }
+        Instant now = clock.instant();
+        for (ManagedCertificate certificate : certificates) {
+            schedule(certificate, now);
+        }
+    }
+
+    void stop() {
+        running = false;
+        for (ManagedCertificate certificate : certificates) {
+            TaskScheduler.Cancellable scheduled = certificate.scheduled;
+            if (scheduled != null) {
+                scheduled.cancel();
+            }
+        }
+    }
+
+    List<ManagedCertificate> certificates() {
+        return certificates;
+    }
+
+    private void serveStoredOrFallback(ManagedCertificate certificate) {
+        try {
+            Optional<StoredCertificate> stored = files.load(certificate.firstName());
+            if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
+                StoredCertificate found = stored.get();
+                certificate.current = found;
+                certificate.currentMatchesConfiguration = covers(found.leaf(), certificate.names);
+                registry.publish(new CertifiedKey(certificate.names, found.chain(), found.keyPair().getPrivate(), false));
+                if (certificate.currentMatchesConfiguration) {
+                    LOG.info("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
+                } else {
+                    LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
+                            certificate);
+                }
+                return;
+            }
+            if (stored.isPresent()) {
+                LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
+            }
+        } catch (CorruptDataException e) {
+            LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one and ordering a new one.",
+                    certificate, e.toString());
+        }
+        registry.publish(SelfSignedCertificates.create(certificate.names, clock));
+        LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
+    }
+
+    private void schedule(ManagedCertificate certificate, Instant at) {
+        if (!running) {
+            return;
+        }
+        certificate.nextCheck = at;
+        certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
+    }
+
+    /** The maintenance job of one certificate: renew if due, then schedule the next look. */
+    void maintain(ManagedCertificate certificate) {
+        if (!running || !inFlight.add(certificate.firstName())) {
+            return;
+        }
+        Instant next;
+        try {
+            next = renewIfDue(certificate);
+            certificate.failures = 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (Exception e) {
+            int failures = ++certificate.failures;
+            Optional<Instant> retryAfter = e instanceof AcmeRateLimitedException
+                    ? ((AcmeRateLimitedException) e).getRetryAfter() : Optional.empty();
+            next = backoff.nextAttempt(failures, clock.instant(), retryAfter);
+            LOG.warn("Could not obtain a certificate for {}: {}. Still serving the {} certificate; next attempt at {} (failure {}).",
+                    certificate, e.getMessage(), certificate.current == null ? "temporary" : "current", next, failures);
+            LOG.debug("failure details", e);
+            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
+        } finally {
+            inFlight.remove(certificate.firstName());
+        }
+        schedule(certificate, next);
+    }
+
+    /** Renews when due; returns when to look again. */
+    private Instant renewIfDue(ManagedCertificate certificate) throws Exception {
+        StoredCertificate current = certificate.current;
+        if (current != null && certificate.currentMatchesConfiguration) {
+            Instant now = clock.instant();
+            RenewalPolicy.Plan plan = plan(current, now);
+            if (!plan.renewNow(now)) {
+                LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
+                        plan.recheckAt());
+                return plan.recheckAt();
+            }
+            LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        }
+        obtain(certificate);
+        return plan(certificate.current, clock.instant()).recheckAt();
+    }
+
+    private RenewalPolicy.Plan plan(StoredCertificate certificate, Instant now) {
+        Optional<RenewalPolicy.Window> window = Optional.empty();
+        Optional<Instant> askAgain = Optional.empty();
+        try {
+            Optional<AcmeClient.RenewalWindow> ari = acme.renewalWindow(certificate.leaf());
+            if (ari.isPresent()) {
+                window = Optional.of(new RenewalPolicy.Window(ari.get().start(), ari.get().end()));
+                askAgain = ari.get().askAgainAt();
+            }
+        } catch (Exception e) {
+            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.toString());
+            askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
+        }
+        return policy.plan(certificate.notBefore(), certificate.notAfter(), window, askAgain, now);
+    }
+
+    private void obtain(ManagedCertificate certificate) throws Exception {
+        long started = System.nanoTime();
+        StoredCertificate previous = certificate.current;
+        Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
+        IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
+        StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
+        try {
+            files.save(stored);
+        } catch (IOException e) {
+            LOG.error("Could not store the new certificate for {} ({}); serving it from memory, a restart will order again.",
+                    certificate, e.toString());
+        }
+        registry.publish(new CertifiedKey(certificate.names, issued.chain(), issued.keyPair().getPrivate(), false));
+        certificate.current = stored;
+        certificate.currentMatchesConfiguration = true;
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms, valid until {}).", certificate,
+                took.toMillis(), stored.notAfter());
+        CertificateEvent event = new CertificateEvent(certificate.names, stored.leaf(), took, certificate.strategy.name());
+        if (previous == null) {
+            listeners.obtained(event);
+        } else {
+            listeners.renewed(event);
+        }
+    }
+
+    /** Whether the certificate's DNS names include every configured name. */
+    static boolean covers(X509Certificate certificate, Collection<String> names) {
+        Set<String> sans = new HashSet<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                        sans.add(String.valueOf(alternative.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        return sans.containsAll(new ArrayList<>(names));
+    }
+}

@@ -1,0 +1,39 @@
+package dev.autotls;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Delivers events to every registered listener; one listener's exception never stops the others. */
+final class Listeners {
+    private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
+    private final List<AutoTlsListener> listeners = new CopyOnWriteArrayList<>();
+
+    void add(AutoTlsListener listener) {
+        listeners.add(listener);
+    }
+
+    void obtained(CertificateEvent event) {
+        each(listener -> listener.onObtained(event));
+    }
+
+    void renewed(CertificateEvent event) {
+        each(listener -> listener.onRenewed(event));
+    }
+
+    void failed(FailureEvent event) {
+        each(listener -> listener.onFailed(event));
+    }
+
+    private void each(Consumer<AutoTlsListener> call) {
+        for (AutoTlsListener listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("An AutoTlsListener threw; ignoring it: {}", e.toString());
+            }
+        }
+    }
+}

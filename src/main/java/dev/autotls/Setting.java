@@ -1,0 +1,61 @@
+package dev.autotls;
+
+import java.util.Locale;
+
+/**
+ * Every configuration key. Each is readable as the system property {@link #key()}, the
+ * environment variable {@link #environmentName()}, or through the builder; the README's
+ * reference lists exactly these.
+ */
+public enum Setting {
+    DOMAINS("autotls.domains", null, "Names to serve, comma-separated; `*.name` for a wildcard. Required."),
+    EMAIL("autotls.email", null, "Contact address given to the CA (expiry notices). Optional."),
+    CA("autotls.ca", "letsencrypt", "`letsencrypt`, `letsencrypt-staging`, or an ACME directory URL."),
+    CA_TRUST("autotls.ca.trust", null, "PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA)."),
+    STORAGE("autotls.storage", null, "Folder for account, keys and certificates. Default `$XDG_DATA_HOME/autotls` "
+            + "or `~/.local/share/autotls`."),
+    CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01` or `acme-dns`."),
+    ACMEDNS_URL("autotls.acmedns.url", null, "Base URL of an acme-dns server for the CNAME-alias strategy."),
+    DNS_RESOLVERS("autotls.dns.resolvers", null, "`host:port` list used for DNS preflight checks. Default: the system's."),
+    HTTPS_PORT("autotls.https.port", "443", "Port of the HTTPS connector (0 picks a free one)."),
+    HTTP_PORT("autotls.http.port", "80", "Port of the HTTP connector: http-01 answers, everything else redirects to HTTPS."),
+    BIND("autotls.bind", null, "Address both connectors listen on. Default: all addresses."),
+    AGREE_TOS("autotls.agree-tos", "false", "`true` once you have read and agree to the CA's terms of service."),
+    KEY_TYPE("autotls.key-type", "ec256", "Certificate key: `ec256`, `rsa2048` or `rsa4096`."),
+    EAB_KID("autotls.eab.kid", null, "External account binding key id, for CAs that require one."),
+    EAB_HMAC_KEY("autotls.eab.hmac-key", null, "External account binding MAC key (base64url). Secret: never logged.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The system property name, e.g. {@code autotls.ca.trust}. */
+    public String key() {
+        return key;
+    }
+
+    /** The environment variable name, e.g. {@code AUTOTLS_CA_TRUST}. */
+    public String environmentName() {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The default as text, or null when there is none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Whether values of this setting must never appear in logs or messages. */
+    public boolean secret() {
+        return this == EAB_HMAC_KEY;
+    }
+}

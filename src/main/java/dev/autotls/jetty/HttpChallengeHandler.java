@@ -1,0 +1,64 @@
+package dev.autotls.jetty;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Sits at the top of the server's handler tree and owns everything that arrives on the
+ * plain HTTP connector: {@code /.well-known/acme-challenge/<token>} is answered from
+ * memory, every other request is redirected (308) to the same path over HTTPS. Requests
+ * on other connectors pass through to the application untouched.
+ */
+public final class HttpChallengeHandler extends Handler.Wrapper {
+    static final String CHALLENGE_PREFIX = "/.well-known/acme-challenge/";
+
+    private final Connector httpConnector;
+    private final Function<String, Optional<String>> answers;
+    private final IntSupplier httpsPort;
+
+    /**
+     * @param answers   the key authorization for a token, if one is being validated
+     * @param httpsPort the HTTPS port redirects point to (read late: it may be picked at start)
+     */
+    public HttpChallengeHandler(Connector httpConnector, Function<String, Optional<String>> answers, IntSupplier httpsPort) {
+        this.httpConnector = httpConnector;
+        this.answers = answers;
+        this.httpsPort = httpsPort;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        if (request.getConnectionMetaData().getConnector() != httpConnector) {
+            return super.handle(request, response, callback);
+        }
+        String path = request.getHttpURI().getPath();
+        if (path != null && path.startsWith(CHALLENGE_PREFIX)) {
+            Optional<String> answer = answers.apply(path.substring(CHALLENGE_PREFIX.length()));
+            if (answer.isEmpty()) {
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                return true;
+            }
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+            response.write(true, ByteBuffer.wrap(answer.get().getBytes(StandardCharsets.US_ASCII)), callback);
+            return true;
+        }
+        HttpURI uri = request.getHttpURI();
+        String host = uri.getHost() == null ? Request.getServerName(request) : uri.getHost();
+        int port = httpsPort.getAsInt();
+        HttpURI target = HttpURI.build(uri).scheme("https").host(host).port(port == 443 ? -1 : port);
+        Response.sendRedirect(request, response, callback, HttpStatus.PERMANENT_REDIRECT_308, target.asString(), true);
+        return true;
+    }
+}

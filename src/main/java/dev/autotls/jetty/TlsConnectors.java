@@ -1,0 +1,79 @@
+package dev.autotls.jetty;
+
+import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.RegistryKeyManager;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * Builds the connectors autotls adds to a Jetty server.
+ *
+ * <p>The HTTPS connector's {@link SslContextFactory} gets one {@link SSLContext} whose only
+ * key manager reads the {@link CertificateRegistry}. Certificates are swapped by publishing
+ * into the registry, so the context, the connector and open connections are never touched.
+ */
+public final class TlsConnectors {
+    private TlsConnectors() {
+    }
+
+    /** An SSL context whose server certificates all come from {@code registry}. */
+    public static SSLContext sslContext(CertificateRegistry registry) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new RegistryKeyManager(registry)}, null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM has no TLS implementation", e);
+        }
+    }
+
+    /** The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback. */
+    public static ServerConnector https(Server server, SSLContext sslContext, String host, int port) {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSecureScheme("https");
+        config.setSecurePort(port);
+        config.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // the key manager already picks the certificate by SNI; Jetty's own check only knows keystore certificates
+        secure.setSniHostCheck(false);
+        config.addCustomizer(secure);
+
+        HttpConnectionFactory http11 = new HttpConnectionFactory(config);
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(config);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
+        alpn.setDefaultProtocol(http11.getProtocol());
+
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setSslContext(sslContext);
+        SslConnectionFactory tlsFactory = new SslConnectionFactory(tls, alpn.getProtocol());
+
+        ServerConnector connector = new ServerConnector(server, tlsFactory, alpn, http2, http11);
+        connector.setName("autotls-https");
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
+    /** The plain HTTP connector (ACME http-01 answers and redirects to HTTPS). */
+    public static ServerConnector http(Server server, String host, int port, int httpsPort) {
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSecureScheme("https");
+        config.setSecurePort(httpsPort);
+        config.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        connector.setName("autotls-http");
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.autotls.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A real Pebble (Let's Encrypt's test CA) from Debian's packages, on loopback, with
+ * pebble-challtestsrv as the DNS server it validates through (every name resolves to
+ * 127.0.0.1). Its own HTTPS listener uses a certificate made here.
+ */
+public final class Pebble implements AutoCloseable {
+    public final String release;
+    public final int httpPort;
+    public final int acmePort = Ports.free();
+    public final int managementPort = Ports.free();
+    public final int dnsPort = Ports.free();
+    private final int challtestsrvManagementPort = Ports.free();
+    private final Path dir;
+    private final Map<String, String> environment;
+    private final List<Process> processes = new ArrayList<>();
+    private HttpClient client;
+
+    private Pebble(String release, int httpPort, Map<String, String> environment) throws Exception {
+        this.release = release;
+        this.httpPort = httpPort;
+        this.environment = environment;
+        this.dir = Files.createTempDirectory("pebble-" + release + "-");
+        TestCertificates.writeLoopbackCertificate(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        String config = "{\"pebble\":{"
+                + "\"listenAddress\":\"127.0.0.1:" + acmePort + "\","
+                + "\"managementListenAddress\":\"127.0.0.1:" + managementPort + "\","
+                + "\"certificate\":\"" + dir.resolve("cert.pem") + "\","
+                + "\"privateKey\":\"" + dir.resolve("key.pem") + "\","
+                + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + Ports.free() + ","
+                + "\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false,"
+                + "\"retryAfter\":{\"authz\":1,\"order\":1}}}";
+        Files.writeString(dir.resolve("pebble-config.json"), config);
+    }
+
+    /** Prepared but not started (for a CA that comes up later). {@code release}: "sid" (2.10) or "bookworm" (2.4). */
+    public static Pebble prepare(String release, int httpPort) throws Exception {
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"));
+    }
+
+    public static Pebble start(String release, int httpPort) throws Exception {
+        Pebble pebble = prepare(release, httpPort);
+        pebble.launch();
+        return pebble;
+    }
+
+    /** Starts the DNS server and Pebble and waits until the directory answers. */
+    public Pebble launch() throws Exception {
+        ProcessBuilder dns = new ProcessBuilder(Peers.binary("sid", "pebble-challtestsrv").toString(),
+                "-dnsserver", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "",
+                "-management", "127.0.0.1:" + challtestsrvManagementPort, "-defaultIPv6", "")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile());
+        processes.add(dns.start());
+        ProcessBuilder ca = new ProcessBuilder(Peers.binary(release, "pebble").toString(),
+                "-config", dir.resolve("pebble-config.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
+        ca.environment().putAll(environment);
+        processes.add(ca.start());
+        client = HttpClient.newBuilder().sslContext(trustingListener()).connectTimeout(Duration.ofSeconds(5)).build();
+        Await.until("Pebble (" + release + ") to answer at " + directory(), Duration.ofSeconds(30), () -> {
+            for (Process process : processes) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("Pebble (" + release + ") exited early:\n" + logQuietly());
+                }
+            }
+            try {
+                return client.send(HttpRequest.newBuilder(directory()).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        return this;
+    }
+
+    private String logQuietly() {
+        try {
+            return log();
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    public URI directory() {
+        return URI.create("https://127.0.0.1:" + acmePort + "/dir");
+    }
+
+    /** The PEM file a client must trust for Pebble's own HTTPS (for {@code autotls.ca.trust}). */
+    public Path listenerTrust() {
+        return dir.resolve("cert.pem");
+    }
+
+    /** Pebble's issuing root certificates (regenerated at every start), from its management interface. */
+    public List<X509Certificate> roots() throws Exception {
+        HttpResponse<byte[]> answer = client.send(
+                HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return TestCertificates.parse(answer.body());
+    }
+
+    /** How many requests Pebble logged for {@code method path}, e.g. ("POST", "/order-plz"). */
+    public long requests(String method, String path) throws IOException {
+        String needle = method + " " + path + " ";
+        return log().lines().filter(line -> line.contains(needle)).count();
+    }
+
+    public long orders() throws IOException {
+        return requests("POST", "/order-plz");
+    }
+
+    public long accountRequests() throws IOException {
+        return requests("POST", "/sign-me-up");
+    }
+
+    public String log() throws IOException {
+        Path log = dir.resolve("pebble.log");
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+    }
+
+    /** The renewal window Pebble suggests for a certificate, read over plain ARI (GET), independent of autotls. */
+    public Instant[] renewalWindow(X509Certificate certificate) throws Exception {
+        String id = AriIds.certificateId(certificate);
+        HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + acmePort + "/draft-ietf-acme-ari-03/renewalInfo/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new AssertionError("Pebble's renewalInfo answered " + answer.statusCode() + ": " + answer.body());
+        }
+        com.fasterxml.jackson.databind.JsonNode window = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(answer.body()).path("suggestedWindow");
+        return new Instant[] {Instant.parse(window.path("start").asText()), Instant.parse(window.path("end").asText())};
+    }
+
+    private SSLContext trustingListener() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestCertificates.trustStore(TestCertificates.parse(Files.readAllBytes(listenerTrust()))));
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+
+    @Override
+    public void close() {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.autotls.testing;
+
+import dev.autotls.AutoTls;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
+
+/** A Jetty server with a one-line page and autotls installed as an application would. */
+public final class Site implements AutoCloseable {
+    public final Server server;
+    public final AutoTls autoTls;
+
+    private Site(Server server, AutoTls autoTls) {
+        this.server = server;
+        this.autoTls = autoTls;
+    }
+
+    public static Site start(AutoTls.Builder builder) throws Exception {
+        Server server = new Server();
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.write(true, ByteBuffer.wrap(("Hello " + Request.getServerName(request)).getBytes(StandardCharsets.UTF_8)),
+                        callback);
+                return true;
+            }
+        });
+        AutoTls autoTls = builder.build().installOn(server);
+        server.start();
+        return new Site(server, autoTls);
+    }
+
+    public int httpsPort() {
+        return autoTls.httpsPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

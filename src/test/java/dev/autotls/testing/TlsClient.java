@@ -1,0 +1,97 @@
+package dev.autotls.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/** A plain JSSE client: handshakes with SNI against loopback and fetches a page over HTTP/1.1. */
+public final class TlsClient {
+    private final TrustManager[] trustManagers;
+    private final boolean verifyName;
+
+    private TlsClient(TrustManager[] trustManagers, boolean verifyName) {
+        this.trustManagers = trustManagers;
+        this.verifyName = verifyName;
+    }
+
+    /** Trusts only {@code anchors} and checks that the certificate is for the SNI name. */
+    public static TlsClient trusting(Collection<X509Certificate> anchors) throws Exception {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(TestCertificates.trustStore(anchors));
+        return new TlsClient(factory.getTrustManagers(), true);
+    }
+
+    /** Accepts any certificate: for looking at what is served, not for trusting it. */
+    public static TlsClient inspecting() throws Exception {
+        return new TlsClient(new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, false);
+    }
+
+    private SSLSocket connect(int port, String serverName) throws Exception {
+        // a fresh context per connection: no session resumption, every handshake is a full one
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers, null);
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(serverName)));
+        if (verifyName) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS"); // JSSE checks the SNI name against the certificate
+        }
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** Handshakes and returns the leaf certificate the server presented. */
+    public X509Certificate leaf(int port, String serverName) throws Exception {
+        try (SSLSocket socket = connect(port, serverName)) {
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    /** GETs {@code path} on a new connection; returns the status line and body. */
+    public Page get(int port, String serverName, String path) throws Exception {
+        try (SSLSocket socket = connect(port, serverName)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + serverName + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            in.transferTo(all);
+            String response = all.toString(StandardCharsets.UTF_8);
+            int split = response.indexOf("\r\n\r\n");
+            String statusLine = response.substring(0, response.indexOf("\r\n"));
+            return new Page(Integer.parseInt(statusLine.split(" ")[1]), split < 0 ? "" : response.substring(split + 4),
+                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+    }
+
+    /** A fetched page and the certificate it came with. */
+    public record Page(int status, String body, X509Certificate certificate) {
+    }
+}
