@@ -192,7 +192,7 @@ final class CertificateManager {
             LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.toString());
             askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
         }
-        return policy.plan(certificate.notBefore(), certificate.notAfter(), window, askAgain, now);
+        return policy.plan(certificate.notBefore(), certificate.notAfter(), certificate.issuedAt(), window, askAgain, now);
     }
 
     private void obtain(ManagedCertificate certificate) throws Exception {

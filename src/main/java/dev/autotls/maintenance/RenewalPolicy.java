@@ -13,11 +13,15 @@ import java.util.random.RandomGenerator;
  * renewal starts when a third of the lifetime is left, moved earlier by up to 1 % of the
  * lifetime at random. A time already past means "renew now". Either way the certificate
  * is looked at again no later than {@link #MAX_RECHECK} from now (ARI windows can move,
- * e.g. after a mass revocation).
+ * e.g. after a mass revocation). A certificate is never renewed within
+ * {@link #MIN_AGE} of its issuance, so a CA (or a clock) that calls every new certificate
+ * due at once cannot draw the client into an ordering loop.
  */
 public final class RenewalPolicy {
     /** The longest a certificate goes without another look. */
     public static final Duration MAX_RECHECK = Duration.ofHours(6);
+    /** The least time between issuance and renewal of the same certificate. */
+    public static final Duration MIN_AGE = Duration.ofHours(1);
 
     private final RandomGenerator random;
 
@@ -42,13 +46,14 @@ public final class RenewalPolicy {
     }
 
     /**
-     * The plan for a certificate valid from {@code notBefore} to {@code notAfter}.
+     * The plan for a certificate valid from {@code notBefore} to {@code notAfter}, issued
+     * (stored) at {@code issuedAt} by the maintenance clock.
      *
      * @param window       the CA's renewal window, if it offers ARI
      * @param ariRetryAfter when the CA wants its window asked again, if it said so
      */
-    public Plan plan(Instant notBefore, Instant notAfter, Optional<Window> window, Optional<Instant> ariRetryAfter,
-                     Instant now) {
+    public Plan plan(Instant notBefore, Instant notAfter, Instant issuedAt, Optional<Window> window,
+                     Optional<Instant> ariRetryAfter, Instant now) {
         Instant renewAt;
         String reason;
         if (window.isPresent()) {
@@ -61,6 +66,11 @@ public final class RenewalPolicy {
             long jitter = Math.max(1, lifetime.toMillis() / 100);
             renewAt = notAfter.minus(lifetime.dividedBy(3)).minusMillis(random.nextLong(jitter));
             reason = "a third of the lifetime before expiry";
+        }
+        Instant earliest = issuedAt.plus(MIN_AGE);
+        if (renewAt.isBefore(earliest)) {
+            renewAt = earliest;
+            reason = reason + ", but not within " + MIN_AGE.toMinutes() + " min of issuance";
         }
         Instant recheck = now.plus(MAX_RECHECK);
         if (ariRetryAfter.isPresent() && ariRetryAfter.get().isAfter(now) && ariRetryAfter.get().isBefore(recheck)) {

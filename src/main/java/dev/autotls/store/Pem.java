@@ -12,7 +12,12 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -22,19 +27,35 @@ public final class Pem {
     private Pem() {
     }
 
-    /** A key pair in the traditional PEM form, which carries the public key beside the private one. */
+    /**
+     * A key pair as two PEM blocks: the private key in PKCS#8 ({@code PRIVATE KEY}, what
+     * web servers and OpenSSL read) followed by its public key ({@code PUBLIC KEY}), so a
+     * loader can match the pair against a certificate without any key arithmetic.
+     */
     public static byte[] encodeKeyPair(KeyPair keyPair) {
-        return write(keyPair);
+        return write(new PemObject("PRIVATE KEY", keyPair.getPrivate().getEncoded()),
+                new PemObject("PUBLIC KEY", keyPair.getPublic().getEncoded()));
     }
 
     public static KeyPair decodeKeyPair(byte[] pem, String what) throws CorruptDataException {
         try (PEMParser parser = new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII))) {
-            Object object = parser.readObject();
-            if (!(object instanceof PEMKeyPair)) {
-                throw new CorruptDataException(what + " holds no PEM key pair");
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            PrivateKey privateKey = null;
+            PublicKey publicKey = null;
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo) {
+                    privateKey = converter.getPrivateKey((PrivateKeyInfo) object);
+                } else if (object instanceof SubjectPublicKeyInfo) {
+                    publicKey = converter.getPublicKey((SubjectPublicKeyInfo) object);
+                } else if (object instanceof PEMKeyPair && ((PEMKeyPair) object).getPublicKeyInfo() != null) {
+                    return converter.getKeyPair((PEMKeyPair) object);
+                }
             }
-            return new JcaPEMKeyConverter().getKeyPair((PEMKeyPair) object);
-        } catch (IOException e) {
+            if (privateKey == null || publicKey == null) {
+                throw new CorruptDataException(what + " lacks its " + (privateKey == null ? "PRIVATE KEY" : "PUBLIC KEY") + " block");
+            }
+            return new KeyPair(publicKey, privateKey);
+        } catch (IOException | RuntimeException e) {
             throw e instanceof CorruptDataException ? (CorruptDataException) e
                     : new CorruptDataException(what + " is not a readable PEM key pair: " + e.getMessage(), e);
         }
