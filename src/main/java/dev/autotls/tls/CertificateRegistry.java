@@ -1,5 +1,9 @@
 package dev.autotls.tls;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,15 +16,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Contract: {@link #lookup} never blocks and never does I/O: it reads lock-free
  * {@link ConcurrentHashMap}s that maintenance replaces entry by entry. {@link #publish}
  * swaps the whole entry for each of its names at once; a handshake sees either the old
- * entry or the new one, never a mix of key and chain. An entry replaced by a newer one
- * stays resolvable by its alias for one more generation, because JSSE asks for the alias
- * first and for the chain and key a moment later.
+ * entry or the new one, never a mix of key and chain. JSSE asks for an alias first and for
+ * the chain and key a moment later, so an entry that no name serves any more stays
+ * resolvable by its alias for {@link #RETIRED_GRACE} after it was replaced, however often
+ * entries are swapped meanwhile.
  */
 public final class CertificateRegistry {
+    /** How long a replaced entry still answers for its alias: far longer than any handshake's steps apart. */
+    public static final Duration RETIRED_GRACE = Duration.ofSeconds(60);
+
     private final Map<String, CertifiedKey> byName = new ConcurrentHashMap<>();
+    /** Entries that serve at least one name. */
     private final Map<String, CertifiedKey> byAlias = new ConcurrentHashMap<>();
-    /** For each name, the entry it replaced last; kept so in-flight handshakes still resolve. */
-    private final Map<String, CertifiedKey> retired = new ConcurrentHashMap<>();
+    /** Entries no name serves any more, kept so handshakes that already chose them complete. */
+    private final Cache<String, CertifiedKey> retired = Caffeine.newBuilder().expireAfterWrite(RETIRED_GRACE).build();
     private volatile CertifiedKey defaultEntry;
 
     /**
@@ -60,17 +69,27 @@ public final class CertificateRegistry {
 
     /** Resolves an alias handed out earlier in the same handshake. */
     public CertifiedKey byAlias(String alias) {
-        return alias == null ? null : byAlias.get(alias);
+        if (alias == null) {
+            return null;
+        }
+        CertifiedKey live = byAlias.get(alias);
+        return live != null ? live : retired.getIfPresent(alias);
     }
 
     /** Makes {@code entry} the one served for each of its names, replacing what was there. */
     public synchronized void publish(CertifiedKey entry) {
         byAlias.put(entry.alias(), entry);
+        List<CertifiedKey> replaced = new ArrayList<>(1);
         for (String raw : entry.names()) {
-            String name = normalize(raw);
-            CertifiedKey previous = byName.put(name, entry);
-            if (previous != null && previous != entry) {
-                retire(name, previous);
+            CertifiedKey previous = byName.put(normalize(raw), entry);
+            if (previous != null && previous != entry && !replaced.contains(previous)) {
+                replaced.add(previous);
+            }
+        }
+        for (CertifiedKey previous : replaced) {
+            if (!servesAnyName(previous)) {
+                retired.put(previous.alias(), previous); // first, so the alias resolves at every instant
+                byAlias.remove(previous.alias());
             }
         }
         CertifiedKey currentDefault = defaultEntry;
@@ -89,11 +108,13 @@ public final class CertificateRegistry {
         return Map.copyOf(byName);
     }
 
-    private void retire(String name, CertifiedKey previous) {
-        CertifiedKey older = retired.put(name, previous);
-        if (older != null && older != previous && !byName.containsValue(older) && !retired.containsValue(older)) {
-            byAlias.remove(older.alias());
+    private boolean servesAnyName(CertifiedKey entry) {
+        for (String name : entry.names()) {
+            if (byName.get(normalize(name)) == entry) {
+                return true;
+            }
         }
+        return false;
     }
 
     static String normalize(String name) {

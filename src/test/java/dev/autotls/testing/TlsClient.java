@@ -91,6 +91,62 @@ public final class TlsClient {
         }
     }
 
+    /** Opens a connection that stays open for several requests (HTTP/1.1 keep-alive). */
+    public KeepAlive keepAlive(int port, String serverName) throws Exception {
+        return new KeepAlive(connect(port, serverName), serverName);
+    }
+
+    /** One TLS connection, several requests in turn. */
+    public static final class KeepAlive implements AutoCloseable {
+        private final SSLSocket socket;
+        private final String serverName;
+        private final java.io.BufferedInputStream in;
+
+        KeepAlive(SSLSocket socket, String serverName) throws Exception {
+            this.socket = socket;
+            this.serverName = serverName;
+            this.in = new java.io.BufferedInputStream(socket.getInputStream());
+        }
+
+        public Page get(String path) throws Exception {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + serverName + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String statusLine = line();
+            int length = 0;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                    length = Integer.parseInt(header.substring(15).trim());
+                }
+            }
+            byte[] body = in.readNBytes(length);
+            return new Page(Integer.parseInt(statusLine.split(" ")[1]), new String(body, StandardCharsets.UTF_8),
+                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+        }
+
+        public javax.net.ssl.SSLSession session() {
+            return socket.getSession();
+        }
+
+        private String line() throws java.io.IOException {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("connection closed mid-response");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
     /** A fetched page and the certificate it came with. */
     public record Page(int status, String body, X509Certificate certificate) {
     }
