@@ -28,10 +28,12 @@ final class DomainNames {
         }
         boolean wildcard = name.startsWith("*.");
         String base = wildcard ? name.substring(2) : name;
-        try {
-            base = IDN.toASCII(base, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + raw + "' is not a valid domain name (" + e.getMessage() + ")");
+        if (!base.chars().allMatch(c -> c < 128)) {
+            try {
+                base = IDN.toASCII(base, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + raw + "' is not a valid international domain name (" + e.getMessage() + ")");
+            }
         }
         if (base.isEmpty() || base.length() > 253) {
             throw new IllegalArgumentException("'" + raw + "' is not a valid domain name (length)");
