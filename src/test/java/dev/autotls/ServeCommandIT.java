@@ -1,0 +1,88 @@
+package dev.autotls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.testing.Await;
+import dev.autotls.testing.Pebble;
+import dev.autotls.testing.Ports;
+import dev.autotls.testing.TlsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 2 (10): {@code java -D... -jar target/autotls.jar serve} against a local Pebble serves
+ * the name with a Pebble certificate within seconds. Prints the time from process start to
+ * the first Pebble-issued handshake; {@code -Dautotls.serve.runs=5} repeats it for a median.
+ */
+class ServeCommandIT {
+
+    @Test
+    void serveCommandObtainsAPebbleCertificateWithinSeconds(@TempDir Path work) throws Exception {
+        int runs = Integer.getInteger("autotls.serve.runs", 1);
+        List<Long> millis = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            millis.add(oneRun(work.resolve("run-" + run)));
+        }
+        List<Long> sorted = new ArrayList<>(millis);
+        sorted.sort(Long::compare);
+        System.out.printf("serve start to Pebble-issued handshake (http-01), %d runs: %s ms; median %d ms%n",
+                runs, millis, sorted.get(sorted.size() / 2));
+    }
+
+    private long oneRun(Path work) throws Exception {
+        Files.createDirectories(work);
+        int httpPort = Ports.free();
+        int httpsPort = Ports.free();
+        String jar = System.getProperty("autotls.jar", "target/autotls.jar");
+        try (Pebble pebble = Pebble.start("sid", httpPort)) {
+            TlsClient client = TlsClient.trusting(pebble.roots());
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dautotls.domains=h.test", "-Dautotls.ca=" + pebble.directory(),
+                    "-Dautotls.ca.trust=" + pebble.listenerTrust(), "-Dautotls.storage=" + work.resolve("storage"),
+                    "-Dautotls.challenge=http-01", "-Dautotls.http.port=" + httpPort, "-Dautotls.https.port=" + httpsPort,
+                    "-Dautotls.agree-tos=true", "-jar", jar, "serve");
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("serve.log").toFile());
+            long started = System.nanoTime();
+            Process serve = builder.start();
+            try {
+                AtomicReference<X509Certificate> served = new AtomicReference<>();
+                Await.until("a Pebble-issued certificate from `autotls.jar serve`", Duration.ofSeconds(60), () -> {
+                    if (!serve.isAlive()) {
+                        throw new AssertionError("serve exited with " + serve.exitValue() + ":\n" + read(work.resolve("serve.log")));
+                    }
+                    try {
+                        served.set(client.leaf(httpsPort, "h.test"));
+                        return true;
+                    } catch (Exception notYet) {
+                        return false; // not listening yet, or still the self-signed fallback
+                    }
+                });
+                long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                assertThat(served.get().getIssuerX500Principal().getName()).contains("Pebble");
+                TlsClient.Page page = client.get(httpsPort, "h.test", "/");
+                assertThat(page.body()).startsWith("Hello from autotls: h.test");
+                assertThat(read(work.resolve("serve.log"))).contains("Now serving the CA's certificate for h.test");
+                return elapsed;
+            } finally {
+                serve.destroy();
+                serve.waitFor();
+            }
+        }
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+}
