@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
-# Fetches the real peers the tests talk to, from Debian's packages, without changing the
-# system: sid packages are downloaded and unpacked into a private cache folder, never
-# installed. The mirror is read from this machine's own apt configuration.
+# Fetches the real peers the tests talk to, from Debian's packages. Packages of this
+# release (unbound, knot, dnsperf) are installed with apt-get when missing; packages only
+# sid has (pebble 2.10, acme.sh) and the older pebble 2.4 are downloaded and unpacked into
+# a private cache folder, never installed. The mirror is read from this machine's own apt
+# configuration.
 # Prints the cache root on stdout; idempotent and cheap when the cache is warm.
 set -euo pipefail
 
 cache="${AUTOTLS_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/autotls/peers}"
-wanted_sid=(pebble)
+wanted_sid=(pebble acme.sh)
 wanted_bookworm=(pebble)
+# commands this machine's own release provides, and the packages that bring them
+system_commands=(unbound knotd dnsperf)
+system_packages=(unbound knot dnsperf)
+
+missing_system=false
+for command in "${system_commands[@]}"; do
+  PATH="$PATH:/usr/sbin:/sbin" command -v "$command" >/dev/null 2>&1 || missing_system=true
+done
+if $missing_system; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "peers.sh: need ${system_packages[*]} from Debian; run as root or install them: apt-get install ${system_packages[*]}" >&2
+    exit 1
+  fi
+  echo "peers.sh: installing ${system_packages[*]} from Debian" >&2
+  apt-get -q update >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${system_packages[@]}" >&2
+fi
 
 have_all() {
   [ -x "$cache/sid/usr/bin/pebble" ] && [ -x "$cache/sid/usr/bin/pebble-challtestsrv" ] \
-    && [ -x "$cache/bookworm/usr/bin/pebble" ]
+    && [ -f "$cache/sid/usr/share/acme.sh/acme.sh" ] && [ -x "$cache/bookworm/usr/bin/pebble" ]
 }
 
 if have_all; then
@@ -46,7 +65,7 @@ for deb in ./*.deb; do dpkg -x "$deb" "$cache/bookworm"; done
 rm -f ./*.deb
 
 if ! have_all; then
-  echo "peers.sh: the downloaded packages did not provide pebble/pebble-challtestsrv under $cache" >&2
+  echo "peers.sh: the downloaded packages did not provide pebble, pebble-challtestsrv and acme.sh under $cache" >&2
   exit 1
 fi
 echo "$cache"

@@ -94,7 +94,8 @@ public final class AutoTls extends ContainerLifeCycle {
 
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
-            certificates.add(new ManagedCertificate(names, chooseStrategy(names)));
+            certificates.add(new ManagedCertificate(names,
+                    builder.strategy != null ? builder.strategy : chooseStrategy(names)));
         }
         if (builder.scheduler != null) {
             this.scheduler = builder.scheduler;
@@ -139,14 +140,16 @@ public final class AutoTls extends ContainerLifeCycle {
         String host = config.bindAddress().orElse(null);
         SSLContext sslContext = TlsConnectors.sslContext(registry);
         httpsConnector = TlsConnectors.https(server, sslContext, host, config.httpsPort());
-        httpConnector = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
         open(httpsConnector, Setting.HTTPS_PORT, config.httpsPort());
-        open(httpConnector, Setting.HTTP_PORT, config.httpPort());
         server.addConnector(httpsConnector);
-        server.addConnector(httpConnector);
-        challengeHandler = new HttpChallengeHandler(httpConnector, http01::keyAuthorization, this::httpsPort);
-        challengeHandler.setHandler(server.getHandler());
-        server.setHandler(challengeHandler);
+        if (config.httpPort() >= 0) {
+            httpConnector = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
+            open(httpConnector, Setting.HTTP_PORT, config.httpPort());
+            server.addConnector(httpConnector);
+            challengeHandler = new HttpChallengeHandler(httpConnector, http01::keyAuthorization, this::httpsPort);
+            challengeHandler.setHandler(server.getHandler());
+            server.setHandler(challengeHandler);
+        }
         server.addBean(this);
         return this;
     }
@@ -163,7 +166,7 @@ public final class AutoTls extends ContainerLifeCycle {
 
     @Override
     protected void doStart() throws Exception {
-        if (server != null && !inChain(server.getHandler())) {
+        if (server != null && challengeHandler != null && !inChain(server.getHandler())) {
             throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
                     + "call installOn(server) after server.setHandler(...)");
         }
@@ -215,6 +218,7 @@ public final class AutoTls extends ContainerLifeCycle {
         return httpsConnector == null || httpsConnector.getLocalPort() <= 0 ? config.httpsPort() : httpsConnector.getLocalPort();
     }
 
+    /** The HTTP connector's actual port, -1 when it is off. */
     public int httpPort() {
         return httpConnector == null || httpConnector.getLocalPort() <= 0 ? config.httpPort() : httpConnector.getLocalPort();
     }
@@ -224,6 +228,10 @@ public final class AutoTls extends ContainerLifeCycle {
         if (mode == ChallengeMode.DNS_PERSIST_01 || mode == ChallengeMode.ACME_DNS) {
             throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName()
                     + "': not available in this version of autotls yet; use http-01 (names without wildcards)");
+        }
+        if (config.httpPort() < 0) {
+            throw new ConfigurationException(Setting.HTTP_PORT.key() + " = off: http-01 needs the HTTP port, and this version "
+                    + "has no other strategy for " + String.join(", ", names) + "; give a port");
         }
         for (String name : names) {
             ChallengeStrategy.Suitability suitability = http01.suitability(name);
@@ -257,6 +265,7 @@ public final class AutoTls extends ContainerLifeCycle {
         private final Listeners listeners = new Listeners();
         private Clock clock = Clock.systemUTC();
         private TaskScheduler scheduler;
+        private ChallengeStrategy strategy;
         private boolean readSystemSettings = true;
 
         private Builder() {
@@ -332,6 +341,15 @@ public final class AutoTls extends ContainerLifeCycle {
         /** Where maintenance jobs run; an injected scheduler runs them on its own thread. */
         public Builder scheduler(TaskScheduler scheduler) {
             this.scheduler = scheduler;
+            return this;
+        }
+
+        /**
+         * Validates every name with this strategy instead of choosing one (for example a
+         * {@link dev.autotls.challenge.Dns01Strategy} that publishes through your own DNS).
+         */
+        public Builder challengeStrategy(ChallengeStrategy strategy) {
+            this.strategy = strategy;
             return this;
         }
 

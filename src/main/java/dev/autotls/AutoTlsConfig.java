@@ -55,7 +55,7 @@ public record AutoTlsConfig(
                 url(sources, Setting.ACMEDNS_URL),
                 resolvers(sources),
                 port(sources, Setting.HTTPS_PORT),
-                port(sources, Setting.HTTP_PORT),
+                httpPort(sources),
                 text(sources, Setting.BIND),
                 bool(sources, Setting.AGREE_TOS),
                 keyType(sources),
@@ -201,6 +201,19 @@ public record AutoTlsConfig(
             // explained below
         }
         throw value.invalid("a port is a whole number from 1 to 65535 (0 picks a free one)");
+    }
+
+    /** The HTTP port, or -1 for {@code off}: no HTTP connector (and so no http-01). */
+    private static int httpPort(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.HTTP_PORT).orElseThrow();
+        if (value.text().equalsIgnoreCase("off")) {
+            return -1;
+        }
+        try {
+            return port(sources, Setting.HTTP_PORT);
+        } catch (ConfigurationException e) {
+            throw value.invalid("a port is a whole number from 1 to 65535 (0 picks a free one), or off");
+        }
     }
 
     private static boolean bool(SettingSources sources, Setting setting) {

@@ -18,7 +18,7 @@ public enum Setting {
     ACMEDNS_URL("autotls.acmedns.url", null, "Base URL of an acme-dns server for the CNAME-alias strategy."),
     DNS_RESOLVERS("autotls.dns.resolvers", null, "`host:port` list used for DNS preflight checks. Default: the system's."),
     HTTPS_PORT("autotls.https.port", "443", "Port of the HTTPS connector (0 picks a free one)."),
-    HTTP_PORT("autotls.http.port", "80", "Port of the HTTP connector: http-01 answers, everything else redirects to HTTPS."),
+    HTTP_PORT("autotls.http.port", "80", "Port of the HTTP connector: http-01 answers, everything else redirects to HTTPS; `off` for none."),
     BIND("autotls.bind", null, "Address both connectors listen on. Default: all addresses."),
     AGREE_TOS("autotls.agree-tos", "false", "`true` once you have read and agree to the CA's terms of service."),
     KEY_TYPE("autotls.key-type", "ec256", "Certificate key: `ec256`, `rsa2048` or `rsa4096`."),

@@ -61,6 +61,25 @@ public final class Pem {
         }
     }
 
+    /** The first private key in a PEM file, whatever its form (PKCS#8, SEC1, PKCS#1), e.g. a key made by another tool. */
+    public static PrivateKey decodePrivateKey(byte[] pem, String what) throws CorruptDataException {
+        try (PEMParser parser = new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+                if (object instanceof PrivateKeyInfo) {
+                    return converter.getPrivateKey((PrivateKeyInfo) object);
+                }
+                if (object instanceof PEMKeyPair) {
+                    return converter.getPrivateKey(((PEMKeyPair) object).getPrivateKeyInfo());
+                }
+            }
+            throw new CorruptDataException(what + " holds no PEM private key");
+        } catch (IOException | RuntimeException e) {
+            throw e instanceof CorruptDataException ? (CorruptDataException) e
+                    : new CorruptDataException(what + " is not a readable PEM private key: " + e.getMessage(), e);
+        }
+    }
+
     public static byte[] encodeChain(List<X509Certificate> chain) {
         return write(chain.toArray());
     }

@@ -1,0 +1,167 @@
+package dev.autotls.acmedns;
+
+import dev.autotls.jetty.TlsConnectors;
+import dev.autotls.store.Pem;
+import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.CertifiedKey;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The acme-dns responder: an authoritative DNS server for one zone (UDP and TCP) and the
+ * acme-dns HTTP API, over one {@link AccountStore}. A drop-in for acme-dns: same config
+ * file, same database, same API. Runs alone ({@code java -jar autotls.jar acme-dns}) or
+ * inside an application.
+ *
+ * <p>With {@code [api] tls = "letsencrypt"} (or {@code letsencryptstaging}) the API has no
+ * connector of its own: whoever starts the responder installs autotls on {@link #apiServer()}
+ * (validating through {@link #publishTxt}) and then calls {@link #startApi()}. The
+ * responder itself knows nothing of certificate management.
+ */
+public final class AcmeDnsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AcmeDnsServer.class);
+
+    private final ResponderConfig config;
+    private final AccountStore store;
+    private final TxtRecords txt = new TxtRecords();
+    private final UdpDnsServer udp;
+    private final TcpDnsServer tcp;
+    private final Server api;
+    private final ServerConnector apiConnector;
+
+    private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
+        this.config = config;
+        this.store = store;
+        for (Map.Entry<String, List<String>> account : store.allValues().entrySet()) {
+            txt.put(account.getKey(), account.getValue());
+        }
+        Zone zone = new Zone(config, serial(clock.instant()));
+        DnsAnswerer answerer = new DnsAnswerer(zone, txt);
+        this.udp = config.udp() ? new UdpDnsServer(config.dnsAddress(), answerer, 2) : null;
+        int dnsPort = udp != null ? udp.port() : config.dnsAddress().getPort();
+        this.tcp = config.tcp() ? new TcpDnsServer(
+                new java.net.InetSocketAddress(config.dnsAddress().getAddress(), dnsPort), answerer, 64) : null;
+
+        QueuedThreadPool threads = new QueuedThreadPool(32, 4);
+        threads.setName("acmedns-api");
+        this.api = new Server(threads);
+        this.api.setHandler(new ApiHandler(config, store, txt, clock));
+        switch (config.apiTls()) {
+            case "none":
+                apiConnector = new ServerConnector(api);
+                break;
+            case "cert":
+                apiConnector = TlsConnectors.https(api, TlsConnectors.sslContext(fileCertificate(config)), null, 0);
+                break;
+            default:
+                apiConnector = null; // letsencrypt: the caller installs autotls on apiServer()
+        }
+        if (apiConnector != null) {
+            apiConnector.setHost(config.apiAddress().getAddress().isAnyLocalAddress() ? null
+                    : config.apiAddress().getAddress().getHostAddress());
+            apiConnector.setPort(config.apiAddress().getPort());
+            api.addConnector(apiConnector);
+        }
+        LOG.info("acme-dns responder for {}: DNS on port {} ({}{}), {} accounts loaded.", config.zone(), dnsPort(),
+                udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
+    }
+
+    /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
+    public static AcmeDnsServer start(ResponderConfig config) throws IOException, AccountStore.StoreException {
+        return start(config, SqliteAccountStore.open(config.databaseFile()), Clock.systemUTC());
+    }
+
+    public static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)
+            throws IOException, AccountStore.StoreException {
+        AcmeDnsServer server;
+        try {
+            server = new AcmeDnsServer(config, store, clock);
+        } catch (IOException | AccountStore.StoreException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        if (server.apiConnector != null) {
+            server.startApi();
+        }
+        return server;
+    }
+
+    /** Starts the HTTP API (after autotls was installed on {@link #apiServer()}, for the letsencrypt modes). */
+    public void startApi() throws IOException {
+        try {
+            api.start();
+        } catch (Exception e) {
+            throw new IOException("the acme-dns API cannot listen on " + config.apiAddress() + ": " + e.getMessage(), e);
+        }
+        LOG.info("acme-dns API on port {} (tls {}), registration {}.", apiPort(), config.apiTls(),
+                config.registrationOpen() ? "open" : "closed");
+    }
+
+    public Server apiServer() {
+        return api;
+    }
+
+    public ResponderConfig config() {
+        return config;
+    }
+
+    public int dnsPort() {
+        return udp != null ? udp.port() : tcp.port();
+    }
+
+    /** The API's port (for a connector of its own), or -1 before the API is listening. */
+    public int apiPort() {
+        for (var connector : api.getConnectors()) {
+            if (connector instanceof ServerConnector && ((ServerConnector) connector).getLocalPort() > 0) {
+                return ((ServerConnector) connector).getLocalPort();
+            }
+        }
+        return -1;
+    }
+
+    /** Serves TXT values at {@code name} (inside the zone); an empty list withdraws them. */
+    public void publishTxt(String name, List<String> values) {
+        txt.putName(name, values);
+    }
+
+    @Override
+    public void close() {
+        try {
+            api.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the API", e);
+        }
+        if (udp != null) {
+            udp.close();
+        }
+        if (tcp != null) {
+            tcp.close();
+        }
+        store.close();
+    }
+
+    private static CertificateRegistry fileCertificate(ResponderConfig config) throws IOException {
+        PrivateKey key = Pem.decodePrivateKey(Files.readAllBytes(config.tlsKey()), config.tlsKey().toString());
+        List<X509Certificate> chain = Pem.decodeChain(Files.readAllBytes(config.tlsChain()), config.tlsChain().toString());
+        CertificateRegistry registry = new CertificateRegistry();
+        registry.publish(new CertifiedKey(List.of(config.zone()), chain, key, false));
+        return registry;
+    }
+
+    /** A SOA serial in the customary YYYYMMDDnn form from the start time. */
+    private static long serial(Instant now) {
+        java.time.ZonedDateTime utc = now.atZone(java.time.ZoneOffset.UTC);
+        return utc.getYear() * 1_000_000L + utc.getMonthValue() * 10_000L + utc.getDayOfMonth() * 100L + 1;
+    }
+}

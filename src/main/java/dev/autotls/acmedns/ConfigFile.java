@@ -1,0 +1,147 @@
+package dev.autotls.acmedns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads acme-dns's {@code config.cfg} (TOML) as it is. Unknown sections and keys are warned
+ * about, not fatal, so a newer or older acme-dns file still starts. Errors name the section,
+ * the key, the value and what is allowed. Extra settings of this responder live in an
+ * {@code [autotls]} section, which acme-dns itself ignores.
+ */
+public final class ConfigFile {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigFile.class);
+    private static final Map<String, Set<String>> KNOWN = Map.of(
+            "general", Set.of("listen", "protocol", "domain", "nsname", "nsadmin", "records", "debug"),
+            "database", Set.of("engine", "connection"),
+            "api", Set.of("ip", "port", "tls", "tls_cert_privkey", "tls_cert_fullchain", "acme_cache_dir",
+                    "notification_email", "disable_registration", "corsorigins", "use_header", "header_name",
+                    "autocert_port"),
+            "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
+            "autotls", Set.of("txt_values", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes"));
+    private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
+
+    private ConfigFile() {
+    }
+
+    /** Reads {@code file}; relative paths in it are taken relative to the working folder, as acme-dns does. */
+    public static ResponderConfig read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = new TomlMapper().readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid TOML: " + e.getMessage(), e);
+        }
+        warnUnknown(file, root);
+        JsonNode general = root.path("general");
+        JsonNode database = root.path("database");
+        JsonNode api = root.path("api");
+        JsonNode extra = root.path("autotls");
+
+        String domain = required(file, general, "general", "domain");
+        String protocol = text(general, "protocol", "both").toLowerCase(Locale.ROOT);
+        String transport = protocol.replaceAll("[46]$", "");
+        if (!Set.of("udp", "tcp", "both").contains(transport)) {
+            throw new IOException(file + ": [general] protocol = '" + protocol
+                    + "': use udp, tcp or both (optionally with 4 or 6 appended)");
+        }
+        String engine = text(database, "engine", "sqlite3").toLowerCase(Locale.ROOT);
+        if (!engine.equals("sqlite3") && !engine.equals("sqlite")) {
+            throw new IOException(file + ": [database] engine = '" + engine
+                    + "': this responder supports sqlite3 (postgres is planned); convert or keep acme-dns for now");
+        }
+        String tls = text(api, "tls", "none").toLowerCase(Locale.ROOT);
+        if (!TLS_MODES.contains(tls)) {
+            throw new IOException(file + ": [api] tls = '" + tls + "': use none, cert, letsencrypt or letsencryptstaging");
+        }
+        List<String> records = new ArrayList<>();
+        general.path("records").forEach(node -> records.add(node.asText()));
+        List<String> cors = new ArrayList<>();
+        api.path("corsorigins").forEach(node -> cors.add(node.asText()));
+        boolean useHeader = api.path("use_header").asBoolean(false);
+
+        ResponderConfig config = new ResponderConfig(domain,
+                text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
+                address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
+                !transport.equals("tcp"), !transport.equals("udp"),
+                Path.of(required(file, database, "database", "connection")),
+                address(file, "api", "ip/port", text(api, "ip", "0.0.0.0") + ":" + text(api, "port", "443"), 443),
+                tls, optionalPath(api, "tls_cert_privkey"), optionalPath(api, "tls_cert_fullchain"),
+                optionalPath(api, "acme_cache_dir"), text(api, "notification_email", ""),
+                !api.path("disable_registration").asBoolean(false), cors, useHeader,
+                text(api, "header_name", "X-Forwarded-For"),
+                extra.path("txt_values").asInt(2), extra.path("registrations_per_minute").asInt(10),
+                extra.path("failed_auth_per_minute").asInt(30), extra.path("max_body_bytes").asInt(64 * 1024));
+        if (tls.equals("cert") && (config.tlsKey() == null || config.tlsChain() == null)) {
+            throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
+        }
+        return config;
+    }
+
+    private static void warnUnknown(Path file, JsonNode root) {
+        for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = sections.next();
+            Set<String> keys = KNOWN.get(section.getKey());
+            if (keys == null) {
+                LOG.warn("{}: ignoring the unknown section [{}].", file, section.getKey());
+                continue;
+            }
+            for (Iterator<String> names = section.getValue().fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!keys.contains(name)) {
+                    LOG.warn("{}: ignoring the unknown key {} in [{}].", file, name, section.getKey());
+                }
+            }
+        }
+    }
+
+    private static String required(Path file, JsonNode section, String sectionName, String key) throws IOException {
+        String value = text(section, key, "");
+        if (value.isBlank()) {
+            throw new IOException(file + ": [" + sectionName + "] " + key + " is missing; acme-dns's config.cfg needs it");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode section, String key, String fallback) {
+        JsonNode node = section.path(key);
+        return node.isMissingNode() || node.isNull() ? fallback : node.asText();
+    }
+
+    private static Path optionalPath(JsonNode section, String key) {
+        String value = text(section, key, "");
+        return value.isBlank() ? null : Path.of(value);
+    }
+
+    /** {@code host:port}, {@code :port} (all addresses) or {@code [v6]:port}. */
+    static InetSocketAddress address(Path file, String section, String key, String value, int defaultPort) throws IOException {
+        String text = value.trim();
+        int colon = text.lastIndexOf(':');
+        String host = colon >= 0 ? text.substring(0, colon) : text;
+        String port = colon >= 0 ? text.substring(colon + 1) : Integer.toString(defaultPort);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int number = Integer.parseInt(port);
+            if (number < 0 || number > 65535) {
+                throw new NumberFormatException();
+            }
+            return host.isEmpty() ? new InetSocketAddress(number) : new InetSocketAddress(host, number);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": [" + section + "] " + key + " = '" + value + "': give host:port, e.g. 127.0.0.1:53");
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.autotls.acmedns;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything the responder runs with. Built from acme-dns's {@code config.cfg} by
+ * {@link ConfigFile}, or in code with {@link #builder(String)} when embedded.
+ *
+ * @param zone            the zone served ({@code [general] domain}), lower case, no trailing dot
+ * @param nsName          primary name server of the SOA ({@code nsname})
+ * @param nsAdmin         SOA mailbox ({@code nsadmin})
+ * @param staticRecords   zone-file lines served as they are ({@code records})
+ * @param dnsAddress      where DNS listens ({@code listen})
+ * @param udp             whether DNS answers over UDP ({@code protocol})
+ * @param tcp             whether DNS answers over TCP
+ * @param databaseFile    the SQLite file ({@code [database] connection})
+ * @param apiAddress      where the HTTP API listens ({@code [api] ip}, {@code port})
+ * @param apiTls          {@code none}, {@code cert}, {@code letsencrypt} or {@code letsencryptstaging}
+ * @param tlsKey          PEM key for {@code cert}
+ * @param tlsChain        PEM chain for {@code cert}
+ * @param acmeCacheDir    storage for the API's own certificate ({@code letsencrypt*})
+ * @param notificationEmail contact for the API's own certificate
+ * @param registrationOpen  false when {@code disable_registration} is set
+ * @param corsOrigins     origins allowed to call the API from a browser
+ * @param useHeader       whether the client address comes from {@code headerName}
+ * @param headerName      e.g. {@code X-Forwarded-For}
+ * @param txtValues       TXT values kept per account (acme-dns: 2)
+ * @param registrationsPerMinute per client address
+ * @param failedAuthPerMinute    per client address
+ * @param maxBodyBytes    largest accepted request body
+ */
+public record ResponderConfig(
+        String zone, String nsName, String nsAdmin, List<String> staticRecords,
+        InetSocketAddress dnsAddress, boolean udp, boolean tcp,
+        Path databaseFile,
+        InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
+        boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
+        int txtValues, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
+
+    public ResponderConfig {
+        zone = normalize(zone);
+        nsName = normalize(nsName);
+        nsAdmin = normalize(nsAdmin);
+        staticRecords = List.copyOf(staticRecords);
+        corsOrigins = List.copyOf(corsOrigins);
+        if (txtValues < 1 || txtValues > 100) {
+            throw new IllegalArgumentException("txt_values = " + txtValues + ": keep between 1 and 100 values per account");
+        }
+    }
+
+    private static String normalize(String name) {
+        String lower = name.trim().toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+
+    public static Builder builder(String zone) {
+        return new Builder(zone);
+    }
+
+    /** Settings for embedding the responder; defaults are those of a fresh acme-dns install, on loopback. */
+    public static final class Builder {
+        private final String zone;
+        private String nsName;
+        private String nsAdmin;
+        private final List<String> records = new ArrayList<>();
+        private InetSocketAddress dns = new InetSocketAddress("127.0.0.1", 53);
+        private boolean udp = true;
+        private boolean tcp = true;
+        private Path database = Path.of("acme-dns.db");
+        private InetSocketAddress api = new InetSocketAddress("127.0.0.1", 443);
+        private boolean registrationOpen = true;
+        private int txtValues = 2;
+        private boolean useHeader;
+        private String headerName = "X-Forwarded-For";
+        private int registrationsPerMinute = 10;
+        private int failedAuthPerMinute = 30;
+        private int maxBodyBytes = 64 * 1024;
+
+        private Builder(String zone) {
+            this.zone = zone;
+            this.nsName = zone;
+            this.nsAdmin = "hostmaster." + zone;
+        }
+
+        public Builder nsName(String value) {
+            nsName = value;
+            return this;
+        }
+
+        public Builder nsAdmin(String value) {
+            nsAdmin = value;
+            return this;
+        }
+
+        public Builder record(String zoneFileLine) {
+            records.add(zoneFileLine);
+            return this;
+        }
+
+        public Builder dns(InetSocketAddress address) {
+            dns = address;
+            return this;
+        }
+
+        public Builder api(InetSocketAddress address) {
+            api = address;
+            return this;
+        }
+
+        public Builder database(Path file) {
+            database = file;
+            return this;
+        }
+
+        public Builder registrationOpen(boolean open) {
+            registrationOpen = open;
+            return this;
+        }
+
+        public Builder txtValues(int count) {
+            txtValues = count;
+            return this;
+        }
+
+        public Builder clientAddressHeader(String name) {
+            useHeader = name != null;
+            if (name != null) {
+                headerName = name;
+            }
+            return this;
+        }
+
+        /** Per client address and minute: registrations, and failed authentications before 429. */
+        public Builder rateLimits(int registrations, int failedAuthentications) {
+            registrationsPerMinute = registrations;
+            failedAuthPerMinute = failedAuthentications;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int bytes) {
+            maxBodyBytes = bytes;
+            return this;
+        }
+
+        public ResponderConfig build() {
+            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, database, api, "none", null, null,
+                    null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationsPerMinute,
+                    failedAuthPerMinute, maxBodyBytes);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.autotls.acmedns;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DNS over TCP: length-prefixed messages, several per connection. At most
+ * {@code maxConnections} are served at once (more are closed at once), and a connection idle
+ * for {@link #IDLE_MILLIS} is closed, so slow or silent clients cannot pin the server.
+ */
+final class TcpDnsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpDnsServer.class);
+    static final int IDLE_MILLIS = 10_000;
+
+    private final ServerSocket server;
+    private final DnsAnswerer answerer;
+    private final ThreadPoolExecutor connections;
+    private final Thread acceptor;
+    private volatile boolean running = true;
+
+    TcpDnsServer(InetSocketAddress address, DnsAnswerer answerer, int maxConnections) throws IOException {
+        this.server = new ServerSocket();
+        this.server.setReuseAddress(true);
+        this.server.bind(address, 128);
+        this.answerer = answerer;
+        AtomicInteger count = new AtomicInteger();
+        this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread thread = new Thread(r, "acmedns-tcp-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.acceptor = new Thread(this::accept, "acmedns-tcp-accept");
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept() {
+        while (running) {
+            try {
+                Socket socket = server.accept();
+                try {
+                    connections.execute(() -> serve(socket));
+                } catch (RejectedExecutionException busy) {
+                    socket.close();
+                }
+            } catch (IOException e) {
+                if (running) {
+                    LOG.warn("TCP DNS accept failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(IDLE_MILLIS);
+            socket.setTcpNoDelay(true);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            byte[] buffer = new byte[65535];
+            while (running) {
+                int length = in.readUnsignedShort();
+                in.readFully(buffer, 0, length);
+                byte[] answer = answerer.answer(buffer, length, true);
+                if (answer == null) {
+                    return;
+                }
+                out.writeShort(answer.length);
+                out.write(answer);
+                out.flush();
+            }
+        } catch (EOFException | SocketTimeoutException done) {
+            // the client is finished or silent
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("a TCP DNS connection ended: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing the TCP DNS socket", e);
+        }
+        connections.shutdownNow();
+    }
+}
