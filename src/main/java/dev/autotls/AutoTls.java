@@ -7,7 +7,10 @@ import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.acme.OrderFlow;
 import dev.autotls.acme.Poller;
 import dev.autotls.acme.TrustingAcmeProvider;
+import dev.autotls.challenge.AcmeDnsClient;
+import dev.autotls.challenge.AcmeDnsStrategy;
 import dev.autotls.challenge.Http01Strategy;
+import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.jetty.HttpChallengeHandler;
 import dev.autotls.jetty.TlsConnectors;
 import dev.autotls.maintenance.Backoff;
@@ -59,6 +62,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private final AutoTlsConfig config;
     private final CertificateRegistry registry = new CertificateRegistry();
     private final Http01Strategy http01;
+    private final AcmeDnsStrategy acmeDns;
     private final CertificateManager manager;
     private final TaskScheduler scheduler;
     private final boolean ownsScheduler;
@@ -92,6 +96,8 @@ public final class AutoTls extends ContainerLifeCycle {
         AcmeClient acme = new AcmeClient(config.caDirectory(), provider,
                 new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()));
 
+        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store,
+                new AuthoritativeDns(config.dnsResolvers()))).orElse(null);
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
             certificates.add(new ManagedCertificate(names,
@@ -223,27 +229,51 @@ public final class AutoTls extends ContainerLifeCycle {
         return httpConnector == null || httpConnector.getLocalPort() <= 0 ? config.httpPort() : httpConnector.getLocalPort();
     }
 
+    /** Picks the strategy for one certificate's names and says why in one log line. */
     private ChallengeStrategy chooseStrategy(List<String> names) {
         ChallengeMode mode = config.challenge();
-        if (mode == ChallengeMode.DNS_PERSIST_01 || mode == ChallengeMode.ACME_DNS) {
-            throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName()
-                    + "': not available in this version of autotls yet; use http-01 (names without wildcards)");
+        String certificate = String.join(", ", names);
+        if (mode == ChallengeMode.DNS_PERSIST_01) {
+            throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'dns-persist-01': not available in this version "
+                    + "of autotls yet; use acme-dns (with " + Setting.ACMEDNS_URL.key() + ") or http-01");
+        }
+        if (mode == ChallengeMode.ACME_DNS || mode == ChallengeMode.AUTO && acmeDns != null) {
+            if (acmeDns == null) {
+                throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
+                        + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
+            }
+            LOG.info("{}: validating with the acme-dns alias at {} ({}).", certificate, config.acmeDnsUrl().get(),
+                    mode == ChallengeMode.AUTO ? "auto: an acme-dns server is configured, and it covers wildcards"
+                            : "as configured");
+            return acmeDns;
         }
         if (config.httpPort() < 0) {
-            throw new ConfigurationException(Setting.HTTP_PORT.key() + " = off: http-01 needs the HTTP port, and this version "
-                    + "has no other strategy for " + String.join(", ", names) + "; give a port");
+            throw new ConfigurationException(Setting.HTTP_PORT.key() + " = off: http-01 needs the HTTP port; give a port, "
+                    + "or set " + Setting.ACMEDNS_URL.key() + " to validate " + certificate + " through acme-dns");
         }
         for (String name : names) {
             ChallengeStrategy.Suitability suitability = http01.suitability(name);
             if (!suitability.suitable()) {
                 throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName() + "': "
-                        + suitability.reason());
+                        + suitability.reason() + " (set " + Setting.ACMEDNS_URL.key() + ")");
             }
         }
-        LOG.info("{}: validating with http-01 ({}).", String.join(", ", names),
-                mode == ChallengeMode.AUTO ? "the only strategy of this version that fits: no wildcard, HTTP port served"
+        LOG.info("{}: validating with http-01 ({}).", certificate,
+                mode == ChallengeMode.AUTO ? "auto: no wildcard, the HTTP port is served, no acme-dns server configured"
                         : "as configured");
         return http01;
+    }
+
+    /**
+     * The DNS records the owner must create once, as zone-file lines, for every configured
+     * certificate (registering with the acme-dns server where needed; never orders).
+     */
+    public List<String> requiredRecords() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (ManagedCertificate certificate : manager.certificates()) {
+            lines.addAll(certificate.strategy.requiredRecords(certificate.names));
+        }
+        return lines;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

@@ -2,6 +2,7 @@ package dev.autotls;
 
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.IssuedCertificate;
+import dev.autotls.acme.PreflightException;
 import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
@@ -48,6 +49,9 @@ final class CertificateManager {
     private final CertificateRegistry registry;
     private final RenewalPolicy policy;
     private final Backoff backoff;
+    /** While the owner fixes DNS: look again soon, and at least once a minute (50 s plus jitter). */
+    private final Backoff preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50),
+            java.util.random.RandomGenerator.getDefault());
     private final TaskScheduler scheduler;
     private final Executor workers;
     private final Clock clock;
@@ -147,6 +151,11 @@ final class CertificateManager {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (PreflightException e) {
+            int failures = ++certificate.failures;
+            next = clock.instant().plus(preflightBackoff.delay(failures));
+            LOG.warn("{}: {} No order placed; checking again at {}.", certificate, e.getMessage(), next);
+            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
         } catch (Exception e) {
             int failures = ++certificate.failures;
             Optional<Instant> retryAfter = e instanceof AcmeRateLimitedException
@@ -199,6 +208,7 @@ final class CertificateManager {
         long started = System.nanoTime();
         StoredCertificate previous = certificate.current;
         Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
+        certificate.strategy.preflight(certificate.names);
         IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         try {

@@ -1,7 +1,6 @@
 package dev.autotls.acme;
 
 import java.util.List;
-import java.util.Set;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Challenge;
 
@@ -29,11 +28,18 @@ public interface ChallengeStrategy {
     Suitability suitability(String name);
 
     /**
-     * The DNS records the owner must create once for these names, as zone-file lines;
-     * empty when none are needed.
+     * The DNS records the owner must create once for these names (one certificate's names),
+     * as zone-file lines; empty when none are needed. May register with a service, never orders.
      */
-    default List<String> requiredRecords(Set<String> names) {
+    default List<String> requiredRecords(List<String> names) throws Exception {
         return List.of();
+    }
+
+    /**
+     * Checks, before any order, that validation can succeed for these names; throws with
+     * what the owner must do when it cannot yet. The default checks nothing.
+     */
+    default void preflight(List<String> names) throws PreflightException, Exception {
     }
 
     /** Makes the answers to these challenges available. */

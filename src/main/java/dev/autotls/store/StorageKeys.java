@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * &lt;ca&gt;/certificates/&lt;name&gt;/privkey.pem    the certificate's key pair (secret)
  * &lt;ca&gt;/certificates/&lt;name&gt;/fullchain.pem  leaf then intermediates
  * &lt;ca&gt;/certificates/&lt;name&gt;/meta.json      names, issue time, validity
+ *
+ * acme-dns/&lt;server&gt;/&lt;name&gt;.json      an acme-dns registration for a base name (secret)
  * </pre>
  *
  * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
@@ -56,6 +58,11 @@ public final class StorageKeys {
 
     public static String certificate(String caFolder, String certificateName, String file) {
         return certificatesFolder(caFolder) + "/" + certificateName + "/" + file;
+    }
+
+    /** Where the acme-dns registration for {@code baseName} at the server {@code serverUrl} is kept. */
+    public static String acmeDnsRegistration(URI serverUrl, String baseName) {
+        return "acme-dns/" + caFolder(serverUrl) + "/" + certificateName(baseName) + ".json";
     }
 
     /** The folder name for a certificate whose first name is {@code name}. */

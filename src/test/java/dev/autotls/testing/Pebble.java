@@ -27,15 +27,18 @@ public final class Pebble implements AutoCloseable {
     public final int httpPort;
     public final int acmePort = Ports.free();
     public final int managementPort = Ports.free();
-    public final int dnsPort = Ports.free();
+    public final int dnsPort;
+    private final boolean ownDns;
     private final int challtestsrvManagementPort = Ports.free();
     private final Path dir;
     private final Map<String, String> environment;
     private final List<Process> processes = new ArrayList<>();
     private HttpClient client;
 
-    private Pebble(String release, int httpPort, Map<String, String> environment) throws Exception {
+    private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort) throws Exception {
         this.release = release;
+        this.ownDns = externalDnsPort <= 0;
+        this.dnsPort = ownDns ? Ports.free() : externalDnsPort;
         this.httpPort = httpPort;
         this.environment = environment;
         this.dir = Files.createTempDirectory("pebble-" + release + "-");
@@ -53,7 +56,12 @@ public final class Pebble implements AutoCloseable {
 
     /** Prepared but not started (for a CA that comes up later). {@code release}: "sid" (2.10) or "bookworm" (2.4). */
     public static Pebble prepare(String release, int httpPort) throws Exception {
-        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"));
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), 0);
+    }
+
+    /** A Pebble that validates through the DNS server at 127.0.0.1:{@code dnsPort} (e.g. unbound) instead of its own. */
+    public static Pebble startWithDns(String release, int httpPort, int dnsPort) throws Exception {
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), dnsPort).launch();
     }
 
     public static Pebble start(String release, int httpPort) throws Exception {
@@ -64,11 +72,13 @@ public final class Pebble implements AutoCloseable {
 
     /** Starts the DNS server and Pebble and waits until the directory answers. */
     public Pebble launch() throws Exception {
-        ProcessBuilder dns = new ProcessBuilder(Peers.binary("sid", "pebble-challtestsrv").toString(),
-                "-dnsserver", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "",
-                "-management", "127.0.0.1:" + challtestsrvManagementPort, "-defaultIPv6", "")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile());
-        processes.add(dns.start());
+        if (ownDns) {
+            ProcessBuilder dns = new ProcessBuilder(Peers.binary("sid", "pebble-challtestsrv").toString(),
+                    "-dnsserver", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "", "-doh", "",
+                    "-management", "127.0.0.1:" + challtestsrvManagementPort, "-defaultIPv6", "")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("challtestsrv.log").toFile());
+            processes.add(dns.start());
+        }
         ProcessBuilder ca = new ProcessBuilder(Peers.binary(release, "pebble").toString(),
                 "-config", dir.resolve("pebble-config.json").toString(), "-dnsserver", "127.0.0.1:" + dnsPort)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
