@@ -1,0 +1,105 @@
+package dev.autotls.testing;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code java -jar target/autotls.jar acme-dns --config config.cfg} as a separate process, as an acme-dns user runs it. */
+public final class StandaloneResponder implements AutoCloseable {
+    public final int dnsPort = Ports.free();
+    public final int apiPort = Ports.free();
+    public final Path dir;
+    private Process process;
+
+    public StandaloneResponder(Path dir, String zone) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("config.cfg"), String.join("\n",
+                "[general]",
+                "listen = \"127.0.0.1:" + dnsPort + "\"",
+                "protocol = \"both\"",
+                "domain = \"" + zone + "\"",
+                "nsname = \"" + zone + "\"",
+                "nsadmin = \"admin." + zone + "\"",
+                "records = [",
+                "    \"" + zone + ". NS ns.invalid.\",",
+                "]",
+                "debug = false",
+                "",
+                "[database]",
+                "engine = \"sqlite3\"",
+                "connection = \"" + dir.resolve("acme-dns.db") + "\"",
+                "",
+                "[api]",
+                "ip = \"127.0.0.1\"",
+                "disable_registration = false",
+                "port = \"" + apiPort + "\"",
+                "tls = \"none\"",
+                "corsorigins = [\"*\"]",
+                "use_header = false",
+                "header_name = \"X-Forwarded-For\"",
+                "",
+                "[logconfig]",
+                "loglevel = \"debug\"",
+                "logtype = \"stdout\"",
+                "logformat = \"text\"",
+                ""));
+    }
+
+    /** Starts the process and waits until /health answers. */
+    public StandaloneResponder start() throws Exception {
+        String jar = System.getProperty("autotls.jar", "target/autotls.jar");
+        process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar, "acme-dns", "--config", dir.resolve("config.cfg").toString()))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("responder.log").toFile()))
+                .start();
+        HttpClient http = HttpClient.newHttpClient();
+        Await.until("the standalone responder's /health", Duration.ofSeconds(30), () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the responder exited: " + log());
+            }
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        return this;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + apiPort;
+    }
+
+    /** kill -9: no shutdown hook, no flush. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("responder.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+}
