@@ -77,8 +77,13 @@ public final class Responder implements AutoCloseable {
 
     /** Sends exactly these bytes over UDP and returns the raw answer, or null when none came within a second. */
     public byte[] rawUdp(byte[] packet) throws Exception {
+        return rawUdp(packet, 1000);
+    }
+
+    /** As {@link #rawUdp(byte[])}, waiting at most {@code timeoutMillis} for an answer. */
+    public byte[] rawUdp(byte[] packet, int timeoutMillis) throws Exception {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
-            socket.setSoTimeout(1000);
+            socket.setSoTimeout(timeoutMillis);
             socket.send(new java.net.DatagramPacket(packet, packet.length, new InetSocketAddress("127.0.0.1", server.dnsPort())));
             byte[] buffer = new byte[65535];
             java.net.DatagramPacket answer = new java.net.DatagramPacket(buffer, buffer.length);
