@@ -12,13 +12,24 @@ import java.util.List;
 
 /** {@code java -jar target/autotls.jar acme-dns --config config.cfg} as a separate process, as an acme-dns user runs it. */
 public final class StandaloneResponder implements AutoCloseable {
-    public final int dnsPort = Ports.free();
+    public final int dnsPort;
     public final int apiPort = Ports.free();
     public final Path dir;
     private Process process;
 
+    private final String tls;
+    private final List<String> jvmOptions;
+
     public StandaloneResponder(Path dir, String zone) throws IOException {
+        this(dir, zone, "none", List.of(), Ports.free());
+    }
+
+    /** With {@code [api] tls = tls}, the JVM started with {@code jvmOptions} (e.g. -Dautotls.ca=...). */
+    public StandaloneResponder(Path dir, String zone, String tls, List<String> jvmOptions, int dnsPort) throws IOException {
         this.dir = dir;
+        this.dnsPort = dnsPort;
+        this.tls = tls;
+        this.jvmOptions = List.copyOf(jvmOptions);
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("config.cfg"), String.join("\n",
                 "[general]",
@@ -40,7 +51,8 @@ public final class StandaloneResponder implements AutoCloseable {
                 "ip = \"127.0.0.1\"",
                 "disable_registration = false",
                 "port = \"" + apiPort + "\"",
-                "tls = \"none\"",
+                "tls = \"" + tls + "\"",
+                "acme_cache_dir = \"" + dir.resolve("api-certs") + "\"",
                 "corsorigins = [\"*\"]",
                 "use_header = false",
                 "header_name = \"X-Forwarded-For\"",
@@ -55,8 +67,11 @@ public final class StandaloneResponder implements AutoCloseable {
     /** Starts the process and waits until /health answers. */
     public StandaloneResponder start() throws Exception {
         String jar = System.getProperty("autotls.jar", "target/autotls.jar");
-        process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar, "acme-dns", "--config", dir.resolve("config.cfg").toString()))
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar, "acme-dns", "--config", dir.resolve("config.cfg").toString()));
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("responder.log").toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();
@@ -65,12 +80,12 @@ public final class StandaloneResponder implements AutoCloseable {
                 throw new AssertionError("the responder exited: " + log());
             }
             try {
+                if (!tls.equals("none")) {
+                    return TlsClient.inspecting().get(apiPort, "localhost", "/health").status() == 200;
+                }
                 return http.send(HttpRequest.newBuilder(URI.create(url() + "/health")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (Exception notYet) {
                 return false;
             }
         });
