@@ -11,8 +11,8 @@ cache="${AUTOTLS_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/autotls/peers}"
 wanted_sid=(pebble acme.sh)
 wanted_bookworm=(pebble)
 # commands this machine's own release provides, and the packages that bring them
-system_commands=(unbound knotd dnsperf)
-system_packages=(unbound knot dnsperf)
+system_commands=(unbound knotd dnsperf h2load)
+system_packages=(unbound knot dnsperf nghttp2-client)
 
 missing_system=false
 for command in "${system_commands[@]}"; do

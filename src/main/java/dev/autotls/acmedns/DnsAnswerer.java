@@ -143,9 +143,11 @@ final class DnsAnswerer {
 
     /** TXT values of a registered subdomain ({@code <label>.<zone>}) or of a published name; null if neither. */
     private String[] dynamicTxt(Name name) {
-        String[] published = txt.valuesAtName(name.toString(true));
-        if (published != null) {
-            return published;
+        if (txt.hasPublishedNames()) { // skips building the name's text on every query
+            String[] published = txt.valuesAtName(name.toString(true));
+            if (published != null) {
+                return published;
+            }
         }
         if (name.labels() == zone.origin.labels() + 1) {
             return txt.values(name.getLabelString(0));

@@ -41,6 +41,11 @@ public final class TxtRecords {
         return byFullName.get(normalize(fullName));
     }
 
+    /** Whether any name is published beside the accounts (almost never: only while the responder validates itself). */
+    public boolean hasPublishedNames() {
+        return !byFullName.isEmpty();
+    }
+
     public int registeredCount() {
         return bySubdomain.size();
     }

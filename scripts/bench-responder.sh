@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Measures the built-in acme-dns responder beside knot, in one run on this machine:
+#   1. UDP TXT look-ups with dnsperf for 10 s, against the responder and against knot
+#      serving the same 100 TXT records;
+#   2. POST /update with valid credentials, h2load over HTTP/1.1 for 10 s.
+# Prints every figure with the command that produced it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${BENCH_SECONDS:-10}
+bash scripts/peers.sh >/dev/null
+[ -f target/autotls.jar ] || mvn -q -B -DskipTests package
+
+work=$(mktemp -d /tmp/autotls-bench.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { local p; while :; do p=$(( 20000 + RANDOM % 30000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+wait_for() { local limit=$(( SECONDS + $1 )); shift; until "$@" >/dev/null 2>&1; do (( SECONDS < limit )) || { echo "bench: timed out: $*" >&2; exit 1; }; sleep 0.1; done; }
+
+dns=$(free_port); api=$(free_port); knot_port=$(free_port)
+cat > "$work/config.cfg" <<CFG
+[general]
+listen = "127.0.0.1:$dns"
+protocol = "both"
+domain = "auth.bench.test"
+nsname = "auth.bench.test"
+nsadmin = "admin.auth.bench.test"
+records = ["auth.bench.test. NS auth.bench.test.", "auth.bench.test. A 127.0.0.1"]
+[database]
+engine = "sqlite3"
+connection = "$work/acme-dns.db"
+[api]
+ip = "127.0.0.1"
+port = "$api"
+tls = "none"
+[autotls]
+registrations_per_minute = 100000
+CFG
+java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
+pids+=($!)
+wait_for 30 curl -sf "http://127.0.0.1:$api/health"
+
+: > "$work/queries.txt"
+{ echo "\$ORIGIN auth.bench.test."; echo "\$TTL 1"; echo "@ SOA auth.bench.test. admin.auth.bench.test. 1 28800 7200 604800 86400"
+  echo "@ NS auth.bench.test."; echo "@ A 127.0.0.1"; } > "$work/auth.bench.test.zone"
+for i in $(seq 1 100); do
+  reg=$(curl -sf -X POST "http://127.0.0.1:$api/register")
+  user=$(echo "$reg" | sed -n 's/.*"username":"\([^"]*\)".*/\1/p')
+  key=$(echo "$reg" | sed -n 's/.*"password":"\([^"]*\)".*/\1/p')
+  sub=$(echo "$reg" | sed -n 's/.*"subdomain":"\([^"]*\)".*/\1/p')
+  txt=$(printf '%043d' "$i")
+  curl -sf -X POST -H "X-Api-User: $user" -H "X-Api-Key: $key" -d "{\"subdomain\":\"$sub\",\"txt\":\"$txt\"}" \
+    "http://127.0.0.1:$api/update" >/dev/null
+  echo "$sub.auth.bench.test TXT" >> "$work/queries.txt"
+  echo "$sub 1 TXT \"$txt\"" >> "$work/auth.bench.test.zone"
+  [ "$i" = 1 ] && { last_user=$user; last_key=$key; last_sub=$sub; }
+done
+
+mkdir -p "$work/knot-db"
+cat > "$work/knot.conf" <<CONF
+server:
+    rundir: "$work"
+    listen: 127.0.0.1@$knot_port
+    background-workers: 1
+database:
+    storage: "$work/knot-db"
+template:
+  - id: default
+    storage: "$work"
+    file: "%s.zone"
+zone:
+  - domain: auth.bench.test
+CONF
+knotd -c "$work/knot.conf" > "$work/knot.log" 2>&1 &
+pids+=($!)
+sleep 1
+
+run_dnsperf() { # label port
+  local cmd="dnsperf -s 127.0.0.1 -p $2 -d queries.txt -l $seconds -c 4 -q 200"
+  echo "== $1: $cmd"
+  (cd "$work" && $cmd) > "$work/dnsperf-$1.txt" 2>&1 || true
+  grep -E 'Queries sent|Queries completed|Queries lost|Queries per second|Average Latency|Latency StdDev' "$work/dnsperf-$1.txt" | sed 's/^ */   /'
+}
+run_dnsperf autotls-responder "$dns"
+run_dnsperf knot-3.2 "$knot_port"
+r=$(grep 'Queries per second' "$work/dnsperf-autotls-responder.txt" | awk '{print $4}')
+k=$(grep 'Queries per second' "$work/dnsperf-knot-3.2.txt" | awk '{print $4}')
+echo "== ratio responder/knot: $(awk -v r="$r" -v k="$k" 'BEGIN { printf "%.2f", r / k }')"
+
+echo "{\"subdomain\":\"$last_sub\",\"txt\":\"$(printf 'u%.0s' $(seq 1 43))\"}" > "$work/update.json"
+cmd="h2load --h1 -D $seconds -c 8 -t 2 -d update.json -H 'X-Api-User: (user)' -H 'X-Api-Key: (key)' http://127.0.0.1:$api/update"
+echo "== /update with valid credentials: $cmd"
+(cd "$work" && h2load --h1 -D "$seconds" -c 8 -t 2 -d update.json -H "X-Api-User: $last_user" -H "X-Api-Key: $last_key" \
+  -H "Content-Type: application/json" "http://127.0.0.1:$api/update") > "$work/h2load.txt" 2>&1 || true
+grep -E '^finished in|^requests:|^status codes:|time for request' "$work/h2load.txt" | sed 's/^/   /'
