@@ -9,6 +9,8 @@ import dev.autotls.acme.Poller;
 import dev.autotls.acme.TrustingAcmeProvider;
 import dev.autotls.challenge.AcmeDnsClient;
 import dev.autotls.challenge.AcmeDnsStrategy;
+import dev.autotls.challenge.AutoStrategy;
+import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
 import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.jetty.HttpChallengeHandler;
@@ -63,7 +65,9 @@ public final class AutoTls extends ContainerLifeCycle {
     private final CertificateRegistry registry = new CertificateRegistry();
     private final Http01Strategy http01;
     private final AcmeDnsStrategy acmeDns;
+    private final DnsPersistStrategy persist;
     private final CertificateManager manager;
+    private final AcmeClient acme;
     private final TaskScheduler scheduler;
     private final boolean ownsScheduler;
     private final ExecutorService ownedWorkers;
@@ -93,11 +97,12 @@ public final class AutoTls extends ContainerLifeCycle {
         String caFolder = StorageKeys.caFolder(config.caDirectory());
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
                 config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
-        AcmeClient acme = new AcmeClient(config.caDirectory(), provider,
+        this.acme = new AcmeClient(config.caDirectory(), provider,
                 new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()));
 
-        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store,
-                new AuthoritativeDns(config.dnsResolvers()))).orElse(null);
+        AuthoritativeDns dns = new AuthoritativeDns(config.dnsResolvers());
+        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store, dns)).orElse(null);
+        this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
             certificates.add(new ManagedCertificate(names,
@@ -231,37 +236,54 @@ public final class AutoTls extends ContainerLifeCycle {
 
     /** Picks the strategy for one certificate's names and says why in one log line. */
     private ChallengeStrategy chooseStrategy(List<String> names) {
-        ChallengeMode mode = config.challenge();
         String certificate = String.join(", ", names);
-        if (mode == ChallengeMode.DNS_PERSIST_01) {
-            throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'dns-persist-01': not available in this version "
-                    + "of autotls yet; use acme-dns (with " + Setting.ACMEDNS_URL.key() + ") or http-01");
+        switch (config.challenge()) {
+            case DNS_PERSIST_01:
+                LOG.info("{}: validating with dns-persist-01 (as configured).", certificate);
+                return persist;
+            case ACME_DNS:
+                if (acmeDns == null) {
+                    throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
+                            + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
+                }
+                LOG.info("{}: validating with the acme-dns alias at {} (as configured).", certificate, config.acmeDnsUrl().get());
+                return acmeDns;
+            case HTTP_01:
+                requireHttp01(names, "'http-01'");
+                LOG.info("{}: validating with http-01 (as configured).", certificate);
+                return http01;
+            default:
+                List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
+                if (acmeDns != null) {
+                    candidates.add(acmeDns);
+                }
+                if (config.httpPort() >= 0) {
+                    candidates.add(http01);
+                }
+                AutoStrategy auto = new AutoStrategy(candidates);
+                for (String name : names) {
+                    ChallengeStrategy.Suitability suitability = auto.suitability(name);
+                    if (!suitability.suitable()) {
+                        throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'auto': " + suitability.reason());
+                    }
+                }
+                LOG.info("{}: auto will use the first that works of {}, checked before every order.", certificate,
+                        candidates.stream().map(ChallengeStrategy::name).collect(java.util.stream.Collectors.joining(", ")));
+                return auto;
         }
-        if (mode == ChallengeMode.ACME_DNS || mode == ChallengeMode.AUTO && acmeDns != null) {
-            if (acmeDns == null) {
-                throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
-                        + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
-            }
-            LOG.info("{}: validating with the acme-dns alias at {} ({}).", certificate, config.acmeDnsUrl().get(),
-                    mode == ChallengeMode.AUTO ? "auto: an acme-dns server is configured, and it covers wildcards"
-                            : "as configured");
-            return acmeDns;
-        }
+    }
+
+    private void requireHttp01(List<String> names, String mode) {
         if (config.httpPort() < 0) {
-            throw new ConfigurationException(Setting.HTTP_PORT.key() + " = off: http-01 needs the HTTP port; give a port, "
-                    + "or set " + Setting.ACMEDNS_URL.key() + " to validate " + certificate + " through acme-dns");
+            throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": http-01 needs the HTTP port, but "
+                    + Setting.HTTP_PORT.key() + " = off; give a port");
         }
         for (String name : names) {
             ChallengeStrategy.Suitability suitability = http01.suitability(name);
             if (!suitability.suitable()) {
-                throw new ConfigurationException(Setting.CHALLENGE.key() + " = '" + mode.configName() + "': "
-                        + suitability.reason() + " (set " + Setting.ACMEDNS_URL.key() + ")");
+                throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": " + suitability.reason());
             }
         }
-        LOG.info("{}: validating with http-01 ({}).", certificate,
-                mode == ChallengeMode.AUTO ? "auto: no wildcard, the HTTP port is served, no acme-dns server configured"
-                        : "as configured");
-        return http01;
     }
 
     /**

@@ -25,6 +25,7 @@ public record AutoTlsConfig(
         Optional<Path> caTrust,
         Path storage,
         ChallengeMode challenge,
+        Optional<java.time.Instant> persistUntil,
         Optional<URI> acmeDnsUrl,
         List<InetSocketAddress> dnsResolvers,
         int httpsPort,
@@ -52,6 +53,7 @@ public record AutoTlsConfig(
                 caTrust(sources),
                 storage(sources),
                 challenge(sources),
+                persistUntil(sources),
                 url(sources, Setting.ACMEDNS_URL),
                 resolvers(sources),
                 port(sources, Setting.HTTPS_PORT),
@@ -144,6 +146,20 @@ public record AutoTlsConfig(
         SettingSources.Value value = sources.get(Setting.CHALLENGE).orElseThrow();
         return ChallengeMode.parse(value.text())
                 .orElseThrow(() -> value.invalid("not a challenge strategy; allowed: " + ChallengeMode.allowed()));
+    }
+
+    private static Optional<java.time.Instant> persistUntil(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.PERSIST_UNTIL).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = value.get().text();
+        try {
+            return Optional.of(text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                    : java.time.Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw value.get().invalid("give a date like 2027-12-31 or an instant like 2027-12-31T00:00:00Z");
+        }
     }
 
     private static Optional<URI> url(SettingSources sources, Setting setting) {

@@ -15,6 +15,8 @@ public enum Setting {
     STORAGE("autotls.storage", null, "Folder for account, keys and certificates. Default `$XDG_DATA_HOME/autotls` "
             + "or `~/.local/share/autotls`."),
     CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01` or `acme-dns`."),
+    PERSIST_UNTIL("autotls.dns-persist.until", null, "Optional expiry written into the dns-persist-01 record: "
+            + "an ISO date (`2027-12-31`) or instant."),
     ACMEDNS_URL("autotls.acmedns.url", null, "Base URL of an acme-dns server for the CNAME-alias strategy."),
     DNS_RESOLVERS("autotls.dns.resolvers", null, "`host:port` list used for DNS preflight checks. Default: the system's."),
     HTTPS_PORT("autotls.https.port", "443", "Port of the HTTPS connector (0 picks a free one)."),

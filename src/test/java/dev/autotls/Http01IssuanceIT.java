@@ -24,7 +24,7 @@ class Http01IssuanceIT {
     void obtainsCertificateThroughHttp01AndServesItWithoutRestart(String release, @TempDir Path storage) throws Exception {
         int httpPort = Ports.free();
         List<CertificateEvent> obtained = new CopyOnWriteArrayList<>();
-        try (Pebble pebble = Pebble.start(release, httpPort);
+        try (Pebble pebble = Pebble.startRejectingNonces(release, httpPort); // and the client copes with bad nonces
              Site site = Site.start(AutoTls.builder().ignoreSystemSettings()
                      .domains("h.test", "www.h.test")
                      .ca(pebble.directory().toString()).caTrust(pebble.listenerTrust())

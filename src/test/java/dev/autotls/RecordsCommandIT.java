@@ -35,6 +35,7 @@ class RecordsCommandIT {
     void printsOneCnamePerBaseNameAndTheSameOnesAgain(@TempDir Path dir) throws Exception {
         try (StandaloneResponder responder = new StandaloneResponder(dir.resolve("responder"), "auth.test").start()) {
             List<String> options = List.of("-Dautotls.domains=a.test,*.a.test,b.test", "-Dautotls.acmedns.url=" + responder.url(),
+                    "-Dautotls.challenge=acme-dns",
                     "-Dautotls.storage=" + dir.resolve("storage"), "-Dautotls.ca=https://127.0.0.1:1/dir");
             Result first = records(dir, options);
             assertThat(first.exit()).as(first.stderr()).isZero();
@@ -56,7 +57,8 @@ class RecordsCommandIT {
 
     @Test
     void http01NeedsNoRecordAndSaysSoOnStderr(@TempDir Path dir) throws Exception {
-        Result result = records(dir, List.of("-Dautotls.domains=h.test", "-Dautotls.storage=" + dir.resolve("storage")));
+        Result result = records(dir, List.of("-Dautotls.domains=h.test", "-Dautotls.challenge=http-01",
+                "-Dautotls.storage=" + dir.resolve("storage")));
         assertThat(result.exit()).isZero();
         assertThat(result.stdout()).isEmpty();
         assertThat(result.stderr()).contains("needs no DNS record");

@@ -62,7 +62,8 @@ public final class OrderFlow {
         }
         try {
             if (!pending.isEmpty()) {
-                LOG.info("Proving control of {} with {}.", names(pending), strategy.name());
+                LOG.info("Proving control of {} with {}.", names(pending), pending.stream()
+                        .map(p -> p.challenge().getType()).distinct().collect(Collectors.joining(" and ")));
                 strategy.present(pending, login);
                 strategy.awaitVisible(pending);
                 for (PendingChallenge challenge : pending) {

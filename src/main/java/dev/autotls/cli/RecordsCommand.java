@@ -33,6 +33,9 @@ final class RecordsCommand implements Callable<Integer> {
         } catch (ConfigurationException e) {
             System.err.println("autotls records: " + e.getMessage());
             return 2;
+        } catch (Exception e) {
+            System.err.println("autotls records: could not work out the records: " + e.getMessage());
+            return 1;
         }
         if (records.isEmpty()) {
             System.err.println("autotls records: this strategy needs no DNS record beyond the names' own addresses.");

@@ -54,14 +54,24 @@ public final class Pebble implements AutoCloseable {
         Files.writeString(dir.resolve("pebble-config.json"), config);
     }
 
-    /** Prepared but not started (for a CA that comes up later). {@code release}: "sid" (2.10) or "bookworm" (2.4). */
+    /**
+     * Prepared but not started (for a CA that comes up later). {@code release}: "sid" (2.10) or
+     * "bookworm" (2.4). Pebble's deliberate rejection of good nonces is off, because acme4j
+     * retries such a request and Pebble logs it twice, which would spoil counting orders;
+     * {@link #startRejectingNonces} keeps it on for the tests that are about coping with it.
+     */
     public static Pebble prepare(String release, int httpPort) throws Exception {
-        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), 0);
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0);
+    }
+
+    /** Pebble with its default 5 % rejection of good nonces, which a correct client survives. */
+    public static Pebble startRejectingNonces(String release, int httpPort) throws Exception {
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), 0).launch();
     }
 
     /** A Pebble that validates through the DNS server at 127.0.0.1:{@code dnsPort} (e.g. unbound) instead of its own. */
     public static Pebble startWithDns(String release, int httpPort, int dnsPort) throws Exception {
-        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), dnsPort).launch();
+        return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), dnsPort).launch();
     }
 
     public static Pebble start(String release, int httpPort) throws Exception {

@@ -1,0 +1,153 @@
+package dev.autotls.challenge;
+
+import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.acme.PreflightException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.shredzone.acme4j.Login;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code autotls.challenge=auto} for one certificate: the candidates in order of preference
+ * (dns-persist-01, the acme-dns alias if configured, http-01 if it can work), each checked
+ * before ordering; the first that passes is used, and the others that pass stay offered as
+ * fallbacks, so a CA that lacks the preferred challenge type still gets one it has. One log
+ * line says what was chosen and why, whenever the choice changes.
+ */
+public final class AutoStrategy implements ChallengeStrategy {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoStrategy.class);
+
+    private final List<ChallengeStrategy> candidates;
+    private volatile List<ChallengeStrategy> usable;
+    private volatile String lastChoice = "";
+
+    public AutoStrategy(List<ChallengeStrategy> candidates) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("auto needs at least one candidate strategy");
+        }
+        this.candidates = List.copyOf(candidates);
+        this.usable = this.candidates;
+    }
+
+    @Override
+    public String name() {
+        return usable.get(0).name();
+    }
+
+    @Override
+    public List<String> challengeTypes() {
+        List<String> types = new ArrayList<>();
+        for (ChallengeStrategy strategy : usable) {
+            for (String type : strategy.challengeTypes()) {
+                if (!types.contains(type)) {
+                    types.add(type);
+                }
+            }
+        }
+        return types;
+    }
+
+    @Override
+    public Suitability suitability(String name) {
+        List<String> reasons = new ArrayList<>();
+        for (ChallengeStrategy candidate : candidates) {
+            Suitability suitability = candidate.suitability(name);
+            if (suitability.suitable()) {
+                return suitability;
+            }
+            reasons.add(suitability.reason());
+        }
+        return Suitability.no(String.join("; ", reasons));
+    }
+
+    @Override
+    public List<String> requiredRecords(List<String> names) throws Exception {
+        for (ChallengeStrategy candidate : candidates) {
+            if (!suitsAll(candidate, names)) {
+                continue;
+            }
+            try {
+                List<String> records = candidate.requiredRecords(names);
+                if (!records.isEmpty()) {
+                    return records;
+                }
+            } catch (PreflightException cannot) {
+                LOG.info("{}: {} is not possible here: {}", String.join(", ", names), candidate.name(), cannot.getMessage());
+            }
+        }
+        return List.of();
+    }
+
+    @Override
+    public void preflight(List<String> names) throws Exception {
+        List<ChallengeStrategy> passing = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (ChallengeStrategy candidate : candidates) {
+            if (!suitsAll(candidate, names)) {
+                skipped.add(candidate.name() + " cannot (" + firstReason(candidate, names) + ")");
+                continue;
+            }
+            try {
+                candidate.preflight(names);
+                passing.add(candidate);
+            } catch (PreflightException notYet) {
+                skipped.add(candidate.name() + " is not ready: " + notYet.getMessage());
+            }
+        }
+        String certificate = String.join(", ", names);
+        if (passing.isEmpty()) {
+            throw new PreflightException("no validation method can work yet for " + certificate + ": " + String.join(" / ", skipped));
+        }
+        usable = List.copyOf(passing);
+        String choice = passing.get(0).name();
+        if (!choice.equals(lastChoice)) {
+            lastChoice = choice;
+            LOG.info("{}: auto chose {}{}", certificate, choice,
+                    skipped.isEmpty() ? " (the first preference)." : " because " + String.join("; ", skipped) + ".");
+        }
+    }
+
+    @Override
+    public void present(List<PendingChallenge> challenges, Login login) throws Exception {
+        for (Map.Entry<ChallengeStrategy, List<PendingChallenge>> part : byStrategy(challenges).entrySet()) {
+            part.getKey().present(part.getValue(), login);
+        }
+    }
+
+    @Override
+    public void awaitVisible(List<PendingChallenge> challenges) throws Exception {
+        for (Map.Entry<ChallengeStrategy, List<PendingChallenge>> part : byStrategy(challenges).entrySet()) {
+            part.getKey().awaitVisible(part.getValue());
+        }
+    }
+
+    @Override
+    public void cleanUp(List<PendingChallenge> challenges) {
+        for (Map.Entry<ChallengeStrategy, List<PendingChallenge>> part : byStrategy(challenges).entrySet()) {
+            part.getKey().cleanUp(part.getValue());
+        }
+    }
+
+    private Map<ChallengeStrategy, List<PendingChallenge>> byStrategy(List<PendingChallenge> challenges) {
+        Map<ChallengeStrategy, List<PendingChallenge>> parts = new LinkedHashMap<>();
+        for (PendingChallenge pending : challenges) {
+            String type = pending.challenge().getType();
+            ChallengeStrategy owner = usable.stream().filter(s -> s.challengeTypes().contains(type)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no strategy answers " + type));
+            parts.computeIfAbsent(owner, s -> new ArrayList<>()).add(pending);
+        }
+        return parts;
+    }
+
+    private static boolean suitsAll(ChallengeStrategy candidate, List<String> names) {
+        return names.stream().allMatch(name -> candidate.suitability(name).suitable());
+    }
+
+    private static String firstReason(ChallengeStrategy candidate, List<String> names) {
+        return names.stream().map(candidate::suitability).filter(s -> !s.suitable()).map(Suitability::reason)
+                .findFirst().orElse("");
+    }
+}
