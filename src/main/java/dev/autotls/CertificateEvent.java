@@ -10,7 +10,8 @@ import java.util.List;
  * @param names       the names it covers, as configured
  * @param certificate the new leaf certificate
  * @param took        from the start of the order to the certificate being served
- * @param strategy    the challenge strategy that proved control ({@code http-01}, ...)
+ * @param strategy    the challenge types that proved control ({@code http-01}, {@code dns-01}, {@code dns-persist-01}),
+ *                    or {@code reused authorization} when the CA still held a valid one
  */
 public record CertificateEvent(List<String> names, X509Certificate certificate, Duration took, String strategy) {
 }

@@ -223,7 +223,8 @@ final class CertificateManager {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("Now serving the CA's certificate for {} (obtained in {} ms, valid until {}).", certificate,
                 took.toMillis(), stored.notAfter());
-        CertificateEvent event = new CertificateEvent(certificate.names, stored.leaf(), took, certificate.strategy.name());
+        String provedWith = issued.challengeTypes().isEmpty() ? "reused authorization" : String.join(" and ", issued.challengeTypes());
+        CertificateEvent event = new CertificateEvent(certificate.names, stored.leaf(), took, provedWith);
         if (previous == null) {
             listeners.obtained(event);
         } else {

@@ -83,7 +83,7 @@ class AcmeDnsAliasIT {
                 clock.set(failures.get(0).nextAttempt());
                 scheduler.runDue();
                 assertThat(obtained).as("failures: %s", failures).hasSize(1);
-                assertThat(obtained.get(0).strategy()).isEqualTo("acme-dns");
+                assertThat(obtained.get(0).strategy()).isEqualTo("dns-01");
 
                 TlsClient client = TlsClient.trusting(pebble.roots());
                 X509Certificate base = client.leaf(site.httpsPort(), "example.test");

@@ -93,7 +93,8 @@ public final class OrderFlow {
         List<X509Certificate> chain = certificate.getCertificateChain();
         LOG.info("The CA issued a certificate for {} (serial {}, valid until {}).", names,
                 chain.get(0).getSerialNumber().toString(16), chain.get(0).getNotAfter().toInstant());
-        return new IssuedCertificate(names, keyPair, chain);
+        return new IssuedCertificate(names, keyPair, chain,
+                pending.stream().map(p -> p.challenge().getType()).distinct().toList());
     }
 
     private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing) throws AcmeException {
