@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The local demo: a private test CA (Pebble, from Debian's packages) on loopback, and the
-# autotls demo site obtaining a certificate from it, exactly as it would from Let's Encrypt.
+# The local demo, start to finish on one machine, nothing to configure:
+#   1. a private test CA (Pebble, Let's Encrypt's test CA, from Debian's packages);
+#   2. this host's ACME account, and the one dns-persist-01 record it needs (`records`);
+#   3. the built-in acme-dns responder as the authoritative DNS server of demo.test,
+#      holding that record (as your DNS provider would);
+#   4. the demo site with autotls using dns-persist-01, for demo.test and *.demo.test.
 # Ends by printing the served certificate and a curl command that verifies it.
 #   bash scripts/demo.sh          run, show, stop everything
-#   bash scripts/demo.sh --keep   keep the site and the CA running until Ctrl-C
+#   bash scripts/demo.sh --keep   keep the site, the DNS server and the CA running until Ctrl-C
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false
@@ -37,54 +41,87 @@ wait_for() { # description, seconds, command...
   local what=$1 limit=$2; shift 2
   local deadline=$(( SECONDS + limit ))
   until "$@" >/dev/null 2>&1; do
-    if (( SECONDS > deadline )); then echo "demo: gave up waiting for $what; logs in $work" >&2; trap - EXIT; exit 1; fi
+    if (( SECONDS > deadline )); then
+      echo "demo: gave up waiting for $what; the logs:" >&2
+      tail -n 20 "$work"/*.log >&2 || true
+      exit 1
+    fi
     sleep 0.1
   done
 }
 
-acme=$(free_port); mgmt=$(free_port); dns=$(free_port); http=$(free_port); https=$(free_port); ctl=$(free_port)
+acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port); https=$(free_port)
 name=demo.test
+ca="https://127.0.0.1:$acme/dir"
+settings=(-Dautotls.domains="$name,*.$name" -Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem"
+          -Dautotls.storage="$work/storage" -Dautotls.challenge=dns-persist-01 -Dautotls.agree-tos=true
+          -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.http.port=off -Dautotls.https.port="$https")
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
   -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/ca-key.pem" -out "$work/ca-cert.pem" 2>/dev/null
 cat > "$work/pebble.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
   "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem",
-  "httpPort": $http, "tlsPort": $(free_port), "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+  "httpPort": $(free_port), "tlsPort": $(free_port), "ocspResponderURL": "", "externalAccountBindingRequired": false}}
 JSON
 
-echo "1. Starting a private test CA (Pebble) and its DNS server on 127.0.0.1"
-"$peers/sid/usr/bin/pebble-challtestsrv" -dnsserver "127.0.0.1:$dns" -management "127.0.0.1:$ctl" \
-  -http01 "" -https01 "" -tlsalpn01 "" -doh "" -defaultIPv6 "" > "$work/dns.log" 2>&1 &
-pids+=($!)
+echo "1. A private test CA (Pebble 2.10) on 127.0.0.1, validating through the DNS server of step 3"
 PEBBLE_VA_NOSLEEP=1 "$peers/sid/usr/bin/pebble" -config "$work/pebble.json" -dnsserver "127.0.0.1:$dns" > "$work/pebble.log" 2>&1 &
 pids+=($!)
-wait_for "the test CA" 30 curl -sf --cacert "$work/ca-cert.pem" "https://127.0.0.1:$acme/dir"
+wait_for "the test CA" 30 curl -sf --cacert "$work/ca-cert.pem" "$ca"
 curl -sf --cacert "$work/ca-cert.pem" "https://127.0.0.1:$mgmt/roots/0" > "$work/test-ca-root.pem"
 
-echo "2. Starting the autotls demo site for $name (HTTPS $https, HTTP $http), CA https://127.0.0.1:$acme/dir"
+echo "2. The one DNS record to create, from: java -D... -jar target/autotls.jar records"
+record=$(java "${settings[@]}" -jar target/autotls.jar records 2> "$work/records.log")
+[ -n "$record" ] || { echo "demo: records printed nothing:" >&2; cat "$work/records.log" >&2; exit 1; }
+echo "   $record"
+
+echo "3. The built-in acme-dns responder serving $name with that record (port $dns)"
+cat > "$work/config.cfg" <<CFG
+[general]
+listen = "127.0.0.1:$dns"
+protocol = "both"
+domain = "$name"
+nsname = "$name"
+nsadmin = "admin.$name"
+records = [
+  "$name. A 127.0.0.1",
+  "*.$name. A 127.0.0.1",
+  '$record',
+]
+[database]
+engine = "sqlite3"
+connection = "$work/acme-dns.db"
+[api]
+ip = "127.0.0.1"
+port = "$api"
+tls = "none"
+CFG
+java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
+pids+=($!)
+wait_for "the DNS server" 30 curl -sf "http://127.0.0.1:$api/health"
+
+echo "4. The demo site with autotls (dns-persist-01), HTTPS on port $https"
 started=$(date +%s%N)
-java -Dautotls.domains="$name" -Dautotls.ca="https://127.0.0.1:$acme/dir" -Dautotls.ca.trust="$work/ca-cert.pem" \
-     -Dautotls.storage="$work/storage" -Dautotls.challenge=http-01 -Dautotls.agree-tos=true \
-     -Dautotls.http.port="$http" -Dautotls.https.port="$https" -jar target/autotls.jar serve > "$work/serve.log" 2>&1 &
+java "${settings[@]}" -jar target/autotls.jar serve > "$work/serve.log" 2>&1 &
 pids+=($!)
 wait_for "a certificate from the test CA" 60 \
   curl -sf --cacert "$work/test-ca-root.pem" --resolve "$name:$https:127.0.0.1" "https://$name:$https/"
 elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
 
-echo "3. HTTPS is served with a certificate from the test CA, $elapsed ms after start:"
-openssl s_client -connect "127.0.0.1:$https" -servername "$name" </dev/null 2>/dev/null \
+echo "5. HTTPS is served with the test CA's certificate, $elapsed ms after the site started:"
+openssl s_client -connect "127.0.0.1:$https" -servername "www.$name" </dev/null 2>/dev/null \
   | openssl x509 -noout -subject -issuer -enddate -ext subjectAltName | sed 's/^/   /'
-echo "   The site says: $(curl -s --cacert "$work/test-ca-root.pem" --resolve "$name:$https:127.0.0.1" "https://$name:$https/")"
+echo "   https://www.$name says: $(curl -s --cacert "$work/test-ca-root.pem" --resolve "www.$name:$https:127.0.0.1" "https://www.$name:$https/")"
 echo "   What autotls logged:"
-grep -E 'autotls|CertificateManager|OrderFlow|AccountService' "$work/serve.log" | sed -E 's/^.*(INFO|WARN) [^ ]+ - /     /'
+grep -E 'AutoTls|CertificateManager|OrderFlow|AccountService' "$work/serve.log" | sed -E 's/^.*(INFO|WARN) [^ ]+ - /     /'
 if $keep; then
   cp "$work/test-ca-root.pem" ./test-ca-root.pem
-  echo "4. Verify it yourself (the test CA's root is in ./test-ca-root.pem):"
-  echo "   curl --cacert test-ca-root.pem --resolve $name:$https:127.0.0.1 https://$name:$https/"
-  echo "   Ctrl-C stops the site and the CA."
+  echo "6. Verify it yourself (the test CA's root is now in ./test-ca-root.pem):"
+  echo "   curl --cacert test-ca-root.pem --resolve www.$name:$https:127.0.0.1 https://www.$name:$https/"
+  echo "   Ctrl-C stops the site, the DNS server and the CA."
   wait "${pids[-1]}"
 else
-  echo "4. Verify it yourself: bash scripts/demo.sh --keep, then"
-  echo "   curl --cacert test-ca-root.pem --resolve $name:<https port>:127.0.0.1 https://$name:<https port>/"
+  echo "6. Verify it yourself: bash scripts/demo.sh --keep, then the curl command it prints:"
+  echo "   curl --cacert test-ca-root.pem --resolve www.$name:<port>:127.0.0.1 https://www.$name:<port>/"
 fi

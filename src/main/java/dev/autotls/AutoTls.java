@@ -181,7 +181,8 @@ public final class AutoTls extends ContainerLifeCycle {
             throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
                     + "call installOn(server) after server.setHandler(...)");
         }
-        LOG.info("autotls: HTTPS on port {}, HTTP on port {}, CA {}, storage {}.", httpsPort(), httpPort(),
+        LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
+                httpPort() < 0 ? "off" : "on port " + httpPort(),
                 config.caDirectory(), config.storage());
         manager.start();
         super.doStart();
