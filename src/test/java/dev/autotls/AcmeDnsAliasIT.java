@@ -8,6 +8,7 @@ import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Pebble;
 import dev.autotls.testing.Ports;
+import dev.autotls.testing.RecordingListener;
 import dev.autotls.testing.Responder;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,25 +45,16 @@ class AcmeDnsAliasIT {
              Pebble pebble = Pebble.startWithDns("sid", Ports.free(), unbound.port())) {
             MutableClock clock = MutableClock.startingNow();
             ManualScheduler scheduler = new ManualScheduler(clock);
-            List<FailureEvent> failures = new CopyOnWriteArrayList<>();
-            List<CertificateEvent> obtained = new CopyOnWriteArrayList<>();
+            RecordingListener events = new RecordingListener();
+            List<FailureEvent> failures = events.failures;
+            List<CertificateEvent> obtained = events.obtained;
             AutoTls.Builder builder = AutoTls.builder().ignoreSystemSettings()
                     .domains("example.test", "*.example.test")
                     .ca(pebble.directory().toString()).caTrust(pebble.listenerTrust()).storage(dir.resolve("storage"))
-                    .set(Setting.ACMEDNS_URL, "http://127.0.0.1:" + responder.server.apiPort())
+                    .challenge("acme-dns").set(Setting.ACMEDNS_URL, "http://127.0.0.1:" + responder.server.apiPort())
                     .set(Setting.DNS_RESOLVERS, "127.0.0.1:" + unbound.port())
                     .httpPort(0).httpsPort(0).agreeToTermsOfService(true).clock(clock).scheduler(scheduler)
-                    .listener(new AutoTlsListener() {
-                        @Override
-                        public void onObtained(CertificateEvent event) {
-                            obtained.add(event);
-                        }
-
-                        @Override
-                        public void onFailed(FailureEvent event) {
-                            failures.add(event);
-                        }
-                    });
+                    .listener(events);
             try (Site site = Site.start(builder)) {
                 scheduler.runDue();
                 assertThat(failures).singleElement().satisfies(failure -> {

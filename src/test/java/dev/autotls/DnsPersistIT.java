@@ -8,6 +8,7 @@ import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Pebble;
 import dev.autotls.testing.Ports;
+import dev.autotls.testing.RecordingListener;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
 import dev.autotls.testing.Unbound;
@@ -16,7 +17,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,24 +32,6 @@ class DnsPersistIT {
                 + "@ NS ns.invalid.\n@ A 127.0.0.1\n* A 127.0.0.1\n" + String.join("\n", lines) + "\n";
     }
 
-    private static final class Events implements AutoTlsListener {
-        final List<CertificateEvent> obtained = new CopyOnWriteArrayList<>();
-        final List<FailureEvent> failures = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onObtained(CertificateEvent event) {
-            obtained.add(event);
-        }
-
-        @Override
-        public void onFailed(FailureEvent event) {
-            failures.add(event);
-        }
-
-        FailureEvent last() {
-            return failures.get(failures.size() - 1);
-        }
-    }
 
     @Test
     void explainsEveryWrongRecordWithoutOrderingThenIssuesBaseAndWildcardOnceFixed(@TempDir Path dir) throws Exception {
@@ -58,14 +40,14 @@ class DnsPersistIT {
              Pebble pebble = Pebble.startWithDns("sid", Ports.free(), unbound.port())) {
             MutableClock clock = MutableClock.startingNow();
             ManualScheduler scheduler = new ManualScheduler(clock);
-            Events events = new Events();
+            RecordingListener events = new RecordingListener();
             try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().domains("persist.test", "*.persist.test")
                     .ca(pebble.directory().toString()).caTrust(pebble.listenerTrust()).storage(dir.resolve("storage"))
                     .challenge("dns-persist-01").set(Setting.DNS_RESOLVERS, "127.0.0.1:" + unbound.port())
                     .set(Setting.HTTP_PORT, "off").httpsPort(0).agreeToTermsOfService(true)
                     .clock(clock).scheduler(scheduler).listener(events))) {
                 scheduler.runDue();
-                assertThat(events.last().cause()).isInstanceOf(PreflightException.class)
+                assertThat(events.lastFailure().cause()).isInstanceOf(PreflightException.class)
                         .hasMessageContaining("_validation-persist.persist.test has no TXT record. Add this record once: "
                                 + "_validation-persist.persist.test. TXT \"pebble.letsencrypt.org; accounturi=https://127.0.0.1:");
 
@@ -86,23 +68,23 @@ class DnsPersistIT {
                 wrongRecords.put("pebble.letsencrypt.org; policy=wildcard", "is malformed (it has no accounturi parameter)");
                 for (Map.Entry<String, String> wrong : wrongRecords.entrySet()) {
                     knot.replace(Map.of("persist.test", zone("persist.test", "_validation-persist TXT \"" + wrong.getKey() + "\"")));
-                    clock.set(events.last().nextAttempt());
+                    clock.set(events.lastFailure().nextAttempt());
                     int before = events.failures.size();
                     scheduler.runDue();
                     assertThat(events.failures).hasSize(before + 1);
-                    assertThat(events.last().cause()).as(wrong.getKey()).hasMessageContaining(wrong.getValue())
+                    assertThat(events.lastFailure().cause()).as(wrong.getKey()).hasMessageContaining(wrong.getValue())
                             .hasMessageContaining("Change it to: " + good);
-                    assertThat(events.last().nextAttempt()).isBefore(clock.instant().plusSeconds(61));
+                    assertThat(events.lastFailure().nextAttempt()).isBefore(clock.instant().plusSeconds(61));
                 }
                 knot.replace(Map.of("persist.test", zone("persist.test",
                         "_validation-persist TXT \"other.ca; accounturi=x\"", "_validation-persist TXT \"pebble.letsencrypt.org; accounturi=y\"")));
-                clock.set(events.last().nextAttempt());
+                clock.set(events.lastFailure().nextAttempt());
                 scheduler.runDue();
-                assertThat(events.last().cause()).hasMessageContaining("has 2 TXT records and none fits");
+                assertThat(events.lastFailure().cause()).hasMessageContaining("has 2 TXT records and none fits");
                 assertThat(pebble.orders()).as("no order while the record is wrong").isZero();
 
                 knot.replace(Map.of("persist.test", zone("persist.test", good)));
-                clock.set(events.last().nextAttempt());
+                clock.set(events.lastFailure().nextAttempt());
                 scheduler.runDue();
                 assertThat(events.obtained).as("failures: %s", events.failures).singleElement()
                         .satisfies(event -> assertThat(event.strategy()).isIn("dns-persist-01", "reused authorization"));
@@ -124,7 +106,7 @@ class DnsPersistIT {
              Pebble pebble = Pebble.startWithDns("bookworm", httpPort, unbound.port())) {
             MutableClock clock = MutableClock.startingNow();
             ManualScheduler scheduler = new ManualScheduler(clock);
-            Events events = new Events();
+            RecordingListener events = new RecordingListener();
             try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().domains("fallback.test")
                     .ca(pebble.directory().toString()).caTrust(pebble.listenerTrust()).storage(dir.resolve("storage"))
                     .set(Setting.DNS_RESOLVERS, "127.0.0.1:" + unbound.port())

@@ -52,6 +52,15 @@ public interface ChallengeStrategy {
     /** Withdraws what {@link #present} published. Always called; idempotent. */
     void cleanUp(List<PendingChallenge> challenges);
 
+    /** The distinct base names of {@code names} ({@code *.example.com} counts as {@code example.com}), in order. */
+    static java.util.Set<String> baseNames(List<String> names) {
+        java.util.Set<String> bases = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            bases.add(name.startsWith("*.") ? name.substring(2) : name);
+        }
+        return bases;
+    }
+
     /** One challenge to answer: the name it is for and acme4j's challenge object. */
     record PendingChallenge(String name, boolean wildcard, Challenge challenge) {
         /** The name without a leading {@code *.}, as it appears in the authorization. */

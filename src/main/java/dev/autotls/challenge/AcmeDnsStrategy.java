@@ -10,11 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.slf4j.Logger;
@@ -77,7 +75,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     @Override
     public List<String> requiredRecords(List<String> names) throws Exception {
         List<String> lines = new ArrayList<>();
-        for (String base : bases(names)) {
+        for (String base : ChallengeStrategy.baseNames(names)) {
             lines.add(record(base, registration(base)));
         }
         return lines;
@@ -89,7 +87,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
 
     @Override
     public void preflight(List<String> names) throws Exception {
-        for (String base : bases(names)) {
+        for (String base : ChallengeStrategy.baseNames(names)) {
             AcmeDnsClient.Registration registration = registration(base);
             String owner = "_acme-challenge." + base;
             Optional<String> target;
@@ -150,13 +148,6 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
         // acme-dns has no delete: the values are harmless and replaced by the next order's
     }
 
-    private static Set<String> bases(List<String> names) {
-        Set<String> bases = new LinkedHashSet<>();
-        for (String name : names) {
-            bases.add(name.startsWith("*.") ? name.substring(2) : name);
-        }
-        return bases;
-    }
 
     private static Map<String, List<String>> valuesByBase(List<PendingChallenge> challenges) {
         Map<String, List<String>> values = new LinkedHashMap<>();

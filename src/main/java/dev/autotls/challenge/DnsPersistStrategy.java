@@ -12,10 +12,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.toolbox.JSON;
 
@@ -93,7 +91,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
     @Override
     public List<String> requiredRecords(List<String> names) throws Exception {
         List<String> lines = new ArrayList<>();
-        for (String base : bases(names)) {
+        for (String base : ChallengeStrategy.baseNames(names)) {
             lines.add(expected(base, names.contains("*." + base)).line());
         }
         return lines;
@@ -101,7 +99,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
 
     @Override
     public void preflight(List<String> names) throws Exception {
-        for (String base : bases(names)) {
+        for (String base : ChallengeStrategy.baseNames(names)) {
             Expected expected = expected(base, names.contains("*." + base));
             List<String> found;
             try {
@@ -188,11 +186,4 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
         // the record is meant to stay
     }
 
-    private static Set<String> bases(List<String> names) {
-        Set<String> bases = new LinkedHashSet<>();
-        for (String name : names) {
-            bases.add(name.startsWith("*.") ? name.substring(2) : name);
-        }
-        return bases;
-    }
 }
