@@ -421,6 +421,12 @@ public final class AutoTls extends ContainerLifeCycle {
             SettingSources sources = readSystemSettings
                     ? new SettingSources(System::getProperty, System::getenv, values)
                     : new SettingSources(key -> null, key -> null, values);
+            if (readSystemSettings) {
+                for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
+                        System.getenv().keySet())) {
+                    LOG.warn("Ignoring the unknown setting {}.", unknown);
+                }
+            }
             return new AutoTls(this, AutoTlsConfig.resolve(sources));
         }
     }

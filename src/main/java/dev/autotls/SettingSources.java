@@ -23,6 +23,65 @@ final class SettingSources {
         this.builderValues.putAll(builderValues);
     }
 
+    /**
+     * Names under {@code autotls.} / {@code AUTOTLS_} that are no setting (a typo such as
+     * {@code autotls.domain}), each with the setting it most likely meant.
+     */
+    static java.util.List<String> unknownNames(java.util.Set<String> propertyNames, java.util.Set<String> environmentNames) {
+        java.util.List<String> unknown = new java.util.ArrayList<>();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        java.util.Set<String> environment = new java.util.HashSet<>();
+        for (Setting setting : Setting.values()) {
+            keys.add(setting.key());
+            environment.add(setting.environmentName());
+        }
+        for (String name : propertyNames) {
+            if (name.startsWith("autotls.") && !keys.contains(name) && !name.startsWith("autotls.serve.")
+                    && !name.equals("autotls.peers") && !name.equals("autotls.jar")) {
+                unknown.add("-D" + name + " (did you mean " + closest(name, keys) + "?)");
+            }
+        }
+        for (String name : environmentNames) {
+            if (name.startsWith("AUTOTLS_") && !environment.contains(name)) {
+                unknown.add(name + " (did you mean " + closest(name, environment) + "?)");
+            }
+        }
+        return unknown;
+    }
+
+    private static String closest(String name, java.util.Set<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(name, candidate);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance: small names, computed once at start-up. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     /** The value and where it came from, or empty when unset and without default. */
     Optional<Value> get(Setting setting) {
         String fromProperty = systemProperties.apply(setting.key());

@@ -79,6 +79,14 @@ class ConfigurationTest {
     }
 
     @Test
+    void unknownSettingsAreNamedWithTheClosestRealOne() {
+        assertThat(SettingSources.unknownNames(java.util.Set.of("autotls.domain", "autotls.ca", "user.home"),
+                java.util.Set.of("AUTOTLS_AGREE_TO", "PATH")))
+                .containsExactlyInAnyOrder("-Dautotls.domain (did you mean autotls.domains?)",
+                        "AUTOTLS_AGREE_TO (did you mean AUTOTLS_AGREE_TOS?)");
+    }
+
+    @Test
     void environmentNamesFollowTheKeys() {
         assertThat(Setting.CA_TRUST.environmentName()).isEqualTo("AUTOTLS_CA_TRUST");
         assertThat(Setting.AGREE_TOS.environmentName()).isEqualTo("AUTOTLS_AGREE_TOS");
