@@ -9,7 +9,6 @@ import dev.autotls.acme.Poller;
 import dev.autotls.acme.TrustingAcmeProvider;
 import dev.autotls.challenge.AcmeDnsClient;
 import dev.autotls.challenge.AcmeDnsStrategy;
-import dev.autotls.challenge.AutoStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
 import dev.autotls.dns.AuthoritativeDns;
@@ -103,10 +102,10 @@ public final class AutoTls extends ContainerLifeCycle {
         AuthoritativeDns dns = new AuthoritativeDns(config.dnsResolvers());
         this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store, dns)).orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
+        StrategyChoice choice = new StrategyChoice(config, http01, acmeDns, persist);
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
-            certificates.add(new ManagedCertificate(names,
-                    builder.strategy != null ? builder.strategy : chooseStrategy(names)));
+            certificates.add(new ManagedCertificate(names, builder.strategy != null ? builder.strategy : choice.choose(names)));
         }
         if (builder.scheduler != null) {
             this.scheduler = builder.scheduler;
@@ -233,58 +232,6 @@ public final class AutoTls extends ContainerLifeCycle {
     /** The HTTP connector's actual port, -1 when it is off. */
     public int httpPort() {
         return httpConnector == null || httpConnector.getLocalPort() <= 0 ? config.httpPort() : httpConnector.getLocalPort();
-    }
-
-    /** Picks the strategy for one certificate's names and says why in one log line. */
-    private ChallengeStrategy chooseStrategy(List<String> names) {
-        String certificate = String.join(", ", names);
-        switch (config.challenge()) {
-            case DNS_PERSIST_01:
-                LOG.info("{}: validating with dns-persist-01 (as configured).", certificate);
-                return persist;
-            case ACME_DNS:
-                if (acmeDns == null) {
-                    throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
-                            + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
-                }
-                LOG.info("{}: validating with the acme-dns alias at {} (as configured).", certificate, config.acmeDnsUrl().get());
-                return acmeDns;
-            case HTTP_01:
-                requireHttp01(names, "'http-01'");
-                LOG.info("{}: validating with http-01 (as configured).", certificate);
-                return http01;
-            default:
-                List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
-                if (acmeDns != null) {
-                    candidates.add(acmeDns);
-                }
-                if (config.httpPort() >= 0) {
-                    candidates.add(http01);
-                }
-                AutoStrategy auto = new AutoStrategy(candidates);
-                for (String name : names) {
-                    ChallengeStrategy.Suitability suitability = auto.suitability(name);
-                    if (!suitability.suitable()) {
-                        throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'auto': " + suitability.reason());
-                    }
-                }
-                LOG.info("{}: auto will use the first that works of {}, checked before every order.", certificate,
-                        candidates.stream().map(ChallengeStrategy::name).collect(java.util.stream.Collectors.joining(", ")));
-                return auto;
-        }
-    }
-
-    private void requireHttp01(List<String> names, String mode) {
-        if (config.httpPort() < 0) {
-            throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": http-01 needs the HTTP port, but "
-                    + Setting.HTTP_PORT.key() + " = off; give a port");
-        }
-        for (String name : names) {
-            ChallengeStrategy.Suitability suitability = http01.suitability(name);
-            if (!suitability.suitable()) {
-                throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": " + suitability.reason());
-            }
-        }
     }
 
     /**
