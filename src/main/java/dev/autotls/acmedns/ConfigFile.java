@@ -91,8 +91,7 @@ public final class ConfigFile {
     }
 
     private static void warnUnknown(Path file, JsonNode root) {
-        for (Iterator<Map.Entry<String, JsonNode>> sections = root.fields(); sections.hasNext(); ) {
-            Map.Entry<String, JsonNode> section = sections.next();
+        for (Map.Entry<String, JsonNode> section : root.properties()) {
             Set<String> keys = KNOWN.get(section.getKey());
             if (keys == null) {
                 LOG.warn("{}: ignoring the unknown section [{}].", file, section.getKey());
