@@ -1,0 +1,89 @@
+package dev.autotls.acmedns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** acme-dns's config.cfg, as its users have it, read as it is. */
+class ConfigFileTest {
+    @TempDir
+    Path folder;
+
+    private Path write(String text) throws Exception {
+        return Files.writeString(folder.resolve("config.cfg"), text);
+    }
+
+    @Test
+    void readsAFullAcmeDnsConfigWithUnknownKeysAndAStringPort() throws Exception {
+        ResponderConfig config = ConfigFile.read(write(String.join("\n",
+                "[general]",
+                "listen = \"127.0.0.1:5353\"",
+                "protocol = \"both4\"",
+                "domain = \"Auth.Example.ORG.\"",
+                "nsname = \"auth.example.org\"",
+                "nsadmin = \"admin.example.org\"",
+                "records = [",
+                "    \"auth.example.org. A 198.51.100.1\",",
+                "    \"auth.example.org. NS auth.example.org.\",",
+                "]",
+                "debug = false",
+                "something_new = 1",
+                "[database]",
+                "engine = \"sqlite3\"",
+                "connection = \"/var/lib/acme-dns/acme-dns.db\"",
+                "[api]",
+                "ip = \"0.0.0.0\"",
+                "disable_registration = true",
+                "port = \"8443\"",
+                "tls = \"letsencryptstaging\"",
+                "acme_cache_dir = \"api-certs\"",
+                "notification_email = \"ops@example.org\"",
+                "corsorigins = [\"*\"]",
+                "use_header = true",
+                "header_name = \"X-Forwarded-For\"",
+                "[logconfig]",
+                "loglevel = \"debug\"",
+                "logtype = \"stdout\"",
+                "logformat = \"json\"",
+                "[future]",
+                "x = 1",
+                "")));
+        assertThat(config.zone()).isEqualTo("auth.example.org");
+        assertThat(config.dnsAddress().getPort()).isEqualTo(5353);
+        assertThat(config.udp()).isTrue();
+        assertThat(config.tcp()).isTrue();
+        assertThat(config.staticRecords()).hasSize(2);
+        assertThat(config.apiAddress().getPort()).isEqualTo(8443);
+        assertThat(config.apiTls()).isEqualTo("letsencryptstaging");
+        assertThat(config.registrationOpen()).isFalse();
+        assertThat(config.useHeader()).isTrue();
+        assertThat(config.corsOrigins()).containsExactly("*");
+        assertThat(config.txtValues()).isEqualTo(2);
+    }
+
+    @Test
+    void udpOnlyAndTheAutotlsSection() throws Exception {
+        ResponderConfig config = ConfigFile.read(write("[general]\nprotocol = \"udp6\"\ndomain = \"a.test\"\n"
+                + "[database]\nconnection = \"x.db\"\n[autotls]\ntxt_values = 5\n"));
+        assertThat(config.udp()).isTrue();
+        assertThat(config.tcp()).isFalse();
+        assertThat(config.txtValues()).isEqualTo(5);
+    }
+
+    @Test
+    void errorsNameTheSectionKeyAndValue() throws Exception {
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n")))
+                .hasMessageContaining("[database] connection is missing");
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\nprotocol = \"sctp\"\n"
+                + "[database]\nconnection = \"x.db\"\n"))).hasMessageContaining("[general] protocol = 'sctp'");
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \"postgres\"\n"
+                + "connection = \"x\"\n"))).hasMessageContaining("[database] engine = 'postgres'");
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[api]\ntls = \"cert\"\n"))).hasMessageContaining("needs tls_cert_privkey and tls_cert_fullchain");
+        assertThatThrownBy(() -> ConfigFile.read(write("[general\n"))).hasMessageContaining("is not valid TOML");
+    }
+}
