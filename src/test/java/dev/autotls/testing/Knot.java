@@ -79,10 +79,10 @@ public final class Knot implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (process != null) {
             process.destroy();
-            process.waitFor();
+            Processes.awaitExit(process);
         }
     }
 }

@@ -39,7 +39,11 @@ public final class Site implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the test server did not stop", e);
+        }
     }
 }

@@ -111,10 +111,10 @@ public final class StandaloneResponder implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            process.waitFor();
+            Processes.awaitExit(process);
         }
     }
 }

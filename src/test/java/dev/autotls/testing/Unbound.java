@@ -81,8 +81,8 @@ public final class Unbound implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         process.destroy();
-        process.waitFor();
+        Processes.awaitExit(process);
     }
 }
