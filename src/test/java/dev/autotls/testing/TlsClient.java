@@ -142,7 +142,7 @@ public final class TlsClient {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws java.io.IOException {
             socket.close();
         }
     }
