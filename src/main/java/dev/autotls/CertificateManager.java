@@ -42,6 +42,8 @@ final class CertificateManager {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
     /** When the CA's renewal window cannot be read, look again this soon rather than after hours. */
     private static final Duration ARI_UNAVAILABLE_RECHECK = Duration.ofHours(1);
+    /** How far the first looks at healthy stored certificates are spread after a start. */
+    static final Duration START_SPREAD = Duration.ofMinutes(5);
 
     private final List<ManagedCertificate> certificates;
     private final AcmeClient acme;
@@ -84,8 +86,25 @@ final class CertificateManager {
         }
         Instant now = clock.instant();
         for (ManagedCertificate certificate : certificates) {
-            schedule(certificate, now);
+            schedule(certificate, firstLook(certificate, now));
         }
+    }
+
+    /**
+     * At once for a certificate that needs an order or is in its last third; otherwise
+     * spread over {@link #START_SPREAD}, so a restart with many healthy certificates does not
+     * send the CA a burst of renewal-window requests.
+     */
+    private Instant firstLook(ManagedCertificate certificate, Instant now) {
+        StoredCertificate current = certificate.current;
+        if (current == null || !certificate.currentMatchesConfiguration) {
+            return now;
+        }
+        Duration lifetime = Duration.between(current.notBefore(), current.notAfter());
+        if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
+            return now;
+        }
+        return now.plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(START_SPREAD.toMillis()));
     }
 
     void stop() {
