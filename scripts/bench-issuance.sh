@@ -15,14 +15,11 @@ work=$(mktemp -d /tmp/autotls-bench-issuance.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { local p; while :; do p=$(( 20000 + RANDOM % 30000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-wait_for() { local limit=$(( SECONDS + $1 )); shift; until "$@" >/dev/null 2>&1; do (( SECONDS < limit )) || return 1; sleep 0.02; done; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+. scripts/lib.sh
 
 acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port)
 ca="https://127.0.0.1:$acme/dir"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/ca-key.pem" -out "$work/ca-cert.pem" 2>/dev/null
+pebble_listener_cert "$work"
 cat > "$work/pebble.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
   "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem", "httpPort": $(free_port), "tlsPort": $(free_port),
@@ -31,7 +28,7 @@ JSON
 PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 "$peers/sid/usr/bin/pebble" -config "$work/pebble.json" \
   -dnsserver "127.0.0.1:$dns" > "$work/pebble.log" 2>&1 &
 pids+=($!)
-wait_for 30 curl -sf --cacert "$work/ca-cert.pem" "$ca"
+wait_for 30 curl -sf --cacert "$work/ca-cert.pem" "$ca" || { echo "bench: Pebble did not start" >&2; exit 1; }
 curl -sf --cacert "$work/ca-cert.pem" "https://127.0.0.1:$mgmt/roots/0" > "$work/root.pem"
 
 common=(-Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem" -Dautotls.storage="$work/storage"
@@ -54,7 +51,7 @@ done
 } > "$work/config.cfg"
 java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
 pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$api/health"
+wait_for 30 curl -sf "http://127.0.0.1:$api/health" || { echo "bench: the responder did not start" >&2; exit 1; }
 
 autotls_ms=(); acmesh_ms=(); library_ms=()
 for i in $(seq 1 "$runs"); do

@@ -14,8 +14,7 @@ work=$(mktemp -d /tmp/autotls-bench.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { local p; while :; do p=$(( 20000 + RANDOM % 30000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-wait_for() { local limit=$(( SECONDS + $1 )); shift; until "$@" >/dev/null 2>&1; do (( SECONDS < limit )) || { echo "bench: timed out: $*" >&2; exit 1; }; sleep 0.1; done; }
+. scripts/lib.sh
 
 dns=$(free_port); api=$(free_port); knot_port=$(free_port)
 cat > "$work/config.cfg" <<CFG
@@ -38,7 +37,7 @@ registrations_per_minute = 100000
 CFG
 java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
 pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$api/health"
+wait_for 30 curl -sf "http://127.0.0.1:$api/health" || { echo "bench: the responder did not start" >&2; exit 1; }
 
 : > "$work/queries.txt"
 { echo "\$ORIGIN auth.bench.test."; echo "\$TTL 1"; echo "@ SOA auth.bench.test. admin.auth.bench.test. 1 28800 7200 604800 86400"
@@ -73,7 +72,7 @@ zone:
 CONF
 knotd -c "$work/knot.conf" > "$work/knot.log" 2>&1 &
 pids+=($!)
-sleep 1
+wait_for 20 bash -c "exec 3<>/dev/tcp/127.0.0.1/$knot_port" || { echo "bench: knot did not start" >&2; exit 1; }
 
 run_dnsperf() { # label port
   local cmd="dnsperf -s 127.0.0.1 -p $2 -d queries.txt -l $seconds -c 4 -q 200"

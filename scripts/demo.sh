@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 
-need() { command -v "$1" >/dev/null 2>&1 || { echo "demo: '$1' is missing; install it (Debian: apt-get install $2)" >&2; exit 1; }; }
+. scripts/lib.sh
 need curl curl
 need openssl openssl
 need java openjdk-17-jre-headless
@@ -30,24 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-wait_for() { # description, seconds, command...
-  local what=$1 limit=$2; shift 2
-  local deadline=$(( SECONDS + limit ))
-  until "$@" >/dev/null 2>&1; do
-    if (( SECONDS > deadline )); then
-      echo "demo: gave up waiting for $what; the logs:" >&2
-      tail -n 20 "$work"/*.log >&2 || true
-      exit 1
-    fi
-    sleep 0.1
-  done
+await() { # description, seconds, command...
+  local what=$1; shift
+  wait_for "$@" || { echo "demo: gave up waiting for $what; the logs:" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
 }
 
 acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port); https=$(free_port)
@@ -57,8 +42,7 @@ settings=(-Dautotls.domains="$name,*.$name" -Dautotls.ca="$ca" -Dautotls.ca.trus
           -Dautotls.storage="$work/storage" -Dautotls.challenge=dns-persist-01 -Dautotls.agree-tos=true
           -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.http.port=off -Dautotls.https.port="$https")
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
-  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$work/ca-key.pem" -out "$work/ca-cert.pem" 2>/dev/null
+pebble_listener_cert "$work"
 cat > "$work/pebble.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
   "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem",
@@ -68,7 +52,7 @@ JSON
 echo "1. A private test CA (Pebble 2.10) on 127.0.0.1, validating through the DNS server of step 3"
 PEBBLE_VA_NOSLEEP=1 "$peers/sid/usr/bin/pebble" -config "$work/pebble.json" -dnsserver "127.0.0.1:$dns" > "$work/pebble.log" 2>&1 &
 pids+=($!)
-wait_for "the test CA" 30 curl -sf --cacert "$work/ca-cert.pem" "$ca"
+await "the test CA" 30 curl -sf --cacert "$work/ca-cert.pem" "$ca"
 curl -sf --cacert "$work/ca-cert.pem" "https://127.0.0.1:$mgmt/roots/0" > "$work/test-ca-root.pem"
 
 echo "2. The one DNS record to create, from: java -D... -jar target/autotls.jar records"
@@ -99,15 +83,15 @@ tls = "none"
 CFG
 java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
 pids+=($!)
-wait_for "the DNS server" 30 curl -sf "http://127.0.0.1:$api/health"
+await "the DNS server" 30 curl -sf "http://127.0.0.1:$api/health"
 
 echo "4. The demo site with autotls (dns-persist-01), HTTPS on port $https"
-started=$(date +%s%N)
+started=$(now_ms)
 java "${settings[@]}" -jar target/autotls.jar serve > "$work/serve.log" 2>&1 &
 pids+=($!)
-wait_for "a certificate from the test CA" 60 \
+await "a certificate from the test CA" 60 \
   curl -sf --cacert "$work/test-ca-root.pem" --resolve "$name:$https:127.0.0.1" "https://$name:$https/"
-elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+elapsed=$(( $(now_ms) - started ))
 
 echo "5. HTTPS is served with the test CA's certificate, $elapsed ms after the site started:"
 openssl s_client -connect "127.0.0.1:$https" -servername "www.$name" </dev/null 2>/dev/null \

@@ -1,0 +1,32 @@
+# Shared by the scripts in this folder (sourced, not run).
+
+# A loopback TCP port nothing listens on right now.
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 30000 ))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# wait_for SECONDS COMMAND...: runs COMMAND until it succeeds; returns 1 after SECONDS.
+wait_for() {
+  local deadline=$(( SECONDS + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.02
+  done
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# need COMMAND DEBIAN_PACKAGE: fails with what to install when COMMAND is missing.
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "${0##*/}: '$1' is missing; install it (Debian: apt-get install $2)" >&2; exit 1; }
+}
+
+# A certificate and key for a test CA's own HTTPS listener on 127.0.0.1: pebble_listener_cert DIR
+pebble_listener_cert() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$1/ca-key.pem" -out "$1/ca-cert.pem" 2>/dev/null
+}
