@@ -34,7 +34,12 @@ import org.xbill.DNS.Type;
 public final class AuthoritativeDns {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
+    /** Where a zone's servers are changes rarely; polls (awaiting a TXT value) should not walk the tree each time. */
+    private static final Duration SERVERS_CACHED = Duration.ofMinutes(5);
+
     private final List<InetSocketAddress> resolvers;
+    private final com.github.benmanes.caffeine.cache.Cache<Name, List<InetSocketAddress>> servers =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(SERVERS_CACHED).maximumSize(10_000).build();
 
     /** @param resolvers host:port of recursive resolvers; empty means the system's */
     public AuthoritativeDns(List<InetSocketAddress> resolvers) {
@@ -80,9 +85,8 @@ public final class AuthoritativeDns {
     /** Asks the authoritative servers of {@code name}'s zone (or the resolvers if none can be used). */
     public Answer authoritative(String name, int type) throws IOException {
         Name target = absolute(name);
-        List<InetSocketAddress> servers = nameServers(target);
         IOException last = null;
-        for (InetSocketAddress server : servers) {
+        for (InetSocketAddress server : servers.get(target, this::nameServers)) {
             try {
                 Message response = send(server, target, type, false);
                 if (response.getHeader().getFlag(Flags.AA)) {
