@@ -70,16 +70,13 @@ public record AutoTlsConfig(
                 .orElseThrow(() -> new ConfigurationException(Setting.DOMAINS.key() + " is not set: name at least one domain, "
                         + "e.g. -D" + Setting.DOMAINS.key() + "=example.com,*.example.com or "
                         + Setting.DOMAINS.environmentName() + "=example.com"));
-        List<String> names = new ArrayList<>();
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(); // thousands of names: no quadratic de-duplication
         for (String part : value.text().split(",")) {
             if (part.isBlank()) {
                 continue;
             }
             try {
-                String canonical = DomainNames.canonical(part);
-                if (!names.contains(canonical)) {
-                    names.add(canonical);
-                }
+                names.add(DomainNames.canonical(part));
             } catch (IllegalArgumentException e) {
                 throw value.invalid(e.getMessage());
             }

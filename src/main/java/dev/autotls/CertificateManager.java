@@ -81,9 +81,10 @@ final class CertificateManager {
     /** Publishes what can be served right now and schedules the first look at every certificate. Never waits for the CA. */
     void start() {
         running = true;
-        for (ManagedCertificate certificate : certificates) {
-            serveStoredOrFallback(certificate);
-        }
+        long started = System.nanoTime();
+        long fromStore = certificates.stream().filter(this::serveStoredOrFallback).count();
+        LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, certificates.size() - fromStore,
+                (System.nanoTime() - started) / 1_000_000);
         Instant now = clock.instant();
         for (ManagedCertificate certificate : certificates) {
             schedule(certificate, firstLook(certificate, now));
@@ -121,7 +122,8 @@ final class CertificateManager {
         return certificates;
     }
 
-    private void serveStoredOrFallback(ManagedCertificate certificate) {
+    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
+    private boolean serveStoredOrFallback(ManagedCertificate certificate) {
         try {
             Optional<StoredCertificate> stored = files.load(certificate.firstName());
             if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
@@ -130,12 +132,12 @@ final class CertificateManager {
                 certificate.currentMatchesConfiguration = covers(found.leaf(), certificate.names);
                 registry.publish(new CertifiedKey(certificate.names, found.chain(), found.keyPair().getPrivate(), false));
                 if (certificate.currentMatchesConfiguration) {
-                    LOG.info("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
+                    LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
                 } else {
                     LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
                             certificate);
                 }
-                return;
+                return true;
             }
             if (stored.isPresent()) {
                 LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
@@ -148,6 +150,7 @@ final class CertificateManager {
         }
         registry.publish(SelfSignedCertificates.create(certificate.names, clock));
         LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
+        return false;
     }
 
     private void schedule(ManagedCertificate certificate, Instant at) {
