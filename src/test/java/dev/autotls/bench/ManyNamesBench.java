@@ -1,0 +1,151 @@
+package dev.autotls.bench;
+
+import dev.autotls.AutoTls;
+import dev.autotls.store.CertificateFiles;
+import dev.autotls.store.FileCertificateStore;
+import dev.autotls.store.StorageKeys;
+import dev.autotls.store.StoredCertificate;
+import dev.autotls.tls.KeyType;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.eclipse.jetty.server.Server;
+
+/**
+ * Many names: N stored certificates (a0 ... a{N-1}.bench.test, one each), then the time from
+ * start to all served, the heap after a full GC, and full TLS handshakes per second with SNI
+ * spread over all names versus one name.
+ *
+ * <p>{@code java -cp ... dev.autotls.bench.ManyNamesBench [N] [seconds] [storage folder]}; the
+ * storage is generated once and reused (certificates signed by one throwaway key, which the
+ * client trusts blindly: this measures serving, not validation).
+ */
+public final class ManyNamesBench {
+    private static final String CA = "https://127.0.0.1:1/dir";
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path storage = args.length > 2 ? Path.of(args[2])
+                : Path.of(System.getProperty("user.home"), ".cache", "autotls", "bench-names-" + count);
+        generateIfMissing(storage, count);
+
+        String[] names = new String[count];
+        for (int i = 0; i < count; i++) {
+            names[i] = "a" + i + ".bench.test";
+        }
+        Server server = new Server();
+        long begin = System.nanoTime();
+        AutoTls tls = AutoTls.builder().ignoreSystemSettings().domains(names).ca(CA).storage(storage).challenge("http-01")
+                .httpPort(0).httpsPort(0).scheduler(BenchSupport.idleScheduler()).build().installOn(server);
+        server.start();
+        long loadedMillis = (System.nanoTime() - begin) / 1_000_000;
+        long heap = BenchSupport.heapAfterGcMiB();
+        int port = tls.httpsPort();
+
+        handshakesPerSecond(port, names, Math.max(1, seconds / 2)); // warm-up: JIT, not the registry, dominates a cold start
+        double single = handshakesPerSecond(port, new String[] {names[0]}, seconds);
+        double spread = handshakesPerSecond(port, names, seconds);
+        System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d%n", count, loadedMillis, heap,
+                tls.registry().snapshot().size());
+        System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
+                spread, single, spread / single, seconds);
+        server.stop();
+    }
+
+    private static double handshakesPerSecond(int port, String[] names, int seconds) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        context.getClientSessionContext().setSessionCacheSize(1); // full handshakes
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            clients.add(new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    String name = names[ThreadLocalRandom.current().nextInt(names.length)];
+                    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+                        SSLParameters parameters = socket.getSSLParameters();
+                        parameters.setServerNames(List.of(new SNIHostName(name)));
+                        socket.setSSLParameters(parameters);
+                        socket.startHandshake();
+                        socket.getSession().invalidate();
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        throw new IllegalStateException("handshake for " + name + " failed", e);
+                    }
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        clients.forEach(Thread::start);
+        for (Thread client : clients) {
+            client.join();
+        }
+        return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void generateIfMissing(Path storage, int count) throws Exception {
+        String caFolder = StorageKeys.caFolder(URI.create(CA));
+        if (Files.isDirectory(storage.resolve(caFolder).resolve("certificates"))) {
+            return;
+        }
+        long begin = System.nanoTime();
+        KeyPair issuer = KeyType.EC256.generate();
+        KeyPair key = KeyType.EC256.generate(); // one key for all: generation cost is not what is measured
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
+        CertificateFiles files = new CertificateFiles(new FileCertificateStore(storage), caFolder);
+        Instant now = Instant.now();
+        for (int i = 0; i < count; i++) {
+            String name = "a" + i + ".bench.test";
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=bench issuer"),
+                    BigInteger.valueOf(i + 1L), Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(90))),
+                    new X500Name("CN=" + name), key.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            files.save(new StoredCertificate(List.of(name), key, List.of(certificate), now));
+        }
+        System.out.printf("many-names: generated %d stored certificates in %d ms (%s)%n", count,
+                (System.nanoTime() - begin) / 1_000_000, storage);
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
