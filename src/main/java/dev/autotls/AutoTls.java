@@ -68,7 +68,6 @@ public final class AutoTls extends ContainerLifeCycle {
     private final CertificateManager manager;
     private final AcmeClient acme;
     private final TaskScheduler scheduler;
-    private final boolean ownsScheduler;
     private final ExecutorService ownedWorkers;
     private ServerConnector httpsConnector;
     private ServerConnector httpConnector;
@@ -108,16 +107,11 @@ public final class AutoTls extends ContainerLifeCycle {
             certificates.add(new ManagedCertificate(names, builder.strategy != null ? builder.strategy : choice.choose(names)));
         }
         if (builder.scheduler != null) {
-            this.scheduler = builder.scheduler;
-            this.ownsScheduler = false;
-        } else {
-            this.scheduler = TaskScheduler.system(clock);
-            this.ownsScheduler = true;
-        }
-        if (builder.scheduler != null) {
             // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+            this.scheduler = builder.scheduler;
             this.ownedWorkers = null;
         } else {
+            this.scheduler = TaskScheduler.system(clock);
             this.ownedWorkers = Executors.newFixedThreadPool(Math.min(4, certificates.size()), daemonThreads());
         }
         this.manager = new CertificateManager(certificates, acme, new CertificateFiles(store, caFolder), registry,
@@ -190,10 +184,8 @@ public final class AutoTls extends ContainerLifeCycle {
     @Override
     protected void doStop() throws Exception {
         manager.stop();
-        if (ownsScheduler) {
+        if (ownedWorkers != null) { // both were made here, not injected
             scheduler.close();
-        }
-        if (ownedWorkers != null) {
             ownedWorkers.shutdownNow();
         }
         super.doStop();

@@ -19,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -157,7 +156,6 @@ final class CertificateManager {
         if (!running) {
             return;
         }
-        certificate.nextCheck = at;
         certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
     }
 
@@ -269,6 +267,6 @@ final class CertificateManager {
         } catch (CertificateParsingException e) {
             return false;
         }
-        return sans.containsAll(new ArrayList<>(names));
+        return sans.containsAll(names);
     }
 }

@@ -3,7 +3,6 @@ package dev.autotls;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.StoredCertificate;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -18,7 +17,6 @@ final class ManagedCertificate {
     /** Whether {@link #current} covers the configured names; if not, it is replaced at once. */
     volatile boolean currentMatchesConfiguration;
     volatile int failures;
-    volatile Instant nextCheck;
     volatile TaskScheduler.Cancellable scheduled;
 
     ManagedCertificate(List<String> names, ChallengeStrategy strategy) {

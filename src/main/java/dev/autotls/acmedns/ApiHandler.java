@@ -89,7 +89,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private boolean register(Request request, Response response, Callback callback) throws IOException {
-        if (!registrations.tryAcquire(rateKey(request))) {
+        if (!registrations.tryAcquire(clientAddress(request))) {
             return json(response, callback, 429, error("too_many_requests"));
         }
         Optional<byte[]> body = body(request);
@@ -147,7 +147,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private boolean update(Request request, Response response, Callback callback) throws IOException {
-        String rateKey = rateKey(request);
+        String rateKey = clientAddress(request);
         if (failedAuth.exhausted(rateKey)) {
             return json(response, callback, 429, error("too_many_requests"));
         }
@@ -246,10 +246,6 @@ final class ApiHandler extends Handler.Abstract {
     private String clientAddress(Request request) {
         List<InetAddress> addresses = clientAddresses(request);
         return addresses.isEmpty() ? Request.getRemoteAddr(request) : addresses.get(0).getHostAddress();
-    }
-
-    private String rateKey(Request request) {
-        return clientAddress(request);
     }
 
     /** An IP literal (never a DNS look-up), brackets allowed. */

@@ -96,10 +96,6 @@ public final class CertificateFiles {
         return Optional.of(new StoredCertificate(names, keyPair, chain, issuedAt));
     }
 
-    /** The first names of all stored certificates' folders (as folder names). */
-    public List<String> folders() throws IOException {
-        return store.list(StorageKeys.certificatesFolder(caFolder));
-    }
 
     private String key(String certificateName, String file) {
         return StorageKeys.certificate(caFolder, certificateName, file);

@@ -98,10 +98,6 @@ public final class CertificateRegistry {
         }
     }
 
-    /** Publishes many entries, as at start-up with a large store. */
-    public void publishAll(List<CertifiedKey> entries) {
-        entries.forEach(this::publish);
-    }
 
     /** The names currently served, for diagnostics. */
     public Map<String, CertifiedKey> snapshot() {

@@ -1,6 +1,7 @@
 package dev.autotls.bench;
 
 import dev.autotls.AutoTls;
+import dev.autotls.testing.TlsClient;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.store.FileCertificateStore;
 import dev.autotls.store.StorageKeys;
@@ -24,7 +25,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -79,7 +79,7 @@ public final class ManyNamesBench {
 
     private static double handshakesPerSecond(int port, String[] names, int seconds) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        context.init(null, new TrustManager[] {TlsClient.trustAll()}, null);
         context.getClientSessionContext().setSessionCacheSize(1); // full handshakes
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
@@ -134,18 +134,4 @@ public final class ManyNamesBench {
                 (System.nanoTime() - begin) / 1_000_000, storage);
     }
 
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
 }

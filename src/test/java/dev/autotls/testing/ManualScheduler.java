@@ -4,7 +4,6 @@ import dev.autotls.maintenance.TaskScheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** A scheduler that runs due tasks only when the test says so, on the test's thread, by a {@link MutableClock}. */
 public final class ManualScheduler implements TaskScheduler {
@@ -54,10 +53,6 @@ public final class ManualScheduler implements TaskScheduler {
         }
     }
 
-    /** The earliest pending task's time. */
-    public synchronized Optional<Instant> nextDue() {
-        return tasks.stream().filter(t -> !t.cancelled).map(t -> t.at).min(Instant::compareTo);
-    }
 
     @Override
     public void close() {

@@ -33,8 +33,13 @@ public final class TlsClient {
     }
 
     /** Accepts any certificate: for looking at what is served, not for trusting it. */
-    public static TlsClient inspecting() throws Exception {
-        return new TlsClient(new TrustManager[] {new X509TrustManager() {
+    public static TlsClient inspecting() {
+        return new TlsClient(new TrustManager[] {trustAll()}, false);
+    }
+
+    /** A trust manager that accepts every server certificate (benchmarks and inspection only). */
+    public static X509TrustManager trustAll() {
+        return new X509TrustManager() {
             @Override
             public void checkClientTrusted(X509Certificate[] chain, String authType) {
             }
@@ -47,7 +52,7 @@ public final class TlsClient {
             public X509Certificate[] getAcceptedIssuers() {
                 return new X509Certificate[0];
             }
-        }}, false);
+        };
     }
 
     private SSLSocket connect(int port, String serverName) throws Exception {
@@ -122,10 +127,6 @@ public final class TlsClient {
             byte[] body = in.readNBytes(length);
             return new Page(Integer.parseInt(statusLine.split(" ")[1]), new String(body, StandardCharsets.UTF_8),
                     (X509Certificate) socket.getSession().getPeerCertificates()[0]);
-        }
-
-        public javax.net.ssl.SSLSession session() {
-            return socket.getSession();
         }
 
         private String line() throws java.io.IOException {
