@@ -2,7 +2,10 @@ package dev.autotls.acmedns;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.HINFORecord;
@@ -26,6 +29,8 @@ final class DnsAnswerer {
     /** The UDP payload size this server offers and answers with at most (the DNS flag day value). */
     static final int UDP_PAYLOAD = 1232;
     private static final long TXT_TTL = 1;
+    /** Enough for any sane alias chain, and a stop for a loop in the configured records. */
+    private static final int MAX_CNAME_HOPS = 8;
 
     private final Zone zone;
     private final TxtRecords txt;
@@ -101,6 +106,16 @@ final class DnsAnswerer {
         response.getHeader().setFlag(Flags.AA);
         List<Record> answers = new ArrayList<>();
         boolean exists = lookup(name, type, answers);
+        // RFC 1034 4.3.2 step 3a: a CNAME to a name in this zone is followed here, as knot
+        // does, so a stub resolver (Pebble's, a client's) gets the TXT with the alias
+        Name alias = aliasTarget(answers, type);
+        Set<Name> visited = new HashSet<>(List.of(name));
+        for (int hops = 0; alias != null && zone.contains(alias) && visited.add(alias) && hops < MAX_CNAME_HOPS; hops++) {
+            List<Record> more = new ArrayList<>();
+            exists = lookup(alias, type, more);
+            answers.addAll(more);
+            alias = aliasTarget(more, type);
+        }
         if (!answers.isEmpty()) {
             answers.forEach(r -> response.addRecord(r, Section.ANSWER));
         } else {
@@ -110,6 +125,19 @@ final class DnsAnswerer {
             }
         }
         return withOpt(response, request);
+    }
+
+    /** The target of the CNAME among {@code answers} when the question was for another type; else null. */
+    private static Name aliasTarget(List<Record> answers, int type) {
+        if (type == Type.CNAME || type == Type.ANY) {
+            return null;
+        }
+        for (Record record : answers) {
+            if (record instanceof CNAMERecord cname) {
+                return cname.getTarget();
+            }
+        }
+        return null;
     }
 
     /** Fills {@code answers}; returns whether the name exists at all (NODATA versus NXDOMAIN). */

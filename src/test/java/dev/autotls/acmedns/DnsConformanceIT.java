@@ -41,6 +41,8 @@ class DnsConformanceIT {
                 .record("auth.example.test. NS ns1.auth.example.test.")
                 .record("ns1.auth.example.test. 300 A 198.51.100.2")
                 .record("www.deep.auth.example.test. CNAME auth.example.test.")
+                .record("loop1.auth.example.test. CNAME loop2.auth.example.test.")
+                .record("loop2.auth.example.test. CNAME loop1.auth.example.test.")
                 .txtValues(30));
     }
 
@@ -80,6 +82,17 @@ class DnsConformanceIT {
         assertThat(responder.exchange(query("ns1." + ZONE, Type.A)).getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(300);
         Record cname = responder.exchange(query("www.deep." + ZONE, Type.A)).getSection(Section.ANSWER).get(0);
         assertThat(cname.getType()).isEqualTo(Type.CNAME);
+    }
+
+    @Test
+    void anAliasInsideTheZoneIsFollowedAndALoopEnds() throws Exception {
+        List<Record> chain = responder.exchange(query("www.deep." + ZONE, Type.A)).getSection(Section.ANSWER);
+        assertThat(chain).extracting(Record::getType).containsExactly(Type.CNAME, Type.A);
+        assertThat(chain.get(1).rdataToString()).isEqualTo("198.51.100.1");
+        assertThat(responder.exchange(query("www.deep." + ZONE, Type.CNAME)).getSection(Section.ANSWER)).hasSize(1);
+        Message loop = responder.exchange(query("loop1." + ZONE, Type.TXT));
+        assertThat(loop.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(loop.getSection(Section.ANSWER)).hasSize(2).allMatch(r -> r.getType() == Type.CNAME);
     }
 
     @Test
