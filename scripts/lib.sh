@@ -30,3 +30,15 @@ pebble_listener_cert() {
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$1/ca-key.pem" -out "$1/ca-cert.pem" 2>/dev/null
 }
+
+# stats VALUES...: "runs median min max" of whole numbers (the lower median for an even count).
+stats() {
+  [ $# -gt 0 ] || { echo "0 - - -"; return; }
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%d %d %d %d\n", NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
+}
+
+# report FILE LINE...: appends lines to a report fragment when BENCH_REPORT_DIR is set.
+report() {
+  local file=$1; shift
+  [ -z "${BENCH_REPORT_DIR:-}" ] || printf '%s\n' "$@" >> "$BENCH_REPORT_DIR/$file"
+}

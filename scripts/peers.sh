@@ -4,11 +4,15 @@
 # sid has (pebble 2.10, acme.sh) and the older pebble 2.4 are downloaded and unpacked into
 # a private cache folder, never installed. The mirror is read from this machine's own apt
 # configuration.
+# With --bench it also fetches what only the benchmarks compare against: lego and Caddy (sid).
 # Prints the cache root on stdout; idempotent and cheap when the cache is warm.
 set -euo pipefail
+bench=false
+[ "${1:-}" != --bench ] || bench=true
 
 cache="${AUTOTLS_PEERS:-${XDG_CACHE_HOME:-$HOME/.cache}/autotls/peers}"
 wanted_sid=(pebble acme.sh)
+if $bench; then wanted_sid+=(lego caddy); fi
 wanted_bookworm=(pebble)
 # commands this machine's own release provides, and the packages that bring them
 system_commands=(unbound knotd dnsperf h2load)
@@ -30,7 +34,8 @@ fi
 
 have_all() {
   [ -x "$cache/sid/usr/bin/pebble" ] && [ -x "$cache/sid/usr/bin/pebble-challtestsrv" ] \
-    && [ -f "$cache/sid/usr/share/acme.sh/acme.sh" ] && [ -x "$cache/bookworm/usr/bin/pebble" ]
+    && [ -f "$cache/sid/usr/share/acme.sh/acme.sh" ] && [ -x "$cache/bookworm/usr/bin/pebble" ] \
+    && { ! $bench || { [ -x "$cache/sid/usr/bin/lego" ] && [ -x "$cache/sid/usr/bin/caddy" ]; }; }
 }
 
 if have_all; then
@@ -65,7 +70,7 @@ for deb in ./*.deb; do dpkg -x "$deb" "$cache/bookworm"; done
 rm -f ./*.deb
 
 if ! have_all; then
-  echo "peers.sh: the downloaded packages did not provide pebble, pebble-challtestsrv and acme.sh under $cache" >&2
+  echo "peers.sh: the downloaded packages did not provide ${wanted_sid[*]} (sid) and pebble (bookworm) under $cache" >&2
   exit 1
 fi
 echo "$cache"
