@@ -94,11 +94,13 @@ handshake() { # NAME PORT: whether NAME answers on PORT with a certificate from 
 # time_serve LABEL NAME LOG COMMAND...: runs a server until NAME shows a Pebble certificate
 time_serve() {
   local label=$1 name=$2 port=$3 log=$4; shift 4
+  echo "bench: process started $(date -u +%FT%T.%3NZ)" > "$log"
   local start; start=$(now_ms)
-  "$@" > "$log" 2>&1 &
+  "$@" >> "$log" 2>&1 &
   local pid=$!
   if wait_for 60 handshake "$name" "$port"; then
     eval "${label}_ms+=($(( $(now_ms) - start )))"
+    echo "bench: handshake with the CA's certificate $(date -u +%FT%T.%3NZ)" >> "$log"
   else
     echo "$label run failed; its log:" >&2; tail -n 20 "$log" >&2
   fi

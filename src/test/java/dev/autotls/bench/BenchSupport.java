@@ -1,7 +1,13 @@
 package dev.autotls.bench;
 
 import dev.autotls.maintenance.TaskScheduler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.time.Instant;
 
 /** Small helpers shared by the benchmark programs (run by scripts/bench-tls.sh, not by the test suite). */
@@ -21,6 +27,22 @@ final class BenchSupport {
             public void close() {
             }
         };
+    }
+
+    /**
+     * Appends lines to a fragment of BENCHMARKS.md in {@code $BENCH_REPORT_DIR} (set by
+     * scripts/bench.sh, which assembles the fragments); nothing when it is unset.
+     */
+    static void report(String fragment, String... lines) {
+        String folder = System.getenv("BENCH_REPORT_DIR");
+        if (folder == null || folder.isEmpty()) {
+            return;
+        }
+        try {
+            Files.write(Path.of(folder, fragment), List.of(lines), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the report fragment " + fragment, e);
+        }
     }
 
     /** Heap in use after a full collection, in MiB. */

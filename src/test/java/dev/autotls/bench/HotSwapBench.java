@@ -3,7 +3,6 @@ package dev.autotls.bench;
 import dev.autotls.AutoTls;
 import dev.autotls.tls.CertifiedKey;
 import dev.autotls.tls.SelfSignedCertificates;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,18 +38,19 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * <p>{@code java -cp ... dev.autotls.bench.HotSwapBench [seconds]}; needs h2load (Debian nghttp2-client).
  */
 public final class HotSwapBench {
+    private static final String NAME = "swap.bench.test";
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         Path storage = Files.createTempDirectory("autotls-hotswap-");
         List<CertifiedKey> certificates = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            certificates.add(SelfSignedCertificates.create(List.of("swap.bench.test"), Clock.systemUTC()));
+            certificates.add(SelfSignedCertificates.create(List.of(NAME), Clock.systemUTC()));
         }
 
         Server autotls = new Server();
         autotls.setHandler(new Hello());
-        AutoTls tls = AutoTls.builder().ignoreSystemSettings().domains("swap.bench.test").ca("https://127.0.0.1:1/dir")
+        AutoTls tls = AutoTls.builder().ignoreSystemSettings().domains(NAME).ca("https://127.0.0.1:1/dir")
                 .storage(storage).challenge("http-01").httpPort(0).httpsPort(0)
                 .scheduler(BenchSupport.idleScheduler()).build().installOn(autotls);
         autotls.start();
@@ -67,6 +67,11 @@ public final class HotSwapBench {
         // warm both servers up first: in one JVM, whichever runs first otherwise pays for the JIT
         run("keep-alive", tls.httpsPort(), Math.max(2, seconds / 3));
         run("keep-alive", baselinePort, Math.max(2, seconds / 3));
+        BenchSupport.report("hotswap.md", "Command: `bash scripts/bench-tls.sh " + seconds + "`; h2load with SNI "
+                + NAME + ", certificates swapped every 300 ms on the autotls side; a probe thread makes full"
+                + " handshakes one after another during each run for the latency percentiles.", "",
+                "| Mode | Server | Requests/s | Failed | Ratio | Handshake p50 ms | p90 ms | p99 ms | max ms |",
+                "|---|---|---|---|---|---|---|---|---|");
         for (String mode : List.of("keep-alive", "new-connections")) {
             // interleaved halves, so neither server is always measured on a colder JVM
             Result swapped1 = run(mode, tls.httpsPort(), seconds / 2);
@@ -75,51 +80,62 @@ public final class HotSwapBench {
             Result swapped2 = run(mode, tls.httpsPort(), seconds - seconds / 2);
             Result swapped = swapped1.plus(swapped2, seconds);
             Result plain = plain1.plus(plain2, seconds);
+            double ratio = swapped.perSecond() / plain.perSecond();
             System.out.printf("hot-swap %s: autotls %.0f req/s (%d failed), static keystore %.0f req/s (%d failed), ratio %.2f%n",
-                    mode, swapped.perSecond(), swapped.failed(), plain.perSecond(), plain.failed(),
-                    swapped.perSecond() / plain.perSecond());
-            System.out.printf("hot-swap %s: connect time autotls %s | keystore %s%n", mode, swapped.connect(), plain.connect());
+                    mode, swapped.perSecond(), swapped.failed(), plain.perSecond(), plain.failed(), ratio);
+            System.out.printf("hot-swap %s: handshakes autotls %s | keystore %s%n", mode, swapped.handshakes(), plain.handshakes());
+            BenchSupport.report("hotswap.md", row(mode, "autotls (swapping)", swapped, String.format("%.2f", ratio)),
+                    row(mode, "Jetty, static keystore", plain, "1"));
+            BenchSupport.report("hotswap.tsv", String.format("%s autotls\t%.0f", mode, swapped.perSecond()),
+                    String.format("%s keystore\t%.0f", mode, plain.perSecond()));
         }
         System.out.printf("hot-swap: %d swaps (every 300 ms)%n", swaps.get());
+        BenchSupport.report("hotswap.md", "", swaps.get() + " certificate swaps during the runs.");
         swapper.shutdownNow();
         autotls.stop();
         baseline.stop();
     }
 
-    record Result(double perSecond, long failed, String connect) {
+    private static String row(String mode, String server, Result result, String ratio) {
+        HandshakeProbe.Latencies l = result.handshakes();
+        return String.format("| %s | %s | %.0f | %d | %s | %.1f | %.1f | %.1f | %.1f |", mode, server, result.perSecond(),
+                result.failed() + l.failures(), ratio, l.p50(), l.p90(), l.p99(), l.max());
+    }
+
+    record Result(double perSecond, long failed, HandshakeProbe.Samples samples, HandshakeProbe.Latencies handshakes) {
         /** Two halves of one measurement, {@code seconds} in all. */
         Result plus(Result other, int seconds) {
             int first = seconds / 2;
             double average = (perSecond * first + other.perSecond * (seconds - first)) / seconds;
-            return new Result(average, failed + other.failed, other.connect);
+            return new Result(average, failed + other.failed, null, samples.latencies(other.samples));
         }
     }
 
-    private static Result run(String mode, int port, int seconds) throws IOException, InterruptedException {
-        String url = "https://127.0.0.1:" + port + "/";
+    private static Result run(String mode, int port, int seconds) throws Exception {
+        String url = "https://" + NAME + ":" + port + "/";
+        String connectTo = "--connect-to=127.0.0.1:" + port;
+        HandshakeProbe probe = new HandshakeProbe(port, NAME);
         if (mode.equals("keep-alive")) {
-            return parse(h2load(List.of("h2load", "-c", "8", "-t", "1", "-D", Integer.toString(seconds), url)), seconds);
+            String output = h2load(List.of("h2load", connectTo, "-c", "8", "-t", "1", "-D", Integer.toString(seconds), url));
+            HandshakeProbe.Samples samples = probe.finish();
+            return new Result(number(output, "succeeded") / (double) seconds, number(output, "failed") + number(output, "errored"),
+                    samples, samples.latencies());
         }
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long succeeded = 0;
         long failed = 0;
         long started = System.nanoTime();
-        String connect = "";
         while (System.nanoTime() < end) {
-            String output = h2load(List.of("h2load", "--h1", "-c", "100", "-n", "100", "-t", "1", url));
+            String output = h2load(List.of("h2load", connectTo, "--h1", "-c", "100", "-n", "100", "-t", "1", url));
             succeeded += number(output, "succeeded");
             failed += number(output, "failed") + number(output, "errored");
-            connect = line(output, "time for connect");
         }
-        return new Result(succeeded / ((System.nanoTime() - started) / 1e9), failed, connect);
+        double perSecond = succeeded / ((System.nanoTime() - started) / 1e9);
+        HandshakeProbe.Samples samples = probe.finish();
+        return new Result(perSecond, failed, samples, samples.latencies());
     }
 
-    private static Result parse(String output, int seconds) {
-        return new Result(number(output, "succeeded") / (double) seconds, number(output, "failed") + number(output, "errored"),
-                line(output, "time for connect"));
-    }
-
-    private static String h2load(List<String> command) throws IOException, InterruptedException {
+    private static String h2load(List<String> command) throws java.io.IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();

@@ -74,6 +74,11 @@ public final class ManyNamesBench {
                 tls.registry().snapshot().size());
         System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
                 spread, single, spread / single, seconds);
+        BenchSupport.report("names.md", "Command: `bash scripts/bench-tls.sh " + seconds + " " + count + "` (ManyNamesBench);"
+                + " one certificate per name, full handshakes from 2 client threads for " + seconds + " s each.", "",
+                "| Names | Start to all served | Heap after full GC | Handshakes/s, SNI spread over all | Handshakes/s, one name | Ratio |",
+                "|---|---|---|---|---|---|",
+                String.format("| %d | %d ms | %d MiB | %.0f | %.0f | %.2f |", count, loadedMillis, heap, spread, single, spread / single));
         server.stop();
     }
 
