@@ -201,3 +201,18 @@ if [ -n "$bulk_ms" ]; then
   report issuance.md "" "One autotls instance, $names names (one certificate each, dns-persist-01): process start to" \
     "all $names served **$bulk_ms ms**, **$rate orders/s**."
 fi
+
+median() { stats "$@" | awk '{ print $2 }'; }
+caddy=$(median "${caddy_ms[@]}")
+report issuance.md "" "Targets:"
+for v in persist alias http; do
+  eval "lib=(\"\${${v}_lib[@]}\"); whole=(\"\${${v}_ms[@]}\")"
+  target issuance.md "autotls $v in-library median, ms" "$(median "${lib[@]}")" "<=" 150
+  target issuance.md "autotls $v whole-process median versus Caddy's, ms" "$(median "${whole[@]}")" "<=" "$caddy"
+done
+for peer in lego acmesh; do
+  eval "peer_ms=(\"\${${peer}_ms[@]}\")"
+  limit=$(median "${peer_ms[@]}"); [ "$limit" = - ] || limit=$(( limit / 10 ))
+  target issuance.md "autotls dns-persist-01 whole-process median versus 1/10 of $peer's, ms" "$(median "${persist_ms[@]}")" "<=" "$limit"
+done
+target issuance.md "$names names in one instance, ms" "${bulk_ms:--}" "<=" 10000

@@ -118,7 +118,9 @@ echo "== ratio responder/knot: $ratio"
 half=$(( ${r%.*} / 2 ))
 run_dnsperf autotls-half "$dns" "$half"; dns_row autotls-half "autotls responder" "half its maximum ($half/s)"
 run_dnsperf knot-half "$knot_port" "$half"; dns_row knot-half "knot" "the same rate ($half/s)"
-report responder.md "" "Responder/knot queries per second: **$ratio**."
+report responder.md "" "Responder/knot queries per second: **$ratio**." "" "Targets:"
+target responder.md "responder/knot queries per second" "$ratio" ">=" 0.5
+target responder.md "queries lost at half the responder's maximum rate" "$(summary_of "$work/dnsperf-autotls-half.txt" | awk '{ print $3 }')" "<=" 0
 
 echo "{\"subdomain\":\"$last_sub\",\"txt\":\"$(printf 'u%.0s' $(seq 1 43))\"}" > "$work/update.json"
 cmd="h2load --h1 -D $seconds -c 8 -t 2 -d update.json -H 'X-Api-User: (user)' -H 'X-Api-Key: (key)' http://127.0.0.1:$api/update"

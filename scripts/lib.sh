@@ -42,3 +42,13 @@ report() {
   local file=$1; shift
   [ -z "${BENCH_REPORT_DIR:-}" ] || printf '%s\n' "$@" >> "$BENCH_REPORT_DIR/$file"
 }
+
+# target REPORT DESCRIPTION ACTUAL OP LIMIT: prints and reports whether ACTUAL OP LIMIT holds (OP: <= or >=).
+target() {
+  local file=$1 what=$2 actual=$3 op=$4 limit=$5 verdict
+  if [ -z "$actual" ] || [ "$actual" = - ] || [ -z "$limit" ] || [ "$limit" = - ]; then verdict="not measured"
+  elif awk -v a="$actual" -v l="$limit" -v op="$op" 'BEGIN { exit !((op == "<=") ? a <= l : a >= l) }'; then verdict=met
+  else verdict="**missed**"; fi
+  echo "target: $what: $actual (limit $op $limit): $verdict"
+  report "$file" "- $what: $actual, target $op $limit: $verdict"
+}

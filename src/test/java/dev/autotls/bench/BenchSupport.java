@@ -45,6 +45,13 @@ final class BenchSupport {
         }
     }
 
+    /** Prints and reports whether a target holds, in the words of scripts/lib.sh's {@code target}. */
+    static void target(String fragment, String what, String actual, String limit, boolean met) {
+        String verdict = met ? "met" : "**missed**";
+        System.out.printf("target: %s: %s (limit %s): %s%n", what, actual, limit, verdict);
+        report(fragment, "- " + what + ": " + actual + ", target " + limit + ": " + verdict);
+    }
+
     /** Heap in use after a full collection, in MiB. */
     static long heapAfterGcMiB() {
         for (int i = 0; i < 3; i++) {

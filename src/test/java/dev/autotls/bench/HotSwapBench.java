@@ -72,6 +72,7 @@ public final class HotSwapBench {
                 + " handshakes one after another during each run for the latency percentiles.", "",
                 "| Mode | Server | Requests/s | Failed | Ratio | Handshake p50 ms | p90 ms | p99 ms | max ms |",
                 "|---|---|---|---|---|---|---|---|---|");
+        List<Runnable> targets = new ArrayList<>();
         for (String mode : List.of("keep-alive", "new-connections")) {
             // interleaved halves, so neither server is always measured on a colder JVM
             Result swapped1 = run(mode, tls.httpsPort(), seconds / 2);
@@ -86,11 +87,19 @@ public final class HotSwapBench {
             System.out.printf("hot-swap %s: handshakes autotls %s | keystore %s%n", mode, swapped.handshakes(), plain.handshakes());
             BenchSupport.report("hotswap.md", row(mode, "autotls (swapping)", swapped, String.format("%.2f", ratio)),
                     row(mode, "Jetty, static keystore", plain, "1"));
+            targets.add(() -> {
+                BenchSupport.target("hotswap.md", mode + ", failed requests and handshakes (autotls)",
+                        Long.toString(swapped.failed() + swapped.handshakes().failures()), "= 0",
+                        swapped.failed() + swapped.handshakes().failures() == 0);
+                BenchSupport.target("hotswap.md", mode + ", requests/s ratio autotls/keystore", String.format("%.2f", ratio),
+                        ">= 0.95", ratio >= 0.95);
+            });
             BenchSupport.report("hotswap.tsv", String.format("%s autotls\t%.0f", mode, swapped.perSecond()),
                     String.format("%s keystore\t%.0f", mode, plain.perSecond()));
         }
         System.out.printf("hot-swap: %d swaps (every 300 ms)%n", swaps.get());
-        BenchSupport.report("hotswap.md", "", swaps.get() + " certificate swaps during the runs.");
+        BenchSupport.report("hotswap.md", "", swaps.get() + " certificate swaps during the runs.", "", "Targets:");
+        targets.forEach(Runnable::run);
         swapper.shutdownNow();
         autotls.stop();
         baseline.stop();

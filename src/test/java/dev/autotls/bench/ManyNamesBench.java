@@ -74,11 +74,17 @@ public final class ManyNamesBench {
                 tls.registry().snapshot().size());
         System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
                 spread, single, spread / single, seconds);
-        BenchSupport.report("names.md", "Command: `bash scripts/bench-tls.sh " + seconds + " " + count + "` (ManyNamesBench);"
+        BenchSupport.report("names.md", "Command: `bash scripts/bench-tls.sh SECONDS " + count + "` (ManyNamesBench, " + seconds + " s per rate);"
                 + " one certificate per name, full handshakes from 2 client threads for " + seconds + " s each.", "",
                 "| Names | Start to all served | Heap after full GC | Handshakes/s, SNI spread over all | Handshakes/s, one name | Ratio |",
                 "|---|---|---|---|---|---|",
                 String.format("| %d | %d ms | %d MiB | %.0f | %.0f | %.2f |", count, loadedMillis, heap, spread, single, spread / single));
+        BenchSupport.report("names.md", "", "Targets:");
+        BenchSupport.target("names.md", "load " + count + " names, ms", Long.toString(loadedMillis), "<= 2000", loadedMillis <= 2000);
+        long heapMb = heap * 1024 * 1024 / 1_000_000;
+        BenchSupport.target("names.md", "heap after full GC, MB", Long.toString(heapMb), "<= 100", heapMb <= 100);
+        BenchSupport.target("names.md", "handshakes/s ratio spread/one name", String.format("%.2f", spread / single), ">= 0.9",
+                spread / single >= 0.9);
         server.stop();
     }
 
