@@ -56,14 +56,16 @@ start_responder() { # the built-in responder with the records collected so far
 }
 start_responder
 
-autotls=(java ${BENCH_JAVA_OPTS:-} -Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem" -Dautotls.storage="$work/autotls"
-         -Dautotls.agree-tos=true -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.acmedns.url="http://127.0.0.1:$api")
+settings=(-Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem" -Dautotls.storage="$work/autotls" -Dautotls.agree-tos=true
+          -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.acmedns.url="http://127.0.0.1:$api")
+autotls=(java ${BENCH_JAVA_OPTS:-} "${settings[@]}") # BENCH_JAVA_OPTS: e.g. a JFR recording of each timed run
+records=(java "${settings[@]}")
 acmesh=(sh "$peers/sid/usr/share/acme.sh/acme.sh" --server "$ca" --ca-bundle "$work/ca-cert.pem" --home "$work/acme.sh"
         --config-home "$work/acme.sh" --no-color)
 # the records each client needs, created once before the clock runs, as their owners would
 for i in $(seq 1 "$runs"); do
-  "${autotls[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i.persist.test" >> "$work/records.txt" 2>/dev/null
-  "${autotls[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i.persist.test" >> "$work/records.txt" 2>/dev/null
+  "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i.persist.test" >> "$work/records.txt" 2>/dev/null
+  "${records[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i.persist.test" >> "$work/records.txt" 2>/dev/null
   value=$("${acmesh[@]}" --make-dns-persist-value -d "a$i.persist.test" 2>&1 | sed -n 's/.*TXT persist value :\(.*\)$/\1/p' | head -n 1)
   echo "_validation-persist.a$i.persist.test. TXT $value" >> "$work/records.txt"
   reg=$(curl -sf -X POST "http://127.0.0.1:$api/register")
@@ -74,7 +76,7 @@ for i in $(seq 1 "$runs"); do
   printf '%s.persist.test. A 127.0.0.1\n' "h$i" "c$i" >> "$work/records.txt" # the http-01 names, for Pebble's look-up
 done
 bulk=$(seq 1 "$names" | sed 's/.*/n&.persist.test/' | paste -sd,)
-"${autotls[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } >> "$work/records.txt" 2>/dev/null
+"${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } >> "$work/records.txt" 2>/dev/null
 kill "$responder"; wait "$responder" 2>/dev/null || true
 start_responder
 

@@ -48,6 +48,8 @@ class Http01IssuanceIT {
                 assertThat(served.getSubjectAlternativeNames()).anySatisfy(san -> assertThat(san.get(1)).isEqualTo(name));
             }
             assertThat(site.server.isStarted()).as("the server was never restarted").isTrue();
+            // one read by Pebble.start's readiness check, one by autotls for both orders and their ARI checks (was 10)
+            assertThat(pebble.requests("GET", "/dir")).as("reads of the CA's directory").isEqualTo(2);
         }
     }
 }

@@ -11,6 +11,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,8 +20,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.NetworkSettings;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
+import org.shredzone.acme4j.toolbox.JSON;
 
 /**
  * acme4j's generic provider, with extra trusted roots for the CA's own HTTPS endpoint
@@ -27,6 +32,8 @@ import org.shredzone.acme4j.provider.GenericAcmeProvider;
  * CA's root never stops a public CA from working.
  */
 public final class TrustingAcmeProvider extends GenericAcmeProvider {
+    /** How long a fetched directory is used before it is read again. */
+    static final Duration DIRECTORY_REUSE = Duration.ofMinutes(10);
     private final SSLContext sslContext;
 
     private TrustingAcmeProvider(SSLContext sslContext) {
@@ -75,6 +82,25 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
             throw new GeneralSecurityException(pemFile + " holds no PEM certificate");
         }
         return certificates;
+    }
+
+    /**
+     * Keeps a fetched directory for at least {@link #DIRECTORY_REUSE}: CAs send it with
+     * {@code max-age=0}, and acme4j would read it again before nearly every request (five
+     * times per order), costing the CA requests and each order tens of milliseconds. Its
+     * URLs change far less often than that.
+     */
+    @Override
+    public JSON directory(Session session, URI serverUri) throws AcmeException {
+        JSON directory = super.directory(session, serverUri);
+        if (directory != null) {
+            ZonedDateTime floor = ZonedDateTime.now().plus(DIRECTORY_REUSE);
+            ZonedDateTime expires = session.getDirectoryExpires();
+            if (expires == null || expires.isBefore(floor)) {
+                session.setDirectoryExpires(floor);
+            }
+        }
+        return directory;
     }
 
     @Override
