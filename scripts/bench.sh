@@ -2,7 +2,7 @@
 # The benchmark command. Runs the four benchmarks side by side with their peers on this
 # machine (local peers only, from Debian's packages) and rewrites BENCHMARKS.md with a table
 # per benchmark, the machine, and SVG charts for the first two (docs/bench/).
-#   bash scripts/bench.sh           the full run, about 12 minutes on 2 cores
+#   bash scripts/bench.sh           the full run, 8 to 12 minutes on 2 cores
 #   bash scripts/bench.sh --smoke   a few seconds per benchmark, so the programs cannot rot;
 #                                   writes target/bench-smoke/ and leaves BENCHMARKS.md alone (CI)
 # Every figure is printed with the command that produced it; the sub-commands can be run alone.
