@@ -1,6 +1,7 @@
 package dev.autotls.bench;
 
 import dev.autotls.AutoTls;
+import dev.autotls.testing.TempFolders;
 import dev.autotls.tls.CertifiedKey;
 import dev.autotls.tls.SelfSignedCertificates;
 import java.nio.ByteBuffer;
@@ -103,6 +104,7 @@ public final class HotSwapBench {
         swapper.shutdownNow();
         autotls.stop();
         baseline.stop();
+        TempFolders.delete(storage);
     }
 
     private static String row(String mode, String server, Result result, String ratio) {

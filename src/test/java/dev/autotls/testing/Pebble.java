@@ -195,5 +195,6 @@ public final class Pebble implements AutoCloseable {
             }
         }
         processes.clear();
+        TempFolders.delete(dir); // its listener key and logs; a failed test has already printed what it needed
     }
 }
