@@ -7,8 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 
 /** Small helpers shared by the benchmark programs (run by scripts/bench-tls.sh, not by the test suite). */
 final class BenchSupport {

@@ -1,21 +1,16 @@
 package dev.autotls.bench;
 
-import dev.autotls.testing.TlsClient;
+import java.io.IOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 
 /**
  * One client thread that makes full TLS handshakes one after another (no session reuse)
  * while a load generator runs, and keeps each handshake's latency: h2load reports only the
  * mean and spread of its connect times, the issue asks for percentiles.
  */
-final class HandshakeProbe implements AutoCloseable {
+final class HandshakeProbe {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private long[] nanos = new long[1024];
@@ -23,20 +18,14 @@ final class HandshakeProbe implements AutoCloseable {
     private int failures;
 
     HandshakeProbe(int port, String serverName) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {TlsClient.trustAll()}, null);
-        context.getClientSessionContext().setSessionCacheSize(1);
+        SSLContext context = FullHandshakes.clientContext();
         thread = new Thread(() -> {
             while (running.get()) {
                 long start = System.nanoTime();
-                try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-                    SSLParameters parameters = socket.getSSLParameters();
-                    parameters.setServerNames(List.of(new SNIHostName(serverName)));
-                    socket.setSSLParameters(parameters);
-                    socket.startHandshake();
-                    socket.getSession().invalidate();
+                try {
+                    FullHandshakes.handshake(context, port, serverName);
                     record(System.nanoTime() - start);
-                } catch (Exception e) {
+                } catch (IOException e) {
                     failures++;
                 }
             }
@@ -58,28 +47,20 @@ final class HandshakeProbe implements AutoCloseable {
         return new Samples(Arrays.copyOf(nanos, count), failures);
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        if (thread.isAlive()) {
-            finish();
-        }
-    }
-
     /** Handshake latencies in nanoseconds, and the handshakes that failed. */
     record Samples(long[] nanos, int failures) {
-        /** Percentiles over these samples and {@code others} together. */
-        Latencies latencies(Samples... others) {
-            long[] all = nanos;
-            int failed = failures;
-            for (Samples other : others) {
-                long[] joined = Arrays.copyOf(all, all.length + other.nanos.length);
-                System.arraycopy(other.nanos, 0, joined, all.length, other.nanos.length);
-                all = joined;
-                failed += other.failures;
-            }
-            Arrays.sort(all);
-            return new Latencies(all.length, failed, at(all, 0.50), at(all, 0.90), at(all, 0.99),
-                    all.length == 0 ? 0 : all[all.length - 1] / 1e6);
+        /** These samples and {@code other}'s together. */
+        Samples plus(Samples other) {
+            long[] joined = Arrays.copyOf(nanos, nanos.length + other.nanos.length);
+            System.arraycopy(other.nanos, 0, joined, nanos.length, other.nanos.length);
+            return new Samples(joined, failures + other.failures);
+        }
+
+        Latencies latencies() {
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return new Latencies(sorted.length, failures, at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99),
+                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
         }
 
         private static double at(long[] sorted, double quantile) {

@@ -113,12 +113,16 @@ public final class HotSwapBench {
                 result.failed() + l.failures(), ratio, l.p50(), l.p90(), l.p99(), l.max());
     }
 
-    record Result(double perSecond, long failed, HandshakeProbe.Samples samples, HandshakeProbe.Latencies handshakes) {
+    record Result(double perSecond, long failed, HandshakeProbe.Samples samples) {
         /** Two halves of one measurement, {@code seconds} in all. */
         Result plus(Result other, int seconds) {
             int first = seconds / 2;
             double average = (perSecond * first + other.perSecond * (seconds - first)) / seconds;
-            return new Result(average, failed + other.failed, null, samples.latencies(other.samples));
+            return new Result(average, failed + other.failed, samples.plus(other.samples));
+        }
+
+        HandshakeProbe.Latencies handshakes() {
+            return samples.latencies();
         }
     }
 
@@ -128,9 +132,8 @@ public final class HotSwapBench {
         HandshakeProbe probe = new HandshakeProbe(port, NAME);
         if (mode.equals("keep-alive")) {
             String output = h2load(List.of("h2load", connectTo, "-c", "8", "-t", "1", "-D", Integer.toString(seconds), url));
-            HandshakeProbe.Samples samples = probe.finish();
             return new Result(number(output, "succeeded") / (double) seconds, number(output, "failed") + number(output, "errored"),
-                    samples, samples.latencies());
+                    probe.finish());
         }
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long succeeded = 0;
@@ -141,9 +144,7 @@ public final class HotSwapBench {
             succeeded += number(output, "succeeded");
             failed += number(output, "failed") + number(output, "errored");
         }
-        double perSecond = succeeded / ((System.nanoTime() - started) / 1e9);
-        HandshakeProbe.Samples samples = probe.finish();
-        return new Result(perSecond, failed, samples, samples.latencies());
+        return new Result(succeeded / ((System.nanoTime() - started) / 1e9), failed, probe.finish());
     }
 
     private static String h2load(List<String> command) throws java.io.IOException, InterruptedException {

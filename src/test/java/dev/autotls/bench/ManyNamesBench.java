@@ -1,7 +1,6 @@
 package dev.autotls.bench;
 
 import dev.autotls.AutoTls;
-import dev.autotls.testing.TlsClient;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.store.FileCertificateStore;
 import dev.autotls.store.StorageKeys;
@@ -20,11 +19,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -89,9 +84,7 @@ public final class ManyNamesBench {
     }
 
     private static double handshakesPerSecond(int port, String[] names, int seconds) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {TlsClient.trustAll()}, null);
-        context.getClientSessionContext().setSessionCacheSize(1); // full handshakes
+        SSLContext context = FullHandshakes.clientContext();
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         List<Thread> clients = new ArrayList<>();
@@ -99,12 +92,8 @@ public final class ManyNamesBench {
             clients.add(new Thread(() -> {
                 while (System.nanoTime() < end) {
                     String name = names[ThreadLocalRandom.current().nextInt(names.length)];
-                    try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
-                        SSLParameters parameters = socket.getSSLParameters();
-                        parameters.setServerNames(List.of(new SNIHostName(name)));
-                        socket.setSSLParameters(parameters);
-                        socket.startHandshake();
-                        socket.getSession().invalidate();
+                    try {
+                        FullHandshakes.handshake(context, port, name);
                         done.incrementAndGet();
                     } catch (Exception e) {
                         throw new IllegalStateException("handshake for " + name + " failed", e);

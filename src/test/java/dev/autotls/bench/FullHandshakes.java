@@ -1,0 +1,36 @@
+package dev.autotls.bench;
+
+import dev.autotls.testing.TlsClient;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/** Full TLS handshakes with SNI against a local server, as the TLS benchmarks make them. */
+final class FullHandshakes {
+    private FullHandshakes() {
+    }
+
+    /** A client context that trusts any certificate and keeps no session to resume. */
+    static SSLContext clientContext() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {TlsClient.trustAll()}, null);
+        context.getClientSessionContext().setSessionCacheSize(1);
+        return context;
+    }
+
+    /** One full handshake with {@code 127.0.0.1:port}, asking for {@code serverName}; the session is dropped after. */
+    static void handshake(SSLContext context, int port, String serverName) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            socket.getSession().invalidate();
+        }
+    }
+}
