@@ -29,8 +29,6 @@ final class DnsAnswerer {
     /** The UDP payload size this server offers and answers with at most (the DNS flag day value). */
     static final int UDP_PAYLOAD = 1232;
     private static final long TXT_TTL = 1;
-    /** Enough for any sane alias chain, and a stop for a loop in the configured records. */
-    private static final int MAX_CNAME_HOPS = 8;
 
     private final Zone zone;
     private final TxtRecords txt;
@@ -106,15 +104,9 @@ final class DnsAnswerer {
         response.getHeader().setFlag(Flags.AA);
         List<Record> answers = new ArrayList<>();
         boolean exists = lookup(name, type, answers);
-        // RFC 1034 4.3.2 step 3a: a CNAME to a name in this zone is followed here, as knot
-        // does, so a stub resolver (Pebble's, a client's) gets the TXT with the alias
         Name alias = aliasTarget(answers, type);
-        Set<Name> visited = new HashSet<>(List.of(name));
-        for (int hops = 0; alias != null && zone.contains(alias) && visited.add(alias) && hops < MAX_CNAME_HOPS; hops++) {
-            List<Record> more = new ArrayList<>();
-            exists = lookup(alias, type, more);
-            answers.addAll(more);
-            alias = aliasTarget(more, type);
+        if (alias != null) {
+            exists = followAliases(name, alias, type, answers, exists);
         }
         if (!answers.isEmpty()) {
             answers.forEach(r -> response.addRecord(r, Section.ANSWER));
@@ -125,6 +117,24 @@ final class DnsAnswerer {
             }
         }
         return withOpt(response, request);
+    }
+
+    /**
+     * RFC 1034 4.3.2 step 3a: a CNAME to a name in this zone is followed here, as knot does,
+     * so a stub resolver (Pebble's, a client's) gets the TXT with the alias. Each name is
+     * visited once, which ends a loop in the configured records. Returns whether the last
+     * name looked up exists.
+     */
+    private boolean followAliases(Name owner, Name alias, int type, List<Record> answers, boolean ownerExists) {
+        boolean exists = ownerExists;
+        Set<Name> visited = new HashSet<>(List.of(owner));
+        for (Name next = alias; next != null && zone.contains(next) && visited.add(next); ) {
+            List<Record> more = new ArrayList<>();
+            exists = lookup(next, type, more);
+            answers.addAll(more);
+            next = aliasTarget(more, type);
+        }
+        return exists;
     }
 
     /** The target of the CNAME among {@code answers} when the question was for another type; else null. */
