@@ -29,7 +29,8 @@ import org.shredzone.acme4j.toolbox.JSON;
 /**
  * acme4j's generic provider, with extra trusted roots for the CA's own HTTPS endpoint
  * ({@code autotls.ca.trust}). The JVM's default roots stay trusted, so adding a private
- * CA's root never stops a public CA from working.
+ * CA's root never stops a public CA from working. It also keeps the CA's directory for
+ * {@link #DIRECTORY_REUSE} rather than reading it again before nearly every request.
  */
 public final class TrustingAcmeProvider extends GenericAcmeProvider {
     /** How long a fetched directory is used before it is read again. */
