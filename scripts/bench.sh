@@ -14,7 +14,7 @@ else
   smoke=false; out=.; charts=docs/bench; runs=5; names=100; seconds=30; tls_names=10000; dns_seconds=10
 fi
 started=$(date +%s)
-bash scripts/peers.sh --bench > /dev/null
+peers=$(bash scripts/peers.sh --bench)
 mvn -q -B -ntp -DskipTests package
 fragments=$(mktemp -d /tmp/autotls-bench-report.XXXXXX)
 trap 'rm -rf "$fragments"' EXIT
@@ -33,7 +33,6 @@ bash scripts/chart.sh "Issuance, start to first Pebble-issued handshake (median,
 bash scripts/chart.sh "Hot swap: requests/s, autotls swapping every 300 ms vs static keystore" req/s \
   "$fragments/hotswap.tsv" "$charts/hotswap.svg"
 
-peers=$(bash scripts/peers.sh --bench)
 version() { "$@" 2>&1 | grep -o '[0-9]\+\.[0-9]\+\.[0-9]\+' | head -n 1; }
 cpu=$(grep -m 1 'model name' /proc/cpuinfo | sed 's/.*: //')
 memory=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
