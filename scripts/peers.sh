@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real peers the tests talk to, from Debian's packages. Packages of this
-# release (unbound, knot, dnsperf) are installed with apt-get when missing; packages only
+# release (unbound, knot, dnsperf, the PostgreSQL server) are installed with apt-get when missing; packages only
 # sid has (pebble 2.10, acme.sh) and the older pebble 2.4 are downloaded and unpacked into
 # a private cache folder, never installed. The mirror is read from this machine's own apt
 # configuration.
@@ -16,12 +16,14 @@ if $bench; then wanted_sid+=(lego caddy); fi
 wanted_bookworm=(pebble)
 # commands this machine's own release provides, and the packages that bring them
 system_commands=(unbound knotd dnsperf h2load)
-system_packages=(unbound knot dnsperf nghttp2-client)
+system_packages=(unbound knot dnsperf nghttp2-client postgresql)
 
 missing_system=false
 for command in "${system_commands[@]}"; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "$command" >/dev/null 2>&1 || missing_system=true
 done
+# the PostgreSQL server's programs live in a versioned folder, not on PATH; the tests start their own clusters
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_system=true
 if $missing_system; then
   if [ "$(id -u)" != 0 ]; then
     echo "peers.sh: need ${system_packages[*]} from Debian; run as root or install them: apt-get install ${system_packages[*]}" >&2
