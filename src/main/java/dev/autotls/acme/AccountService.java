@@ -3,7 +3,7 @@ package dev.autotls.acme;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autotls.store.CertificateStore;
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.CorruptDataException;
 import dev.autotls.store.Pem;
 import dev.autotls.store.StorageKeys;

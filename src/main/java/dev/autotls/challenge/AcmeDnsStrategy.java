@@ -3,7 +3,7 @@ package dev.autotls.challenge;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.dns.AuthoritativeDns;
-import dev.autotls.store.CertificateStore;
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.StorageKeys;
 import java.io.IOException;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.autotls.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

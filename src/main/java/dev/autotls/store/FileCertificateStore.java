@@ -1,50 +1,70 @@
 package dev.autotls.store;
 
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Lease;
+import dev.autotls.spi.Locker;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A {@link CertificateStore} in a folder of the local file system.
+ * A {@link CertificateStore} in a folder of the local file system (or a shared volume).
  *
  * <p>Every folder it creates is 0700 and every secret file 0600 (public files 0644 inside
- * those folders). A save writes a temporary file beside the target, forces it to disk,
- * renames it over the target and forces the folder, so a crash leaves either the old file
- * or the new one. Temporary files start with {@code .tmp-} and are ignored by {@link #list}.
+ * those folders); each file is written atomically ({@link AtomicFiles}). A {@link #saveAll}
+ * prepares every file first, then, under the folder's guard and only while the lease is
+ * held, writes a journal of the renames, performs them and deletes the journal; a crash in
+ * between is completed from the journal by the next guarded step of any process, and
+ * {@link #loadAll} reads under the same guard, so nobody sees half of a save. Leases are
+ * lock files ({@link FileLocker}). Names starting with a dot (temporary files, the journal,
+ * locks) are never keys and never listed.
  */
 public final class FileCertificateStore implements CertificateStore {
-    private static final String TEMP_PREFIX = ".tmp-";
-    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> SECRET_FILE = PosixFilePermissions.fromString("rw-------");
-    private static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final String JOURNAL = ".journal";
 
     private final Path root;
+    private final AtomicFiles files;
+    private final FolderGuard guard;
+    private final Heartbeats heartbeats = new Heartbeats("autotls-store-leases");
+    private final FileLocker locker;
 
     /** A store rooted at {@code root}; the folder is created (0700) if it does not exist. */
     public FileCertificateStore(Path root) throws IOException {
+        this(root, LeaseTimes.STANDARD);
+    }
+
+    /** A store whose leases last as {@code times} say (tests of expiry shorten them). */
+    public FileCertificateStore(Path root, LeaseTimes times) throws IOException {
         this.root = root.toAbsolutePath().normalize();
-        createFolders(this.root);
+        this.files = new AtomicFiles(this.root);
+        files.createFolders(this.root);
+        this.guard = new FolderGuard(this.root);
+        this.locker = new FileLocker(this.root, guard, files, times, heartbeats);
+        guard.locked(() -> {
+            completeJournal();
+            return null;
+        });
     }
 
     public Path root() {
         return root;
+    }
+
+    @Override
+    public String describe() {
+        return root.toString();
     }
 
     @Override
@@ -57,31 +77,72 @@ public final class FileCertificateStore implements CertificateStore {
     }
 
     @Override
+    public Map<String, byte[]> loadAll(Collection<String> keys) throws IOException {
+        return guard.locked(() -> {
+            completeJournal();
+            Map<String, byte[]> found = new LinkedHashMap<>();
+            for (String key : keys) {
+                load(key).ifPresent(data -> found.put(key, data));
+            }
+            return found;
+        });
+    }
+
+    @Override
     public void save(String key, byte[] data, Sensitivity sensitivity) throws IOException {
-        Path target = resolve(key);
-        Path folder = target.getParent();
-        createFolders(folder);
-        Path temp = folder.resolve(TEMP_PREFIX + target.getFileName() + "-" + UUID.randomUUID());
+        files.write(resolve(key), data, sensitivity == Sensitivity.SECRET);
+    }
+
+    @Override
+    public void saveAll(List<Item> items, Lease lease) throws IOException {
+        Map<Path, Path> renames = new LinkedHashMap<>(); // temporary file -> target
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                // permissions before the first byte, so a secret is never readable by others
-                setPermissions(temp, sensitivity == Sensitivity.SECRET ? SECRET_FILE : PUBLIC_FILE);
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+            for (Item item : items) {
+                Path target = resolve(item.key());
+                renames.put(files.prepare(target, item.data(), item.sensitivity() == Sensitivity.SECRET), target);
+            }
+            guard.locked(() -> {
+                completeJournal();
+                locker.verifyHeld(lease);
+                StringBuilder journal = new StringBuilder();
+                renames.forEach((temp, target) -> journal.append(root.relativize(temp)).append('\t')
+                        .append(root.relativize(target)).append('\n'));
+                files.write(root.resolve(JOURNAL), journal.toString().getBytes(StandardCharsets.UTF_8), false);
+                for (Map.Entry<Path, Path> rename : renames.entrySet()) {
+                    files.rename(rename.getKey(), rename.getValue());
                 }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system under " + folder + " cannot rename atomically; "
-                        + "choose autotls.storage on a local file system", e);
-            }
-            forceFolder(folder);
+                Files.delete(root.resolve(JOURNAL));
+                AtomicFiles.forceFolder(root);
+                return null;
+            });
         } finally {
-            Files.deleteIfExists(temp);
+            for (Path temp : renames.keySet()) {
+                Files.deleteIfExists(temp);
+            }
         }
+    }
+
+    /** Finishes the renames of a multi-file save that a crash interrupted; call under the guard. */
+    private void completeJournal() throws IOException {
+        Path journal = root.resolve(JOURNAL);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (String line : lines) {
+            String[] parts = line.split("\t");
+            if (parts.length == 2) {
+                Path temp = root.resolve(parts[0]).normalize();
+                Path target = root.resolve(parts[1]).normalize();
+                if (temp.startsWith(root) && target.startsWith(root) && Files.exists(temp)) {
+                    files.rename(temp, target);
+                }
+            }
+        }
+        Files.delete(journal);
+        AtomicFiles.forceFolder(root);
     }
 
     @Override
@@ -94,7 +155,7 @@ public final class FileCertificateStore implements CertificateStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.startsWith(TEMP_PREFIX)) {
+                if (!name.startsWith(".")) {
                     names.add(name);
                 }
             }
@@ -108,6 +169,36 @@ public final class FileCertificateStore implements CertificateStore {
         Files.deleteIfExists(resolve(key));
     }
 
+    /**
+     * The modification time and file identity of each key: every save renames a new file into
+     * place, so either changes with it.
+     */
+    @Override
+    public Map<String, Long> versions(Collection<String> keys) throws IOException {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        for (String key : keys) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(resolve(key), BasicFileAttributes.class);
+                Object identity = attributes.fileKey();
+                versions.put(key, attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS) * 31
+                        + (identity == null ? 0 : identity.hashCode()));
+            } catch (NoSuchFileException e) {
+                // absent keys are left out
+            }
+        }
+        return versions;
+    }
+
+    @Override
+    public Locker locker() {
+        return locker;
+    }
+
+    @Override
+    public void close() {
+        heartbeats.close();
+    }
+
     private Path resolve(String key) {
         StorageKeys.requireValid(key);
         Path path = root.resolve(key).normalize();
@@ -115,39 +206,5 @@ public final class FileCertificateStore implements CertificateStore {
             throw new IllegalArgumentException("storage key '" + key + "' leaves the storage folder");
         }
         return path;
-    }
-
-    private void createFolders(Path folder) throws IOException {
-        if (Files.isDirectory(folder)) {
-            return;
-        }
-        Path parent = folder.getParent();
-        if (parent != null && !Files.isDirectory(parent) && folder.startsWith(root)) {
-            createFolders(parent);
-        }
-        try {
-            if (POSIX) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(FOLDER));
-                setPermissions(folder, FOLDER); // the umask may have narrowed or widened the request
-            } else {
-                Files.createDirectories(folder);
-            }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // another thread made it first
-        }
-    }
-
-    private static void setPermissions(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        if (POSIX) {
-            Files.setPosixFilePermissions(path, permissions);
-        }
-    }
-
-    private static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // some file systems cannot sync a folder; the rename itself is still atomic
-        }
     }
 }

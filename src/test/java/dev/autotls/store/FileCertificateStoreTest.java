@@ -3,6 +3,7 @@ package dev.autotls.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.tls.CertifiedKey;
 import dev.autotls.tls.KeyType;
 import dev.autotls.tls.SelfSignedCertificates;
