@@ -18,7 +18,7 @@ import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.CertificateFiles;
-import dev.autotls.store.FileCertificateStore;
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
@@ -66,6 +66,8 @@ public final class AutoTls extends ContainerLifeCycle {
     private final AcmeDnsStrategy acmeDns;
     private final DnsPersistStrategy persist;
     private final CertificateManager manager;
+    private final CertificateStore store;
+    private final boolean ownedStore;
     private final AcmeClient acme;
     private final TaskScheduler scheduler;
     private final ExecutorService ownedWorkers;
@@ -76,15 +78,10 @@ public final class AutoTls extends ContainerLifeCycle {
 
     private AutoTls(Builder builder, AutoTlsConfig config) {
         this.config = config;
-        this.http01 = new Http01Strategy();
         Clock clock = builder.clock;
-        FileCertificateStore store;
-        try {
-            store = new FileCertificateStore(config.storage());
-        } catch (IOException e) {
-            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + config.storage()
-                    + "': cannot create or use this folder (" + e + "); choose a folder this process may write", e);
-        }
+        this.ownedStore = builder.store == null;
+        this.store = builder.store != null ? builder.store : Stores.open(config.storage());
+        this.http01 = new Http01Strategy(store);
         TrustingAcmeProvider provider;
         try {
             provider = TrustingAcmeProvider.create(config.caTrust().orElse(null));
@@ -98,7 +95,7 @@ public final class AutoTls extends ContainerLifeCycle {
         this.acme = new AcmeClient(config.caDirectory(), provider,
                 new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()));
 
-        AuthoritativeDns dns = new AuthoritativeDns(config.dnsResolvers());
+        AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
         this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store, dns)).orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
         StrategyChoice choice = new StrategyChoice(config, http01, acmeDns, persist);
@@ -114,9 +111,10 @@ public final class AutoTls extends ContainerLifeCycle {
             this.scheduler = TaskScheduler.system(clock);
             this.ownedWorkers = Executors.newFixedThreadPool(Math.min(4, certificates.size()), daemonThreads());
         }
-        this.manager = new CertificateManager(certificates, acme, new CertificateFiles(store, caFolder), registry,
+        this.manager = new CertificateManager(certificates, acme, store, new CertificateFiles(store, caFolder), registry,
                 new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), scheduler,
-                ownedWorkers != null ? ownedWorkers : Runnable::run, clock, config.keyType(), builder.listeners);
+                ownedWorkers != null ? ownedWorkers : Runnable::run, clock, config.keyType(), builder.listeners,
+                config.storage().syncInterval());
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -176,7 +174,7 @@ public final class AutoTls extends ContainerLifeCycle {
         }
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
                 httpPort() < 0 ? "off" : "on port " + httpPort(),
-                config.caDirectory(), config.storage());
+                config.caDirectory(), store.describe());
         manager.start();
         super.doStart();
     }
@@ -189,6 +187,25 @@ public final class AutoTls extends ContainerLifeCycle {
             ownedWorkers.shutdownNow();
         }
         super.doStop();
+    }
+
+    /** Closes the store's connections if this instance opened the store (an injected one stays open). */
+    @Override
+    public void destroy() {
+        if (ownedStore) {
+            store.close();
+        }
+        super.destroy();
+    }
+
+    /** The store this instance keeps its state in (shared with the other instances of the site, if any). */
+    public CertificateStore store() {
+        return store;
+    }
+
+    /** Looks at once for certificates another instance stored, instead of waiting for the sync interval; how many it served. */
+    public int syncWithStore() {
+        return manager.syncNow();
     }
 
     private boolean inChain(Handler handler) {
@@ -258,6 +275,8 @@ public final class AutoTls extends ContainerLifeCycle {
         private Clock clock = Clock.systemUTC();
         private TaskScheduler scheduler;
         private ChallengeStrategy strategy;
+        private CertificateStore store;
+        private AuthoritativeDns dns;
         private boolean readSystemSettings = true;
 
         private Builder() {
@@ -288,6 +307,23 @@ public final class AutoTls extends ContainerLifeCycle {
 
         public Builder storage(java.nio.file.Path folder) {
             return set(Setting.STORAGE, folder.toString());
+        }
+
+        /** A folder, or a PostgreSQL URL ({@code postgresql://user@host:5432/database}) shared by several instances. */
+        public Builder storage(String folderOrUrl) {
+            return set(Setting.STORAGE, folderOrUrl);
+        }
+
+        /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (it is not closed by AutoTls). */
+        public Builder store(CertificateStore store) {
+            this.store = store;
+            return this;
+        }
+
+        /** The DNS client for preflight checks, instead of one built from {@code autotls.dns.resolvers}. */
+        public Builder dns(AuthoritativeDns dns) {
+            this.dns = dns;
+            return this;
         }
 
         public Builder challenge(String strategy) {

@@ -1,6 +1,7 @@
 package dev.autotls;
 
 import dev.autotls.acme.TrustingAcmeProvider;
+import dev.autotls.store.PostgresLocation;
 import dev.autotls.tls.KeyType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ public record AutoTlsConfig(
         Optional<String> email,
         URI caDirectory,
         Optional<Path> caTrust,
-        Path storage,
+        StorageSetting storage,
         ChallengeMode challenge,
         Optional<java.time.Instant> persistUntil,
         Optional<URI> acmeDnsUrl,
@@ -129,14 +130,54 @@ public record AutoTlsConfig(
         return Optional.of(path);
     }
 
-    private static Path storage(SettingSources sources) {
+    private static StorageSetting storage(SettingSources sources) {
         Optional<SettingSources.Value> value = sources.get(Setting.STORAGE).filter(v -> !v.text().isEmpty());
-        if (value.isPresent()) {
-            return path(value.get());
+        Optional<String> key = text(sources, Setting.STORAGE_KEY);
+        boolean createSchema = bool(sources, Setting.STORAGE_CREATE_SCHEMA);
+        java.time.Duration sync = duration(sources, Setting.STORAGE_SYNC);
+        if (value.isPresent() && PostgresLocation.isPostgres(value.get().text())) {
+            PostgresLocation location;
+            try {
+                location = PostgresLocation.parse(value.get().text(), text(sources, Setting.STORAGE_PASSWORD).orElse(null));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(e.getMessage() + " (from " + value.get().origin() + ")");
+            }
+            return new StorageSetting(Optional.empty(), Optional.of(location), key, createSchema, sync);
         }
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("autotls");
+        if (value.isPresent() && value.get().text().matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
+            String scheme = value.get().text().substring(0, value.get().text().indexOf(':'));
+            throw new ConfigurationException(Setting.STORAGE.key() + " starts with " + scheme + "://, which is no supported "
+                    + "store; give a folder, or a postgresql://user@host:5432/database URL");
+        }
+        if (key.isPresent()) {
+            throw new ConfigurationException(Setting.STORAGE_KEY.key() + " is set, but " + Setting.STORAGE.key()
+                    + " is a folder, where secrets are protected by 0600 files instead; unset it, or use a PostgreSQL store");
+        }
+        Path folder;
+        if (value.isPresent()) {
+            folder = path(value.get());
+        } else {
+            String xdg = System.getenv("XDG_DATA_HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+            folder = base.resolve("autotls");
+        }
+        return new StorageSetting(Optional.of(folder), Optional.empty(), Optional.empty(), createSchema, sync);
+    }
+
+    /** A duration as {@code 10s}, {@code 2m}, {@code 500ms} or plain seconds. */
+    private static java.time.Duration duration(SettingSources sources, Setting setting) {
+        SettingSources.Value value = sources.get(setting).orElseThrow();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value.text().trim());
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
+            java.time.Duration duration = unit.equals("ms") ? java.time.Duration.ofMillis(amount)
+                    : unit.equals("m") ? java.time.Duration.ofMinutes(amount) : java.time.Duration.ofSeconds(amount);
+            if (!duration.isZero()) {
+                return duration;
+            }
+        }
+        throw value.invalid("give a positive duration such as 10s, 2m or 500ms");
     }
 
     private static ChallengeMode challenge(SettingSources sources) {
@@ -268,6 +309,6 @@ public record AutoTlsConfig(
     public String toString() {
         return "AutoTlsConfig[domains=" + domains + ", ca=" + caDirectory + ", storage=" + storage + ", challenge="
                 + challenge.configName() + ", https=" + httpsPort + ", http=" + httpPort + ", keyType=" + keyType.configName()
-                + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + "]";
+                + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + ", storageKey=" + (storage.key().isPresent() ? "set" : "none") + "]";
     }
 }

@@ -6,11 +6,13 @@ import dev.autotls.acme.PreflightException;
 import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Lease;
+import dev.autotls.spi.LostLeaseException;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.store.CorruptDataException;
 import dev.autotls.store.StoredCertificate;
 import dev.autotls.tls.CertificateRegistry;
-import dev.autotls.tls.CertifiedKey;
 import dev.autotls.tls.KeyType;
 import dev.autotls.tls.SelfSignedCertificates;
 import java.io.IOException;
@@ -26,16 +28,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what each certificate needs and when, and carries it out: serve what is stored
- * (or a self-signed fallback) at start, order when nothing valid is stored, renew when the
- * CA's window or the lifetime says so, back off after failures. One job per certificate is
- * scheduled at a time and jobs for the same certificate never overlap; a failure for one
- * certificate touches no other.
+ * Decides what each certificate needs and when, and carries it out through the store
+ * contract only: serve what is stored (or a self-signed fallback) at start, order when
+ * nothing valid is stored, renew when the CA's window or the lifetime says so, back off
+ * after failures. One job per certificate is scheduled at a time and jobs for the same
+ * certificate never overlap; a failure for one certificate touches no other.
+ *
+ * <p>On a store shared by several instances each job that may order follows one sequence:
+ * take the certificate's lease (or leave it to the instance holding it) -> read the store
+ * again -> decide again (another instance may have renewed meanwhile) -> order -> save key,
+ * chain and metadata in one write guarded by the lease -> release -> serve. {@link StoreSync}
+ * serves what the other instances store.
  */
 final class CertificateManager {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
@@ -46,6 +55,7 @@ final class CertificateManager {
 
     private final List<ManagedCertificate> certificates;
     private final AcmeClient acme;
+    private final CertificateStore store;
     private final CertificateFiles files;
     private final CertificateRegistry registry;
     private final RenewalPolicy policy;
@@ -53,19 +63,24 @@ final class CertificateManager {
     /** While the owner fixes DNS: look again soon, and at least once a minute (50 s plus jitter). */
     private final Backoff preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50),
             java.util.random.RandomGenerator.getDefault());
+    /** While the store cannot be reached: try again soon, at most a minute apart, so the site catches up when it is back. */
+    private final Backoff storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60),
+            java.util.random.RandomGenerator.getDefault());
     private final TaskScheduler scheduler;
     private final Executor workers;
     private final Clock clock;
     private final KeyType keyType;
     private final Listeners listeners;
+    private final StoreSync sync;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateFiles files,
+    CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, TaskScheduler scheduler,
-                       Executor workers, Clock clock, KeyType keyType, Listeners listeners) {
+                       Executor workers, Clock clock, KeyType keyType, Listeners listeners, Duration syncInterval) {
         this.certificates = List.copyOf(certificates);
         this.acme = acme;
+        this.store = store;
         this.files = files;
         this.registry = registry;
         this.policy = policy;
@@ -75,6 +90,7 @@ final class CertificateManager {
         this.clock = clock;
         this.keyType = keyType;
         this.listeners = listeners;
+        this.sync = new StoreSync(this.certificates, store, files, registry, scheduler, clock, syncInterval);
     }
 
     /** Publishes what can be served right now and schedules the first look at every certificate. Never waits for the CA. */
@@ -88,6 +104,7 @@ final class CertificateManager {
         for (ManagedCertificate certificate : certificates) {
             schedule(certificate, firstLook(certificate, now));
         }
+        sync.start();
     }
 
     /**
@@ -96,19 +113,21 @@ final class CertificateManager {
      * send the CA a burst of renewal-window requests.
      */
     private Instant firstLook(ManagedCertificate certificate, Instant now) {
-        StoredCertificate current = certificate.current;
-        if (current == null || !certificate.currentMatchesConfiguration) {
+        CertificateState state = certificate.state();
+        StoredCertificate current = state.current();
+        if (current == null || !state.matchesConfiguration()) {
             return now;
         }
         Duration lifetime = Duration.between(current.notBefore(), current.notAfter());
         if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
             return now;
         }
-        return now.plusMillis(java.util.concurrent.ThreadLocalRandom.current().nextLong(START_SPREAD.toMillis()));
+        return now.plusMillis(ThreadLocalRandom.current().nextLong(START_SPREAD.toMillis()));
     }
 
     void stop() {
         running = false;
+        sync.stop();
         for (ManagedCertificate certificate : certificates) {
             TaskScheduler.Cancellable scheduled = certificate.scheduled;
             if (scheduled != null) {
@@ -121,16 +140,20 @@ final class CertificateManager {
         return certificates;
     }
 
+    /** One look at what other instances stored (the scheduler does this every sync interval). */
+    int syncNow() {
+        return sync.syncOnce();
+    }
+
     /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
     private boolean serveStoredOrFallback(ManagedCertificate certificate) {
         try {
             Optional<StoredCertificate> stored = files.load(certificate.firstName());
             if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
                 StoredCertificate found = stored.get();
-                certificate.current = found;
-                certificate.currentMatchesConfiguration = covers(found.leaf(), certificate.names);
-                registry.publish(new CertifiedKey(certificate.names, found.chain(), found.keyPair().getPrivate(), false));
-                if (certificate.currentMatchesConfiguration) {
+                boolean matches = covers(found.leaf(), certificate.names);
+                certificate.serve(found, matches, true, registry);
+                if (matches) {
                     LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
                 } else {
                     LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
@@ -144,8 +167,8 @@ final class CertificateManager {
         } catch (CorruptDataException e) {
             LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
         } catch (IOException e) {
-            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one and ordering a new one.",
-                    certificate, e.toString());
+            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one until the store answers.",
+                    certificate, e.getMessage());
         }
         registry.publish(SelfSignedCertificates.create(certificate.names, clock));
         LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
@@ -167,22 +190,33 @@ final class CertificateManager {
         Instant next;
         try {
             next = renewIfDue(certificate);
-            certificate.failures = 0;
+            certificate.update(CertificateState::succeeded);
+            if (!certificate.state().saved()) { // served from memory only: store it as soon as the store answers
+                next = min(next, clock.instant().plus(storageBackoff.delay(1)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
+        } catch (LostLeaseException e) {
+            next = clock.instant().plus(sync.interval());
+            LOG.warn("{}: {}. Another instance goes on with it; looking again at {}.", certificate, e.getMessage(), next);
+        } catch (StorageFailure e) {
+            int failures = certificate.update(CertificateState::failed).failures();
+            next = clock.instant().plus(storageBackoff.delay(failures));
+            LOG.debug("{}: {}; no order without the store, next look at {}", certificate, e.getMessage(), next);
+            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
         } catch (PreflightException e) {
-            int failures = ++certificate.failures;
+            int failures = certificate.update(CertificateState::failed).failures();
             next = clock.instant().plus(preflightBackoff.delay(failures));
             LOG.warn("{}: {} No order placed; checking again at {}.", certificate, e.getMessage(), next);
             listeners.failed(new FailureEvent(certificate.names, e, failures, next));
         } catch (Exception e) {
-            int failures = ++certificate.failures;
+            int failures = certificate.update(CertificateState::failed).failures();
             Optional<Instant> retryAfter = e instanceof AcmeRateLimitedException
                     ? ((AcmeRateLimitedException) e).getRetryAfter() : Optional.empty();
             next = backoff.nextAttempt(failures, clock.instant(), retryAfter);
             LOG.warn("Could not obtain a certificate for {}: {}. Still serving the {} certificate; next attempt at {} (failure {}).",
-                    certificate, e.getMessage(), certificate.current == null ? "temporary" : "current", next, failures);
+                    certificate, e.getMessage(), certificate.state().current() == null ? "temporary" : "current", next, failures);
             LOG.debug("failure details", e);
             listeners.failed(new FailureEvent(certificate.names, e, failures, next));
         } finally {
@@ -191,21 +225,75 @@ final class CertificateManager {
         schedule(certificate, next);
     }
 
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
     /** Renews when due; returns when to look again. */
     private Instant renewIfDue(ManagedCertificate certificate) throws Exception {
-        StoredCertificate current = certificate.current;
-        if (current != null && certificate.currentMatchesConfiguration) {
-            Instant now = clock.instant();
-            RenewalPolicy.Plan plan = plan(current, now);
-            if (!plan.renewNow(now)) {
-                LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
-                        plan.recheckAt());
-                return plan.recheckAt();
-            }
-            LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
+        if (!unsaved && !due(certificate)) {
+            return plan(certificate.state().current(), clock.instant()).recheckAt();
         }
-        obtain(certificate);
-        return plan(certificate.current, clock.instant()).recheckAt();
+        Optional<Lease> lease;
+        try {
+            lease = store.locker().tryAcquire(files.lockName(certificate.firstName()));
+        } catch (IOException e) {
+            throw new StorageFailure("could not take the lease on " + certificate, e);
+        }
+        if (lease.isEmpty()) {
+            Instant next = clock.instant().plus(sync.interval());
+            LOG.info("{}: another instance holds its lease and is ordering it; serving what it stores (looking again at {}).",
+                    certificate, next);
+            return next;
+        }
+        try (Lease held = lease.get()) {
+            adoptStored(certificate);
+            CertificateState state = certificate.state();
+            if (state.current() != null && !state.saved()) {
+                save(certificate, state.current(), held);
+            }
+            if (!due(certificate)) { // another instance renewed it meanwhile
+                return plan(certificate.state().current(), clock.instant()).recheckAt();
+            }
+            obtain(certificate, held);
+        }
+        return plan(certificate.state().current(), clock.instant()).recheckAt();
+    }
+
+    /** Whether {@code certificate} needs an order now (nothing served, names changed, or renewal due). */
+    private boolean due(ManagedCertificate certificate) {
+        CertificateState state = certificate.state();
+        if (state.current() == null || !state.matchesConfiguration()) {
+            return true;
+        }
+        Instant now = clock.instant();
+        RenewalPolicy.Plan plan = plan(state.current(), now);
+        if (!plan.renewNow(now)) {
+            LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
+                    plan.recheckAt());
+            return false;
+        }
+        LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        return true;
+    }
+
+    /** Under the lease: serves what the store holds if another instance stored something newer. */
+    private void adoptStored(ManagedCertificate certificate) throws StorageFailure {
+        Optional<StoredCertificate> stored;
+        try {
+            stored = files.load(certificate.firstName());
+        } catch (CorruptDataException e) {
+            LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
+            return;
+        } catch (IOException e) {
+            throw new StorageFailure("could not read the stored certificate for " + certificate, e);
+        }
+        if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
+                && certificate.serveIfNewer(stored.get(), covers(stored.get().leaf(), certificate.names), registry)) {
+            LOG.info("Serving the certificate for {} that another instance stored (valid until {}).", certificate,
+                    stored.get().notAfter());
+        }
     }
 
     private RenewalPolicy.Plan plan(StoredCertificate certificate, Instant now) {
@@ -224,22 +312,15 @@ final class CertificateManager {
         return policy.plan(certificate.notBefore(), certificate.notAfter(), certificate.issuedAt(), window, askAgain, now);
     }
 
-    private void obtain(ManagedCertificate certificate) throws Exception {
+    private void obtain(ManagedCertificate certificate, Lease lease) throws Exception {
         long started = System.nanoTime();
-        StoredCertificate previous = certificate.current;
+        StoredCertificate previous = certificate.state().current();
         Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
         certificate.strategy.preflight(certificate.names);
         IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
-        try {
-            files.save(stored);
-        } catch (IOException e) {
-            LOG.error("Could not store the new certificate for {} ({}); serving it from memory, a restart will order again.",
-                    certificate, e.toString());
-        }
-        registry.publish(new CertifiedKey(certificate.names, issued.chain(), issued.keyPair().getPrivate(), false));
-        certificate.current = stored;
-        certificate.currentMatchesConfiguration = true;
+        boolean saved = save(certificate, stored, lease);
+        certificate.serve(stored, true, saved, registry);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("Now serving the CA's certificate for {} (obtained in {} ms, valid until {}).", certificate,
                 took.toMillis(), stored.notAfter());
@@ -249,6 +330,24 @@ final class CertificateManager {
             listeners.obtained(event);
         } else {
             listeners.renewed(event);
+        }
+    }
+
+    /**
+     * Stores a certificate under its lease; false if the store failed (it is then served from
+     * memory and saved again soon). A lost lease is not swallowed: the work stops unserved.
+     */
+    private boolean save(ManagedCertificate certificate, StoredCertificate stored, Lease lease) throws LostLeaseException {
+        try {
+            files.save(stored, lease);
+            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true) : state);
+            return true;
+        } catch (LostLeaseException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.error("Could not store the certificate for {} ({}); serving it from memory and storing it when the store answers.",
+                    certificate, e.getMessage());
+            return false;
         }
     }
 

@@ -3,20 +3,20 @@ package dev.autotls;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.StoredCertificate;
+import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.CertifiedKey;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
- * The maintenance state of one certificate (one base name and its wildcard, or one name).
- * Mutated only by the maintenance job of that certificate, which never runs twice at once.
+ * One certificate under maintenance (one base name and its wildcard, or one name): its
+ * names, its strategy, and its {@link CertificateState}, swapped whole.
  */
 final class ManagedCertificate {
     final List<String> names;
     final ChallengeStrategy strategy;
-    /** The CA-issued certificate being served, or null while the fallback is. */
-    volatile StoredCertificate current;
-    /** Whether {@link #current} covers the configured names; if not, it is replaced at once. */
-    volatile boolean currentMatchesConfiguration;
-    volatile int failures;
+    private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
     volatile TaskScheduler.Cancellable scheduled;
 
     ManagedCertificate(List<String> names, ChallengeStrategy strategy) {
@@ -26,6 +26,32 @@ final class ManagedCertificate {
 
     String firstName() {
         return names.get(0);
+    }
+
+    CertificateState state() {
+        return state.get();
+    }
+
+    CertificateState update(UnaryOperator<CertificateState> change) {
+        return state.updateAndGet(change);
+    }
+
+    /**
+     * Serves {@code certificate} and records it as current, together: the job and the store
+     * watcher may both serve, and the registry must end with the one the state names.
+     */
+    synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateRegistry registry) {
+        state.updateAndGet(current -> current.serving(certificate, matches, saved));
+        registry.publish(new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false));
+    }
+
+    /** {@link #serve} only if {@code certificate} is newer than the served one; whether it was. */
+    synchronized boolean serveIfNewer(StoredCertificate certificate, boolean matches, CertificateRegistry registry) {
+        if (!state.get().isOlderThan(certificate)) {
+            return false;
+        }
+        serve(certificate, matches, true, registry);
+        return true;
     }
 
     @Override

@@ -12,8 +12,17 @@ public enum Setting {
     EMAIL("autotls.email", null, "Contact address given to the CA (expiry notices). Optional."),
     CA("autotls.ca", "letsencrypt", "`letsencrypt`, `letsencrypt-staging`, or an ACME directory URL."),
     CA_TRUST("autotls.ca.trust", null, "PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA)."),
-    STORAGE("autotls.storage", null, "Folder for account, keys and certificates. Default `$XDG_DATA_HOME/autotls` "
+    STORAGE("autotls.storage", null, "Folder for account, keys and certificates, or a PostgreSQL URL "
+            + "(`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` "
             + "or `~/.local/share/autotls`."),
+    STORAGE_PASSWORD("autotls.storage.password", null, "Password for the PostgreSQL store, instead of writing it into the URL. "
+            + "Secret: never logged."),
+    STORAGE_KEY("autotls.storage.key", null, "Base64 of 32 random bytes (`openssl rand -base64 32`): private keys and "
+            + "credentials are stored AES-GCM encrypted in PostgreSQL. The same on every instance. Secret: never logged."),
+    STORAGE_CREATE_SCHEMA("autotls.storage.create-schema", "true", "`false`: never create the `autotls_*` tables, only "
+            + "check that they exist."),
+    STORAGE_SYNC("autotls.storage.sync-interval", "10s", "How often each instance looks for certificates another instance "
+            + "stored (`10s`, `1m`)."),
     CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01` or `acme-dns`."),
     PERSIST_UNTIL("autotls.dns-persist.until", null, "Optional expiry written into the dns-persist-01 record: "
             + "an ISO date (`2027-12-31`) or instant."),
@@ -58,6 +67,6 @@ public enum Setting {
 
     /** Whether values of this setting must never appear in logs or messages. */
     public boolean secret() {
-        return this == EAB_HMAC_KEY;
+        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY;
     }
 }

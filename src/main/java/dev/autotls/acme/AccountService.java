@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The account key is generated once and stored <em>before</em> the CA hears of it, so a
  * crash at any point can never lead to a second account: the CA answers a repeated
- * new-account request for a known key with the existing account. Once the account URL is
- * stored, logging in costs no request at all.
+ * new-account request for a known key with the existing account. Generating and registering
+ * happen under the account's lease, so instances sharing a store that start together make
+ * one key and one account between them: the others wait, read what the first stored, and
+ * use it. Once the account URL is stored, logging in costs no request at all.
  */
 public final class AccountService {
     private static final Logger LOG = LoggerFactory.getLogger(AccountService.class);
@@ -45,8 +47,11 @@ public final class AccountService {
         this.clock = clock;
     }
 
-    /** The stored account key pair, generating and storing one first if there is none. */
-    public KeyPair keyPair() throws IOException {
+    /** How long an instance waits for another that is registering the site's account. */
+    private static final java.time.Duration ACCOUNT_LOCK_WAIT = java.time.Duration.ofMinutes(2);
+
+    /** The stored account key pair, generating and storing one first if there is none; call under the account lease. */
+    private KeyPair keyPair() throws IOException {
         String key = StorageKeys.account(caFolder, StorageKeys.ACCOUNT_KEY);
         Optional<byte[]> stored = store.load(key);
         if (stored.isPresent()) {
@@ -77,6 +82,22 @@ public final class AccountService {
      * registering (or finding) the account for the stored key.
      */
     public Login login(Session session) throws IOException, AcmeException {
+        Optional<URL> known = storedAccountUrl();
+        Optional<byte[]> storedKey = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_KEY));
+        if (known.isPresent() && storedKey.isPresent()) {
+            return session.login(known.get(), Pem.decodeKeyPair(storedKey.get(), caFolder + "/account/" + StorageKeys.ACCOUNT_KEY));
+        }
+        try (dev.autotls.spi.Lease lease = store.locker().acquire(
+                StorageKeys.lockFor(StorageKeys.accountFolder(caFolder)), ACCOUNT_LOCK_WAIT)) {
+            return loginOrRegister(session);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for another instance to register the account");
+        }
+    }
+
+    /** Under the account lease: another instance may have registered meanwhile, so read again first. */
+    private Login loginOrRegister(Session session) throws IOException, AcmeException {
         KeyPair keyPair = keyPair();
         Optional<URL> known = storedAccountUrl();
         if (known.isPresent()) {

@@ -59,13 +59,27 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
         return Suitability.yes();
     }
 
-    /** The registration for {@code baseName}, registering first if there is none. */
+    /**
+     * The registration for {@code baseName}, registering first if there is none. Registering
+     * happens under the registration's lease, so instances sharing a store register once
+     * between them (a second registration would need a second CNAME).
+     */
     public synchronized AcmeDnsClient.Registration registration(String baseName) throws IOException, InterruptedException {
         String key = StorageKeys.acmeDnsRegistration(client.base(), baseName);
         Optional<byte[]> stored = store.load(key);
         if (stored.isPresent()) {
             return AcmeDnsClient.fromJson(stored.get());
         }
+        try (dev.autotls.spi.Lease lease = store.locker().acquire(StorageKeys.lockFor(key), Duration.ofMinutes(2))) {
+            Optional<byte[]> meanwhile = store.load(key);
+            if (meanwhile.isPresent()) {
+                return AcmeDnsClient.fromJson(meanwhile.get());
+            }
+            return register(baseName, key);
+        }
+    }
+
+    private AcmeDnsClient.Registration register(String baseName, String key) throws IOException, InterruptedException {
         AcmeDnsClient.Registration registration = client.register();
         store.save(key, AcmeDnsClient.toJson(registration, client.base()), CertificateStore.Sensitivity.SECRET);
         LOG.info("Registered {} with the acme-dns server {} for {}.", registration.fulldomain(), client.base(), baseName);

@@ -18,10 +18,11 @@ import java.util.Optional;
  * Reads and writes {@link StoredCertificate}s in a {@link CertificateStore}, in the layout
  * of {@link StorageKeys}.
  *
- * <p>A certificate is three files written in the order key, chain, metadata. Each write is
- * atomic, but a crash between them can leave a new key beside an old chain; loading
- * therefore checks that the key pair is the leaf's and that all three agree, and reports
- * anything else as {@link CorruptDataException}, so it is never served and gets re-ordered.
+ * <p>A certificate is three keys (key, chain, metadata) written together by one guarded
+ * {@link CertificateStore#saveAll} and read together by {@link CertificateStore#loadAll}.
+ * Loading still checks that the key pair is the leaf's and that all three agree (a store
+ * written by hand, or by an older version that wrote them one by one), and reports anything
+ * else as {@link CorruptDataException}, so it is never served and gets re-ordered.
  */
 public final class CertificateFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +35,12 @@ public final class CertificateFiles {
         this.caFolder = caFolder;
     }
 
-    public void save(StoredCertificate certificate) throws IOException {
+    /**
+     * Stores {@code certificate} while {@code lease} is held.
+     *
+     * @throws dev.autotls.spi.LostLeaseException if the lease was lost: nothing was written
+     */
+    public void save(StoredCertificate certificate, dev.autotls.spi.Lease lease) throws IOException {
         String name = StorageKeys.certificateName(certificate.names().get(0));
         ObjectNode meta = JSON.createObjectNode();
         meta.putPOJO("names", certificate.names());
@@ -42,9 +48,34 @@ public final class CertificateFiles {
         meta.put("notBefore", certificate.notBefore().toString());
         meta.put("notAfter", certificate.notAfter().toString());
         meta.put("serial", certificate.leaf().getSerialNumber().toString(16));
-        store.save(key(name, StorageKeys.PRIVATE_KEY), Pem.encodeKeyPair(certificate.keyPair()), CertificateStore.Sensitivity.SECRET);
-        store.save(key(name, StorageKeys.FULL_CHAIN), Pem.encodeChain(certificate.chain()), CertificateStore.Sensitivity.PUBLIC);
-        store.save(key(name, StorageKeys.METADATA), JSON.writeValueAsBytes(meta), CertificateStore.Sensitivity.PUBLIC);
+        store.saveAll(List.of(
+                new CertificateStore.Item(key(name, StorageKeys.PRIVATE_KEY), Pem.encodeKeyPair(certificate.keyPair()),
+                        CertificateStore.Sensitivity.SECRET),
+                new CertificateStore.Item(key(name, StorageKeys.FULL_CHAIN), Pem.encodeChain(certificate.chain()),
+                        CertificateStore.Sensitivity.PUBLIC),
+                new CertificateStore.Item(key(name, StorageKeys.METADATA), JSON.writeValueAsBytes(meta),
+                        CertificateStore.Sensitivity.PUBLIC)), lease);
+    }
+
+    /** Stores {@code certificate} under its own lease, waiting up to a minute for it (tools and tests; maintenance holds the lease already). */
+    public void save(StoredCertificate certificate) throws IOException {
+        try (dev.autotls.spi.Lease lease = store.locker().acquire(lockName(certificate.names().get(0)),
+                java.time.Duration.ofMinutes(1))) {
+            save(certificate, lease);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the lease on " + certificate.names());
+        }
+    }
+
+    /** The key whose version changes with every save of this certificate (its metadata, written with the rest). */
+    public String versionKey(String firstName) {
+        return key(StorageKeys.certificateName(firstName), StorageKeys.METADATA);
+    }
+
+    /** The lease that guards this certificate's orders and saves. */
+    public String lockName(String firstName) {
+        return StorageKeys.lockFor(StorageKeys.certificateFolder(caFolder, firstName));
     }
 
     /**
@@ -55,9 +86,11 @@ public final class CertificateFiles {
      */
     public Optional<StoredCertificate> load(String firstName) throws IOException {
         String name = StorageKeys.certificateName(firstName);
-        Optional<byte[]> keyBytes = store.load(key(name, StorageKeys.PRIVATE_KEY));
-        Optional<byte[]> chainBytes = store.load(key(name, StorageKeys.FULL_CHAIN));
-        Optional<byte[]> metaBytes = store.load(key(name, StorageKeys.METADATA));
+        java.util.Map<String, byte[]> found = store.loadAll(List.of(key(name, StorageKeys.PRIVATE_KEY),
+                key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA)));
+        Optional<byte[]> keyBytes = Optional.ofNullable(found.get(key(name, StorageKeys.PRIVATE_KEY)));
+        Optional<byte[]> chainBytes = Optional.ofNullable(found.get(key(name, StorageKeys.FULL_CHAIN)));
+        Optional<byte[]> metaBytes = Optional.ofNullable(found.get(key(name, StorageKeys.METADATA)));
         if (keyBytes.isEmpty() && chainBytes.isEmpty() && metaBytes.isEmpty()) {
             return Optional.empty();
         }

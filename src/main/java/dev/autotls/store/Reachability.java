@@ -42,6 +42,9 @@ final class Reachability {
             root = root.getCause();
         }
         String message = root.getMessage();
+        if (root instanceof java.io.EOFException) {
+            return "the server closed the connection";
+        }
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 }

@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  * &lt;ca&gt;/certificates/&lt;name&gt;/meta.json      names, issue time, validity
  *
  * acme-dns/&lt;server&gt;/&lt;name&gt;.json      an acme-dns registration for a base name (secret)
+ * http-01/&lt;token&gt;                    the key authorization of a pending http-01 challenge
  * </pre>
+ *
+ * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
+ * {@code locks/<ca>/certificates/<name>}, {@code locks/acme-dns/<server>/<name>}.
  *
  * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
  * {@code <name>} the certificate's first name with {@code *} spelled {@code _wildcard}.
@@ -49,7 +53,11 @@ public final class StorageKeys {
     }
 
     public static String account(String caFolder, String file) {
-        return caFolder + "/account/" + file;
+        return accountFolder(caFolder) + "/" + file;
+    }
+
+    public static String accountFolder(String caFolder) {
+        return caFolder + "/account";
     }
 
     public static String certificatesFolder(String caFolder) {
@@ -63,6 +71,22 @@ public final class StorageKeys {
     /** Where the acme-dns registration for {@code baseName} at the server {@code serverUrl} is kept. */
     public static String acmeDnsRegistration(URI serverUrl, String baseName) {
         return "acme-dns/" + caFolder(serverUrl) + "/" + certificateName(baseName) + ".json";
+    }
+
+    /** Where the answer to the http-01 challenge with {@code token} waits for the CA, or empty for a token that cannot be one. */
+    public static java.util.Optional<String> httpToken(String token) {
+        // RFC 8555 tokens are base64url; anything else is not ours and must not become a key
+        return token.matches("[A-Za-z0-9_-]{1,256}") ? java.util.Optional.of("http-01/" + token) : java.util.Optional.empty();
+    }
+
+    /** The lease that guards {@code key}'s changes (an account folder, a certificate folder, a registration). */
+    public static String lockFor(String key) {
+        return "locks/" + key;
+    }
+
+    /** The folder key of the certificate whose first name is {@code firstName}. */
+    public static String certificateFolder(String caFolder, String firstName) {
+        return certificatesFolder(caFolder) + "/" + certificateName(firstName);
     }
 
     /** The folder name for a certificate whose first name is {@code name}. */

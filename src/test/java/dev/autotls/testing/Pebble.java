@@ -64,6 +64,12 @@ public final class Pebble implements AutoCloseable {
         return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0);
     }
 
+    /** A Pebble that accepts every challenge without looking (for tests about something else than validation). */
+    public static Pebble startAlwaysValid(String release) throws Exception {
+        return new Pebble(release, Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+                "PEBBLE_VA_ALWAYS_VALID", "1"), 0).launch();
+    }
+
     /** Pebble with its default 5 % rejection of good nonces, which a correct client survives. */
     public static Pebble startRejectingNonces(String release, int httpPort) throws Exception {
         return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1"), 0).launch();

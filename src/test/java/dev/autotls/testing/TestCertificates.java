@@ -46,6 +46,19 @@ public final class TestCertificates {
         Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + pkcs8 + "\n-----END PRIVATE KEY-----\n");
     }
 
+    /** A self-signed certificate for {@code names} with {@code keyPair}, valid from an hour ago until {@code notAfter}. */
+    public static X509Certificate selfSigned(List<String> names, KeyPair keyPair, Instant notAfter) throws Exception {
+        X500Name subject = new X500Name("CN=" + names.get(0));
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                new BigInteger(64, new java.security.SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(notAfter), subject, keyPair.getPublic());
+        GeneralName[] sans = names.stream().map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new);
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+    }
+
     public static List<X509Certificate> parse(byte[] pem) throws Exception {
         Collection<? extends java.security.cert.Certificate> all =
                 CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));

@@ -1,0 +1,41 @@
+package dev.autotls;
+
+import dev.autotls.store.StoredCertificate;
+
+/**
+ * What one certificate's maintenance knows at one moment; immutable, replaced whole by the
+ * job (once per run) or by the store watcher, so anything that reads it (status, events)
+ * sees a consistent value without locks.
+ *
+ * @param current              the CA-issued certificate being served, or null while the fallback is
+ * @param matchesConfiguration whether {@code current} covers every configured name; if not, it is replaced at once
+ * @param saved                whether {@code current} is in the store (false after a save failed; it is saved again soon)
+ * @param failures             consecutive failed jobs
+ */
+record CertificateState(StoredCertificate current, boolean matchesConfiguration, boolean saved, int failures) {
+    static final CertificateState NONE = new CertificateState(null, false, true, 0);
+
+    CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved) {
+        return new CertificateState(certificate, matches, isSaved, failures);
+    }
+
+    CertificateState succeeded() {
+        return failures == 0 ? this : new CertificateState(current, matchesConfiguration, saved, 0);
+    }
+
+    CertificateState failed() {
+        return new CertificateState(current, matchesConfiguration, saved, failures + 1);
+    }
+
+    /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */
+    boolean isOlderThan(StoredCertificate stored) {
+        if (current == null) {
+            return true;
+        }
+        if (current.leaf().getSerialNumber().equals(stored.leaf().getSerialNumber())) {
+            return false;
+        }
+        return stored.notAfter().isAfter(current.notAfter())
+                || (stored.notAfter().equals(current.notAfter()) && stored.issuedAt().isAfter(current.issuedAt()));
+    }
+}

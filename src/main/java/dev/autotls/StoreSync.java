@@ -1,0 +1,130 @@
+package dev.autotls;
+
+import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.store.CertificateFiles;
+import dev.autotls.store.StoredCertificate;
+import dev.autotls.tls.CertificateRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes what other instances stored: every sync interval one query for the versions of
+ * all configured certificates, and a read of only those that changed since the last look. A
+ * certificate read this way replaces the served one only if it is newer, so a slow instance
+ * can never roll a site back. While the store is unreachable nothing changes here: what is in
+ * memory stays served, and the next look catches up.
+ */
+final class StoreSync {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
+
+    private final List<ManagedCertificate> certificates;
+    private final CertificateStore store;
+    private final CertificateFiles files;
+    private final CertificateRegistry registry;
+    private final TaskScheduler scheduler;
+    private final Clock clock;
+    private final Duration interval;
+    /** Versions seen per certificate's version key; read and written by the sync job only. */
+    private final Map<String, Long> seen = new HashMap<>();
+    private volatile TaskScheduler.Cancellable scheduled;
+    private volatile boolean running;
+
+    StoreSync(List<ManagedCertificate> certificates, CertificateStore store, CertificateFiles files,
+              CertificateRegistry registry, TaskScheduler scheduler, Clock clock, Duration interval) {
+        this.certificates = certificates;
+        this.store = store;
+        this.files = files;
+        this.registry = registry;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.interval = interval;
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    void start() {
+        running = true;
+        schedule();
+    }
+
+    void stop() {
+        running = false;
+        TaskScheduler.Cancellable current = scheduled;
+        if (current != null) {
+            current.cancel();
+        }
+    }
+
+    private void schedule() {
+        if (running) {
+            scheduled = scheduler.schedule(this::syncThenReschedule, clock.instant().plus(interval));
+        }
+    }
+
+    private void syncThenReschedule() {
+        try {
+            syncOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("Looking for certificates stored by other instances failed: {}", e.toString());
+        }
+        schedule();
+    }
+
+    /** One look at the store; returns how many certificates it published. */
+    int syncOnce() {
+        List<String> keys = new ArrayList<>(certificates.size());
+        for (ManagedCertificate certificate : certificates) {
+            keys.add(files.versionKey(certificate.firstName()));
+        }
+        Map<String, Long> versions;
+        try {
+            versions = store.versions(keys);
+        } catch (IOException e) {
+            LOG.debug("could not read versions from the store: {}", e.toString()); // the store says once that it is down
+            return 0;
+        }
+        int published = 0;
+        for (int i = 0; i < certificates.size(); i++) {
+            Long version = versions.get(keys.get(i));
+            if (version != null && !version.equals(seen.get(keys.get(i)))) {
+                seen.put(keys.get(i), version);
+                if (adoptStored(certificates.get(i))) {
+                    published++;
+                }
+            }
+        }
+        return published;
+    }
+
+    /** Reads the stored certificate and serves it if it is newer than the served one. */
+    private boolean adoptStored(ManagedCertificate certificate) {
+        Optional<StoredCertificate> stored;
+        try {
+            stored = files.load(certificate.firstName());
+        } catch (IOException e) {
+            LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
+            return false;
+        }
+        if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
+            return false;
+        }
+        StoredCertificate found = stored.get();
+        if (!certificate.serveIfNewer(found, CertificateManager.covers(found.leaf(), certificate.names), registry)) {
+            return false;
+        }
+        LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,
+                found.notAfter());
+        return true;
+    }
+}
