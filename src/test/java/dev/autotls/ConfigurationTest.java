@@ -110,4 +110,47 @@ class ConfigurationTest {
                     .hasMessageContaining("choose a free port");
         }
     }
+
+    @Test
+    void storageTakesAPostgresqlUrlInEachSpellingAndNeverShowsItsPassword() {
+        for (String url : new String[] {"postgresql://app:s3cret@db.test:6543/site?sslmode=verify-full",
+                "postgres://app:s3cret@db.test:6543/site?sslmode=verify-full",
+                "jdbc:postgresql://db.test:6543/site?sslmode=verify-full&user=app&password=s3cret"}) {
+            AutoTlsConfig config = resolve(Map.of("autotls.domains", "a.test", "autotls.storage", url));
+            dev.autotls.store.PostgresLocation database = config.storage().database().orElseThrow();
+            assertThat(database.host()).isEqualTo("db.test");
+            assertThat(database.port()).isEqualTo(6543);
+            assertThat(database.database()).isEqualTo("site");
+            assertThat(database.user()).isEqualTo("app");
+            assertThat(database.password()).isEqualTo("s3cret");
+            assertThat(database.parameters()).containsEntry("sslmode", "verify-full").doesNotContainKey("password");
+            assertThat(config.toString()).doesNotContain("s3cret");
+        }
+        AutoTlsConfig separate = resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site",
+                "autotls.storage.password", "other"));
+        assertThat(separate.storage().database().orElseThrow().password()).isEqualTo("other");
+        assertThat(separate.storage().database().orElseThrow().port()).isEqualTo(5432);
+    }
+
+    @Test
+    void storageValuesThatCanNeverWorkAreRefusedWithTheirFix() {
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app:pw@db.test")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("names no database")
+                .hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://db.test/site")))
+                .hasMessageContaining("names no user");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "redis://cache.test/0")))
+                .hasMessageContaining("redis://").hasMessageContaining("postgresql://");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", folder.toString(),
+                "autotls.storage.key", "AAAA"))).hasMessageContaining("autotls.storage.key").hasMessageContaining("folder");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage.sync-interval", "often")))
+                .hasMessageContaining("autotls.storage.sync-interval").hasMessageContaining("10s");
+    }
+
+    @Test
+    void aFileWhereTheStorageFolderShouldBeIsRefusedAtBuild() throws Exception {
+        Path file = Files.writeString(folder.resolve("not-a-folder"), "x");
+        assertThatThrownBy(() -> AutoTls.builder().ignoreSystemSettings().domains("a.test").storage(file).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("is a file, not a folder");
+    }
 }

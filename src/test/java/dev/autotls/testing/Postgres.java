@@ -133,6 +133,14 @@ public final class Postgres implements AutoCloseable {
         return "postgres://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + DATABASE + "?sslmode=disable";
     }
 
+    /** Makes another database owned by the {@code autotls} role and returns its {@code autotls.storage} URL. */
+    public String createDatabase(String name) throws SQLException {
+        try (Connection connection = superuser(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + name + " OWNER " + USER);
+        }
+        return "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + name;
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
