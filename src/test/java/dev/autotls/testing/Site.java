@@ -20,6 +20,13 @@ public final class Site implements AutoCloseable {
     }
 
     public static Site start(AutoTls.Builder builder) throws Exception {
+        Site site = installed(builder);
+        site.server.start();
+        return site;
+    }
+
+    /** Installed, so its ports are bound (connections wait in the backlog), but not started. */
+    public static Site installed(AutoTls.Builder builder) {
         Server server = new Server();
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -30,7 +37,6 @@ public final class Site implements AutoCloseable {
             }
         });
         AutoTls autoTls = builder.build().installOn(server);
-        server.start();
         return new Site(server, autoTls);
     }
 
