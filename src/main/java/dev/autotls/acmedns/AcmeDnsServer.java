@@ -79,7 +79,7 @@ public final class AcmeDnsServer implements AutoCloseable {
 
     /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
     public static AcmeDnsServer start(ResponderConfig config) throws IOException, AccountStore.StoreException {
-        return start(config, SqliteAccountStore.open(config.databaseFile()), Clock.systemUTC());
+        return start(config, config.database().open(), Clock.systemUTC());
     }
 
     public static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)
