@@ -34,7 +34,7 @@ public final class AcmeDnsServer implements AutoCloseable {
 
     private final ResponderConfig config;
     private final AccountStore store;
-    private final TxtRecords txt = new TxtRecords();
+    private final TxtRecords txt;
     private final UdpDnsServer udp;
     private final TcpDnsServer tcp;
     private final Server api;
@@ -43,6 +43,8 @@ public final class AcmeDnsServer implements AutoCloseable {
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
         this.config = config;
         this.store = store;
+        // several responders on one database: answer from it, or B would miss what A just stored
+        this.txt = store.shared() ? TxtRecords.readingThrough(store) : new TxtRecords();
         for (Map.Entry<String, List<String>> account : store.allValues().entrySet()) {
             txt.put(account.getKey(), account.getValue());
         }
