@@ -5,6 +5,8 @@ import dev.autotls.store.Pem;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -50,10 +52,9 @@ public final class AcmeDnsServer implements AutoCloseable {
         }
         Zone zone = new Zone(config, serial(clock.instant()));
         DnsAnswerer answerer = new DnsAnswerer(zone, txt);
-        this.udp = config.udp() ? new UdpDnsServer(config.dnsAddress(), answerer, 2) : null;
-        int dnsPort = udp != null ? udp.port() : config.dnsAddress().getPort();
-        this.tcp = config.tcp() ? new TcpDnsServer(
-                new java.net.InetSocketAddress(config.dnsAddress().getAddress(), dnsPort), answerer, 64) : null;
+        Listeners dns = listen(config, answerer);
+        this.udp = dns.udp();
+        this.tcp = dns.tcp();
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);
         threads.setName("acmedns-api");
@@ -77,6 +78,35 @@ public final class AcmeDnsServer implements AutoCloseable {
         }
         LOG.info("acme-dns responder for {}: DNS on port {} ({}{}), {} accounts loaded.", config.zone(), dnsPort(),
                 udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
+    }
+
+    private record Listeners(UdpDnsServer udp, TcpDnsServer tcp) {
+    }
+
+    /**
+     * UDP and TCP on one port. With port 0 the UDP socket picks the number, which TCP may find
+     * taken (the local port of some outgoing connection): then both try another number.
+     */
+    private static Listeners listen(ResponderConfig config, DnsAnswerer answerer) throws IOException {
+        InetSocketAddress wanted = config.dnsAddress();
+        for (int attempt = 1; ; attempt++) {
+            UdpDnsServer udp = config.udp() ? new UdpDnsServer(wanted, answerer, 2) : null;
+            if (!config.tcp()) {
+                return new Listeners(udp, null);
+            }
+            int port = udp != null ? udp.port() : wanted.getPort();
+            try {
+                return new Listeners(udp, new TcpDnsServer(new InetSocketAddress(wanted.getAddress(), port), answerer, 64));
+            } catch (BindException e) {
+                if (udp != null) {
+                    udp.close();
+                }
+                if (udp == null || wanted.getPort() != 0 || attempt == 20) {
+                    throw new BindException("DNS over TCP cannot listen on " + wanted.getAddress().getHostAddress() + ":"
+                            + port + ": " + e.getMessage() + "; free that port or change [general] listen");
+                }
+            }
+        }
     }
 
     /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
