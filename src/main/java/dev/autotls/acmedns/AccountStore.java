@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * Where registrations and TXT values persist. Contract: a call that returns has made its
  * change durable (it survives kill -9); {@link StoreException} means nothing changed.
- * Safe for concurrent use.
+ * Safe for concurrent use, and, where {@link #shared()} says so, by several processes at
+ * once: then every call sees what any of them committed before it.
  */
 public interface AccountStore extends AutoCloseable {
 
@@ -23,8 +24,20 @@ public interface AccountStore extends AutoCloseable {
      */
     List<String> update(String subdomain, String value, long unixSeconds) throws StoreException;
 
+    /** The current non-empty values of {@code subdomain}, most recent first; empty when no account has it. */
+    Optional<List<String>> values(String subdomain) throws StoreException;
+
     /** Every registered subdomain with its current non-empty values, most recent first. */
     Map<String, List<String>> allValues() throws StoreException;
+
+    /**
+     * Whether other processes (other responders on the same database) change this store
+     * too. If so, what this process holds in memory may be stale, and DNS answers read the
+     * store instead.
+     */
+    default boolean shared() {
+        return false;
+    }
 
     @Override
     void close();

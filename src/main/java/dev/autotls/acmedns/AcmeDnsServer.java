@@ -5,6 +5,8 @@ import dev.autotls.store.Pem;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -34,7 +36,7 @@ public final class AcmeDnsServer implements AutoCloseable {
 
     private final ResponderConfig config;
     private final AccountStore store;
-    private final TxtRecords txt = new TxtRecords();
+    private final TxtRecords txt;
     private final UdpDnsServer udp;
     private final TcpDnsServer tcp;
     private final Server api;
@@ -43,15 +45,16 @@ public final class AcmeDnsServer implements AutoCloseable {
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
         this.config = config;
         this.store = store;
+        // several responders on one database: answer from it, or B would miss what A just stored
+        this.txt = store.shared() ? TxtRecords.readingThrough(store) : new TxtRecords();
         for (Map.Entry<String, List<String>> account : store.allValues().entrySet()) {
             txt.put(account.getKey(), account.getValue());
         }
         Zone zone = new Zone(config, serial(clock.instant()));
         DnsAnswerer answerer = new DnsAnswerer(zone, txt);
-        this.udp = config.udp() ? new UdpDnsServer(config.dnsAddress(), answerer, 2) : null;
-        int dnsPort = udp != null ? udp.port() : config.dnsAddress().getPort();
-        this.tcp = config.tcp() ? new TcpDnsServer(
-                new java.net.InetSocketAddress(config.dnsAddress().getAddress(), dnsPort), answerer, 64) : null;
+        Listeners dns = listen(config, answerer);
+        this.udp = dns.udp();
+        this.tcp = dns.tcp();
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);
         threads.setName("acmedns-api");
@@ -77,9 +80,38 @@ public final class AcmeDnsServer implements AutoCloseable {
                 udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
     }
 
+    private record Listeners(UdpDnsServer udp, TcpDnsServer tcp) {
+    }
+
+    /**
+     * UDP and TCP on one port. With port 0 the UDP socket picks the number, which TCP may find
+     * taken (the local port of some outgoing connection): then both try another number.
+     */
+    private static Listeners listen(ResponderConfig config, DnsAnswerer answerer) throws IOException {
+        InetSocketAddress wanted = config.dnsAddress();
+        for (int attempt = 1; ; attempt++) {
+            UdpDnsServer udp = config.udp() ? new UdpDnsServer(wanted, answerer, 2) : null;
+            if (!config.tcp()) {
+                return new Listeners(udp, null);
+            }
+            int port = udp != null ? udp.port() : wanted.getPort();
+            try {
+                return new Listeners(udp, new TcpDnsServer(new InetSocketAddress(wanted.getAddress(), port), answerer, 64));
+            } catch (BindException e) {
+                if (udp != null) {
+                    udp.close();
+                }
+                if (udp == null || wanted.getPort() != 0 || attempt == 20) {
+                    throw new BindException("DNS over TCP cannot listen on " + wanted.getAddress().getHostAddress() + ":"
+                            + port + ": " + e.getMessage() + "; free that port or change [general] listen");
+                }
+            }
+        }
+    }
+
     /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
     public static AcmeDnsServer start(ResponderConfig config) throws IOException, AccountStore.StoreException {
-        return start(config, SqliteAccountStore.open(config.databaseFile()), Clock.systemUTC());
+        return start(config, config.database().open(), Clock.systemUTC());
     }
 
     public static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)

@@ -151,7 +151,14 @@ final class ApiHandler extends Handler.Abstract {
         if (failedAuth.exhausted(rateKey)) {
             return json(response, callback, 429, error("too_many_requests"));
         }
-        Optional<Account> account = authenticate(request);
+        Optional<Account> account;
+        try {
+            account = authenticate(request);
+        } catch (AccountStore.StoreException e) {
+            // the database is down, not the key wrong: no 401 that tells a client to drop good credentials
+            LOG.error("Could not read the account of an update: {}", e.getMessage());
+            return json(response, callback, 500, error("db_error"));
+        }
         Optional<byte[]> body = body(request);
         if (body.isEmpty()) {
             return json(response, callback, 413, error("payload_too_large"));
@@ -188,7 +195,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Checks 1 to 4 of the contract: user is a UUID, key is well-formed, key matches, address allowed. */
-    private Optional<Account> authenticate(Request request) {
+    private Optional<Account> authenticate(Request request) throws AccountStore.StoreException {
         String user = request.getHeaders().get("X-Api-User");
         String key = request.getHeaders().get("X-Api-Key");
         UUID username;
@@ -200,13 +207,7 @@ final class ApiHandler extends Handler.Abstract {
         if (username == null || !Credentials.wellFormedKey(key)) {
             return Optional.empty();
         }
-        Optional<Account> account;
-        try {
-            account = store.find(username);
-        } catch (AccountStore.StoreException e) {
-            LOG.error("Could not read account {}: {}", username, e.getMessage());
-            return Optional.empty();
-        }
+        Optional<Account> account = store.find(username);
         if (account.isEmpty() || !credentials.matches(account.get(), key) || !allowed(account.get(), request)) {
             return Optional.empty();
         }

@@ -57,11 +57,8 @@ public final class ConfigFile {
             throw new IOException(file + ": [general] protocol = '" + protocol
                     + "': use udp, tcp or both (optionally with 4 or 6 appended)");
         }
-        String engine = text(database, "engine", "sqlite3").toLowerCase(Locale.ROOT);
-        if (!engine.equals("sqlite3") && !engine.equals("sqlite")) {
-            throw new IOException(file + ": [database] engine = '" + engine
-                    + "': this responder supports sqlite3 (postgres is planned); convert or keep acme-dns for now");
-        }
+        Database store = database(file, text(database, "engine", "sqlite3").toLowerCase(Locale.ROOT),
+                required(file, database, "database", "connection"));
         String tls = text(api, "tls", "none").toLowerCase(Locale.ROOT);
         if (!TLS_MODES.contains(tls)) {
             throw new IOException(file + ": [api] tls = '" + tls + "': use none, cert, letsencrypt or letsencryptstaging");
@@ -76,7 +73,7 @@ public final class ConfigFile {
                 text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
                 address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
                 !transport.equals("tcp"), !transport.equals("udp"),
-                Path.of(required(file, database, "database", "connection")),
+                store,
                 address(file, "api", "ip/port", text(api, "ip", "0.0.0.0") + ":" + text(api, "port", "443"), 443),
                 tls, optionalPath(api, "tls_cert_privkey"), optionalPath(api, "tls_cert_fullchain"),
                 optionalPath(api, "acme_cache_dir"), text(api, "notification_email", ""),
@@ -88,6 +85,25 @@ public final class ConfigFile {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }
         return config;
+    }
+
+    /** acme-dns's engines: v1 says sqlite3, v2 sqlite; postgres takes lib/pq's connection string. */
+    private static Database database(Path file, String engine, String connection) throws IOException {
+        switch (engine) {
+            case "sqlite3":
+            case "sqlite":
+                return Database.sqlite(Path.of(connection));
+            case "postgres":
+                try {
+                    return Database.postgres(connection);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": [database] connection = " + e.getMessage()
+                            + " (lib/pq's form, as acme-dns reads it: postgres://user:password@host:5432/db?sslmode=require)", e);
+                }
+            default:
+                throw new IOException(file + ": [database] engine = '" + engine
+                        + "': use sqlite3 (or sqlite) with a file, or postgres with a postgres:// connection, as acme-dns does");
+        }
     }
 
     private static void warnUnknown(Path file, JsonNode root) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Everything the responder runs with. Built from acme-dns's {@code config.cfg} by
@@ -17,7 +18,7 @@ import java.util.Locale;
  * @param dnsAddress      where DNS listens ({@code listen})
  * @param udp             whether DNS answers over UDP ({@code protocol})
  * @param tcp             whether DNS answers over TCP
- * @param databaseFile    the SQLite file ({@code [database] connection})
+ * @param database        where accounts persist ({@code [database] engine} and {@code connection})
  * @param apiAddress      where the HTTP API listens ({@code [api] ip}, {@code port})
  * @param apiTls          {@code none}, {@code cert}, {@code letsencrypt} or {@code letsencryptstaging}
  * @param tlsKey          PEM key for {@code cert}
@@ -36,7 +37,7 @@ import java.util.Locale;
 public record ResponderConfig(
         String zone, String nsName, String nsAdmin, List<String> staticRecords,
         InetSocketAddress dnsAddress, boolean udp, boolean tcp,
-        Path databaseFile,
+        Database database,
         InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
         boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
         int txtValues, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
@@ -46,6 +47,7 @@ public record ResponderConfig(
         nsName = normalize(nsName);
         nsAdmin = normalize(nsAdmin);
         staticRecords = List.copyOf(staticRecords);
+        Objects.requireNonNull(database, "database");
         corsOrigins = List.copyOf(corsOrigins);
         if (txtValues < 1 || txtValues > 100) {
             throw new IllegalArgumentException("txt_values = " + txtValues + ": keep between 1 and 100 values per account");
@@ -70,7 +72,7 @@ public record ResponderConfig(
         private InetSocketAddress dns = new InetSocketAddress("127.0.0.1", 53);
         private boolean udp = true;
         private boolean tcp = true;
-        private Path database = Path.of("acme-dns.db");
+        private Database database = Database.sqlite(Path.of("acme-dns.db"));
         private InetSocketAddress api = new InetSocketAddress("127.0.0.1", 443);
         private boolean registrationOpen = true;
         private int txtValues = 2;
@@ -111,8 +113,15 @@ public record ResponderConfig(
             return this;
         }
 
+        /** An SQLite file (acme-dns's {@code engine = "sqlite3"}). */
         public Builder database(Path file) {
-            database = file;
+            database = Database.sqlite(file);
+            return this;
+        }
+
+        /** An SQLite file or a PostgreSQL database, e.g. {@code Database.postgres("postgres://...")}. */
+        public Builder database(Database where) {
+            database = where;
             return this;
         }
 

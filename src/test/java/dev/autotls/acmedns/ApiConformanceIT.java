@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,14 @@ class ApiConformanceIT {
     Path folder;
     Responder responder;
 
+    /** A responder on this suite's engine (SQLite here; {@code ApiConformancePostgresIT} runs every case on PostgreSQL). */
+    Responder startResponder(Path folder, Consumer<ResponderConfig.Builder> customize) throws Exception {
+        return Responder.start(folder, "auth.example.test", customize);
+    }
+
     @BeforeEach
     void start() throws Exception {
-        responder = Responder.start(folder, "auth.example.test", b -> { });
+        responder = startResponder(folder, b -> { });
     }
 
     @AfterEach
@@ -100,7 +106,7 @@ class ApiConformanceIT {
 
     @Test
     void closedRegistrationAnswers404(@TempDir Path other) throws Exception {
-        try (Responder closed = Responder.start(other, "auth.example.test", b -> b.registrationOpen(false))) {
+        try (Responder closed = startResponder(other, b -> b.registrationOpen(false))) {
             assertThat(closed.post("/register", null, Map.of()).statusCode()).isEqualTo(404);
         }
     }
@@ -134,7 +140,7 @@ class ApiConformanceIT {
 
     @Test
     void updateWithHeaderModeTakesAnyAddressOfTheHeaderList(@TempDir Path other) throws Exception {
-        try (Responder behindProxy = Responder.start(other, "auth.example.test", b -> b.clientAddressHeader("X-Forwarded-For"))) {
+        try (Responder behindProxy = startResponder(other, b -> b.clientAddressHeader("X-Forwarded-For"))) {
             JsonNode account = Responder.json(behindProxy.post("/register", "{\"allowfrom\":[\"2001:db8::/32\"]}", Map.of()).body());
             String body = "{\"subdomain\":\"" + account.get("subdomain").asText() + "\",\"txt\":\"" + TXT_A + "\"}";
             Map<String, String> credentials = Map.of("X-Api-User", account.get("username").asText(),
@@ -194,7 +200,7 @@ class ApiConformanceIT {
 
     @Test
     void repeatedFailedAuthenticationIsRateLimitedPerAddress(@TempDir Path other) throws Exception {
-        try (Responder strict = Responder.start(other, "auth.example.test", b -> b.rateLimits(100, 5))) {
+        try (Responder strict = startResponder(other, b -> b.rateLimits(100, 5))) {
             JsonNode account = strict.register();
             Map<String, String> wrong = Map.of("X-Api-User", account.get("username").asText(), "X-Api-Key", "A".repeat(40));
             String body = "{\"subdomain\":\"" + account.get("subdomain").asText() + "\",\"txt\":\"" + TXT_A + "\"}";
@@ -207,7 +213,7 @@ class ApiConformanceIT {
 
     @Test
     void registrationIsRateLimitedPerAddress(@TempDir Path other) throws Exception {
-        try (Responder strict = Responder.start(other, "auth.example.test", b -> b.rateLimits(3, 100))) {
+        try (Responder strict = startResponder(other, b -> b.rateLimits(3, 100))) {
             for (int i = 0; i < 3; i++) {
                 assertThat(strict.post("/register", null, Map.of()).statusCode()).isEqualTo(201);
             }

@@ -75,13 +75,47 @@ class ConfigFileTest {
     }
 
     @Test
+    void readsThePostgresEngineWithLibPqsConnectionString() throws Exception {
+        ResponderConfig config = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \"postgres\"\n"
+                + "connection = \"postgres://acme:s3cr%40t@db.example.org:6432/acmedns?sslmode=verify-full\"\n"));
+        assertThat(config.database()).isInstanceOf(Database.Postgres.class);
+        PostgresConnection connection = ((Database.Postgres) config.database()).connection();
+        assertThat(connection.hosts()).containsExactly("db.example.org");
+        assertThat(connection.ports()).containsExactly(6432);
+        assertThat(connection.user()).isEqualTo("acme");
+        assertThat(connection.password()).isEqualTo("s3cr@t");
+        assertThat(connection.database()).isEqualTo("acmedns");
+        assertThat(connection.sslMode()).isEqualTo("verify-full");
+        assertThat(config.toString()).doesNotContain("s3cr");
+    }
+
+    @Test
+    void sqliteAndSqlite3NameAFile() throws Exception {
+        for (String engine : new String[] {"sqlite3", "sqlite"}) {
+            ResponderConfig config = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \""
+                    + engine + "\"\nconnection = \"/var/lib/acme-dns/acme-dns.db\"\n"));
+            assertThat(config.database()).isEqualTo(Database.sqlite(Path.of("/var/lib/acme-dns/acme-dns.db")));
+        }
+    }
+
+    @Test
+    void aWrongPostgresConnectionNamesTheSettingAndHidesThePassword() throws Exception {
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \"postgres\"\n"
+                + "connection = \"postgres://acme:hunter2@db:54x/acmedns?sslmode=disable\"\n")))
+                .hasMessageContaining("[database] connection = 'postgres://acme:***@db:54x/acmedns?sslmode=disable'")
+                .hasMessageContaining("port '54x' is not a port number")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void errorsNameTheSectionKeyAndValue() throws Exception {
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n")))
                 .hasMessageContaining("[database] connection is missing");
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\nprotocol = \"sctp\"\n"
                 + "[database]\nconnection = \"x.db\"\n"))).hasMessageContaining("[general] protocol = 'sctp'");
-        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \"postgres\"\n"
-                + "connection = \"x\"\n"))).hasMessageContaining("[database] engine = 'postgres'");
+        assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nengine = \"mysql\"\n"
+                + "connection = \"x\"\n"))).hasMessageContaining("[database] engine = 'mysql': use sqlite3 (or sqlite)"
+                + " with a file, or postgres with a postgres:// connection");
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
                 + "[api]\ntls = \"cert\"\n"))).hasMessageContaining("needs tls_cert_privkey and tls_cert_fullchain");
         assertThatThrownBy(() -> ConfigFile.read(write("[general\n"))).hasMessageContaining("is not valid TOML");

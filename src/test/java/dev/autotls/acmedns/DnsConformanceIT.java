@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.autotls.testing.Responder;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +34,14 @@ class DnsConformanceIT {
     Path folder;
     Responder responder;
 
+    /** A responder on this suite's engine (SQLite here; {@code DnsConformancePostgresIT} runs every case on PostgreSQL). */
+    Responder startResponder(Path folder, Consumer<ResponderConfig.Builder> customize) throws Exception {
+        return Responder.start(folder, "auth.example.test", customize);
+    }
+
     @BeforeEach
     void start() throws Exception {
-        responder = Responder.start(folder, "auth.example.test", b -> b.nsName("ns1.auth.example.test")
+        responder = startResponder(folder, b -> b.nsName("ns1.auth.example.test")
                 .nsAdmin("admin.example.test")
                 .record("auth.example.test. A 198.51.100.1")
                 .record("auth.example.test. NS ns1.auth.example.test.")

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.StandaloneResponder;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,13 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.Type;
 
 /**
  * Issue 3 (d): kill -9 of the standalone responder during a burst of updates; after a
@@ -89,7 +81,7 @@ class KillDuringUpdatesIT {
             for (JsonNode account : accounts) {
                 String subdomain = account.get("subdomain").asText();
                 List<String> acks = acknowledged.get(subdomain);
-                List<String> served = txt(restarted, subdomain);
+                List<String> served = restarted.txt(subdomain + ".auth.test.");
                 String last = acks.get(acks.size() - 1);
                 assertThat(served).as("account %s after %d acknowledged updates", subdomain, acks.size()).contains(last);
                 if (acks.size() >= 2 && !served.contains(inFlight.get(subdomain))) {
@@ -99,13 +91,5 @@ class KillDuringUpdatesIT {
         }
         System.out.printf("kill -9 after %d acknowledged updates across %d accounts: all served after restart%n",
                 total.get(), ACCOUNTS);
-    }
-
-    private static List<String> txt(StandaloneResponder responder, String subdomain) throws Exception {
-        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", responder.dnsPort));
-        resolver.setTimeout(Duration.ofSeconds(3));
-        Message answer = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
-                Name.fromString(subdomain + ".auth.test."), Type.TXT, DClass.IN)));
-        return answer.getSection(Section.ANSWER).stream().map(r -> ((TXTRecord) r).getStrings().get(0)).toList();
     }
 }

@@ -3,26 +3,13 @@ package dev.autotls.acmedns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.StandaloneResponder;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.Type;
 
 /**
  * Issue 3 (e): an acme-dns SQLite database, written here with the schema and rows acme-dns
@@ -53,16 +40,12 @@ class SqliteTakeoverIT {
             sql.execute("INSERT INTO txt(Subdomain, Value, LastUpdate) VALUES('" + SUBDOMAIN + "', '', 0)");
         }
         try (StandaloneResponder running = responder.start()) {
-            assertThat(txt(running)).containsExactly(OLD_VALUE);
+            assertThat(running.txt(SUBDOMAIN + ".auth.test.")).containsExactly(OLD_VALUE);
 
             String fresh = "n".repeat(43);
-            HttpResponse<String> update = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create(running.url() + "/update"))
-                    .header("X-Api-User", USER).header("X-Api-Key", PASSWORD)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"subdomain\":\"" + SUBDOMAIN + "\",\"txt\":\"" + fresh + "\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> update = running.update(USER, PASSWORD, SUBDOMAIN, fresh);
             assertThat(update.statusCode()).as(update.body()).isEqualTo(200);
-            assertThat(txt(running)).containsExactlyInAnyOrder(OLD_VALUE, fresh);
+            assertThat(running.txt(SUBDOMAIN + ".auth.test.")).containsExactlyInAnyOrder(OLD_VALUE, fresh);
         }
         try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("acme-dns.db"));
              Statement sql = db.createStatement();
@@ -70,13 +53,5 @@ class SqliteTakeoverIT {
             rows.next();
             assertThat(rows.getInt(1)).as("still acme-dns's two rows per account").isEqualTo(2);
         }
-    }
-
-    private static List<String> txt(StandaloneResponder responder) throws Exception {
-        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", responder.dnsPort));
-        resolver.setTimeout(Duration.ofSeconds(3));
-        Message answer = resolver.send(Message.newQuery(org.xbill.DNS.Record.newRecord(
-                Name.fromString(SUBDOMAIN + ".auth.test."), Type.TXT, DClass.IN)));
-        return answer.getSection(Section.ANSWER).stream().map(r -> ((TXTRecord) r).getStrings().get(0)).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.autotls.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 
 /** {@code java -jar target/autotls.jar acme-dns --config config.cfg} as a separate process, as an acme-dns user runs it. */
 public final class StandaloneResponder implements AutoCloseable {
@@ -24,8 +33,18 @@ public final class StandaloneResponder implements AutoCloseable {
         this(dir, zone, "none", List.of(), Ports.free());
     }
 
+    /** With {@code [database] engine} and {@code connection} as given, e.g. postgres and a postgres:// URL. */
+    public StandaloneResponder(Path dir, String zone, String engine, String connection) throws IOException {
+        this(dir, zone, "none", List.of(), Ports.free(), engine, connection);
+    }
+
     /** With {@code [api] tls = tls}, the JVM started with {@code jvmOptions} (e.g. -Dautotls.ca=...). */
     public StandaloneResponder(Path dir, String zone, String tls, List<String> jvmOptions, int dnsPort) throws IOException {
+        this(dir, zone, tls, jvmOptions, dnsPort, "sqlite3", dir.resolve("acme-dns.db").toString());
+    }
+
+    private StandaloneResponder(Path dir, String zone, String tls, List<String> jvmOptions, int dnsPort,
+                                String engine, String connection) throws IOException {
         this.dir = dir;
         this.dnsPort = dnsPort;
         this.tls = tls;
@@ -44,8 +63,8 @@ public final class StandaloneResponder implements AutoCloseable {
                 "debug = false",
                 "",
                 "[database]",
-                "engine = \"sqlite3\"",
-                "connection = \"" + dir.resolve("acme-dns.db") + "\"",
+                "engine = \"" + engine + "\"",
+                "connection = \"" + connection + "\"",
                 "",
                 "[api]",
                 "ip = \"127.0.0.1\"",
@@ -94,6 +113,22 @@ public final class StandaloneResponder implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + apiPort;
+    }
+
+    /** POST /update as acme-dns clients send it. */
+    public HttpResponse<String> update(String user, String key, String subdomain, String value) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url() + "/update"))
+                .header("X-Api-User", user).header("X-Api-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"subdomain\":\"" + subdomain + "\",\"txt\":\"" + value + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The TXT values answered for {@code name} (absolute, with the trailing dot), over UDP. */
+    public List<String> txt(String name) throws Exception {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", dnsPort));
+        resolver.setTimeout(Duration.ofSeconds(3));
+        Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.TXT, DClass.IN)));
+        return answer.getSection(Section.ANSWER).stream().map(r -> ((TXTRecord) r).getStrings().get(0)).toList();
     }
 
     /** kill -9: no shutdown hook, no flush. */
