@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  * acme-dns/&lt;server&gt;/&lt;name&gt;.json      an acme-dns registration for a base name (secret)
  * </pre>
  *
+ * Lease names are keys too ({@link #MIGRATION_LEASE}), though leases are kept apart from the items.
+ *
  * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
  * {@code <name>} the certificate's first name with {@code *} spelled {@code _wildcard}.
  */
@@ -29,6 +31,14 @@ public final class StorageKeys {
     public static final String PRIVATE_KEY = "privkey.pem";
     public static final String FULL_CHAIN = "fullchain.pem";
     public static final String METADATA = "meta.json";
+
+    /** The lease a storage migration holds on its target, so two migrations never interleave their checks and writes. */
+    public static final String MIGRATION_LEASE = "locks/migrate-storage";
+
+    static final String ACCOUNT_FOLDER = "account";
+    static final String CERTIFICATES_FOLDER = "certificates";
+    static final String ACME_DNS_FOLDER = "acme-dns";
+    static final String REGISTRATION_SUFFIX = ".json";
 
     private StorageKeys() {
     }
@@ -49,11 +59,11 @@ public final class StorageKeys {
     }
 
     public static String account(String caFolder, String file) {
-        return caFolder + "/account/" + file;
+        return caFolder + "/" + ACCOUNT_FOLDER + "/" + file;
     }
 
     public static String certificatesFolder(String caFolder) {
-        return caFolder + "/certificates";
+        return caFolder + "/" + CERTIFICATES_FOLDER;
     }
 
     public static String certificate(String caFolder, String certificateName, String file) {
@@ -62,7 +72,17 @@ public final class StorageKeys {
 
     /** Where the acme-dns registration for {@code baseName} at the server {@code serverUrl} is kept. */
     public static String acmeDnsRegistration(URI serverUrl, String baseName) {
-        return "acme-dns/" + caFolder(serverUrl) + "/" + certificateName(baseName) + ".json";
+        return acmeDnsRegistrationFile(caFolder(serverUrl), certificateName(baseName) + REGISTRATION_SUFFIX);
+    }
+
+    /** The folder of the acme-dns registrations at the server folded into {@code serverFolder}. */
+    static String acmeDnsServerFolder(String serverFolder) {
+        return ACME_DNS_FOLDER + "/" + serverFolder;
+    }
+
+    /** The key of the registration file {@code fileName} (as listed) in {@code serverFolder}. */
+    static String acmeDnsRegistrationFile(String serverFolder, String fileName) {
+        return acmeDnsServerFolder(serverFolder) + "/" + fileName;
     }
 
     /** The folder name for a certificate whose first name is {@code name}. */
