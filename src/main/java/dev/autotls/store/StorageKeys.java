@@ -90,6 +90,16 @@ public final class StorageKeys {
         return sanitize(name.toLowerCase(Locale.ROOT).replace("*", "_wildcard"));
     }
 
+    /** Whether {@code key} may be used as a key (a folder may hold other names, e.g. {@code lost+found}). */
+    static boolean isValid(String key) {
+        try {
+            requireValid(key);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     static void requireValid(String key) {
         if (key.isEmpty() || key.startsWith("/")) {
             throw new IllegalArgumentException("storage key '" + key + "' must be a relative path");

@@ -114,14 +114,25 @@ public final class StoreMigration {
         }
     }
 
-    /** The groups in the source's layout ({@link StorageKeys}); anything else becomes a "left out" line. */
+    /**
+     * The groups in the source's layout ({@link StorageKeys}); anything else becomes a "left out"
+     * line. Names that are no valid key (a volume's {@code lost+found}) are never listed or read.
+     */
     private void find(List<Group> groups, List<MigrationReport.Line> unknown) throws IOException {
         for (String top : source.list("")) {
+            if (!StorageKeys.isValid(top)) {
+                unknown.add(unknownLine(top));
+                continue;
+            }
             if (top.equals(StorageKeys.ACME_DNS_FOLDER)) {
                 for (String server : source.list(top)) {
+                    if (!StorageKeys.isValid(StorageKeys.acmeDnsServerFolder(server))) {
+                        unknown.add(unknownLine(top + "/" + server));
+                        continue;
+                    }
                     for (String file : source.list(StorageKeys.acmeDnsServerFolder(server))) {
                         String key = StorageKeys.acmeDnsRegistrationFile(server, file);
-                        if (file.endsWith(StorageKeys.REGISTRATION_SUFFIX)) {
+                        if (file.endsWith(StorageKeys.REGISTRATION_SUFFIX) && StorageKeys.isValid(key)) {
                             groups.add(new Group(Kind.REGISTRATION, key, List.of(key)));
                         } else {
                             unknown.add(unknownLine(key));
@@ -140,6 +151,10 @@ public final class StoreMigration {
                             StorageKeys.account(top, StorageKeys.ACCOUNT_KEY), StorageKeys.account(top, StorageKeys.ACCOUNT_INFO))));
                     case StorageKeys.CERTIFICATES_FOLDER -> {
                         for (String name : source.list(StorageKeys.certificatesFolder(top))) {
+                            if (!StorageKeys.isValid(StorageKeys.certificate(top, name, StorageKeys.METADATA))) {
+                                unknown.add(unknownLine(StorageKeys.certificatesFolder(top) + "/" + name));
+                                continue;
+                            }
                             groups.add(new Group(Kind.CERTIFICATE, StorageKeys.certificatesFolder(top) + "/" + name, List.of(
                                     StorageKeys.certificate(top, name, StorageKeys.PRIVATE_KEY),
                                     StorageKeys.certificate(top, name, StorageKeys.FULL_CHAIN),

@@ -182,6 +182,22 @@ class StoreMigrationTest {
     }
 
     @Test
+    void leavesOutWhatIsNotPartOfTheLayoutAndCopiesTheRest() throws Exception {
+        site();
+        Files.createDirectory(source.root().resolve("lost+found"));
+        Files.writeString(source.root().resolve(CA).resolve("notes.txt"), "kept by hand");
+        Files.createDirectories(source.root().resolve(CA).resolve("certificates/old copy"));
+
+        MigrationReport report = StoreMigration.copy(source, target);
+
+        assertThat(report.lines()).extracting(Object::toString).contains(
+                "left out: lost+found (not part of the layout migrate-storage copies)",
+                "left out: " + CA + "/notes.txt (not part of the layout migrate-storage copies)",
+                "left out: " + CA + "/certificates/old copy (not part of the layout migrate-storage copies)");
+        assertThat(report.count(MigrationReport.Outcome.COPIED)).isEqualTo(3);
+    }
+
+    @Test
     void anEmptyFolderHoldsNothingToCopy() throws Exception {
         MigrationReport report = StoreMigration.copy(source, target);
         assertThat(report.foundAnything()).isFalse();
