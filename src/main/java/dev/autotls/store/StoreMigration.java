@@ -60,10 +60,12 @@ public final class StoreMigration {
     private final List<MigrationReport.Line> lines = new ArrayList<>();
     private final List<Item> writes = new ArrayList<>();
     private final List<String> refusals = new ArrayList<>();
+    private final Duration leaseWait;
 
-    private StoreMigration(CertificateStore source, CertificateStore target) {
+    private StoreMigration(CertificateStore source, CertificateStore target, Duration leaseWait) {
         this.source = source;
         this.target = target;
+        this.leaseWait = leaseWait;
     }
 
     /**
@@ -75,7 +77,13 @@ public final class StoreMigration {
      */
     public static MigrationReport copy(CertificateStore source, CertificateStore target)
             throws IOException, InterruptedException {
-        return new StoreMigration(source, target).run();
+        return copy(source, target, LEASE_WAIT);
+    }
+
+    /** As {@link #copy(CertificateStore, CertificateStore)}, waiting at most {@code leaseWait} for the target's lease. */
+    static MigrationReport copy(CertificateStore source, CertificateStore target, Duration leaseWait)
+            throws IOException, InterruptedException {
+        return new StoreMigration(source, target, leaseWait).run();
     }
 
     private MigrationReport run() throws IOException, InterruptedException {
@@ -107,10 +115,10 @@ public final class StoreMigration {
 
     private Lease lease() throws IOException, InterruptedException {
         try {
-            return target.locker().acquire(StorageKeys.MIGRATION_LEASE, LEASE_WAIT);
+            return target.locker().acquire(StorageKeys.MIGRATION_LEASE, leaseWait);
         } catch (Locker.LockTimeoutException e) {
             throw new IOException("another migrate-storage into " + target.describe() + " has held "
-                    + StorageKeys.MIGRATION_LEASE + " for " + LEASE_WAIT.toSeconds() + " s; let it finish, then run again", e);
+                    + StorageKeys.MIGRATION_LEASE + " for " + leaseWait.toSeconds() + " s; let it finish, then run again", e);
         }
     }
 

@@ -198,6 +198,17 @@ class StoreMigrationTest {
     }
 
     @Test
+    void waitsForAnotherMigrationsLeaseAndWritesNothingWithoutIt() throws Exception {
+        site();
+        try (var other = target.locker().tryAcquire(StorageKeys.MIGRATION_LEASE).orElseThrow()) {
+            assertThatThrownBy(() -> StoreMigration.copy(source, target, Duration.ZERO)).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining("another migrate-storage into " + target.describe());
+        }
+        assertThat(contents(target.root())).isEmpty();
+        assertThat(StoreMigration.copy(source, target, Duration.ZERO).itemsWritten()).as("once it is released").isEqualTo(6);
+    }
+
+    @Test
     void anEmptyFolderHoldsNothingToCopy() throws Exception {
         MigrationReport report = StoreMigration.copy(source, target);
         assertThat(report.foundAnything()).isFalse();
