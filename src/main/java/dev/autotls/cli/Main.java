@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "autotls", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
-        subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class})
+        subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, MigrateStorageCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -94,20 +94,32 @@ public final class CertificateFiles {
         if (keyBytes.isEmpty() && chainBytes.isEmpty() && metaBytes.isEmpty()) {
             return Optional.empty();
         }
-        String where = caFolder + "/certificates/" + name;
-        if (keyBytes.isEmpty() || chainBytes.isEmpty() || metaBytes.isEmpty()) {
+        return Optional.of(decode(caFolder + "/certificates/" + name, keyBytes.orElse(null), chainBytes.orElse(null),
+                metaBytes.orElse(null)));
+    }
+
+    /**
+     * The certificate in the three files' bytes (any may be null when missing), checked as
+     * {@link #load} checks it; {@code where} names the certificate's folder in messages. For callers
+     * that read the bytes themselves, e.g. several certificates in one snapshot.
+     *
+     * @throws CorruptDataException if the files are incomplete or do not make one consistent certificate
+     */
+    static StoredCertificate decode(String where, byte[] keyBytes, byte[] chainBytes, byte[] metaBytes)
+            throws CorruptDataException {
+        if (keyBytes == null || chainBytes == null || metaBytes == null) {
             throw new CorruptDataException(where + " is incomplete (needs " + StorageKeys.PRIVATE_KEY + ", "
                     + StorageKeys.FULL_CHAIN + " and " + StorageKeys.METADATA + ")");
         }
-        KeyPair keyPair = Pem.decodeKeyPair(keyBytes.get(), where + "/" + StorageKeys.PRIVATE_KEY);
-        List<X509Certificate> chain = Pem.decodeChain(chainBytes.get(), where + "/" + StorageKeys.FULL_CHAIN);
+        KeyPair keyPair = Pem.decodeKeyPair(keyBytes, where + "/" + StorageKeys.PRIVATE_KEY);
+        List<X509Certificate> chain = Pem.decodeChain(chainBytes, where + "/" + StorageKeys.FULL_CHAIN);
         if (!Arrays.equals(keyPair.getPublic().getEncoded(), chain.get(0).getPublicKey().getEncoded())) {
             throw new CorruptDataException(where + ": the private key does not belong to the certificate in "
                     + StorageKeys.FULL_CHAIN + " (an interrupted write?)");
         }
         JsonNode meta;
         try {
-            meta = JSON.readTree(metaBytes.get());
+            meta = JSON.readTree(metaBytes);
         } catch (IOException e) {
             throw new CorruptDataException(where + "/" + StorageKeys.METADATA + " is not valid JSON", e);
         }
@@ -127,7 +139,7 @@ public final class CertificateFiles {
         } catch (DateTimeParseException e) {
             throw new CorruptDataException(where + "/" + StorageKeys.METADATA + " has no valid issuedAt", e);
         }
-        return Optional.of(new StoredCertificate(names, keyPair, chain, issuedAt));
+        return new StoredCertificate(names, keyPair, chain, issuedAt);
     }
 
 

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
- * {@code locks/<ca>/certificates/<name>}, {@code locks/acme-dns/<server>/<name>}.
+ * {@code locks/<ca>/certificates/<name>}, {@code locks/acme-dns/<server>/<name>}, and
+ * {@link #MIGRATION_LEASE}; they are keys too, though leases are kept apart from the items.
  *
  * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
  * {@code <name>} the certificate's first name with {@code *} spelled {@code _wildcard}.
@@ -33,6 +34,14 @@ public final class StorageKeys {
     public static final String PRIVATE_KEY = "privkey.pem";
     public static final String FULL_CHAIN = "fullchain.pem";
     public static final String METADATA = "meta.json";
+
+    /** The lease a storage migration holds on its target, so two migrations never interleave their checks and writes. */
+    public static final String MIGRATION_LEASE = "locks/migrate-storage";
+
+    static final String ACCOUNT_FOLDER = "account";
+    static final String CERTIFICATES_FOLDER = "certificates";
+    static final String ACME_DNS_FOLDER = "acme-dns";
+    static final String REGISTRATION_SUFFIX = ".json";
 
     private StorageKeys() {
     }
@@ -57,11 +66,11 @@ public final class StorageKeys {
     }
 
     public static String accountFolder(String caFolder) {
-        return caFolder + "/account";
+        return caFolder + "/" + ACCOUNT_FOLDER;
     }
 
     public static String certificatesFolder(String caFolder) {
-        return caFolder + "/certificates";
+        return caFolder + "/" + CERTIFICATES_FOLDER;
     }
 
     public static String certificate(String caFolder, String certificateName, String file) {
@@ -70,7 +79,17 @@ public final class StorageKeys {
 
     /** Where the acme-dns registration for {@code baseName} at the server {@code serverUrl} is kept. */
     public static String acmeDnsRegistration(URI serverUrl, String baseName) {
-        return "acme-dns/" + caFolder(serverUrl) + "/" + certificateName(baseName) + ".json";
+        return acmeDnsRegistrationFile(caFolder(serverUrl), certificateName(baseName) + REGISTRATION_SUFFIX);
+    }
+
+    /** The folder of the acme-dns registrations at the server folded into {@code serverFolder}. */
+    static String acmeDnsServerFolder(String serverFolder) {
+        return ACME_DNS_FOLDER + "/" + serverFolder;
+    }
+
+    /** The key of the registration file {@code fileName} (as listed) in {@code serverFolder}. */
+    static String acmeDnsRegistrationFile(String serverFolder, String fileName) {
+        return acmeDnsServerFolder(serverFolder) + "/" + fileName;
     }
 
     /** Where the answer to the http-01 challenge with {@code token} waits for the CA, or empty for a token that cannot be one. */
@@ -92,6 +111,16 @@ public final class StorageKeys {
     /** The folder name for a certificate whose first name is {@code name}. */
     public static String certificateName(String name) {
         return sanitize(name.toLowerCase(Locale.ROOT).replace("*", "_wildcard"));
+    }
+
+    /** Whether {@code key} may be used as a key (a folder may hold other names, e.g. {@code lost+found}). */
+    static boolean isValid(String key) {
+        try {
+            requireValid(key);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static void requireValid(String key) {
