@@ -15,6 +15,7 @@ import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.jetty.HttpChallengeHandler;
 import dev.autotls.jetty.TlsConnectors;
 import dev.autotls.maintenance.Backoff;
+import dev.autotls.maintenance.CaCircuit;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.CertificateFiles;
@@ -68,6 +69,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private final CertificateManager manager;
     private final CertificateStore store;
     private final boolean ownedStore;
+    private final String caFolder;
     private final AcmeClient acme;
     private final TaskScheduler scheduler;
     private final ExecutorService ownedWorkers;
@@ -84,7 +86,7 @@ public final class AutoTls extends ContainerLifeCycle {
         this.http01 = new Http01Strategy(store);
         TrustingAcmeProvider provider;
         try {
-            provider = TrustingAcmeProvider.create(config.caTrust().orElse(null));
+            provider = TrustingAcmeProvider.create(config.caTrust().orElse(null), clock);
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigurationException(Setting.CA_TRUST.key() + " = '" + config.caTrust().orElse(null)
                     + "': cannot be used as trusted roots (" + e.getMessage() + ")", e);
@@ -92,11 +94,14 @@ public final class AutoTls extends ContainerLifeCycle {
         String caFolder = StorageKeys.caFolder(config.caDirectory());
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
                 config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
+        StartupChecks.requireWritableStorage(config);
+        this.caFolder = caFolder;
         this.acme = new AcmeClient(config.caDirectory(), provider,
-                new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()));
+                new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()), config.proxy());
 
         AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
-        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url), store, dns)).orElse(null);
+        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns))
+                .orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
         StrategyChoice choice = new StrategyChoice(config, http01, acmeDns, persist);
         List<ManagedCertificate> certificates = new ArrayList<>();
@@ -112,7 +117,7 @@ public final class AutoTls extends ContainerLifeCycle {
             this.ownedWorkers = Executors.newFixedThreadPool(Math.min(4, certificates.size()), daemonThreads());
         }
         this.manager = new CertificateManager(certificates, acme, store, new CertificateFiles(store, caFolder), registry,
-                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), scheduler,
+                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), CaCircuit.standard(), scheduler,
                 ownedWorkers != null ? ownedWorkers : Runnable::run, clock, config.keyType(), builder.listeners,
                 config.storage().syncInterval());
     }
@@ -172,6 +177,7 @@ public final class AutoTls extends ContainerLifeCycle {
             throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
                     + "call installOn(server) after server.setHandler(...)");
         }
+        StartupChecks.requireAgreementForANewAccount(config, store, caFolder);
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
                 httpPort() < 0 ? "off" : "on port " + httpPort(),
                 config.caDirectory(), store.describe());

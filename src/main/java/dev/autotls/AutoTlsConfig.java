@@ -1,5 +1,6 @@
 package dev.autotls;
 
+import dev.autotls.acme.ProxySetting;
 import dev.autotls.acme.TrustingAcmeProvider;
 import dev.autotls.store.PostgresLocation;
 import dev.autotls.tls.KeyType;
@@ -35,7 +36,8 @@ public record AutoTlsConfig(
         boolean agreeToTerms,
         KeyType keyType,
         Optional<String> eabKeyId,
-        Optional<String> eabHmacKey) {
+        Optional<String> eabHmacKey,
+        Optional<ProxySetting> proxy) {
 
     static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -47,6 +49,7 @@ public record AutoTlsConfig(
             throw new ConfigurationException(Setting.EAB_KID.key() + " and " + Setting.EAB_HMAC_KEY.key()
                     + " go together: set both (as the CA gave them to you) or neither");
         }
+        checkEabKey(sources, eabHmac);
         return new AutoTlsConfig(
                 domains(sources),
                 email(sources),
@@ -63,7 +66,38 @@ public record AutoTlsConfig(
                 bool(sources, Setting.AGREE_TOS),
                 keyType(sources),
                 eabKid,
-                eabHmac);
+                eabHmac,
+                proxy(sources));
+    }
+
+    private static Optional<ProxySetting> proxy(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.PROXY).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ProxySetting.parse(value.get().text()));
+        } catch (IllegalArgumentException e) {
+            throw value.get().invalid(e.getMessage());
+        }
+    }
+
+    /** The EAB MAC key must be base64url of at least 16 bytes: the CA's value copied whole, not a truncated one. */
+    private static void checkEabKey(SettingSources sources, Optional<String> hmac) {
+        if (hmac.isEmpty()) {
+            return;
+        }
+        byte[] key;
+        try {
+            key = java.util.Base64.getUrlDecoder().decode(hmac.get().replace('+', '-').replace('/', '_').replace("=", ""));
+        } catch (IllegalArgumentException e) {
+            throw sources.get(Setting.EAB_HMAC_KEY).orElseThrow().invalid("not base64url; copy the MAC key exactly as the CA "
+                    + "gave it (letters, digits, - and _)");
+        }
+        if (key.length < 16) {
+            throw sources.get(Setting.EAB_HMAC_KEY).orElseThrow().invalid("decodes to " + key.length
+                    + " bytes, too short for an HMAC key (at least 16); copy the whole value the CA gave you");
+        }
     }
 
     private static List<String> domains(SettingSources sources) {
@@ -309,6 +343,7 @@ public record AutoTlsConfig(
     public String toString() {
         return "AutoTlsConfig[domains=" + domains + ", ca=" + caDirectory + ", storage=" + storage + ", challenge="
                 + challenge.configName() + ", https=" + httpsPort + ", http=" + httpPort + ", keyType=" + keyType.configName()
-                + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + ", storageKey=" + (storage.key().isPresent() ? "set" : "none") + "]";
+                + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + ", storageKey=" + (storage.key().isPresent() ? "set" : "none") + ", proxy=" + proxy.map(ProxySetting::toString).orElse("none")
+                + "]";
     }
 }

@@ -2,7 +2,11 @@ package dev.autotls;
 
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.IssuedCertificate;
-import dev.autotls.acme.PreflightException;
+import dev.autotls.acme.CaExchange;
+import dev.autotls.maintenance.CaCircuit;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.StorageException;
+import dev.autotls.spi.TransientException;
 import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
@@ -29,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +62,9 @@ final class CertificateManager {
     private final CertificateFiles files;
     private final CertificateRegistry registry;
     private final RenewalPolicy policy;
-    private final Backoff backoff;
-    /** While the owner fixes DNS: look again soon, and at least once a minute (50 s plus jitter). */
-    private final Backoff preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50),
-            java.util.random.RandomGenerator.getDefault());
-    /** While the store cannot be reached: try again soon, at most a minute apart, so the site catches up when it is back. */
-    private final Backoff storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60),
-            java.util.random.RandomGenerator.getDefault());
+    private final FailurePolicy failures;
+    /** After a save failed: store it again this soon. */
+    private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
     private final TaskScheduler scheduler;
     private final Executor workers;
     private final Clock clock;
@@ -76,15 +75,16 @@ final class CertificateManager {
     private volatile boolean running;
 
     CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateStore store, CertificateFiles files,
-                       CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, TaskScheduler scheduler,
-                       Executor workers, Clock clock, KeyType keyType, Listeners listeners, Duration syncInterval) {
+                       CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, CaCircuit circuit,
+                       TaskScheduler scheduler, Executor workers, Clock clock, KeyType keyType, Listeners listeners,
+                       Duration syncInterval) {
         this.certificates = List.copyOf(certificates);
         this.acme = acme;
         this.store = store;
         this.files = files;
         this.registry = registry;
         this.policy = policy;
-        this.backoff = backoff;
+        this.failures = new FailurePolicy(backoff, circuit, acme, clock);
         this.scheduler = scheduler;
         this.workers = workers;
         this.clock = clock;
@@ -187,12 +187,13 @@ final class CertificateManager {
         if (!running || !inFlight.add(certificate.firstName())) {
             return;
         }
+        CaExchange.forget();
         Instant next;
         try {
             next = renewIfDue(certificate);
             certificate.update(CertificateState::succeeded);
             if (!certificate.state().saved()) { // served from memory only: store it as soon as the store answers
-                next = min(next, clock.instant().plus(storageBackoff.delay(1)));
+                next = min(next, clock.instant().plus(SAVE_RETRY));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,25 +201,14 @@ final class CertificateManager {
         } catch (LostLeaseException e) {
             next = clock.instant().plus(sync.interval());
             LOG.warn("{}: {}. Another instance goes on with it; looking again at {}.", certificate, e.getMessage(), next);
-        } catch (StorageFailure e) {
-            int failures = certificate.update(CertificateState::failed).failures();
-            next = clock.instant().plus(storageBackoff.delay(failures));
-            LOG.debug("{}: {}; no order without the store, next look at {}", certificate, e.getMessage(), next);
-            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
-        } catch (PreflightException e) {
-            int failures = certificate.update(CertificateState::failed).failures();
-            next = clock.instant().plus(preflightBackoff.delay(failures));
-            LOG.warn("{}: {} No order placed; checking again at {}.", certificate, e.getMessage(), next);
-            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
-        } catch (Exception e) {
-            int failures = certificate.update(CertificateState::failed).failures();
-            Optional<Instant> retryAfter = e instanceof AcmeRateLimitedException
-                    ? ((AcmeRateLimitedException) e).getRetryAfter() : Optional.empty();
-            next = backoff.nextAttempt(failures, clock.instant(), retryAfter);
-            LOG.warn("Could not obtain a certificate for {}: {}. Still serving the {} certificate; next attempt at {} (failure {}).",
-                    certificate, e.getMessage(), certificate.state().current() == null ? "temporary" : "current", next, failures);
-            LOG.debug("failure details", e);
-            listeners.failed(new FailureEvent(certificate.names, e, failures, next));
+        } catch (AutoTlsException e) {
+            next = failures.failed(certificate, e);
+            listeners.failed(new FailureEvent(certificate.names, e, certificate.state().failures(), next));
+        } catch (RuntimeException e) {
+            TransientException unexpected = new TransientException("unexpected " + e, e);
+            next = failures.failed(certificate, unexpected);
+            LOG.warn("Unexpected failure for {}", certificate, e);
+            listeners.failed(new FailureEvent(certificate.names, unexpected, certificate.state().failures(), next));
         } finally {
             inFlight.remove(certificate.firstName());
         }
@@ -230,16 +220,22 @@ final class CertificateManager {
     }
 
     /** Renews when due; returns when to look again. */
-    private Instant renewIfDue(ManagedCertificate certificate) throws Exception {
+    private Instant renewIfDue(ManagedCertificate certificate)
+            throws AutoTlsException, InterruptedException, LostLeaseException {
+        Optional<Instant> hold = failures.holdForCa();
+        if (hold.isPresent()) {
+            LOG.debug("{}: the CA is failing; waiting until {}", certificate, hold.get());
+            return hold.get();
+        }
         boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
-        if (!unsaved && !due(certificate)) {
+        if (!unsaved && !due(certificate, false)) {
             return plan(certificate.state().current(), clock.instant()).recheckAt();
         }
         Optional<Lease> lease;
         try {
             lease = store.locker().tryAcquire(files.lockName(certificate.firstName()));
         } catch (IOException e) {
-            throw new StorageFailure("could not take the lease on " + certificate, e);
+            throw new StorageException("could not take the lease on " + certificate, e);
         }
         if (lease.isEmpty()) {
             Instant next = clock.instant().plus(sync.interval());
@@ -253,7 +249,7 @@ final class CertificateManager {
             if (state.current() != null && !state.saved()) {
                 save(certificate, state.current(), held);
             }
-            if (!due(certificate)) { // another instance renewed it meanwhile
+            if (!due(certificate, true)) { // another instance renewed it meanwhile
                 return plan(certificate.state().current(), clock.instant()).recheckAt();
             }
             obtain(certificate, held);
@@ -262,7 +258,7 @@ final class CertificateManager {
     }
 
     /** Whether {@code certificate} needs an order now (nothing served, names changed, or renewal due). */
-    private boolean due(ManagedCertificate certificate) {
+    private boolean due(ManagedCertificate certificate, boolean say) throws InterruptedException {
         CertificateState state = certificate.state();
         if (state.current() == null || !state.matchesConfiguration()) {
             return true;
@@ -274,12 +270,14 @@ final class CertificateManager {
                     plan.recheckAt());
             return false;
         }
-        LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        if (say) {
+            LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        }
         return true;
     }
 
     /** Under the lease: serves what the store holds if another instance stored something newer. */
-    private void adoptStored(ManagedCertificate certificate) throws StorageFailure {
+    private void adoptStored(ManagedCertificate certificate) throws StorageException {
         Optional<StoredCertificate> stored;
         try {
             stored = files.load(certificate.firstName());
@@ -287,7 +285,7 @@ final class CertificateManager {
             LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
             return;
         } catch (IOException e) {
-            throw new StorageFailure("could not read the stored certificate for " + certificate, e);
+            throw new StorageException("could not read the stored certificate for " + certificate, e);
         }
         if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
                 && certificate.serveIfNewer(stored.get(), covers(stored.get().leaf(), certificate.names), registry)) {
@@ -296,27 +294,39 @@ final class CertificateManager {
         }
     }
 
-    private RenewalPolicy.Plan plan(StoredCertificate certificate, Instant now) {
+    private RenewalPolicy.Plan plan(StoredCertificate certificate, Instant now) throws InterruptedException {
         Optional<RenewalPolicy.Window> window = Optional.empty();
         Optional<Instant> askAgain = Optional.empty();
-        try {
-            Optional<AcmeClient.RenewalWindow> ari = acme.renewalWindow(certificate.leaf());
-            if (ari.isPresent()) {
-                window = Optional.of(new RenewalPolicy.Window(ari.get().start(), ari.get().end()));
-                askAgain = ari.get().askAgainAt();
+        if (now.isBefore(certificate.notAfter())) { // an expired certificate is renewed now: no window to ask for
+            try {
+                Optional<AcmeClient.RenewalWindow> ari = acme.renewalWindow(certificate.leaf());
+                if (ari.isPresent()) {
+                    window = Optional.of(new RenewalPolicy.Window(ari.get().start(), ari.get().end()));
+                    askAgain = ari.get().askAgainAt();
+                }
+            } catch (TransientException e) {
+                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+                askAgain = Optional.of(e.caWide() ? failures.caFailed(e)
+                        : e.retryAfter().orElse(now.plus(ARI_UNAVAILABLE_RECHECK)));
+            } catch (AutoTlsException e) {
+                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+                askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
             }
-        } catch (Exception e) {
-            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.toString());
-            askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
         }
         return policy.plan(certificate.notBefore(), certificate.notAfter(), certificate.issuedAt(), window, askAgain, now);
     }
 
-    private void obtain(ManagedCertificate certificate, Lease lease) throws Exception {
+    private void obtain(ManagedCertificate certificate, Lease lease) throws AutoTlsException, InterruptedException, LostLeaseException {
         long started = System.nanoTime();
         StoredCertificate previous = certificate.state().current();
         Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
-        certificate.strategy.preflight(certificate.names);
+        try {
+            certificate.strategy.preflight(certificate.names);
+        } catch (IOException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        } catch (org.shredzone.acme4j.exception.AcmeException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        }
         IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);

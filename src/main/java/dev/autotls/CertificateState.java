@@ -11,20 +11,22 @@ import dev.autotls.store.StoredCertificate;
  * @param matchesConfiguration whether {@code current} covers every configured name; if not, it is replaced at once
  * @param saved                whether {@code current} is in the store (false after a save failed; it is saved again soon)
  * @param failures             consecutive failed jobs
+ * @param ownerAction          the sentence saying what the owner must do, while only the owner can fix the last failure
  */
-record CertificateState(StoredCertificate current, boolean matchesConfiguration, boolean saved, int failures) {
-    static final CertificateState NONE = new CertificateState(null, false, true, 0);
+record CertificateState(StoredCertificate current, boolean matchesConfiguration, boolean saved, int failures,
+                        String ownerAction) {
+    static final CertificateState NONE = new CertificateState(null, false, true, 0, null);
 
     CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved) {
-        return new CertificateState(certificate, matches, isSaved, failures);
+        return new CertificateState(certificate, matches, isSaved, failures, ownerAction);
     }
 
     CertificateState succeeded() {
-        return failures == 0 ? this : new CertificateState(current, matchesConfiguration, saved, 0);
+        return failures == 0 && ownerAction == null ? this : new CertificateState(current, matchesConfiguration, saved, 0, null);
     }
 
-    CertificateState failed() {
-        return new CertificateState(current, matchesConfiguration, saved, failures + 1);
+    CertificateState failed(String ownerActionSentence) {
+        return new CertificateState(current, matchesConfiguration, saved, failures + 1, ownerActionSentence);
     }
 
     /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */

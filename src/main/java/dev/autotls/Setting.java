@@ -33,6 +33,8 @@ public enum Setting {
     BIND("autotls.bind", null, "Address both connectors listen on. Default: all addresses."),
     AGREE_TOS("autotls.agree-tos", "false", "`true` once you have read and agree to the CA's terms of service."),
     KEY_TYPE("autotls.key-type", "ec256", "Certificate key: `ec256`, `rsa2048` or `rsa4096`."),
+    PROXY("autotls.proxy", null, "Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or "
+            + "`user:password@host:port` (HTTPS through CONNECT). The password is never logged."),
     EAB_KID("autotls.eab.kid", null, "External account binding key id, for CAs that require one."),
     EAB_HMAC_KEY("autotls.eab.hmac-key", null, "External account binding MAC key (base64url). Secret: never logged.");
 
@@ -67,6 +69,6 @@ public enum Setting {
 
     /** Whether values of this setting must never appear in logs or messages. */
     public boolean secret() {
-        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY;
+        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY || this == PROXY;
     }
 }

@@ -74,7 +74,7 @@ class ConfigurationTest {
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.eab.hmac-key", "c2VjcmV0")))
                 .hasMessageContaining("go together").hasMessageNotContaining("c2VjcmV0");
         AutoTlsConfig config = resolve(Map.of("autotls.domains", "a.test", "autotls.eab.kid", "kid-1",
-                "autotls.eab.hmac-key", "c2VjcmV0"));
+                "autotls.eab.hmac-key", "c2VjcmV0c2VjcmV0c2VjcmV0"));
         assertThat(config.toString()).doesNotContain("c2VjcmV0");
     }
 
@@ -103,7 +103,7 @@ class ConfigurationTest {
     void portInUseFailsAtInstallNamingTheSetting() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
             AutoTls autoTls = AutoTls.builder().ignoreSystemSettings().domains("a.test").storage(folder)
-                    .httpsPort(taken.getLocalPort()).httpPort(0).build();
+                    .agreeToTermsOfService(true).httpsPort(taken.getLocalPort()).httpPort(0).build();
             assertThatThrownBy(() -> autoTls.installOn(new org.eclipse.jetty.server.Server()))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining("autotls.https.port = " + taken.getLocalPort())

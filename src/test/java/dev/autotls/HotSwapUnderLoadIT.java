@@ -34,7 +34,7 @@ class HotSwapUnderLoadIT {
     void swapsCertificatesUnderConcurrentRequestsWithoutFailures(@TempDir Path storage) throws Exception {
         MutableClock clock = MutableClock.startingNow();
         // no maintenance runs (the scheduler is never advanced): swaps come only from this test
-        try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().domains("swap.test")
+        try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().agreeToTermsOfService(true).domains("swap.test")
                 .ca("https://127.0.0.1:1/dir").storage(storage).httpPort(0).httpsPort(0)
                 .clock(clock).scheduler(new ManualScheduler(clock)))) {
             List<CertifiedKey> certificates = new ArrayList<>();

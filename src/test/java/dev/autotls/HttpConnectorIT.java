@@ -25,7 +25,7 @@ class HttpConnectorIT {
     @Test
     void redirectsToHttpsKeepingHostPathAndQueryAndAnswersNoUnknownToken(@TempDir Path storage) throws Exception {
         MutableClock clock = MutableClock.startingNow();
-        try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().domains("r.test").challenge("http-01")
+        try (Site site = Site.start(AutoTls.builder().ignoreSystemSettings().agreeToTermsOfService(true).domains("r.test").challenge("http-01")
                 .ca("https://127.0.0.1:1/dir").storage(storage).httpPort(0).httpsPort(0)
                 .clock(clock).scheduler(new ManualScheduler(clock)))) {
             String redirect = exchange(site.autoTls.httpPort(), "GET /some/page?x=1&y=2 HTTP/1.1\r\nHost: r.test\r\n");

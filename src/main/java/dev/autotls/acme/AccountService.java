@@ -18,6 +18,7 @@ import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.OwnerActionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,7 @@ public final class AccountService {
      * A login for this CA: from storage without a request when possible, else by
      * registering (or finding) the account for the stored key.
      */
-    public Login login(Session session) throws IOException, AcmeException {
+    public Login login(Session session) throws IOException, AcmeException, OwnerActionException {
         Optional<URL> known = storedAccountUrl();
         Optional<byte[]> storedKey = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_KEY));
         if (known.isPresent() && storedKey.isPresent()) {
@@ -97,7 +98,7 @@ public final class AccountService {
     }
 
     /** Under the account lease: another instance may have registered meanwhile, so read again first. */
-    private Login loginOrRegister(Session session) throws IOException, AcmeException {
+    private Login loginOrRegister(Session session) throws IOException, AcmeException, OwnerActionException {
         KeyPair keyPair = keyPair();
         Optional<URL> known = storedAccountUrl();
         if (known.isPresent()) {
@@ -105,12 +106,12 @@ public final class AccountService {
         }
         Optional<URI> terms = session.getMetadata().getTermsOfService();
         if (terms.isPresent() && !settings.agreeToTerms()) {
-            throw new AcmeException("the CA requires agreeing to its terms of service (" + terms.get()
+            throw new OwnerActionException("the CA requires agreeing to its terms of service (" + terms.get()
                     + "); read them, then set autotls.agree-tos=true");
         }
         if (session.getMetadata().isExternalAccountRequired() && !settings.hasExternalAccountBinding()) {
-            throw new AcmeException("the CA requires external account binding; set autotls.eab.kid and autotls.eab.hmac-key"
-                    + " to the values the CA gave you");
+            throw new OwnerActionException("the CA requires external account binding; set autotls.eab.kid and "
+                    + "autotls.eab.hmac-key to the values the CA gave you");
         }
         AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
         if (settings.agreeToTerms()) {

@@ -1,5 +1,8 @@
 package dev.autotls.acme;
 
+import java.io.IOException;
+import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.AutoTlsException;
 import java.util.List;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Challenge;
@@ -31,7 +34,7 @@ public interface ChallengeStrategy {
      * The DNS records the owner must create once for these names (one certificate's names),
      * as zone-file lines; empty when none are needed. May register with a service, never orders.
      */
-    default List<String> requiredRecords(List<String> names) throws Exception {
+    default List<String> requiredRecords(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         return List.of();
     }
 
@@ -39,14 +42,14 @@ public interface ChallengeStrategy {
      * Checks, before any order, that validation can succeed for these names; throws with
      * what the owner must do when it cannot yet. The default checks nothing.
      */
-    default void preflight(List<String> names) throws PreflightException, Exception {
+    default void preflight(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
     }
 
     /** Makes the answers to these challenges available. */
-    void present(List<PendingChallenge> challenges, Login login) throws Exception;
+    void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException;
 
     /** Waits until the CA can see what {@link #present} published. */
-    default void awaitVisible(List<PendingChallenge> challenges) throws Exception {
+    default void awaitVisible(List<PendingChallenge> challenges) throws AutoTlsException, IOException, AcmeException, InterruptedException {
     }
 
     /** Withdraws what {@link #present} published. Always called; idempotent. */

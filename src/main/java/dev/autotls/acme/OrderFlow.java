@@ -21,6 +21,9 @@ import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.util.CSRBuilder;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.OwnerActionException;
+import dev.autotls.spi.TransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +47,8 @@ public final class OrderFlow {
      * @param replacing the certificate this one renews, announced to CAs that support ARI
      */
     public IssuedCertificate obtain(Login login, List<String> names, ChallengeStrategy strategy, KeyType keyType,
-                                    Optional<X509Certificate> replacing) throws Exception {
+                                    Optional<X509Certificate> replacing)
+            throws AutoTlsException, IOException, AcmeException, InterruptedException {
         Order order = createOrder(login, names, replacing);
         List<PendingChallenge> pending = new ArrayList<>();
         List<Authorization> awaited = new ArrayList<>();
@@ -55,7 +59,8 @@ public final class OrderFlow {
             }
             String name = (authorization.isWildcard() ? "*." : "") + authorization.getIdentifier().getDomain();
             if (status != Status.PENDING) {
-                throw new AcmeException("the CA's authorization for " + name + " is " + status + "; a new order will start over");
+                throw new TransientException("the CA's authorization for " + name + " is " + status
+                        + "; a new order will start over", null);
             }
             pending.add(new PendingChallenge(name, authorization.isWildcard(), pick(authorization, name, strategy)));
             awaited.add(authorization);
@@ -79,14 +84,16 @@ public final class OrderFlow {
         poller.until("order for " + names + " to become ready", order::fetch,
                 () -> order.getStatus() != Status.PENDING);
         if (order.getStatus() != Status.READY) {
-            throw new AcmeException("the CA's order for " + names + " is " + order.getStatus() + describe(order.getError()));
+            throw new TransientException("the CA's order for " + names + " is " + order.getStatus()
+                    + describe(order.getError()), null);
         }
         KeyPair keyPair = keyType.generate();
         order.execute(csr(names, keyPair));
         poller.until("certificate for " + names, order::fetch,
                 () -> order.getStatus() == Status.VALID || order.getStatus() == Status.INVALID);
         if (order.getStatus() != Status.VALID) {
-            throw new AcmeException("the CA did not issue the certificate for " + names + describe(order.getError()));
+            throw new TransientException("the CA did not issue the certificate for " + names
+                    + describe(order.getError()), null);
         }
         Certificate certificate = order.getCertificate();
         certificate.download();
@@ -104,7 +111,7 @@ public final class OrderFlow {
             try {
                 return login.newOrder().domains(names).replaces(replacing.get()).create();
             } catch (AcmeServerException e) {
-                // e.g. the CA already saw a replacement for it; an ordinary order still renews
+                // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
                 LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
                         names, e.getMessage());
             }
@@ -113,7 +120,8 @@ public final class OrderFlow {
         return builder.create();
     }
 
-    private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy) throws AcmeException {
+    private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy)
+            throws OwnerActionException {
         for (String type : strategy.challengeTypes()) {
             Optional<Challenge> challenge = authorization.findChallenge(type);
             if (challenge.isPresent()) {
@@ -121,12 +129,12 @@ public final class OrderFlow {
             }
         }
         String offered = authorization.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
-        throw new AcmeException("the CA offers no " + String.join(" or ", strategy.challengeTypes()) + " challenge for "
-                + name + " (it offers: " + offered + "); choose another autotls.challenge");
+        throw new OwnerActionException("the CA offers no " + String.join(" or ", strategy.challengeTypes())
+                + " challenge for " + name + " (it offers: " + offered + "); choose another autotls.challenge");
     }
 
     private void awaitAuthorization(Authorization authorization, PendingChallenge pending)
-            throws AcmeException, InterruptedException {
+            throws AcmeException, InterruptedException, TransientException {
         poller.until("validation of " + pending.name(), authorization::fetch,
                 () -> authorization.getStatus() != Status.PENDING);
         if (authorization.getStatus() != Status.VALID) {
@@ -136,8 +144,8 @@ public final class OrderFlow {
             } catch (AcmeException e) {
                 LOG.debug("could not read the failed challenge's details", e);
             }
-            throw new AcmeException("the CA could not validate " + pending.name() + " with " + challenge.getType()
-                    + describe(challenge.getError()));
+            throw new TransientException("the CA could not validate " + pending.name() + " with " + challenge.getType()
+                    + describe(challenge.getError()), null);
         }
     }
 

@@ -50,7 +50,7 @@ public final class Poller {
      * @param what    what is awaited, for the time-out message ("authorization of example.com")
      */
     public void until(String what, Fetch fetch, java.util.function.BooleanSupplier settled)
-            throws AcmeException, InterruptedException {
+            throws AcmeException, InterruptedException, dev.autotls.spi.TransientException {
         Instant deadline = clock.instant().plus(timeout);
         Duration interval = first;
         Optional<Instant> retryAfter = Optional.empty();
@@ -61,7 +61,8 @@ public final class Poller {
                 next = retryAfter.get();
             }
             if (next.isAfter(deadline)) {
-                throw new AcmeException("gave up waiting for the " + what + " after " + timeout.toSeconds() + " s");
+                throw new dev.autotls.spi.TransientException("gave up waiting for the " + what + " after "
+                        + timeout.toSeconds() + " s", null);
             }
             sleeper.sleep(Duration.between(now, next));
             retryAfter = fetch.fetch();

@@ -30,21 +30,27 @@ import org.shredzone.acme4j.toolbox.JSON;
  * acme4j's generic provider, with extra trusted roots for the CA's own HTTPS endpoint
  * ({@code autotls.ca.trust}). The JVM's default roots stay trusted, so adding a private
  * CA's root never stops a public CA from working. It also keeps the CA's directory for
- * {@link #DIRECTORY_REUSE} rather than reading it again before nearly every request.
+ * {@link #DIRECTORY_REUSE} rather than reading it again before nearly every request, and
+ * records every exchange with the CA ({@link ObservedHttpClient}) for the failure handling.
  */
 public final class TrustingAcmeProvider extends GenericAcmeProvider {
     /** How long a fetched directory is used before it is read again. */
     static final Duration DIRECTORY_REUSE = Duration.ofMinutes(10);
     private final SSLContext sslContext;
+    private final java.time.Clock clock;
 
-    private TrustingAcmeProvider(SSLContext sslContext) {
+    private TrustingAcmeProvider(SSLContext sslContext, java.time.Clock clock) {
         this.sslContext = sslContext;
+        this.clock = clock;
     }
 
-    /** A provider trusting the JVM's roots plus the certificates in {@code pemFile}, or only the JVM's when null. */
-    public static TrustingAcmeProvider create(Path pemFile) throws IOException, GeneralSecurityException {
+    /**
+     * A provider trusting the JVM's roots plus the certificates in {@code pemFile}, or only the
+     * JVM's when null; {@code clock} dates the CA's relative Retry-After answers.
+     */
+    public static TrustingAcmeProvider create(Path pemFile, java.time.Clock clock) throws IOException, GeneralSecurityException {
         if (pemFile == null) {
-            return new TrustingAcmeProvider(SSLContext.getDefault());
+            return new TrustingAcmeProvider(SSLContext.getDefault(), clock);
         }
         List<X509Certificate> extra = readCertificates(pemFile);
         KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -66,7 +72,7 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
         combined.init(roots);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, combined.getTrustManagers(), null);
-        return new TrustingAcmeProvider(context);
+        return new TrustingAcmeProvider(context, clock);
     }
 
     /** Reads every certificate of a PEM file, failing with a message that names the file. */
@@ -119,6 +125,6 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
         if (networkSettings.getAuthenticator() != null) {
             builder.authenticator(networkSettings.getAuthenticator());
         }
-        return builder.build();
+        return new ObservedHttpClient(builder.build(), clock);
     }
 }

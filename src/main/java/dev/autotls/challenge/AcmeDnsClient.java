@@ -22,9 +22,16 @@ public final class AcmeDnsClient {
     private final HttpClient http;
 
     public AcmeDnsClient(URI base) {
+        this(base, java.util.Optional.empty());
+    }
+
+    /** A client that reaches the server through {@code proxy} when one is given ({@code autotls.proxy}). */
+    public AcmeDnsClient(URI base, java.util.Optional<dev.autotls.acme.ProxySetting> proxy) {
         String text = base.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER);
+        proxy.ifPresent(setting -> setting.applyTo(builder));
+        this.http = builder.build();
     }
 
     public URI base() {

@@ -1,5 +1,7 @@
 package dev.autotls.challenge;
 
+import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.AutoTlsException;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.dns.AuthoritativeDns;
@@ -87,7 +89,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public List<String> requiredRecords(List<String> names) throws Exception {
+    public List<String> requiredRecords(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         List<String> lines = new ArrayList<>();
         for (String base : ChallengeStrategy.baseNames(names)) {
             lines.add(record(base, registration(base)));
@@ -100,7 +102,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void preflight(List<String> names) throws Exception {
+    public void preflight(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (String base : ChallengeStrategy.baseNames(names)) {
             AcmeDnsClient.Registration registration = registration(base);
             String owner = "_acme-challenge." + base;
@@ -122,7 +124,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws Exception {
+    public void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (Map.Entry<String, List<String>> entry : valuesByBase(challenges).entrySet()) {
             AcmeDnsClient.Registration registration = registration(entry.getKey());
             for (String value : entry.getValue()) {
@@ -132,7 +134,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void awaitVisible(List<PendingChallenge> challenges) throws Exception {
+    public void awaitVisible(List<PendingChallenge> challenges) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         Instant deadline = Instant.now().plus(VISIBLE_TIMEOUT);
         for (Map.Entry<String, List<String>> entry : valuesByBase(challenges).entrySet()) {
             String fulldomain = registration(entry.getKey()).fulldomain();

@@ -1,5 +1,8 @@
 package dev.autotls.challenge;
 
+import java.io.IOException;
+import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.AutoTlsException;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.acme.PreflightException;
 import java.util.ArrayList;
@@ -64,7 +67,7 @@ public final class AutoStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public List<String> requiredRecords(List<String> names) throws Exception {
+    public List<String> requiredRecords(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (ChallengeStrategy candidate : candidates) {
             if (!suitsAll(candidate, names)) {
                 continue;
@@ -82,7 +85,7 @@ public final class AutoStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void preflight(List<String> names) throws Exception {
+    public void preflight(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         List<ChallengeStrategy> passing = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (ChallengeStrategy candidate : candidates) {
@@ -111,14 +114,14 @@ public final class AutoStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws Exception {
+    public void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (Map.Entry<ChallengeStrategy, List<PendingChallenge>> part : byStrategy(challenges).entrySet()) {
             part.getKey().present(part.getValue(), login);
         }
     }
 
     @Override
-    public void awaitVisible(List<PendingChallenge> challenges) throws Exception {
+    public void awaitVisible(List<PendingChallenge> challenges) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (Map.Entry<ChallengeStrategy, List<PendingChallenge>> part : byStrategy(challenges).entrySet()) {
             part.getKey().awaitVisible(part.getValue());
         }

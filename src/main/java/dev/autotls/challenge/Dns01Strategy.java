@@ -1,5 +1,8 @@
 package dev.autotls.challenge;
 
+import java.io.IOException;
+import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.AutoTlsException;
 import dev.autotls.acme.ChallengeStrategy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +23,7 @@ public final class Dns01Strategy implements ChallengeStrategy {
     /** Publishes (or, given an empty list, withdraws) TXT values at a name. */
     @FunctionalInterface
     public interface TxtPublisher {
-        void publish(String name, List<String> values) throws Exception;
+        void publish(String name, List<String> values) throws IOException, InterruptedException;
     }
 
     private final TxtPublisher publisher;
@@ -45,7 +48,7 @@ public final class Dns01Strategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws Exception {
+    public void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (Map.Entry<String, List<String>> record : records(challenges).entrySet()) {
             publisher.publish(record.getKey(), record.getValue());
         }

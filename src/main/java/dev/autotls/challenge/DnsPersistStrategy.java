@@ -1,5 +1,7 @@
 package dev.autotls.challenge;
 
+import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.spi.AutoTlsException;
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.acme.DnsPersist01Challenge;
@@ -67,7 +69,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
         }
     }
 
-    Expected expected(String base, boolean wildcard) throws Exception {
+    Expected expected(String base, boolean wildcard) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         JSON meta = acme.metadata().getJSON();
         List<String> issuers = new ArrayList<>();
         for (String key : List.of("issuerDomainNames", "caaIdentities")) {
@@ -89,7 +91,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public List<String> requiredRecords(List<String> names) throws Exception {
+    public List<String> requiredRecords(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         List<String> lines = new ArrayList<>();
         for (String base : ChallengeStrategy.baseNames(names)) {
             lines.add(expected(base, names.contains("*." + base)).line());
@@ -98,7 +100,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void preflight(List<String> names) throws Exception {
+    public void preflight(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (String base : ChallengeStrategy.baseNames(names)) {
             Expected expected = expected(base, names.contains("*." + base));
             List<String> found;
@@ -165,7 +167,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws Exception {
+    public void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         for (PendingChallenge pending : challenges) {
             DnsPersist01Challenge challenge = (DnsPersist01Challenge) pending.challenge();
             List<String> offered = challenge.issuerDomainNames(); // throws if malformed

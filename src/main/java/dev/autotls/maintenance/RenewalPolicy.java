@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
  * is looked at again no later than {@link #MAX_RECHECK} from now (ARI windows can move,
  * e.g. after a mass revocation). A certificate is never renewed within
  * {@link #MIN_AGE} of its issuance, so a CA (or a clock) that calls every new certificate
- * due at once cannot draw the client into an ordering loop.
+ * due at once cannot draw the client into an ordering loop. Both bounds shrink to a tenth of
+ * the lifetime for short-lived certificates (6-day certificates, test CAs), so they still
+ * renew in time.
  */
 public final class RenewalPolicy {
     /** The longest a certificate goes without another look. */
@@ -67,12 +69,14 @@ public final class RenewalPolicy {
             renewAt = notAfter.minus(lifetime.dividedBy(3)).minusMillis(random.nextLong(jitter));
             reason = "a third of the lifetime before expiry";
         }
-        Instant earliest = issuedAt.plus(MIN_AGE);
+        Duration tenth = Duration.between(notBefore, notAfter).dividedBy(10);
+        Duration minAge = shorter(MIN_AGE, tenth);
+        Instant earliest = issuedAt.plus(minAge);
         if (renewAt.isBefore(earliest)) {
             renewAt = earliest;
-            reason = reason + ", but not within " + MIN_AGE.toMinutes() + " min of issuance";
+            reason = reason + ", but not within " + minAge.toMinutes() + " min of issuance";
         }
-        Instant recheck = now.plus(MAX_RECHECK);
+        Instant recheck = now.plus(shorter(MAX_RECHECK, longer(tenth, Duration.ofMinutes(1))));
         if (ariRetryAfter.isPresent() && ariRetryAfter.get().isAfter(now) && ariRetryAfter.get().isBefore(recheck)) {
             recheck = ariRetryAfter.get();
         }
@@ -80,5 +84,13 @@ public final class RenewalPolicy {
             recheck = renewAt;
         }
         return new Plan(renewAt, recheck, reason);
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -51,7 +51,7 @@ public final class HotSwapBench {
 
         Server autotls = new Server();
         autotls.setHandler(new Hello());
-        AutoTls tls = AutoTls.builder().ignoreSystemSettings().domains(NAME).ca("https://127.0.0.1:1/dir")
+        AutoTls tls = AutoTls.builder().ignoreSystemSettings().agreeToTermsOfService(true).domains(NAME).ca("https://127.0.0.1:1/dir")
                 .storage(storage).challenge("http-01").httpPort(0).httpsPort(0)
                 .scheduler(BenchSupport.idleScheduler()).build().installOn(autotls);
         autotls.start();

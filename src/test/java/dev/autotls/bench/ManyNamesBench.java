@@ -55,7 +55,7 @@ public final class ManyNamesBench {
         }
         Server server = new Server();
         long begin = System.nanoTime();
-        AutoTls tls = AutoTls.builder().ignoreSystemSettings().domains(names).ca(CA).storage(storage).challenge("http-01")
+        AutoTls tls = AutoTls.builder().ignoreSystemSettings().agreeToTermsOfService(true).domains(names).ca(CA).storage(storage).challenge("http-01")
                 .httpPort(0).httpsPort(0).scheduler(BenchSupport.idleScheduler()).build().installOn(server);
         server.start();
         long loadedMillis = (System.nanoTime() - begin) / 1_000_000;

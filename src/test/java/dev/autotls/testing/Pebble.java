@@ -155,6 +155,15 @@ public final class Pebble implements AutoCloseable {
         return requests("POST", "/order-plz");
     }
 
+    /**
+     * Certificates Pebble issued. Renewal tests count these rather than order requests: Pebble now
+     * and then refuses an ARI {@code replaces} hint it cannot match to the old order, and the
+     * client's correct answer (the same order without the hint) is a second order request.
+     */
+    public long issued() throws IOException {
+        return log().lines().filter(line -> line.contains("Issued certificate serial")).count();
+    }
+
     public long accountRequests() throws IOException {
         return requests("POST", "/sign-me-up");
     }

@@ -1,0 +1,133 @@
+package dev.autotls;
+
+import dev.autotls.acme.AcmeClient;
+import dev.autotls.acme.PreflightException;
+import dev.autotls.maintenance.Backoff;
+import dev.autotls.maintenance.CaCircuit;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.OwnerActionException;
+import dev.autotls.spi.StorageException;
+import dev.autotls.spi.TransientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens after each kind of failure, and the instance-wide circuit in front of the CA.
+ * <ul>
+ *   <li>owner action: said once in one sentence (repeats go to DEBUG), checked again slowly:
+ *       within a minute for a DNS record (the owner is probably adding it now), from a minute up
+ *       to half an hour for the rest;</li>
+ *   <li>transient, per certificate: exponential back-off with jitter, never before Retry-After;</li>
+ *   <li>transient, CA-wide: the {@link CaCircuit} opens and every certificate waits for one probe;</li>
+ *   <li>storage: again within 5 to 60 s, so the site catches up as soon as the store is back.</li>
+ * </ul>
+ */
+final class FailurePolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(FailurePolicy.class);
+    /** How far resuming certificates are spread after the CA's wait, so they do not arrive at once. */
+    private static final Duration RESUME_SPREAD = Duration.ofSeconds(5);
+
+    private final Backoff backoff;
+    private final Backoff preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50),
+            RandomGenerator.getDefault());
+    private final Backoff ownerBackoff = new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(30), RandomGenerator.getDefault());
+    private final Backoff storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), RandomGenerator.getDefault());
+    private final CaCircuit circuit;
+    private final AcmeClient acme;
+    private final Clock clock;
+
+    FailurePolicy(Backoff backoff, CaCircuit circuit, AcmeClient acme, Clock clock) {
+        this.backoff = backoff;
+        this.circuit = circuit;
+        this.acme = acme;
+        this.clock = clock;
+    }
+
+    /**
+     * Before a job talks to the CA: empty if it may go ahead, else when to look again. While the
+     * CA is failing, the first job whose wait is over probes it, and the others wait.
+     */
+    Optional<Instant> holdForCa() throws InterruptedException {
+        Instant now = clock.instant();
+        CaCircuit.Admission admission = circuit.admit(now);
+        if (admission instanceof CaCircuit.Proceed) {
+            return Optional.empty();
+        }
+        if (admission instanceof CaCircuit.Wait) {
+            return Optional.of(spread(((CaCircuit.Wait) admission).until()));
+        }
+        try {
+            acme.probe();
+            circuit.succeeded();
+            LOG.info("The CA at {} answers again; certificates waiting for it resume.", acme.directory());
+            return Optional.empty();
+        } catch (TransientException e) {
+            circuit.failed(now, e.retryAfter());
+            LOG.debug("the CA still fails: {}", e.getMessage());
+            return Optional.of(spread(circuit.openUntil().orElse(now)));
+        }
+    }
+
+    /** Records a CA-wide failure seen outside an order (a renewal-window look); when to look again. */
+    Instant caFailed(TransientException e) {
+        Instant now = clock.instant();
+        boolean wasOpen = circuit.isOpen();
+        circuit.failed(now, e.retryAfter());
+        Instant until = circuit.openUntil().orElse(now);
+        if (!wasOpen) {
+            LOG.warn("{}. Every certificate waits; the CA is asked again (one cheap request) from {}.",
+                    capitalized(e.getMessage()), until);
+        }
+        return spread(until);
+    }
+
+    /** Handles a failed job: logs as its kind wants and returns when to try again. */
+    Instant failed(ManagedCertificate certificate, AutoTlsException error) {
+        Instant now = clock.instant();
+        if (error instanceof OwnerActionException) {
+            String previous = certificate.state().ownerAction();
+            int failures = certificate.update(state -> state.failed(error.getMessage())).failures();
+            Instant next = now.plus((error instanceof PreflightException ? preflightBackoff : ownerBackoff).delay(failures));
+            if (error.getMessage().equals(previous)) {
+                LOG.debug("{}: still: {} (checking again at {})", certificate, error.getMessage(), next);
+            } else {
+                LOG.warn("{}: {}. No order is placed until then; checking again at {}.", certificate,
+                        trimmed(error.getMessage()), next);
+            }
+            return next;
+        }
+        int failures = certificate.update(state -> state.failed(null)).failures();
+        if (error instanceof StorageException) {
+            Instant next = now.plus(storageBackoff.delay(failures));
+            LOG.debug("{}: {}; no order without the store, next look at {}", certificate, error.getMessage(), next);
+            return next;
+        }
+        TransientException transientError = (TransientException) error;
+        Instant next = transientError.caWide() ? caFailed(transientError)
+                : backoff.nextAttempt(failures, now, transientError.retryAfter());
+        LOG.warn("Could not obtain a certificate for {}: {}. Still serving the {} certificate; next attempt at {} (failure {}).",
+                certificate, error.getMessage(), certificate.state().current() == null ? "temporary" : "current", next,
+                failures);
+        LOG.debug("failure details", error);
+        return next;
+    }
+
+    private static Instant spread(Instant at) {
+        return at.plusMillis(ThreadLocalRandom.current().nextLong(RESUME_SPREAD.toMillis()));
+    }
+
+    private static String trimmed(String sentence) {
+        return sentence.endsWith(".") ? sentence.substring(0, sentence.length() - 1) : sentence;
+    }
+
+    private static String capitalized(String sentence) {
+        String text = trimmed(sentence);
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}

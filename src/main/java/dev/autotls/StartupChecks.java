@@ -1,0 +1,53 @@
+package dev.autotls;
+
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.store.StorageKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Refuses what can never work, one sentence each, instead of retrying it for ever: a storage
+ * folder this process cannot write (when the AutoTls is built), and no agreement to the CA's
+ * terms when no account exists yet (when it starts serving: an account cannot be created
+ * without it, while tools such as {@code records} for acme-dns need none). A store that is
+ * only unreachable right now is not refused: that passes.
+ */
+final class StartupChecks {
+    private StartupChecks() {
+    }
+
+    static void requireWritableStorage(AutoTlsConfig config) {
+        config.storage().folder().ifPresent(StartupChecks::requireWritable);
+    }
+
+    static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {
+        if (!config.agreeToTerms()) {
+            boolean accountStored;
+            try {
+                accountStored = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_INFO)).isPresent();
+            } catch (IOException unreachable) {
+                return; // judged again when the store answers: the account may well be there
+            }
+            if (!accountStored) {
+                throw new ConfigurationException(Setting.AGREE_TOS.key() + " is not true and " + store.describe()
+                        + " holds no account for " + config.caDirectory() + ", so none can be created; read the CA's terms "
+                        + "of service, then set -D" + Setting.AGREE_TOS.key() + "=true (or " + Setting.AGREE_TOS.environmentName()
+                        + "=true)");
+            }
+        }
+    }
+
+    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
+    private static void requireWritable(Path folder) {
+        Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
+        try {
+            Files.write(probe, new byte[] {1});
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + folder + "' cannot be written by this process ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); give it to the user running autotls (chown), or choose another folder");
+        }
+    }
+}
