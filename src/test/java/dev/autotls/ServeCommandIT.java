@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 2 (10): {@code java -D... -jar target/autotls.jar serve} against a local Pebble serves
  * the name with a Pebble certificate within seconds. Prints the time from process start to
  * the first Pebble-issued handshake; {@code -Dautotls.serve.runs=5} repeats it for a median.
- * Issue 16: {@code serve --domains=... --agree-tos} does exactly the same.
+ * Issue 16: {@code serve --domains=... --agree-tos} does exactly the same, and an ordinary run
+ * logs at INFO only this library's sentences about the certificates.
  */
 class ServeCommandIT {
 
@@ -45,7 +46,11 @@ class ServeCommandIT {
     @Test
     void serveOptionsObtainACertificateExactlyAsSystemPropertiesDo(@TempDir Path work) throws Exception {
         oneRun(work, Form.OPTIONS);
-        assertThat(read(work.resolve("serve.log"))).doesNotContain("Unknown option");
+        String log = read(work.resolve("serve.log"));
+        assertThat(log).doesNotContain("Unknown option");
+        List<String> foreignInfo = log.lines().filter(line -> line.contains(" INFO ") && !line.contains(" INFO dev.autotls."))
+                .toList();
+        assertThat(foreignInfo).as("INFO lines not from autotls in:%n%s", log).isEmpty();
     }
 
     private long oneRun(Path work, Form form) throws Exception {

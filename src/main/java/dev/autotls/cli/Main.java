@@ -22,10 +22,18 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /**
+     * The bundled slf4j-simple: timestamps on every line, and INFO only from this library, whose
+     * lines are about the certificates; acme4j's retries ("Bad Replay Nonce, trying again"), the
+     * connection pool's and Jetty's start lines are noise to an operator. Each default gives way to
+     * the operator's own {@code -Dorg.slf4j.simpleLogger.*}.
+     */
     static void loggingDefaults() {
-        // the bundled slf4j-simple: timestamps on every line, unless the operator chose otherwise
         defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
         defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        defaultProperty("org.slf4j.simpleLogger.log.org.shredzone.acme4j", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     }
 
     private static void defaultProperty(String key, String value) {
