@@ -8,39 +8,58 @@
 # Ends by printing the served certificate and a curl command that verifies it.
 #   bash scripts/demo.sh          run, show, stop everything
 #   bash scripts/demo.sh --keep   keep the site, the DNS server and the CA running until Ctrl-C
+# Needs java (17+), Maven, curl and openssl; fetches Pebble itself (scripts/peers.sh --demo).
+# Everything it writes goes to target/demo/ (logs, the test CA's root, the demo's storage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keep=false
 [ "${1:-}" = "--keep" ] && keep=true
 
 . scripts/lib.sh
+need java openjdk-17-jdk-headless
+need mvn maven
 need curl curl
 need openssl openssl
-need java openjdk-17-jre-headless
+java_major=$(java -version 2>&1 | sed -nE '1s/.*version "(1\.)?([0-9]+).*/\2/p')
+if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+  echo "demo: needs Java 17 or newer, found: $(java -version 2>&1 | head -n 1); install it (Debian: apt-get install openjdk-17-jdk-headless)" >&2
+  exit 1
+fi
 
-peers=$(bash scripts/peers.sh)
-[ -f target/autotls.jar ] || { echo "demo: building target/autotls.jar" >&2; mvn -q -B -DskipTests package; }
+work=target/demo
+rm -rf "$work"
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
 
-work=$(mktemp -d /tmp/autotls-demo.XXXXXX)
+peers=$(bash scripts/peers.sh --demo 2> "$work/peers.log") || {
+  echo "demo: could not fetch Pebble 2.10 (Debian sid package pebble) with scripts/peers.sh --demo:" >&2
+  tail -n 5 "$work/peers.log" >&2; exit 1; }
+if [ ! -f target/autotls.jar ]; then
+  echo "0. Building target/autotls.jar (mvn package, about a minute; log in target/demo/build.log)"
+  # -B and style.color: Maven's colour codes stay out of the log; the log keeps the demo's output clean
+  mvn -B -q -ntp -Dstyle.color=never -DskipTests package > "$work/build.log" 2>&1 || {
+    echo "demo: the build failed; the end of target/demo/build.log:" >&2
+    sed -E 's/\x1b\[[0-9;]*m//g' "$work/build.log" | tail -n 20 >&2; exit 1; }
+fi
+
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$work"
 }
 trap cleanup EXIT
 
 await() { # description, seconds, command...
   local what=$1; shift
-  wait_for "$@" || { echo "demo: gave up waiting for $what; the logs:" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
+  wait_for "$@" || { echo "demo: gave up waiting for $what; the logs (in target/demo/):" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
 }
 
 acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port); https=$(free_port)
 name=demo.test
 ca="https://127.0.0.1:$acme/dir"
-settings=(-Dautotls.domains="$name,*.$name" -Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem"
-          -Dautotls.storage="$work/storage" -Dautotls.challenge=dns-persist-01 -Dautotls.agree-tos=true
-          -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.http.port=off -Dautotls.https.port="$https")
+settings=(--domains="$name,*.$name" --ca="$ca" --ca.trust="$work/ca-cert.pem"
+          --storage="$work/storage" --challenge=dns-persist-01 --agree-tos
+          --dns.resolvers="127.0.0.1:$dns" --http.port=off --https.port="$https")
 
 pebble_listener_cert "$work"
 cat > "$work/pebble.json" <<JSON
@@ -55,8 +74,8 @@ pids+=($!)
 await "the test CA" 30 curl -sf --cacert "$work/ca-cert.pem" "$ca"
 curl -sf --cacert "$work/ca-cert.pem" "https://127.0.0.1:$mgmt/roots/0" > "$work/test-ca-root.pem"
 
-echo "2. The one DNS record to create, from: java -D... -jar target/autotls.jar records"
-record=$(java "${settings[@]}" -jar target/autotls.jar records 2> "$work/records.log")
+echo "2. The one DNS record to create, from: java -jar target/autotls.jar records --domains=$name,*.$name ..."
+record=$(java -jar target/autotls.jar records "${settings[@]}" 2> "$work/records.log")
 [ -n "$record" ] || { echo "demo: records printed nothing:" >&2; cat "$work/records.log" >&2; exit 1; }
 echo "   $record"
 
@@ -87,7 +106,7 @@ await "the DNS server" 30 curl -sf "http://127.0.0.1:$api/health"
 
 echo "4. The demo site with autotls (dns-persist-01), HTTPS on port $https"
 started=$(now_ms)
-java "${settings[@]}" -jar target/autotls.jar serve > "$work/serve.log" 2>&1 &
+java -jar target/autotls.jar serve "${settings[@]}" > "$work/serve.log" 2>&1 &
 pids+=($!)
 await "a certificate from the test CA" 60 \
   curl -sf --cacert "$work/test-ca-root.pem" --resolve "$name:$https:127.0.0.1" "https://$name:$https/"
@@ -95,17 +114,16 @@ elapsed=$(( $(now_ms) - started ))
 
 echo "5. HTTPS is served with the test CA's certificate, $elapsed ms after the site started:"
 openssl s_client -connect "127.0.0.1:$https" -servername "www.$name" </dev/null 2>/dev/null \
-  | openssl x509 -noout -subject -issuer -enddate -ext subjectAltName | sed 's/^/   /'
+  | openssl x509 -noout -issuer -enddate -ext subjectAltName | sed 's/^/   /'
 echo "   https://www.$name says: $(curl -s --cacert "$work/test-ca-root.pem" --resolve "www.$name:$https:127.0.0.1" "https://www.$name:$https/")"
 echo "   What autotls logged:"
 grep -E 'AutoTls|CertificateManager|OrderFlow|AccountService' "$work/serve.log" | sed -E 's/^.*(INFO|WARN) [^ ]+ - /     /'
 if $keep; then
-  cp "$work/test-ca-root.pem" ./test-ca-root.pem
-  echo "6. Verify it yourself (the test CA's root is now in ./test-ca-root.pem):"
-  echo "   curl --cacert test-ca-root.pem --resolve www.$name:$https:127.0.0.1 https://www.$name:$https/"
+  echo "6. Verify it yourself (the test CA's root is in target/demo/test-ca-root.pem):"
+  echo "   curl --cacert target/demo/test-ca-root.pem --resolve www.$name:$https:127.0.0.1 https://www.$name:$https/"
   echo "   Ctrl-C stops the site, the DNS server and the CA."
   wait "${pids[-1]}"
 else
   echo "6. Verify it yourself: bash scripts/demo.sh --keep, then the curl command it prints:"
-  echo "   curl --cacert test-ca-root.pem --resolve www.$name:<port>:127.0.0.1 https://www.$name:<port>/"
+  echo "   curl --cacert target/demo/test-ca-root.pem --resolve www.$name:<port>:127.0.0.1 https://www.$name:<port>/"
 fi

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Server server = new Server();
  * server.setHandler(myHandler);
- * AutoTls.install(server);   // reads -Dautotls.* / AUTOTLS_*; or AutoTls.builder()...build().installOn(server)
+ * AutoTls.builder().build().installOn(server);   // settings from -Dautotls.*, AUTOTLS_* or builder calls
  * server.start();
  * }</pre>
  *
@@ -127,7 +127,7 @@ public final class AutoTls extends ContainerLifeCycle {
         return new Builder();
     }
 
-    /** Adds autotls to {@code server}, configured from system properties and environment only. */
+    /** Shorthand for {@code builder().build().installOn(server)}: settings from system properties and environment only. */
     public static AutoTls install(Server server) {
         return builder().build().installOn(server);
     }
@@ -277,6 +277,7 @@ public final class AutoTls extends ContainerLifeCycle {
      */
     public static final class Builder {
         private final java.util.Map<Setting, String> values = new java.util.EnumMap<>(Setting.class);
+        private final java.util.Map<Setting, String> options = new java.util.EnumMap<>(Setting.class);
         private final Listeners listeners = new Listeners();
         private Clock clock = Clock.systemUTC();
         private TaskScheduler scheduler;
@@ -387,6 +388,16 @@ public final class AutoTls extends ContainerLifeCycle {
             return this;
         }
 
+        /**
+         * Values given on a command line ({@code autotls.jar serve --domains=...}): unlike
+         * {@link #set}, they win over {@code -Dautotls.*} and {@code AUTOTLS_*}, and errors name
+         * them as options ({@code --https.port}).
+         */
+        public Builder commandLine(java.util.Map<Setting, String> given) {
+            options.putAll(given);
+            return this;
+        }
+
         /** Ignore {@code -Dautotls.*} and {@code AUTOTLS_*}: only what is set here counts (for tests and tools). */
         public Builder ignoreSystemSettings() {
             this.readSystemSettings = false;
@@ -400,8 +411,8 @@ public final class AutoTls extends ContainerLifeCycle {
          */
         public AutoTls build() {
             SettingSources sources = readSystemSettings
-                    ? new SettingSources(System::getProperty, System::getenv, values)
-                    : new SettingSources(key -> null, key -> null, values);
+                    ? new SettingSources(options, System::getProperty, System::getenv, values)
+                    : new SettingSources(options, key -> null, key -> null, values);
             if (readSystemSettings) {
                 for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
                         System.getenv().keySet())) {

@@ -6,21 +6,35 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Where a setting's value comes from, in this order: system property, environment
+ * Where a setting's value comes from, in this order: a command-line option of
+ * {@code autotls.jar} ({@code serve --domains=...}), system property, environment
  * variable, the builder, the default. Operators can thus override what the application
- * set in code without rebuilding it.
+ * set in code without rebuilding it, and a command line says it last.
  */
 final class SettingSources {
+    private final Map<Setting, String> options;
     private final Function<String, String> systemProperties;
     private final Function<String, String> environment;
     private final Map<Setting, String> builderValues;
 
     SettingSources(Function<String, String> systemProperties, Function<String, String> environment,
                    Map<Setting, String> builderValues) {
+        this(Map.of(), systemProperties, environment, builderValues);
+    }
+
+    SettingSources(Map<Setting, String> options, Function<String, String> systemProperties,
+                   Function<String, String> environment, Map<Setting, String> builderValues) {
+        this.options = new EnumMap<>(Setting.class);
+        this.options.putAll(options);
         this.systemProperties = systemProperties;
         this.environment = environment;
         this.builderValues = new EnumMap<>(Setting.class);
         this.builderValues.putAll(builderValues);
+    }
+
+    /** The command-line option for a setting: its key without {@code autotls.}, e.g. {@code --ca.trust}. */
+    static String optionName(Setting setting) {
+        return "--" + setting.key().substring("autotls.".length());
     }
 
     /**
@@ -84,6 +98,10 @@ final class SettingSources {
 
     /** The value and where it came from, or empty when unset and without default. */
     Optional<Value> get(Setting setting) {
+        String fromOption = options.get(setting);
+        if (fromOption != null) {
+            return Optional.of(new Value(setting, fromOption.trim(), optionName(setting)));
+        }
         String fromProperty = systemProperties.apply(setting.key());
         if (fromProperty != null) {
             return Optional.of(new Value(setting, fromProperty.trim(), "-D" + setting.key()));

@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
  * comes from autotls, validated by dns-01 through the responder's own zone.
  */
 @Command(name = "acme-dns", mixinStandardHelpOptions = true,
-        description = "Run the built-in acme-dns responder (authoritative DNS + acme-dns HTTP API) from acme-dns's config.cfg.")
+        description = "Run the built-in acme-dns responder (authoritative DNS + acme-dns HTTP API) from acme-dns's config.cfg.",
+        footer = {"%nSettings: config.cfg holds them all, read as acme-dns reads it; extras go in an [autotls] section "
+                + "(txt_values, registrations_per_minute, failed_auth_per_minute, max_body_bytes). With [api] tls = "
+                + "\"letsencrypt\" the API's own certificate comes from autotls, which also reads -Dautotls.* and AUTOTLS_*."})
 final class AcmeDnsCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, defaultValue = "/etc/acme-dns/config.cfg",

@@ -1,29 +1,94 @@
 package dev.autotls.cli;
 
+import dev.autotls.Setting;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code java [-Dautotls.*=...] -jar autotls.jar <command>}. Settings come from system
- * properties and {@code AUTOTLS_*} environment variables, exactly as for an application.
+ * {@code java [-Dautotls.*=...] -jar autotls.jar <command> [--setting=value...]}. Settings come
+ * from the command's options, system properties and {@code AUTOTLS_*} environment variables, in
+ * that order, exactly as for an application (where the options are not there).
  */
-@Command(name = "autotls", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
+@Command(name = "java -jar autotls.jar", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
         subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, MigrateStorageCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        // the bundled slf4j-simple: timestamps on every line, unless the operator chose otherwise
-        System.setProperty("org.slf4j.simpleLogger.showDateTime",
-                System.getProperty("org.slf4j.simpleLogger.showDateTime", "true"));
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat",
-                System.getProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
+        loggingDefaults();
         System.exit(run(args));
+    }
+
+    /**
+     * The bundled slf4j-simple: timestamps on every line, and INFO only from this library, whose
+     * lines are about the certificates; acme4j's retries ("Bad Replay Nonce, trying again"), the
+     * connection pool's and Jetty's start lines are noise to an operator. Each default gives way to
+     * the operator's own {@code -Dorg.slf4j.simpleLogger.*}.
+     */
+    static void loggingDefaults() {
+        defaultProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        defaultProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        defaultProperty("org.slf4j.simpleLogger.log.org.shredzone.acme4j", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Runs a command and returns its exit code (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** A command's {@code --help} text, exactly as printed (for tests that keep it and the README in step). */
+    public static String help(String command) {
+        return commandLine().getSubcommands().get(command).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    /** The command line with every setting as an option of the commands that read settings. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec());
+        SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
+        SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
+                Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
+        cli.setParameterExceptionHandler(Main::wrongArguments);
+        return cli;
+    }
+
+    /** picocli's one sentence, a hint for -D given after -jar, and where the help is; not the whole usage. */
+    private static int wrongArguments(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        PrintWriter err = command.getErr();
+        err.println(e.getMessage());
+        if (e instanceof UnmatchedArgumentException unmatched) {
+            for (String argument : unmatched.getUnmatched()) {
+                if (argument.startsWith("-D")) {
+                    err.println(systemPropertyHint(argument, command.getCommandSpec().parent() == null
+                            ? "COMMAND" : command.getCommandSpec().name()));
+                }
+            }
+        }
+        err.println("'" + command.getCommandSpec().qualifiedName() + " --help' lists the options.");
+        err.flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** One line: java reads -D only before -jar; an autotls setting may also be written as the command's option. */
+    static String systemPropertyHint(String argument, String command) {
+        String hint = argument + " comes after -jar, where java passes it on to autotls: put it before -jar (java "
+                + argument + " -jar autotls.jar " + command + ")";
+        if (argument.startsWith("-Dautotls.") && argument.length() > "-Dautotls.".length()) {
+            hint += " or write it as --" + argument.substring("-Dautotls.".length());
+        }
+        return hint + ".";
     }
 
     @Override

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "migrate-storage", mixinStandardHelpOptions = true,
         description = "Copy accounts, keys, certificates and acme-dns registrations from a storage folder into "
-                + "PostgreSQL (or another folder), so existing DNS records keep working; safe to run again.")
+                + "PostgreSQL (or another folder), so existing DNS records keep working; safe to run again.",
+        footer = {"%nExit codes: 0 copied (or all was there), 1 a store failed (run it again), 2 a wrong argument or an "
+                        + "unusable store, 3 refused: the target holds another account or acme-dns registration."})
 final class MigrateStorageCommand implements Callable<Integer> {
     private static final String PREFIX = "autotls migrate-storage: ";
     private static final String PASSWORD = "autotls.storage.password";

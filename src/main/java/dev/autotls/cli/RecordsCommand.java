@@ -3,10 +3,15 @@ package dev.autotls.cli;
 import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
+import java.io.PrintWriter;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code records [NAME...]}: prints on stdout only the DNS records the owner must create for
@@ -14,31 +19,40 @@ import picocli.CommandLine.Parameters;
  * acme-dns server where needed, never places an order.
  */
 @Command(name = "records", mixinStandardHelpOptions = true,
-        description = "Print the DNS records to create once (zone-file lines); NAME defaults to autotls.domains.")
+        description = "Print the DNS records to create once (zone-file lines) on stdout; NAME defaults to --domains. "
+                + "Creates the account or acme-dns registration the records name if needed; never places an order.")
 final class RecordsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(arity = "0..*", paramLabel = "NAME", description = "names to print records for")
     List<String> names = List.of();
 
     @Override
     public Integer call() throws Exception {
-        AutoTls.Builder builder = AutoTls.builder();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<Setting, String> given = new EnumMap<>(Setting.class);
+        given.putAll(SettingOptions.given(spec, err));
         if (!names.isEmpty()) {
-            // the names given here win over -Dautotls.domains, unlike the usual order: this is a question about them
-            System.setProperty(Setting.DOMAINS.key(), String.join(",", names));
+            // the names given here win over --domains and -Dautotls.domains: this is a question about them
+            given.put(Setting.DOMAINS, String.join(",", names));
         }
         List<String> records;
         try {
-            records = builder.build().requiredRecords();
+            records = AutoTls.builder().commandLine(given).build().requiredRecords();
         } catch (ConfigurationException e) {
-            System.err.println("autotls records: " + e.getMessage());
+            err.println("autotls records: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            System.err.println("autotls records: could not work out the records: " + e.getMessage());
+            err.println("autotls records: could not work out the records: " + e.getMessage());
             return 1;
+        } finally {
+            err.flush();
         }
         if (records.isEmpty()) {
-            System.err.println("autotls records: this strategy needs no DNS record beyond the names' own addresses.");
+            err.println("autotls records: this strategy needs no DNS record beyond the names' own addresses.");
+            err.flush();
         }
         records.forEach(System.out::println);
         return 0;

@@ -2,6 +2,7 @@ package dev.autotls.cli;
 
 import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -12,20 +13,28 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Runs a small Jetty site with autotls, through exactly the code path an application uses. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve a small site over HTTPS with autotls (configure with -Dautotls.* or AUTOTLS_*).")
+        description = "Serve a small site (\"Hello from autotls\") over HTTPS with a certificate that autotls obtains "
+                + "and renews, through the same code an application uses.")
 final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
         Server server = new Server();
         server.setHandler(new HelloHandler());
         try {
-            AutoTls.install(server);
+            AutoTls.builder().commandLine(SettingOptions.given(spec, err)).build().installOn(server);
         } catch (ConfigurationException e) {
-            System.err.println("autotls: " + e.getMessage());
+            err.println("autotls serve: " + e.getMessage());
+            err.flush();
             return 2;
         }
         server.start();
