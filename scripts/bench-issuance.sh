@@ -64,8 +64,8 @@ acmesh=(sh "$peers/sid/usr/share/acme.sh/acme.sh" --server "$ca" --ca-bundle "$w
         --config-home "$work/acme.sh" --no-color)
 # the records each client needs, created once before the clock runs, as their owners would
 for i in $(seq 1 "$runs"); do
-  "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i.persist.test" >> "$work/records.txt" 2>/dev/null
-  "${records[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i.persist.test" >> "$work/records.txt" 2>/dev/null
+  "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+  "${records[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
   value=$("${acmesh[@]}" --make-dns-persist-value -d "a$i.persist.test" 2>&1 | sed -n 's/.*TXT persist value :\(.*\)$/\1/p' | head -n 1)
   echo "_validation-persist.a$i.persist.test. TXT $value" >> "$work/records.txt"
   reg=$(curl -sf -X POST "http://127.0.0.1:$api/register")
@@ -76,7 +76,7 @@ for i in $(seq 1 "$runs"); do
   printf '%s.persist.test. A 127.0.0.1\n' "h$i" "c$i" >> "$work/records.txt" # the http-01 names, for Pebble's look-up
 done
 bulk=$(seq 1 "$names" | sed 's/.*/n&.persist.test/' | paste -sd,)
-"${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } >> "$work/records.txt" 2>/dev/null
+"${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } 2>/dev/null | grep -v "^;" >> "$work/records.txt"
 kill "$responder"; wait "$responder" 2>/dev/null || true
 start_responder
 

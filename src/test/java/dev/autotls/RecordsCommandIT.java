@@ -72,4 +72,21 @@ class RecordsCommandIT {
         assertThat(result.stderr()).contains("http-01 cannot validate the wildcard *.h.test");
         assertThat(result.stdout()).isEmpty();
     }
+
+    @Test
+    void autoPrintsEveryRecordThatWouldWorkEachAfterAComment(@TempDir Path dir) throws Exception {
+        try (dev.autotls.testing.Pebble pebble = dev.autotls.testing.Pebble.start("sid", dev.autotls.testing.Ports.free());
+             StandaloneResponder responder = new StandaloneResponder(dir.resolve("responder"), "auth.test").start()) {
+            Result result = records(dir, List.of("-Dautotls.domains=both.test,*.both.test", "-Dautotls.acmedns.url=" + responder.url(),
+                    "-Dautotls.storage=" + dir.resolve("storage"), "-Dautotls.ca=" + pebble.directory(),
+                    "-Dautotls.ca.trust=" + pebble.listenerTrust(), "-Dautotls.agree-tos=true"));
+            assertThat(result.exit()).as(result.stderr()).isZero();
+            List<String> lines = result.stdout().lines().toList();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(0)).startsWith("; for dns-persist-01 ");
+            assertThat(lines.get(1)).startsWith("_validation-persist.both.test. TXT ").contains("accounturi=");
+            assertThat(lines.get(2)).startsWith("; or, for acme-dns ");
+            assertThat(lines.get(3)).matches("_acme-challenge\\.both\\.test\\. CNAME [0-9a-f-]{36}\\.auth\\.test\\.");
+        }
+    }
 }

@@ -66,8 +66,14 @@ public final class AutoStrategy implements ChallengeStrategy {
         return Suitability.no(String.join("; ", reasons));
     }
 
+    /**
+     * Every record that would make one of the strategies work, each group after a zone-file
+     * comment ({@code ; ...}) saying which strategy it enables, in the order {@code auto}
+     * tries them: the owner picks one. Parsers skip the comment lines.
+     */
     @Override
     public List<String> requiredRecords(List<String> names) throws AutoTlsException, IOException, AcmeException, InterruptedException {
+        List<String> lines = new ArrayList<>();
         for (ChallengeStrategy candidate : candidates) {
             if (!suitsAll(candidate, names)) {
                 continue;
@@ -75,13 +81,26 @@ public final class AutoStrategy implements ChallengeStrategy {
             try {
                 List<String> records = candidate.requiredRecords(names);
                 if (!records.isEmpty()) {
-                    return records;
+                    lines.add("; " + (lines.isEmpty() ? "" : "or, ") + "for " + candidate.name() + " " + purpose(candidate)
+                            + ", add once:");
+                    lines.addAll(records);
                 }
             } catch (PreflightException cannot) {
                 LOG.info("{}: {} is not possible here: {}", String.join(", ", names), candidate.name(), cannot.getMessage());
             }
         }
-        return List.of();
+        return lines;
+    }
+
+    private static String purpose(ChallengeStrategy candidate) {
+        switch (candidate.name()) {
+            case DnsPersistStrategy.NAME:
+                return "(no credential anywhere, wildcards too)";
+            case AcmeDnsStrategy.NAME:
+                return "(the acme-dns credential stays on this host, wildcards too)";
+            default:
+                return "";
+        }
     }
 
     @Override
