@@ -95,6 +95,11 @@ public final class AutoTls extends ContainerLifeCycle {
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
                 config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
         StartupChecks.requireWritableStorage(config);
+        config.proxy().filter(proxy -> proxy.user().isPresent()
+                && System.getProperty("jdk.http.auth.tunneling.disabledSchemes", "Basic").contains("Basic"))
+                .ifPresent(proxy -> LOG.warn("autotls.proxy has credentials, but this JVM refuses Basic authentication "
+                        + "for HTTPS tunnels, so the proxy will not get them; start java with "
+                        + "-Djdk.http.auth.tunneling.disabledSchemes= to allow it."));
         this.caFolder = caFolder;
         this.acme = new AcmeClient(config.caDirectory(), provider,
                 new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()), config.proxy());

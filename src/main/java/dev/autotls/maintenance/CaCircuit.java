@@ -43,10 +43,10 @@ public final class CaCircuit {
         this.cap = cap;
     }
 
-    /** 5 s after the first failure, doubling to at most 30 s: two or three probes a minute while the CA is down. */
+    /** 10 s after the first failure, doubling to at most 30 s: two or three probes a minute while the CA is down. */
     public static CaCircuit standard() {
         Duration cap = Duration.ofSeconds(30);
-        return new CaCircuit(new Backoff(Duration.ofSeconds(5), cap, java.util.random.RandomGenerator.getDefault()), cap);
+        return new CaCircuit(new Backoff(Duration.ofSeconds(10), cap, java.util.random.RandomGenerator.getDefault()), cap);
     }
 
     public synchronized Admission admit(Instant now) {

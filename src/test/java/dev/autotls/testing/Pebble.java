@@ -137,6 +137,11 @@ public final class Pebble implements AutoCloseable {
         return dir.resolve("cert.pem");
     }
 
+    /** The private key of Pebble's own HTTPS listener (for a front that presents the same certificate). */
+    public Path listenerKey() {
+        return dir.resolve("key.pem");
+    }
+
     /** Pebble's issuing root certificates (regenerated at every start), from its management interface. */
     public List<X509Certificate> roots() throws Exception {
         HttpResponse<byte[]> answer = client.send(

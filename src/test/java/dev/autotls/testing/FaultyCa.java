@@ -1,0 +1,193 @@
+package dev.autotls.testing;
+
+import dev.autotls.store.Pem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A fault-injecting front for a real Pebble: it presents Pebble's own listener certificate
+ * and relays every byte to Pebble, which builds its URLs from the Host header and so answers
+ * with the proxy's address. On command it drops every connection ({@link Mode#DROP}) or
+ * answers every request {@code 503} with a Retry-After ({@link Mode#UNAVAILABLE}). A mode
+ * change closes relayed connections, so the client's kept-alive ones cannot slip past it.
+ * Counts the connections it accepts: the client's requests to the CA.
+ */
+public final class FaultyCa implements AutoCloseable {
+    /** What the front does with new connections. */
+    public enum Mode { PASS, DROP, UNAVAILABLE }
+
+    private final Pebble pebble;
+    private final SSLServerSocket listener;
+    private final SSLContext toPebble;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
+    private volatile Mode mode = Mode.PASS;
+    private volatile int retryAfterSeconds = 20;
+
+    private FaultyCa(Pebble pebble) throws Exception {
+        this.pebble = pebble;
+        List<X509Certificate> chain = TestCertificates.parse(Files.readAllBytes(pebble.listenerTrust()));
+        PrivateKey key = Pem.decodePrivateKey(Files.readAllBytes(pebble.listenerKey()), "Pebble's listener key");
+        KeyStore identity = KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("front", key, new char[0], chain.toArray(new X509Certificate[0]));
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(identity, new char[0]);
+        SSLContext serving = SSLContext.getInstance("TLS");
+        serving.init(keys.getKeyManagers(), null, null);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestCertificates.trustStore(chain));
+        toPebble = SSLContext.getInstance("TLS");
+        toPebble.init(null, trust.getTrustManagers(), null);
+        listener = (SSLServerSocket) serving.getServerSocketFactory().createServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::acceptLoop, "faulty-ca-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public static FaultyCa in(Pebble pebble) throws Exception {
+        return new FaultyCa(pebble);
+    }
+
+    /** The directory URL through this front. */
+    public URI directory() {
+        return URI.create("https://127.0.0.1:" + listener.getLocalPort() + pebble.directory().getPath());
+    }
+
+    /** Switches what happens to new connections, and ends the relayed ones. */
+    public void mode(Mode newMode) {
+        mode = newMode;
+        for (Socket socket : open) {
+            closeQuietly(socket);
+        }
+    }
+
+    /** 503 answers carry {@code Retry-After: seconds}. */
+    public void retryAfter(int seconds) {
+        retryAfterSeconds = seconds;
+    }
+
+    /** Connections accepted so far (each request of a client that does not keep connections, at least one per request otherwise). */
+    public int connections() {
+        return connections.get();
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            connections.incrementAndGet();
+            Mode now = mode;
+            if (now == Mode.DROP) {
+                closeQuietly(client);
+                continue;
+            }
+            Thread handler = new Thread(() -> handle(client, now), "faulty-ca-connection");
+            handler.setDaemon(true);
+            handler.start();
+        }
+    }
+
+    private void handle(Socket client, Mode now) {
+        open.add(client);
+        try {
+            if (now == Mode.UNAVAILABLE) {
+                answerUnavailable(client);
+                return;
+            }
+            SSLSocket upstream = (SSLSocket) toPebble.getSocketFactory().createSocket("127.0.0.1", pebble.acmePort);
+            open.add(upstream);
+            Thread back = new Thread(() -> pump(upstream, client), "faulty-ca-back");
+            back.setDaemon(true);
+            back.start();
+            pump(client, upstream);
+        } catch (IOException e) {
+            // the client or Pebble went away: nothing to report, the client sees a closed connection
+        } finally {
+            closeQuietly(client);
+        }
+    }
+
+    /** Reads one request (headers and a Content-Length body) and answers 503, closing the connection. */
+    private void answerUnavailable(Socket client) throws IOException {
+        InputStream in = client.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && head.length() < 65536) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                long length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                in.readNBytes((int) Math.min(length, 1 << 20));
+            }
+        }
+        String body = "{\"type\":\"urn:ietf:params:acme:error:serverInternal\",\"detail\":\"down for maintenance\",\"status\":503}";
+        OutputStream out = client.getOutputStream();
+        out.write(("HTTP/1.1 503 Service Unavailable\r\nRetry-After: " + retryAfterSeconds
+                + "\r\nContent-Type: text/plain\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16384];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException ended) {
+            // one side closed
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a socket that is going away anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        mode(Mode.DROP);
+    }
+}
