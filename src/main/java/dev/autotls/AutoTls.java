@@ -37,7 +37,9 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,8 +73,12 @@ public final class AutoTls extends ContainerLifeCycle {
     private final boolean ownedStore;
     private final String caFolder;
     private final AcmeClient acme;
-    private final TaskScheduler scheduler;
-    private final ExecutorService ownedWorkers;
+    /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
+    private final TaskScheduler injectedScheduler;
+    private final Clock clock;
+    private final SSLContext sslContext;
+    private TaskScheduler runningScheduler;
+    private ExecutorService runningWorkers;
     private ServerConnector httpsConnector;
     private ServerConnector httpConnector;
     private HttpChallengeHandler challengeHandler;
@@ -113,17 +119,12 @@ public final class AutoTls extends ContainerLifeCycle {
         for (List<String> names : DomainNames.certificates(config.domains())) {
             certificates.add(new ManagedCertificate(names, builder.strategy != null ? builder.strategy : choice.choose(names)));
         }
-        if (builder.scheduler != null) {
-            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
-            this.scheduler = builder.scheduler;
-            this.ownedWorkers = null;
-        } else {
-            this.scheduler = TaskScheduler.system(clock);
-            this.ownedWorkers = Executors.newFixedThreadPool(Math.min(4, certificates.size()), daemonThreads());
-        }
+        this.injectedScheduler = builder.scheduler;
+        this.clock = clock;
+        this.sslContext = TlsConnectors.sslContext(registry);
         this.manager = new CertificateManager(certificates, acme, store, new CertificateFiles(store, caFolder), registry,
-                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), CaCircuit.standard(), scheduler,
-                ownedWorkers != null ? ownedWorkers : Runnable::run, clock, config.keyType(), builder.listeners,
+                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), CaCircuit.standard(),
+                clock, config.keyType(), builder.listeners,
                 config.storage().syncInterval());
     }
 
@@ -140,7 +141,7 @@ public final class AutoTls extends ContainerLifeCycle {
     /**
      * Adds the HTTPS and HTTP connectors and the challenge handler to {@code server}, and
      * this instance as a bean so it starts and stops with the server. Call it after
-     * {@code server.setHandler(...)}.
+     * {@code server.setHandler(...)}. A convenience over {@link #attach(SslContextFactory.Server)}.
      *
      * @throws ConfigurationException if a port cannot be bound
      */
@@ -150,8 +151,8 @@ public final class AutoTls extends ContainerLifeCycle {
         }
         this.server = server;
         String host = config.bindAddress().orElse(null);
-        SSLContext sslContext = TlsConnectors.sslContext(registry);
-        httpsConnector = TlsConnectors.https(server, sslContext, host, config.httpsPort());
+        httpsConnector = TlsConnectors.https(server, host, config.httpsPort());
+        attach(httpsConnector);
         open(httpsConnector, Setting.HTTPS_PORT, config.httpsPort());
         server.addConnector(httpsConnector);
         if (config.httpPort() >= 0) {
@@ -164,6 +165,42 @@ public final class AutoTls extends ContainerLifeCycle {
         }
         server.addBean(this);
         return this;
+    }
+
+    /**
+     * Makes a TLS factory that someone else built (jetty-home's {@code ssl} module, Spring
+     * Boot, the application) serve this instance's certificates, with hot swap: its protocols,
+     * cipher suites, ALPN and the connectors' HTTP configuration and customizers stay as they
+     * are; only where the certificates come from changes (any keystore it names is not used).
+     * Call it before the factory starts, and add this AutoTls to the server as a bean (or
+     * start it) so maintenance runs. http-01 needs {@link #challengeHandler()} in front of the
+     * application's handler on the port the CA reaches.
+     */
+    public AutoTls attach(SslContextFactory.Server factory) {
+        factory.setSslContext(sslContext);
+        // the key manager picks by SNI from the registry; Jetty's own alias selection only knows keystores
+        factory.setSniRequired(false);
+        return this;
+    }
+
+    /** {@link #attach(SslContextFactory.Server)} for the TLS factory of {@code connector}, which must have one. */
+    public AutoTls attach(ServerConnector connector) {
+        SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+        if (tls == null) {
+            throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
+                    + "attach autotls to the HTTPS connector");
+        }
+        return attach(tls.getSslContextFactory());
+    }
+
+    /**
+     * A handler that answers the CA's http-01 requests ({@code /.well-known/acme-challenge/...}) on
+     * any connector and passes everything else to the handler it wraps; for servers whose
+     * connectors autotls did not make ({@link #attach}). Wrap the application's handler with it
+     * (or put it in front in the module's handler chain).
+     */
+    public Handler.Wrapper challengeHandler() {
+        return new HttpChallengeHandler(null, http01::keyAuthorization, this::httpsPort);
     }
 
     private static void open(ServerConnector connector, Setting setting, int port) {
@@ -186,17 +223,27 @@ public final class AutoTls extends ContainerLifeCycle {
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
                 httpPort() < 0 ? "off" : "on port " + httpPort(),
                 config.caDirectory(), store.describe());
-        manager.start();
+        if (injectedScheduler != null) {
+            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+            runningScheduler = injectedScheduler;
+            manager.start(injectedScheduler, Runnable::run);
+        } else {
+            runningScheduler = TaskScheduler.system(clock);
+            runningWorkers = Executors.newFixedThreadPool(Math.min(4, manager.certificates().size()), daemonThreads());
+            manager.start(runningScheduler, runningWorkers);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
         manager.stop();
-        if (ownedWorkers != null) { // both were made here, not injected
-            scheduler.close();
-            ownedWorkers.shutdownNow();
+        if (runningWorkers != null) { // both were made in doStart, not injected
+            runningScheduler.close();
+            runningWorkers.shutdownNow();
+            runningWorkers = null;
         }
+        runningScheduler = null;
         super.doStop();
     }
 

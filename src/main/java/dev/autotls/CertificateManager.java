@@ -65,8 +65,9 @@ final class CertificateManager {
     private final FailurePolicy failures;
     /** After a save failed: store it again this soon. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
-    private final TaskScheduler scheduler;
-    private final Executor workers;
+    /** Given at each start: AutoTls makes its threads when it starts and ends them when it stops. */
+    private volatile TaskScheduler scheduler;
+    private volatile Executor workers;
     private final Clock clock;
     private final KeyType keyType;
     private final Listeners listeners;
@@ -76,8 +77,7 @@ final class CertificateManager {
 
     CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, CaCircuit circuit,
-                       TaskScheduler scheduler, Executor workers, Clock clock, KeyType keyType, Listeners listeners,
-                       Duration syncInterval) {
+                       Clock clock, KeyType keyType, Listeners listeners, Duration syncInterval) {
         this.certificates = List.copyOf(certificates);
         this.acme = acme;
         this.store = store;
@@ -85,16 +85,20 @@ final class CertificateManager {
         this.registry = registry;
         this.policy = policy;
         this.failures = new FailurePolicy(backoff, circuit, acme, clock);
-        this.scheduler = scheduler;
-        this.workers = workers;
         this.clock = clock;
         this.keyType = keyType;
         this.listeners = listeners;
-        this.sync = new StoreSync(this.certificates, store, files, registry, scheduler, clock, syncInterval);
+        this.sync = new StoreSync(this.certificates, store, files, registry, clock, syncInterval);
     }
 
-    /** Publishes what can be served right now and schedules the first look at every certificate. Never waits for the CA. */
-    void start() {
+    /**
+     * Publishes what can be served right now and schedules the first look at every certificate
+     * on {@code scheduler}, running jobs on {@code workers}. Never waits for the CA. After
+     * {@link #stop} it may be started again (with new threads): what is served is read anew.
+     */
+    void start(TaskScheduler scheduler, Executor workers) {
+        this.scheduler = scheduler;
+        this.workers = workers;
         running = true;
         long started = System.nanoTime();
         long fromStore = certificates.stream().filter(this::serveStoredOrFallback).count();
@@ -104,7 +108,7 @@ final class CertificateManager {
         for (ManagedCertificate certificate : certificates) {
             schedule(certificate, firstLook(certificate, now));
         }
-        sync.start();
+        sync.start(scheduler);
     }
 
     /**

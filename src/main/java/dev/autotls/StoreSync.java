@@ -30,7 +30,7 @@ final class StoreSync {
     private final CertificateStore store;
     private final CertificateFiles files;
     private final CertificateRegistry registry;
-    private final TaskScheduler scheduler;
+    private volatile TaskScheduler scheduler;
     private final Clock clock;
     private final Duration interval;
     /** Versions seen per certificate's version key; read and written by the sync job only. */
@@ -39,12 +39,11 @@ final class StoreSync {
     private volatile boolean running;
 
     StoreSync(List<ManagedCertificate> certificates, CertificateStore store, CertificateFiles files,
-              CertificateRegistry registry, TaskScheduler scheduler, Clock clock, Duration interval) {
+              CertificateRegistry registry, Clock clock, Duration interval) {
         this.certificates = certificates;
         this.store = store;
         this.files = files;
         this.registry = registry;
-        this.scheduler = scheduler;
         this.clock = clock;
         this.interval = interval;
     }
@@ -53,7 +52,8 @@ final class StoreSync {
         return interval;
     }
 
-    void start() {
+    void start(TaskScheduler on) {
+        scheduler = on;
         running = true;
         schedule();
     }

@@ -15,10 +15,12 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Sits at the top of the server's handler tree and owns everything that arrives on the
- * plain HTTP connector: {@code /.well-known/acme-challenge/<token>} is answered from
- * memory, every other request is redirected (308) to the same path over HTTPS. Requests
- * on other connectors pass through to the application untouched.
+ * Sits at the top of the server's handler tree. With a connector (autotls made it) it owns
+ * everything that arrives on that plain HTTP connector: {@code /.well-known/acme-challenge/<token>}
+ * is answered (from memory or the shared store), every other request is redirected (308) to
+ * the same path over HTTPS, and requests on other connectors pass through untouched. Without
+ * one (attach mode: the connectors are someone else's) it answers challenge requests on any
+ * connector and passes everything else through.
  */
 public final class HttpChallengeHandler extends Handler.Wrapper {
     static final String CHALLENGE_PREFIX = "/.well-known/acme-challenge/";
@@ -28,6 +30,7 @@ public final class HttpChallengeHandler extends Handler.Wrapper {
     private final IntSupplier httpsPort;
 
     /**
+     * @param httpConnector the plain HTTP connector this handler owns, or null to answer challenges on any connector
      * @param answers   the key authorization for a token, if one is being validated
      * @param httpsPort the HTTPS port redirects point to (read late: it may be picked at start)
      */
@@ -39,11 +42,13 @@ public final class HttpChallengeHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        if (request.getConnectionMetaData().getConnector() != httpConnector) {
+        boolean owned = httpConnector != null && request.getConnectionMetaData().getConnector() == httpConnector;
+        String path = request.getHttpURI().getPath();
+        boolean challenge = path != null && path.startsWith(CHALLENGE_PREFIX);
+        if (!owned && !(httpConnector == null && challenge)) {
             return super.handle(request, response, callback);
         }
-        String path = request.getHttpURI().getPath();
-        if (path != null && path.startsWith(CHALLENGE_PREFIX)) {
+        if (challenge) {
             Optional<String> answer = answers.apply(path.substring(CHALLENGE_PREFIX.length()));
             if (answer.isEmpty()) {
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);

@@ -37,8 +37,15 @@ public final class TlsConnectors {
         }
     }
 
-    /** The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback. */
+    /** The HTTPS connector, serving the certificates of {@code sslContext}. */
     public static ServerConnector https(Server server, SSLContext sslContext, String host, int port) {
+        ServerConnector connector = https(server, host, port);
+        connector.getConnectionFactory(SslConnectionFactory.class).getSslContextFactory().setSslContext(sslContext);
+        return connector;
+    }
+
+    /** The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback; its factory is attached afterwards. */
+    public static ServerConnector https(Server server, String host, int port) {
         HttpConfiguration config = new HttpConfiguration();
         config.setSecureScheme("https");
         config.setSecurePort(port);
@@ -54,7 +61,6 @@ public final class TlsConnectors {
         alpn.setDefaultProtocol(http11.getProtocol());
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        tls.setSslContext(sslContext);
         SslConnectionFactory tlsFactory = new SslConnectionFactory(tls, alpn.getProtocol());
 
         ServerConnector connector = new ServerConnector(server, tlsFactory, alpn, http2, http11);

@@ -92,7 +92,8 @@ public final class TlsClient {
             int split = response.indexOf("\r\n\r\n");
             String statusLine = response.substring(0, response.indexOf("\r\n"));
             return new Page(Integer.parseInt(statusLine.split(" ")[1]), split < 0 ? "" : response.substring(split + 4),
-                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+                    (X509Certificate) socket.getSession().getPeerCertificates()[0],
+                    split < 0 ? response : response.substring(0, split), socket.getSession().getProtocol());
         }
     }
 
@@ -126,7 +127,7 @@ public final class TlsClient {
             }
             byte[] body = in.readNBytes(length);
             return new Page(Integer.parseInt(statusLine.split(" ")[1]), new String(body, StandardCharsets.UTF_8),
-                    (X509Certificate) socket.getSession().getPeerCertificates()[0]);
+                    (X509Certificate) socket.getSession().getPeerCertificates()[0], statusLine, socket.getSession().getProtocol());
         }
 
         private String line() throws java.io.IOException {
@@ -148,7 +149,17 @@ public final class TlsClient {
         }
     }
 
-    /** A fetched page and the certificate it came with. */
-    public record Page(int status, String body, X509Certificate certificate) {
+    /** A fetched page, the certificate it came with, the response head and the TLS protocol. */
+    public record Page(int status, String body, X509Certificate certificate, String head, String protocol) {
+        /** The value of response header {@code name}, or null. */
+        public String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
     }
 }
