@@ -14,9 +14,6 @@ import dev.autotls.testing.TlsClient;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,17 +35,6 @@ class ClusterIT {
     private static AutoTls.Builder instance(Pebble pebble, Postgres postgres, Path unused, int httpPort, String... names) {
         return PebbleSites.http01(pebble, unused, names).storage(postgres.url()).httpPort(httpPort)
                 .set(Setting.STORAGE_SYNC, "1s");
-    }
-
-    private static long heldCertificateLeases(Postgres postgres) throws Exception {
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT count(*) FROM autotls_locks WHERE name LIKE 'locks/%/certificates/%' "
-                     + "AND expires_at > clock_timestamp()")) {
-            row.next();
-            return row.getLong(1);
-        } catch (java.sql.SQLException tablesNotYetMade) {
-            return 0;
-        }
     }
 
     private static BigInteger servedSerial(TlsClient client, AutoTls instance, String name) {
@@ -75,7 +61,7 @@ class ClusterIT {
                 // A orders: its own HTTP port is not the one Pebble validates against
                 sites.add(0, Site.start(instance(pebble, postgres, unused, 0, "c1.test")));
                 Await.until("instance A to hold the certificate's lease", Duration.ofSeconds(30),
-                        () -> uncheckedLeases(postgres) == 1);
+                        () -> postgres.heldCertificateLeases() == 1);
                 c.server.start();
                 sites.add(1, Site.start(instance(pebble, postgres, unused, 0, "c1.test")));
 
@@ -107,14 +93,6 @@ class ClusterIT {
                     site.close();
                 }
             }
-        }
-    }
-
-    private static long uncheckedLeases(Postgres postgres) {
-        try {
-            return heldCertificateLeases(postgres);
-        } catch (Exception e) {
-            return 0;
         }
     }
 

@@ -15,9 +15,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +62,7 @@ class ClusterProcessesIT {
             Socket pending;
             try {
                 pending = validating.get(60, TimeUnit.SECONDS);
-                assertThat(leasesHeld(postgres)).as("the holder holds the certificate's lease").isEqualTo(1);
+                assertThat(postgres.heldCertificateLeases()).as("the holder holds the certificate's lease").isEqualTo(1);
                 holder.requireAlive();
             } finally {
                 holder.kill();
@@ -73,7 +70,7 @@ class ClusterProcessesIT {
             long killed = System.nanoTime();
             pending.close();
             blackHole.close();
-            assertThat(leasesHeld(postgres)).as("a killed holder releases nothing: the lease runs out by itself").isEqualTo(1);
+            assertThat(postgres.heldCertificateLeases()).as("a killed holder releases nothing: the lease runs out by itself").isEqualTo(1);
 
             TlsClient client = TlsClient.trusting(pebble.roots());
             try (Site survivor = Site.start(PebbleSites.http01(pebble, work, "k.test").storage(postgres.url())
@@ -84,15 +81,6 @@ class ClusterProcessesIT {
                         + "(lease 30 s)%n", (System.nanoTime() - killed) / 1e9);
             }
             assertThat(pebble.accountRequests()).as("still one account").isEqualTo(1);
-        }
-    }
-
-    private static long leasesHeld(Postgres postgres) throws Exception {
-        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT count(*) FROM autotls_locks WHERE name LIKE 'locks/%/certificates/%' "
-                     + "AND expires_at > clock_timestamp()")) {
-            row.next();
-            return row.getLong(1);
         }
     }
 

@@ -2,21 +2,16 @@ package dev.autotls.store;
 
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.testing.Postgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The lease contract on a real PostgreSQL shared by several stores (rows, the database clock, fenced transactions). */
 class PostgresLeaseIT extends LeaseContract {
-    private static Postgres postgres;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final dev.autotls.testing.SharedPostgres DATABASE = new dev.autotls.testing.SharedPostgres();
+    private Postgres postgres;
 
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        postgres = Postgres.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        postgres.close();
+    @org.junit.jupiter.api.BeforeEach
+    void database() {
+        postgres = DATABASE.postgres();
     }
 
     @Override

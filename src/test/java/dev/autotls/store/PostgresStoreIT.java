@@ -10,23 +10,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The PostgreSQL store's own promises on a real server: start-up refusals, sealed secrets, schema checks. */
 class PostgresStoreIT {
     private static final String KEY = Base64.getEncoder().encodeToString(new byte[32]).replace("AAAA", "AQID");
-    private static Postgres postgres;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final dev.autotls.testing.SharedPostgres DATABASE = new dev.autotls.testing.SharedPostgres();
+    private Postgres postgres;
 
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        postgres = Postgres.start();
-    }
-
-    @AfterAll
-    static void stopDatabase() throws Exception {
-        postgres.close();
+    @org.junit.jupiter.api.BeforeEach
+    void database() {
+        postgres = DATABASE.postgres();
     }
 
     private static PostgresLocation location(String url) {

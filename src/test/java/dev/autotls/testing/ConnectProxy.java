@@ -2,7 +2,6 @@ package dev.autotls.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -69,29 +68,13 @@ public final class ConnectProxy implements AutoCloseable {
             int port = Integer.parseInt(request[1].substring(request[1].lastIndexOf(':') + 1));
             try (Socket target = new Socket(host, port)) {
                 client.getOutputStream().write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                Thread back = new Thread(() -> pump(target, client), "connect-proxy-back");
+                Thread back = new Thread(() -> Relay.pump(target, client), "connect-proxy-back");
                 back.setDaemon(true);
                 back.start();
-                pump(client, target);
+                Relay.pump(client, target);
             }
         } catch (IOException | RuntimeException e) {
             // a tunnel ends when either side closes
-        }
-    }
-
-    private static void pump(Socket from, Socket to) {
-        byte[] buffer = new byte[16384];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException ended) {
-            // closed
         }
     }
 

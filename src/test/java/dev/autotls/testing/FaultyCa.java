@@ -78,7 +78,7 @@ public final class FaultyCa implements AutoCloseable {
     public void mode(Mode newMode) {
         mode = newMode;
         for (Socket socket : open) {
-            closeQuietly(socket);
+            Relay.closeQuietly(socket);
         }
     }
 
@@ -103,7 +103,7 @@ public final class FaultyCa implements AutoCloseable {
             connections.incrementAndGet();
             Mode now = mode;
             if (now == Mode.DROP) {
-                closeQuietly(client);
+                Relay.closeQuietly(client);
                 continue;
             }
             Thread handler = new Thread(() -> handle(client, now), "faulty-ca-connection");
@@ -128,7 +128,7 @@ public final class FaultyCa implements AutoCloseable {
         } catch (IOException e) {
             // the client or Pebble went away: nothing to report, the client sees a closed connection
         } finally {
-            closeQuietly(client);
+            Relay.closeQuietly(client);
         }
     }
 
@@ -158,31 +158,9 @@ public final class FaultyCa implements AutoCloseable {
     }
 
     private void pump(Socket from, Socket to) {
-        byte[] buffer = new byte[16384];
-        try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) != -1) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-        } catch (IOException ended) {
-            // one side closed
-        } finally {
-            closeQuietly(from);
-            closeQuietly(to);
-            open.remove(from);
-            open.remove(to);
-        }
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing a socket that is going away anyway
-        }
+        Relay.pump(from, to);
+        open.remove(from);
+        open.remove(to);
     }
 
     @Override

@@ -154,6 +154,18 @@ public final class Postgres implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres-superuser");
     }
 
+    /** Certificate leases held right now (by the database clock); 0 before the tables exist. */
+    public long heldCertificateLeases() {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("SELECT count(*) FROM autotls_locks "
+                     + "WHERE name LIKE 'locks/%/certificates/%' AND expires_at > clock_timestamp()")) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException notYetOrDown) {
+            return 0;
+        }
+    }
+
     /** Stops the server at once (no checkpoint), as a crash would. */
     public void stop() throws Exception {
         if (running) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One real PostgreSQL cluster ({@link Postgres}) for every test class of the run that
  * registers this extension ({@code @RegisterExtension static final SharedPostgres ...}):
  * started by the first, stopped when the run ends, so the suites pay for initdb once.
- * Before each test acme-dns's tables are dropped: every test starts on an empty database.
+ * Before each test acme-dns's tables and autotls's own are dropped: every test starts on an
+ * empty database.
  */
 public final class SharedPostgres implements BeforeAllCallback, BeforeEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedPostgres.class);
@@ -33,7 +34,8 @@ public final class SharedPostgres implements BeforeAllCallback, BeforeEachCallba
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         try (Connection db = postgres.connect(); Statement sql = db.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS txt, records, acmedns");
+            sql.execute("DROP TABLE IF EXISTS txt, records, acmedns, autotls_items, autotls_locks, autotls_schema");
+            sql.execute("DROP SEQUENCE IF EXISTS autotls_versions, autotls_tokens");
         }
     }
 
