@@ -19,6 +19,7 @@ import dev.autotls.maintenance.CaCircuit;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.CertificateFiles;
+import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertificateRegistry;
@@ -305,12 +306,30 @@ public final class AutoTls extends ContainerLifeCycle {
      * The DNS records the owner must create once, as zone-file lines, for every configured
      * certificate (registering with the acme-dns server where needed; never orders).
      */
-    public List<String> requiredRecords() throws Exception {
+    public List<String> requiredRecords() throws AutoTlsException, InterruptedException {
         List<String> lines = new ArrayList<>();
         for (ManagedCertificate certificate : manager.certificates()) {
-            lines.addAll(certificate.strategy.requiredRecords(certificate.names));
+            try {
+                lines.addAll(certificate.strategy.requiredRecords(certificate.names));
+            } catch (java.io.IOException e) {
+                throw new dev.autotls.spi.TransientException("could not work out the records for " + certificate + ": "
+                        + e.getMessage(), e);
+            } catch (org.shredzone.acme4j.exception.AcmeException e) {
+                throw new dev.autotls.spi.TransientException("the CA did not answer while working out the records for "
+                        + certificate + ": " + e.getMessage(), e);
+            }
         }
         return lines;
+    }
+
+    /** The certificates under maintenance, for tools in this package (status, doctor). */
+    List<ManagedCertificate> managedCertificates() {
+        return manager.certificates();
+    }
+
+    /** The CA client, for tools in this package (doctor). */
+    AcmeClient acmeClient() {
+        return acme;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {
