@@ -39,6 +39,10 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.ManagedOperation;
+import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -61,6 +65,7 @@ import org.slf4j.LoggerFactory;
  * and renewed in the background and swapped in without touching connectors or open
  * connections. Start-up never waits for the CA.
  */
+@ManagedObject("Self-configuring, self-renewing HTTPS")
 public final class AutoTls extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
 
@@ -80,6 +85,9 @@ public final class AutoTls extends ContainerLifeCycle {
     private final SSLContext sslContext;
     private TaskScheduler runningScheduler;
     private ExecutorService runningWorkers;
+    private final OperationCounters counters = new OperationCounters();
+    private final Listeners listeners;
+    private ServerConnector managementConnector;
     private ServerConnector httpsConnector;
     private ServerConnector httpConnector;
     private HttpChallengeHandler challengeHandler;
@@ -88,6 +96,8 @@ public final class AutoTls extends ContainerLifeCycle {
     private AutoTls(Builder builder, AutoTlsConfig config) {
         this.config = config;
         Clock clock = builder.clock;
+        this.listeners = builder.listeners.copy();
+        listeners.add(counters);
         this.ownedStore = builder.store == null;
         this.store = builder.store != null ? builder.store : Stores.open(config.storage());
         this.http01 = new Http01Strategy(store);
@@ -118,15 +128,24 @@ public final class AutoTls extends ContainerLifeCycle {
         StrategyChoice choice = new StrategyChoice(config, http01, acmeDns, persist);
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
-            certificates.add(new ManagedCertificate(names, builder.strategy != null ? builder.strategy : choice.choose(names)));
+            StrategyChoice.Choice chosen = builder.strategy != null
+                    ? new StrategyChoice.Choice(builder.strategy, "validating with " + builder.strategy.name() + " (given in code)")
+                    : choice.choose(names);
+            certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
         }
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);
         this.manager = new CertificateManager(certificates, acme, store, new CertificateFiles(store, caFolder), registry,
                 new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), CaCircuit.standard(),
-                clock, config.keyType(), builder.listeners,
+                clock, config.keyType(), listeners,
                 config.storage().syncInterval());
+        if (builder.meterRegistry != null) {
+            listeners.add(MicrometerBinding.bind(builder.meterRegistry, this::status, certificates.size()));
+        }
+        for (int i = 0; i < certificates.size(); i++) {
+            addBean(new CertificateBean(this, i)); // JMX, when the server has an MBeanContainer
+        }
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -164,8 +183,34 @@ public final class AutoTls extends ContainerLifeCycle {
             challengeHandler.setHandler(server.getHandler());
             server.setHandler(challengeHandler);
         }
+        if (config.managementPort() >= 0) {
+            managementConnector = new ServerConnector(server);
+            managementConnector.setName("autotls-management");
+            managementConnector.setHost(config.managementBind());
+            managementConnector.setPort(config.managementPort());
+            open(managementConnector, Setting.MANAGEMENT_PORT, config.managementPort());
+            server.addConnector(managementConnector);
+            ConnectorRoute route = new ConnectorRoute(managementConnector, managementHandler());
+            route.setHandler(server.getHandler());
+            server.setHandler(route);
+        }
         server.addBean(this);
         return this;
+    }
+
+    /**
+     * The operators' handler: {@code GET /health} (200, or 503 with the reasons as JSON),
+     * {@code GET /status} (the {@link #status()} model as JSON) and {@code GET /metrics}
+     * (Prometheus text). {@link #installOn} serves it on {@code autotls.management.port}; an
+     * application may instead mount it where it likes (behind its own access control).
+     */
+    public Handler managementHandler() {
+        return new ManagementHandler(this::status, counters, clock);
+    }
+
+    /** The management listener's actual port, -1 when it is off. */
+    public int managementPort() {
+        return managementConnector == null ? -1 : managementConnector.getLocalPort();
     }
 
     /**
@@ -322,6 +367,59 @@ public final class AutoTls extends ContainerLifeCycle {
         return lines;
     }
 
+    /**
+     * Every configured certificate as maintenance sees it now: what is served, where it came
+     * from, the last attempt and its outcome, the next one, and whether the owner must act.
+     * Immutable snapshots; reading never blocks maintenance or a handshake.
+     */
+    public List<CertificateStatus> status() {
+        java.time.Instant now = clock.instant();
+        List<CertificateStatus> all = new ArrayList<>();
+        for (ManagedCertificate certificate : manager.certificates()) {
+            all.add(StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null), now));
+        }
+        return all;
+    }
+
+    /**
+     * Orders a new certificate for the one that covers {@code name} now, through the usual
+     * sequence (its lease, the CA circuit, back-off after failures).
+     *
+     * @throws IllegalArgumentException if no configured certificate covers {@code name}
+     */
+    @ManagedOperation(value = "Order a new certificate now for the one covering this name", impact = "ACTION")
+    public void renew(@Name("name") String name) {
+        if (!manager.renewNow(DomainNames.canonical(name))) {
+            throw new IllegalArgumentException(name + " is not among the configured names " + config.domains());
+        }
+    }
+
+    /** Reads the store again and serves what another instance stored, now; how many certificates it replaced. */
+    @ManagedOperation(value = "Read the store again and serve what other instances stored", impact = "ACTION")
+    public int reload() {
+        return manager.reload();
+    }
+
+    @ManagedAttribute("How many certificates are configured")
+    public int getCertificateCount() {
+        return manager.certificates().size();
+    }
+
+    @ManagedAttribute("How many certificates wait for their owner to act")
+    public int getOwnerActionsNeeded() {
+        return (int) status().stream().filter(CertificateStatus::ownerActionNeeded).count();
+    }
+
+    @ManagedAttribute("The ACME directory")
+    public String getCa() {
+        return config.caDirectory().toString();
+    }
+
+    @ManagedAttribute("Where state is kept")
+    public String getStorage() {
+        return store.describe();
+    }
+
     /** The certificates under maintenance, for tools in this package (status, doctor). */
     List<ManagedCertificate> managedCertificates() {
         return manager.certificates();
@@ -355,6 +453,7 @@ public final class AutoTls extends ContainerLifeCycle {
         private ChallengeStrategy strategy;
         private CertificateStore store;
         private AuthoritativeDns dns;
+        private Object meterRegistry;
         private boolean readSystemSettings = true;
 
         private Builder() {
@@ -395,6 +494,15 @@ public final class AutoTls extends ContainerLifeCycle {
         /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (it is not closed by AutoTls). */
         public Builder store(CertificateStore store) {
             this.store = store;
+            return this;
+        }
+
+        /**
+         * Publishes expiry gauges, order and failure counters and an order timer to this
+         * Micrometer registry (Micrometer is an optional dependency: add it to use this).
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

@@ -37,7 +37,9 @@ public record AutoTlsConfig(
         KeyType keyType,
         Optional<String> eabKeyId,
         Optional<String> eabHmacKey,
-        Optional<ProxySetting> proxy) {
+        Optional<ProxySetting> proxy,
+        int managementPort,
+        String managementBind) {
 
     static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
@@ -67,7 +69,9 @@ public record AutoTlsConfig(
                 keyType(sources),
                 eabKid,
                 eabHmac,
-                proxy(sources));
+                proxy(sources),
+                portOrOff(sources, Setting.MANAGEMENT_PORT),
+                text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"));
     }
 
     private static Optional<ProxySetting> proxy(SettingSources sources) {
@@ -293,12 +297,16 @@ public record AutoTlsConfig(
 
     /** The HTTP port, or -1 for {@code off}: no HTTP connector (and so no http-01). */
     private static int httpPort(SettingSources sources) {
-        SettingSources.Value value = sources.get(Setting.HTTP_PORT).orElseThrow();
+        return portOrOff(sources, Setting.HTTP_PORT);
+    }
+
+    private static int portOrOff(SettingSources sources, Setting setting) {
+        SettingSources.Value value = sources.get(setting).orElseThrow();
         if (value.text().equalsIgnoreCase("off")) {
             return -1;
         }
         try {
-            return port(sources, Setting.HTTP_PORT);
+            return port(sources, setting);
         } catch (ConfigurationException e) {
             throw value.invalid("a port is a whole number from 1 to 65535 (0 picks a free one), or off");
         }

@@ -17,4 +17,15 @@ public interface AutoTlsListener {
     /** An attempt failed; the old certificate (or the fallback) is still served, and another attempt is scheduled. */
     default void onFailed(FailureEvent event) {
     }
+
+    /** Only the owner can fix what stops these names (said once per distinct problem): {@code sentence} says what to do. */
+    default void onOwnerActionNeeded(java.util.List<String> names, String sentence) {
+    }
+
+    /**
+     * The served certificate for these names has less than min(7 days, a third of its lifetime)
+     * left and is not renewed yet (said once per certificate).
+     */
+    default void onExpiringSoon(CertificateStatus status) {
+    }
 }

@@ -84,7 +84,7 @@ final class CertificateManager {
         this.files = files;
         this.registry = registry;
         this.policy = policy;
-        this.failures = new FailurePolicy(backoff, circuit, acme, clock);
+        this.failures = new FailurePolicy(backoff, circuit, acme, clock, listeners);
         this.clock = clock;
         this.keyType = keyType;
         this.listeners = listeners;
@@ -156,7 +156,7 @@ final class CertificateManager {
             if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
                 StoredCertificate found = stored.get();
                 boolean matches = covers(found.leaf(), certificate.names);
-                certificate.serve(found, matches, true, registry);
+                certificate.serve(found, matches, true, CertificateStatus.Source.STORED, registry);
                 if (matches) {
                     LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
                 } else {
@@ -186,6 +186,10 @@ final class CertificateManager {
         certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
     }
 
+    /** What one job did and when to look again. */
+    private record Outcome(Instant next, String sentence) {
+    }
+
     /** The maintenance job of one certificate: renew if due, then schedule the next look. */
     void maintain(ManagedCertificate certificate) {
         if (!running || !inFlight.add(certificate.firstName())) {
@@ -193,8 +197,11 @@ final class CertificateManager {
         }
         CaExchange.forget();
         Instant next;
+        String sentence;
         try {
-            next = renewIfDue(certificate);
+            Outcome outcome = renewIfDue(certificate);
+            next = outcome.next();
+            sentence = outcome.sentence();
             certificate.update(CertificateState::succeeded);
             if (!certificate.state().saved()) { // served from memory only: store it as soon as the store answers
                 next = min(next, clock.instant().plus(SAVE_RETRY));
@@ -204,19 +211,66 @@ final class CertificateManager {
             return;
         } catch (LostLeaseException e) {
             next = clock.instant().plus(sync.interval());
+            sentence = e.getMessage();
             LOG.warn("{}: {}. Another instance goes on with it; looking again at {}.", certificate, e.getMessage(), next);
         } catch (AutoTlsException e) {
             next = failures.failed(certificate, e);
+            sentence = e.getMessage();
             listeners.failed(new FailureEvent(certificate.names, e, certificate.state().failures(), next));
         } catch (RuntimeException e) {
             TransientException unexpected = new TransientException("unexpected " + e, e);
             next = failures.failed(certificate, unexpected);
+            sentence = unexpected.getMessage();
             LOG.warn("Unexpected failure for {}", certificate, e);
             listeners.failed(new FailureEvent(certificate.names, unexpected, certificate.state().failures(), next));
         } finally {
             inFlight.remove(certificate.firstName());
         }
+        Instant at = clock.instant();
+        Instant scheduledAt = next;
+        String said = sentence;
+        certificate.update(state -> state.attempted(at, said, scheduledAt));
+        warnIfExpiringSoon(certificate, at);
         schedule(certificate, next);
+    }
+
+    /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
+    private void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
+        StoredCertificate current = certificate.state().current();
+        if (current == null || current.leaf().getSerialNumber().equals(certificate.expiringSaidFor)) {
+            return;
+        }
+        Duration third = Duration.between(current.notBefore(), current.notAfter()).dividedBy(3);
+        Duration margin = third.compareTo(Duration.ofDays(7)) < 0 ? third : Duration.ofDays(7);
+        if (now.isAfter(current.notAfter().minus(margin))) {
+            certificate.expiringSaidFor = current.leaf().getSerialNumber();
+            LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
+            listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
+        }
+    }
+
+    /**
+     * Orders a new certificate for the certificate that covers {@code name} as soon as possible,
+     * through the usual sequence (its lease, the CA circuit); false if no certificate covers it.
+     */
+    boolean renewNow(String name) {
+        for (ManagedCertificate certificate : certificates) {
+            if (certificate.names.contains(name)) {
+                certificate.forceRenewal = true;
+                TaskScheduler.Cancellable scheduled = certificate.scheduled;
+                if (scheduled != null) {
+                    scheduled.cancel();
+                }
+                schedule(certificate, clock.instant());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads every certificate from the store again and serves what is newer; how many it served. */
+    int reload() {
+        return sync.reloadAll();
     }
 
     private static Instant min(Instant a, Instant b) {
@@ -224,16 +278,16 @@ final class CertificateManager {
     }
 
     /** Renews when due; returns when to look again. */
-    private Instant renewIfDue(ManagedCertificate certificate)
+    private Outcome renewIfDue(ManagedCertificate certificate)
             throws AutoTlsException, InterruptedException, LostLeaseException {
         Optional<Instant> hold = failures.holdForCa();
         if (hold.isPresent()) {
             LOG.debug("{}: the CA is failing; waiting until {}", certificate, hold.get());
-            return hold.get();
+            return new Outcome(hold.get(), "waiting for the CA, which is failing, until " + hold.get());
         }
         boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
         if (!unsaved && !due(certificate, false)) {
-            return plan(certificate.state().current(), clock.instant()).recheckAt();
+            return healthy(certificate);
         }
         Optional<Lease> lease;
         try {
@@ -245,7 +299,7 @@ final class CertificateManager {
             Instant next = clock.instant().plus(sync.interval());
             LOG.info("{}: another instance holds its lease and is ordering it; serving what it stores (looking again at {}).",
                     certificate, next);
-            return next;
+            return new Outcome(next, "another instance holds the lease and is ordering it");
         }
         try (Lease held = lease.get()) {
             adoptStored(certificate);
@@ -254,17 +308,30 @@ final class CertificateManager {
                 save(certificate, state.current(), held);
             }
             if (!due(certificate, true)) { // another instance renewed it meanwhile
-                return plan(certificate.state().current(), clock.instant()).recheckAt();
+                return healthy(certificate);
             }
             obtain(certificate, held);
         }
-        return plan(certificate.state().current(), clock.instant()).recheckAt();
+        StoredCertificate now = certificate.state().current();
+        return new Outcome(plan(now, clock.instant()).recheckAt(), "obtained a certificate (serial "
+                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ")");
+    }
+
+    private Outcome healthy(ManagedCertificate certificate) throws InterruptedException {
+        RenewalPolicy.Plan plan = plan(certificate.state().current(), clock.instant());
+        return new Outcome(plan.recheckAt(), "valid; renewal planned at " + plan.renewAt() + " (" + plan.reason() + ")");
     }
 
     /** Whether {@code certificate} needs an order now (nothing served, names changed, or renewal due). */
     private boolean due(ManagedCertificate certificate, boolean say) throws InterruptedException {
         CertificateState state = certificate.state();
         if (state.current() == null || !state.matchesConfiguration()) {
+            return true;
+        }
+        if (certificate.forceRenewal) {
+            if (say) {
+                LOG.info("Renewing the certificate for {}: asked to by an operator.", certificate);
+            }
             return true;
         }
         Instant now = clock.instant();
@@ -334,7 +401,8 @@ final class CertificateManager {
         IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
-        certificate.serve(stored, true, saved, registry);
+        certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
+        certificate.forceRenewal = false;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("Now serving the CA's certificate for {} (obtained in {} ms, valid until {}).", certificate,
                 took.toMillis(), stored.notAfter());
@@ -354,7 +422,7 @@ final class CertificateManager {
     private boolean save(ManagedCertificate certificate, StoredCertificate stored, Lease lease) throws LostLeaseException {
         try {
             files.save(stored, lease);
-            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true) : state);
+            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true, state.source()) : state);
             return true;
         } catch (LostLeaseException e) {
             throw e;

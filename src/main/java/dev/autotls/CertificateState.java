@@ -12,21 +12,36 @@ import dev.autotls.store.StoredCertificate;
  * @param saved                whether {@code current} is in the store (false after a save failed; it is saved again soon)
  * @param failures             consecutive failed jobs
  * @param ownerAction          the sentence saying what the owner must do, while only the owner can fix the last failure
+ * @param source               where {@code current} came from (or {@link CertificateStatus.Source#TEMPORARY} without one)
+ * @param last                 the last job: when, and its outcome as a sentence (null before the first)
+ * @param nextAttempt          when the next job is scheduled (null while none is)
  */
 record CertificateState(StoredCertificate current, boolean matchesConfiguration, boolean saved, int failures,
-                        String ownerAction) {
-    static final CertificateState NONE = new CertificateState(null, false, true, 0, null);
+                        String ownerAction, CertificateStatus.Source source, Attempt last, java.time.Instant nextAttempt) {
+    static final CertificateState NONE = new CertificateState(null, false, true, 0, null,
+            CertificateStatus.Source.TEMPORARY, null, null);
 
-    CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved) {
-        return new CertificateState(certificate, matches, isSaved, failures, ownerAction);
+    /** One finished job. */
+    record Attempt(java.time.Instant at, String outcome) {
+    }
+
+    CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved, CertificateStatus.Source from) {
+        return new CertificateState(certificate, matches, isSaved, failures, ownerAction, from, last, nextAttempt);
     }
 
     CertificateState succeeded() {
-        return failures == 0 && ownerAction == null ? this : new CertificateState(current, matchesConfiguration, saved, 0, null);
+        return failures == 0 && ownerAction == null ? this
+                : new CertificateState(current, matchesConfiguration, saved, 0, null, source, last, nextAttempt);
     }
 
     CertificateState failed(String ownerActionSentence) {
-        return new CertificateState(current, matchesConfiguration, saved, failures + 1, ownerActionSentence);
+        return new CertificateState(current, matchesConfiguration, saved, failures + 1, ownerActionSentence, source, last,
+                nextAttempt);
+    }
+
+    CertificateState attempted(java.time.Instant at, String outcome, java.time.Instant next) {
+        return new CertificateState(current, matchesConfiguration, saved, failures, ownerAction, source, new Attempt(at, outcome),
+                next);
     }
 
     /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */

@@ -41,12 +41,14 @@ final class FailurePolicy {
     private final CaCircuit circuit;
     private final AcmeClient acme;
     private final Clock clock;
+    private final Listeners listeners;
 
-    FailurePolicy(Backoff backoff, CaCircuit circuit, AcmeClient acme, Clock clock) {
+    FailurePolicy(Backoff backoff, CaCircuit circuit, AcmeClient acme, Clock clock, Listeners listeners) {
         this.backoff = backoff;
         this.circuit = circuit;
         this.acme = acme;
         this.clock = clock;
+        this.listeners = listeners;
     }
 
     /**
@@ -99,6 +101,7 @@ final class FailurePolicy {
             } else {
                 LOG.warn("{}: {}. No order is placed until then; checking again at {}.", certificate,
                         trimmed(error.getMessage()), next);
+                listeners.ownerActionNeeded(certificate.names, error.getMessage());
             }
             return next;
         }

@@ -15,6 +15,13 @@ final class Listeners {
         listeners.add(listener);
     }
 
+    /** Another set with the same listeners (a builder may build several instances). */
+    Listeners copy() {
+        Listeners copy = new Listeners();
+        copy.listeners.addAll(listeners);
+        return copy;
+    }
+
     void obtained(CertificateEvent event) {
         each(listener -> listener.onObtained(event));
     }
@@ -25,6 +32,14 @@ final class Listeners {
 
     void failed(FailureEvent event) {
         each(listener -> listener.onFailed(event));
+    }
+
+    void ownerActionNeeded(java.util.List<String> names, String sentence) {
+        each(listener -> listener.onOwnerActionNeeded(names, sentence));
+    }
+
+    void expiringSoon(CertificateStatus status) {
+        each(listener -> listener.onExpiringSoon(status));
     }
 
     private void each(Consumer<AutoTlsListener> call) {

@@ -16,12 +16,19 @@ import java.util.function.UnaryOperator;
 final class ManagedCertificate {
     final List<String> names;
     final ChallengeStrategy strategy;
+    /** Why this strategy, in words (status). */
+    final String strategyReason;
     private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
     volatile TaskScheduler.Cancellable scheduled;
+    /** An operator asked for a renewal now (JMX): the next job orders even if nothing is due. */
+    volatile boolean forceRenewal;
+    /** The serial the expiring-soon event was told for, so it is told once. */
+    volatile java.math.BigInteger expiringSaidFor;
 
-    ManagedCertificate(List<String> names, ChallengeStrategy strategy) {
+    ManagedCertificate(List<String> names, ChallengeStrategy strategy, String strategyReason) {
         this.names = List.copyOf(names);
         this.strategy = strategy;
+        this.strategyReason = strategyReason;
     }
 
     String firstName() {
@@ -40,8 +47,9 @@ final class ManagedCertificate {
      * Serves {@code certificate} and records it as current, together: the job and the store
      * watcher may both serve, and the registry must end with the one the state names.
      */
-    synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateRegistry registry) {
-        state.updateAndGet(current -> current.serving(certificate, matches, saved));
+    synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateStatus.Source source,
+                            CertificateRegistry registry) {
+        state.updateAndGet(current -> current.serving(certificate, matches, saved, source));
         registry.publish(new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false));
     }
 
@@ -50,7 +58,7 @@ final class ManagedCertificate {
         if (!state.get().isOlderThan(certificate)) {
             return false;
         }
-        serve(certificate, matches, true, registry);
+        serve(certificate, matches, true, CertificateStatus.Source.STORED, registry);
         return true;
     }
 

@@ -35,6 +35,9 @@ public enum Setting {
     KEY_TYPE("autotls.key-type", "ec256", "Certificate key: `ec256`, `rsa2048` or `rsa4096`."),
     PROXY("autotls.proxy", null, "Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or "
             + "`user:password@host:port` (HTTPS through CONNECT). The password is never logged."),
+    MANAGEMENT_PORT("autotls.management.port", "off", "Port of the management listener (`/health`, `/status`, `/metrics`); "
+            + "`off` for none, `0` picks a free one."),
+    MANAGEMENT_BIND("autotls.management.bind", "127.0.0.1", "Address the management listener binds to."),
     EAB_KID("autotls.eab.kid", null, "External account binding key id, for CAs that require one."),
     EAB_HMAC_KEY("autotls.eab.hmac-key", null, "External account binding MAC key (base64url). Secret: never logged.");
 

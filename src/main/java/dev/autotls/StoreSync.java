@@ -107,6 +107,17 @@ final class StoreSync {
         return published;
     }
 
+    /** Reads every certificate again whatever its version, serving what is newer; how many it served. */
+    int reloadAll() {
+        int published = 0;
+        for (ManagedCertificate certificate : certificates) {
+            if (adoptStored(certificate)) {
+                published++;
+            }
+        }
+        return published;
+    }
+
     /** Reads the stored certificate and serves it if it is newer than the served one. */
     private boolean adoptStored(ManagedCertificate certificate) {
         Optional<StoredCertificate> stored;

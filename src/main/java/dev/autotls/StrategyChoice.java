@@ -31,24 +31,31 @@ final class StrategyChoice {
         this.persist = persist;
     }
 
+    /** A strategy and why it was chosen, in words for the log and the status. */
+    record Choice(ChallengeStrategy strategy, String reason) {
+    }
+
     /** Picks the strategy for one certificate's names and says why in one log line. */
-    ChallengeStrategy choose(List<String> names) {
-        String certificate = String.join(", ", names);
+    Choice choose(List<String> names) {
+        Choice choice = pick(names);
+        LOG.info("{}: {}.", String.join(", ", names), choice.reason());
+        return choice;
+    }
+
+    private Choice pick(List<String> names) {
         switch (config.challenge()) {
             case DNS_PERSIST_01:
-                LOG.info("{}: validating with dns-persist-01 (as configured).", certificate);
-                return persist;
+                return new Choice(persist, "validating with dns-persist-01 (as configured)");
             case ACME_DNS:
                 if (acmeDns == null) {
                     throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
                             + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
                 }
-                LOG.info("{}: validating with the acme-dns alias at {} (as configured).", certificate, config.acmeDnsUrl().get());
-                return acmeDns;
+                return new Choice(acmeDns, "validating with the acme-dns alias at " + config.acmeDnsUrl().get()
+                        + " (as configured)");
             case HTTP_01:
                 requireHttp01(names, "'http-01'");
-                LOG.info("{}: validating with http-01 (as configured).", certificate);
-                return http01;
+                return new Choice(http01, "validating with http-01 (as configured)");
             default:
                 List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
                 if (acmeDns != null) {
@@ -64,9 +71,9 @@ final class StrategyChoice {
                         throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'auto': " + suitability.reason());
                     }
                 }
-                LOG.info("{}: auto will use the first that works of {}, checked before every order.", certificate,
-                        candidates.stream().map(ChallengeStrategy::name).collect(java.util.stream.Collectors.joining(", ")));
-                return auto;
+                return new Choice(auto, "auto will use the first that works of " + candidates.stream()
+                        .map(ChallengeStrategy::name).collect(java.util.stream.Collectors.joining(", "))
+                        + ", checked before every order");
         }
     }
 
