@@ -88,8 +88,12 @@ class ClusterProcessesIT {
     void twoProcessesOnOneFolderPlaceOneOrderWithOneAccount(@TempDir Path work) throws Exception {
         int validatedPort = Ports.free();
         String folder = work.resolve("shared-storage").toString();
+        int firstHttp = Ports.free();
+        // both start at once and race for the lease; Pebble's request waits at the forwarder until the
+        // process behind it listens, so whichever wins can be validated (JVM start-up times differ)
         try (Pebble pebble = Pebble.start("sid", validatedPort);
-             ServeProcess first = ServeProcess.start(settings(pebble, folder, validatedPort, "f.test"), Ports.free(),
+             dev.autotls.testing.PatientForwarder front = dev.autotls.testing.PatientForwarder.on(validatedPort, firstHttp);
+             ServeProcess first = ServeProcess.start(settings(pebble, folder, firstHttp, "f.test"), Ports.free(),
                      work.resolve("first.log"));
              ServeProcess second = ServeProcess.start(settings(pebble, folder, Ports.free(), "f.test"), Ports.free(),
                      work.resolve("second.log"))) {
