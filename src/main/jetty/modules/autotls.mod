@@ -1,0 +1,92 @@
+[description]
+HTTPS that configures and renews itself: the https connector serves certificates that
+autotls obtains from an ACME CA (Let's Encrypt by default) and renews in the background,
+swapping them in without a restart. http-01 is answered on the http connector.
+
+[tags]
+connector
+ssl
+
+[depend]
+ssl
+https
+http
+
+[lib]
+lib/autotls/*.jar
+
+[xml]
+etc/autotls.xml
+
+[ini]
+# no keystore: the certificates are autotls's (ssl-context otherwise insists on etc/keystore.p12)
+jetty.sslContext.keyStorePath=
+
+[ini-template]
+# autotls: HTTPS certificates from an ACME CA, obtained and renewed in the background.
+# Each setting is a Jetty property: here, or key=value after start.jar. -Dautotls.* and
+# AUTOTLS_* environment variables win over both (secrets belong in the environment).
+# The ports are Jetty's: jetty.ssl.port (HTTPS) and jetty.http.port (http-01).
+
+## Names to serve, comma-separated; `*.name` for a wildcard. Required.
+# autotls.domains=
+
+## Contact address given to the CA (expiry notices). Optional.
+# autotls.email=
+
+## `letsencrypt`, `letsencrypt-staging`, or an ACME directory URL.
+# autotls.ca=letsencrypt
+
+## PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA).
+# autotls.ca.trust=
+
+## Folder for account, keys and certificates, or a PostgreSQL URL (`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` or `~/.local/share/autotls`.
+# autotls.storage=
+
+## Password for the PostgreSQL store, instead of writing it into the URL. Secret: never logged.
+# autotls.storage.password=
+
+## Base64 of 32 random bytes (`openssl rand -base64 32`): private keys and credentials are stored AES-GCM encrypted in PostgreSQL. The same on every instance. Secret: never logged.
+# autotls.storage.key=
+
+## `false`: never create the `autotls_*` tables, only check that they exist.
+# autotls.storage.create-schema=true
+
+## How often each instance looks for certificates another instance stored (`10s`, `1m`).
+# autotls.storage.sync-interval=10s
+
+## `auto`, `http-01`, `dns-persist-01` or `acme-dns`.
+# autotls.challenge=auto
+
+## Optional expiry written into the dns-persist-01 record: an ISO date (`2027-12-31`) or instant.
+# autotls.dns-persist.until=
+
+## Base URL of an acme-dns server for the CNAME-alias strategy.
+# autotls.acmedns.url=
+
+## `host:port` list used for DNS preflight checks. Default: the system's.
+# autotls.dns.resolvers=
+
+## Must equal jetty.ssl.port, which sets the HTTPS port; unset, it takes that value.
+# autotls.https.port=${jetty.ssl.port}
+
+## Must equal jetty.http.port, which sets the HTTP port the CA reaches for http-01 (unset, it takes that value); `off`: no http-01.
+# autotls.http.port=${jetty.http.port}
+
+## Not used with jetty-home: jetty.ssl.host and jetty.http.host set the addresses.
+# autotls.bind=
+
+## `true` once you have read and agree to the CA's terms of service.
+# autotls.agree-tos=false
+
+## Certificate key: `ec256`, `rsa2048` or `rsa4096`.
+# autotls.key-type=ec256
+
+## Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or `user:password@host:port` (HTTPS through CONNECT). The password is never logged.
+# autotls.proxy=
+
+## External account binding key id, for CAs that require one.
+# autotls.eab.kid=
+
+## External account binding MAC key (base64url). Secret: never logged.
+# autotls.eab.hmac-key=
