@@ -79,6 +79,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private final boolean ownedStore;
     private final String caFolder;
     private final AcmeClient acme;
+    private final AuthoritativeDns dns;
     /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
     private final TaskScheduler injectedScheduler;
     private final Clock clock;
@@ -122,6 +123,7 @@ public final class AutoTls extends ContainerLifeCycle {
                 new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()), config.proxy());
 
         AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
+        this.dns = dns;
         this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns))
                 .orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
@@ -428,6 +430,11 @@ public final class AutoTls extends ContainerLifeCycle {
     /** The CA client, for tools in this package (doctor). */
     AcmeClient acmeClient() {
         return acme;
+    }
+
+    /** The DNS client the strategies check records with, for tools in this package (doctor's CAA look-ups). */
+    AuthoritativeDns dns() {
+        return dns;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads() {

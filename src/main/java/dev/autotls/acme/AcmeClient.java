@@ -34,6 +34,8 @@ public final class AcmeClient {
     private final OrderFlow flow;
     private final HttpClient probeClient;
     private volatile Login login;
+    /** Set by tools that must not register an account as a side effect (doctor). */
+    private volatile boolean newAccountRefused;
 
     public AcmeClient(URI directory, TrustingAcmeProvider provider, AccountService accounts, OrderFlow flow,
                       Optional<ProxySetting> proxy) {
@@ -48,7 +50,20 @@ public final class AcmeClient {
         return session.getServerUri();
     }
 
-    /** The account login, registering the account on first use. */
+    /**
+     * From now on {@link #login} throws a {@link PreflightException} instead of registering an
+     * account when none is stored: a check must not create what it checks.
+     */
+    public void refuseNewAccount() {
+        newAccountRefused = true;
+    }
+
+    /** The stored account URL for this CA, if an account was registered before; never asks the CA. */
+    public Optional<java.net.URL> storedAccountUrl() throws IOException {
+        return accounts.storedAccountUrl();
+    }
+
+    /** The account login, registering the account on first use (unless {@link #refuseNewAccount}). */
     public Login login() throws AutoTlsException, InterruptedException {
         Login current = login;
         if (current == null) {
@@ -56,6 +71,11 @@ public final class AcmeClient {
                 current = login;
                 if (current == null) {
                     try {
+                        if (newAccountRefused && accounts.storedAccountUrl().isEmpty()) {
+                            throw new PreflightException("no ACME account is stored for " + directory() + " yet, so the "
+                                    + "records that name it cannot be checked; run `records` (it creates the account and "
+                                    + "prints them), publish them, then check again");
+                        }
                         current = accounts.login(session);
                     } catch (IOException e) {
                         if (e instanceof java.io.InterruptedIOException) {
@@ -144,6 +164,15 @@ public final class AcmeClient {
             throw new TransientException("could not reach the CA at " + CaFailures.hostAndPort(directory()) + ": "
                     + CaFailures.network(e), e, true, null);
         }
+    }
+
+    /**
+     * A GET of the CA's directory, as it answered (status, headers such as {@code Date}, body),
+     * through the same trust and proxy as every other request to the CA.
+     */
+    public HttpResponse<String> fetchDirectory() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(directory()).timeout(Duration.ofSeconds(10)).GET().build();
+        return probeClient.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** A renewal window as the CA suggested it, and when to ask again. */

@@ -14,7 +14,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "java -jar autotls.jar", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
-        subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, MigrateStorageCommand.class})
+        subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, DoctorCommand.class,
+                MigrateStorageCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -57,6 +58,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
+        SettingOptions.addTo(cli.getSubcommands().get("doctor").getCommandSpec());
         SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
                 Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
         cli.setParameterExceptionHandler(Main::wrongArguments);

@@ -2,6 +2,7 @@ package dev.autotls.cli;
 
 import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
+import dev.autotls.Doctor;
 import dev.autotls.Setting;
 import java.io.PrintWriter;
 import java.util.EnumMap;
@@ -39,8 +40,10 @@ final class RecordsCommand implements Callable<Integer> {
             given.put(Setting.DOMAINS, String.join(",", names));
         }
         List<String> records;
+        AutoTls autoTls = null;
         try {
-            records = AutoTls.builder().commandLine(given).build().requiredRecords();
+            autoTls = AutoTls.builder().commandLine(given).build();
+            records = autoTls.requiredRecords();
         } catch (ConfigurationException e) {
             err.println("autotls records: " + e.getMessage());
             return 2;
@@ -55,6 +58,25 @@ final class RecordsCommand implements Callable<Integer> {
             err.flush();
         }
         records.forEach(System.out::println);
+        if (!records.isEmpty()) {
+            printCaaAdvice(autoTls, err);
+        }
         return 0;
+    }
+
+    /**
+     * The optional CAA records that let only this CA, this account and these methods issue, as
+     * zone-file comments after the records: hardening to choose knowingly, not a record to paste
+     * blindly (it shuts out every other CA). Nothing when the CA's directory cannot be read.
+     */
+    private static void printCaaAdvice(AutoTls autoTls, PrintWriter err) throws InterruptedException {
+        List<String> advice = Doctor.caaAdvice(autoTls);
+        if (advice.isEmpty()) {
+            err.println("autotls records: no CAA advice: the CA's directory could not be read or names no CAA identity.");
+            err.flush();
+            return;
+        }
+        System.out.println("; optional CAA hardening: only this CA, this account and these methods may issue (other CAs are refused):");
+        advice.forEach(line -> System.out.println("; " + line));
     }
 }

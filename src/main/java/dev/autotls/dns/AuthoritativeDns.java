@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -80,6 +81,20 @@ public final class AuthoritativeDns {
             }
         }
         return values;
+    }
+
+    /**
+     * The CAA records at exactly {@code name} (RFC 8659), as its zone's servers say; empty
+     * when there are none there (the caller climbs to the parents itself).
+     */
+    public List<CAARecord> caa(String name) throws IOException {
+        List<CAARecord> found = new ArrayList<>();
+        for (Record record : authoritative(name, Type.CAA).records()) {
+            if (record instanceof CAARecord && record.getName().equals(absolute(name))) {
+                found.add((CAARecord) record);
+            }
+        }
+        return found;
     }
 
     /** Asks the authoritative servers of {@code name}'s zone (or the resolvers if none can be used). */
