@@ -85,6 +85,12 @@ jetty.sslContext.keyStorePath=
 ## Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or `user:password@host:port` (HTTPS through CONNECT). The password is never logged.
 # autotls.proxy=
 
+## Port of the management listener (`/health`, `/status`, `/metrics`); `off` for none, `0` picks a free one.
+# autotls.management.port=off
+
+## Address the management listener binds to.
+# autotls.management.bind=127.0.0.1
+
 ## External account binding key id, for CAs that require one.
 # autotls.eab.kid=
 
