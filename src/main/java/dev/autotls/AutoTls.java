@@ -251,6 +251,15 @@ public final class AutoTls extends ContainerLifeCycle {
         return new HttpChallengeHandler(null, http01::keyAuthorization, this::httpsPort);
     }
 
+    /**
+     * {@link #challengeHandler()} that also owns {@code plainConnector}, a plain HTTP connector someone
+     * else added (Spring Boot): there it answers http-01 and redirects everything else to HTTPS on
+     * {@code autotls.https.port}; requests on other connectors pass through.
+     */
+    public Handler.Wrapper challengeHandler(org.eclipse.jetty.server.Connector plainConnector) {
+        return new HttpChallengeHandler(plainConnector, http01::keyAuthorization, this::httpsPort);
+    }
+
     private static void open(ServerConnector connector, Setting setting, int port) {
         try {
             connector.open();

@@ -63,7 +63,9 @@ public final class HttpChallengeHandler extends Handler.Wrapper {
         String host = uri.getHost() == null ? Request.getServerName(request) : uri.getHost();
         int port = httpsPort.getAsInt();
         HttpURI target = HttpURI.build(uri).scheme("https").host(host).port(port == 443 ? -1 : port);
-        Response.sendRedirect(request, response, callback, HttpStatus.PERMANENT_REDIRECT_308, target.asString(), true);
+        // the body is left to Jetty, which drains or closes once the exchange ends: reading it here fails where the
+        // request arrives read-only (Spring Boot's graceful-shutdown StatisticsHandler wraps this handler)
+        Response.sendRedirect(request, response, callback, HttpStatus.PERMANENT_REDIRECT_308, target.asString(), false);
         return true;
     }
 }
