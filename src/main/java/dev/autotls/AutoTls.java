@@ -1,12 +1,7 @@
 package dev.autotls;
 
-import dev.autotls.acme.AccountService;
-import dev.autotls.acme.AccountSettings;
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.ChallengeStrategy;
-import dev.autotls.acme.OrderFlow;
-import dev.autotls.acme.Poller;
-import dev.autotls.acme.TrustingAcmeProvider;
 import dev.autotls.challenge.AcmeDnsClient;
 import dev.autotls.challenge.AcmeDnsStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
@@ -25,7 +20,6 @@ import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,10 +82,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private ExecutorService runningWorkers;
     private final OperationCounters counters = new OperationCounters();
     private final Listeners listeners;
-    private ServerConnector managementConnector;
-    private ServerConnector httpsConnector;
-    private ServerConnector httpConnector;
-    private HttpChallengeHandler challengeHandler;
+    private Installation installation;
     private Server server;
 
     private AutoTls(Builder builder, AutoTlsConfig config) {
@@ -102,39 +93,17 @@ public final class AutoTls extends ContainerLifeCycle {
         this.ownedStore = builder.store == null;
         this.store = builder.store != null ? builder.store : Stores.open(config.storage());
         this.http01 = new Http01Strategy(store);
-        TrustingAcmeProvider provider;
-        try {
-            provider = TrustingAcmeProvider.create(config.caTrust().orElse(null), clock);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(Setting.CA_TRUST.key() + " = '" + config.caTrust().orElse(null)
-                    + "': cannot be used as trusted roots (" + e.getMessage() + ")", e);
-        }
         String caFolder = StorageKeys.caFolder(config.caDirectory());
-        AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
-                config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
         StartupChecks.requireWritableStorage(config);
-        config.proxy().filter(proxy -> proxy.user().isPresent()
-                && System.getProperty("jdk.http.auth.tunneling.disabledSchemes", "Basic").contains("Basic"))
-                .ifPresent(proxy -> LOG.warn("autotls.proxy has credentials, but this JVM refuses Basic authentication "
-                        + "for HTTPS tunnels, so the proxy will not get them; start java with "
-                        + "-Djdk.http.auth.tunneling.disabledSchemes= to allow it."));
         this.caFolder = caFolder;
-        this.acme = new AcmeClient(config.caDirectory(), provider,
-                new AccountService(store, caFolder, account, clock), new OrderFlow(Poller.standard()), config.proxy());
+        this.acme = CaConnection.open(config, store, caFolder, clock);
 
         AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
         this.dns = dns;
         this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns))
                 .orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
-        StrategyChoice choice = new StrategyChoice(config, http01, acmeDns, persist);
-        List<ManagedCertificate> certificates = new ArrayList<>();
-        for (List<String> names : DomainNames.certificates(config.domains())) {
-            StrategyChoice.Choice chosen = builder.strategy != null
-                    ? new StrategyChoice.Choice(builder.strategy, "validating with " + builder.strategy.name() + " (given in code)")
-                    : choice.choose(names);
-            certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
-        }
+        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, acmeDns, persist).certificates(builder.strategy);
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);
@@ -172,30 +141,8 @@ public final class AutoTls extends ContainerLifeCycle {
             throw new IllegalStateException("this AutoTls is already installed on a server");
         }
         this.server = server;
-        String host = config.bindAddress().orElse(null);
-        httpsConnector = TlsConnectors.https(server, host, config.httpsPort());
-        attach(httpsConnector);
-        open(httpsConnector, Setting.HTTPS_PORT, config.httpsPort());
-        server.addConnector(httpsConnector);
-        if (config.httpPort() >= 0) {
-            httpConnector = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
-            open(httpConnector, Setting.HTTP_PORT, config.httpPort());
-            server.addConnector(httpConnector);
-            challengeHandler = new HttpChallengeHandler(httpConnector, http01::keyAuthorization, this::httpsPort);
-            challengeHandler.setHandler(server.getHandler());
-            server.setHandler(challengeHandler);
-        }
-        if (config.managementPort() >= 0) {
-            managementConnector = new ServerConnector(server);
-            managementConnector.setName("autotls-management");
-            managementConnector.setHost(config.managementBind());
-            managementConnector.setPort(config.managementPort());
-            open(managementConnector, Setting.MANAGEMENT_PORT, config.managementPort());
-            server.addConnector(managementConnector);
-            ConnectorRoute route = new ConnectorRoute(managementConnector, managementHandler());
-            route.setHandler(server.getHandler());
-            server.setHandler(route);
-        }
+        installation = Installation.on(server, this, config,
+                http -> new HttpChallengeHandler(http, http01::keyAuthorization, this::httpsPort));
         server.addBean(this);
         return this;
     }
@@ -212,7 +159,7 @@ public final class AutoTls extends ContainerLifeCycle {
 
     /** The management listener's actual port, -1 when it is off. */
     public int managementPort() {
-        return managementConnector == null ? -1 : managementConnector.getLocalPort();
+        return installation == null || installation.management == null ? -1 : installation.management.getLocalPort();
     }
 
     /**
@@ -260,21 +207,10 @@ public final class AutoTls extends ContainerLifeCycle {
         return new HttpChallengeHandler(plainConnector, http01::keyAuthorization, this::httpsPort);
     }
 
-    private static void open(ServerConnector connector, Setting setting, int port) {
-        try {
-            connector.open();
-        } catch (IOException e) {
-            throw new ConfigurationException(setting.key() + " = " + port + ": cannot listen there ("
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + "); choose a free port, or stop what uses it", e);
-        }
-    }
-
     @Override
     protected void doStart() throws Exception {
-        if (server != null && challengeHandler != null && !inChain(server.getHandler())) {
-            throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
-                    + "call installOn(server) after server.setHandler(...)");
+        if (installation != null) {
+            installation.requireChallengeHandlerIn(server);
         }
         StartupChecks.requireAgreementForANewAccount(config, store, caFolder);
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
@@ -323,17 +259,6 @@ public final class AutoTls extends ContainerLifeCycle {
         return manager.syncNow();
     }
 
-    private boolean inChain(Handler handler) {
-        Handler current = handler;
-        while (current != null) {
-            if (current == challengeHandler) {
-                return true;
-            }
-            current = current instanceof Handler.Wrapper ? ((Handler.Wrapper) current).getHandler() : null;
-        }
-        return false;
-    }
-
     public AutoTlsConfig config() {
         return config;
     }
@@ -350,12 +275,12 @@ public final class AutoTls extends ContainerLifeCycle {
 
     /** The HTTPS connector's actual port (useful with port 0), or the configured one before install. */
     public int httpsPort() {
-        return httpsConnector == null || httpsConnector.getLocalPort() <= 0 ? config.httpsPort() : httpsConnector.getLocalPort();
+        return Installation.port(Optional.ofNullable(installation).map(i -> i.https), config.httpsPort());
     }
 
     /** The HTTP connector's actual port, -1 when it is off. */
     public int httpPort() {
-        return httpConnector == null || httpConnector.getLocalPort() <= 0 ? config.httpPort() : httpConnector.getLocalPort();
+        return Installation.port(Optional.ofNullable(installation).map(i -> i.http), config.httpPort());
     }
 
     /**
@@ -460,8 +385,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * system properties ({@code -Dautotls.*}) and environment variables ({@code AUTOTLS_*})
      * override them. {@link #build()} validates everything at once.
      */
-    public static final class Builder {
-        private final java.util.Map<Setting, String> values = new java.util.EnumMap<>(Setting.class);
+    public static final class Builder extends SettingsBuilder<Builder> {
         private final java.util.Map<Setting, String> options = new java.util.EnumMap<>(Setting.class);
         private final Listeners listeners = new Listeners();
         private Clock clock = Clock.systemUTC();
@@ -473,38 +397,6 @@ public final class AutoTls extends ContainerLifeCycle {
         private boolean readSystemSettings = true;
 
         private Builder() {
-        }
-
-        /** Any setting by its key, e.g. {@code set(Setting.CA, "letsencrypt-staging")}. */
-        public Builder set(Setting setting, String value) {
-            values.put(setting, value);
-            return this;
-        }
-
-        public Builder domains(String... names) {
-            return set(Setting.DOMAINS, String.join(",", names));
-        }
-
-        public Builder email(String email) {
-            return set(Setting.EMAIL, email);
-        }
-
-        /** {@code letsencrypt}, {@code letsencrypt-staging}, or an ACME directory URL. */
-        public Builder ca(String ca) {
-            return set(Setting.CA, ca);
-        }
-
-        public Builder caTrust(java.nio.file.Path pemFile) {
-            return set(Setting.CA_TRUST, pemFile.toString());
-        }
-
-        public Builder storage(java.nio.file.Path folder) {
-            return set(Setting.STORAGE, folder.toString());
-        }
-
-        /** A folder, or a PostgreSQL URL ({@code postgresql://user@host:5432/database}) shared by several instances. */
-        public Builder storage(String folderOrUrl) {
-            return set(Setting.STORAGE, folderOrUrl);
         }
 
         /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (it is not closed by AutoTls). */
@@ -526,35 +418,6 @@ public final class AutoTls extends ContainerLifeCycle {
         public Builder dns(AuthoritativeDns dns) {
             this.dns = dns;
             return this;
-        }
-
-        public Builder challenge(String strategy) {
-            return set(Setting.CHALLENGE, strategy);
-        }
-
-        public Builder httpsPort(int port) {
-            return set(Setting.HTTPS_PORT, Integer.toString(port));
-        }
-
-        public Builder httpPort(int port) {
-            return set(Setting.HTTP_PORT, Integer.toString(port));
-        }
-
-        public Builder bind(String address) {
-            return set(Setting.BIND, address);
-        }
-
-        public Builder agreeToTermsOfService(boolean agree) {
-            return set(Setting.AGREE_TOS, Boolean.toString(agree));
-        }
-
-        public Builder keyType(dev.autotls.tls.KeyType type) {
-            return set(Setting.KEY_TYPE, type.configName());
-        }
-
-        public Builder externalAccountBinding(String keyId, String hmacKey) {
-            set(Setting.EAB_KID, keyId);
-            return set(Setting.EAB_HMAC_KEY, hmacKey);
         }
 
         public Builder listener(AutoTlsListener listener) {
@@ -606,8 +469,8 @@ public final class AutoTls extends ContainerLifeCycle {
          */
         public AutoTls build() {
             SettingSources sources = readSystemSettings
-                    ? new SettingSources(options, System::getProperty, System::getenv, values)
-                    : new SettingSources(options, key -> null, key -> null, values);
+                    ? new SettingSources(options, System::getProperty, System::getenv, values())
+                    : new SettingSources(options, key -> null, key -> null, values());
             if (readSystemSettings) {
                 for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
                         System.getenv().keySet())) {

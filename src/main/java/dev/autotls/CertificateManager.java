@@ -18,15 +18,11 @@ import dev.autotls.store.CorruptDataException;
 import dev.autotls.store.StoredCertificate;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.KeyType;
-import dev.autotls.tls.SelfSignedCertificates;
 import java.io.IOException;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,7 +97,7 @@ final class CertificateManager {
         this.workers = workers;
         running = true;
         long started = System.nanoTime();
-        long fromStore = certificates.stream().filter(this::serveStoredOrFallback).count();
+        long fromStore = certificates.stream().filter(sync::serveStoredOrFallback).count();
         LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, certificates.size() - fromStore,
                 (System.nanoTime() - started) / 1_000_000);
         Instant now = clock.instant();
@@ -147,36 +143,6 @@ final class CertificateManager {
     /** One look at what other instances stored (the scheduler does this every sync interval). */
     int syncNow() {
         return sync.syncOnce();
-    }
-
-    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
-    private boolean serveStoredOrFallback(ManagedCertificate certificate) {
-        try {
-            Optional<StoredCertificate> stored = files.load(certificate.firstName());
-            if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
-                StoredCertificate found = stored.get();
-                boolean matches = covers(found.leaf(), certificate.names);
-                certificate.serve(found, matches, true, CertificateStatus.Source.STORED, registry);
-                if (matches) {
-                    LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
-                } else {
-                    LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
-                            certificate);
-                }
-                return true;
-            }
-            if (stored.isPresent()) {
-                LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
-            }
-        } catch (CorruptDataException e) {
-            LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
-        } catch (IOException e) {
-            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one until the store answers.",
-                    certificate, e.getMessage());
-        }
-        registry.publish(SelfSignedCertificates.create(certificate.names, clock));
-        LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
-        return false;
     }
 
     private void schedule(ManagedCertificate certificate, Instant at) {
@@ -359,7 +325,7 @@ final class CertificateManager {
             throw new StorageException("could not read the stored certificate for " + certificate, e);
         }
         if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
-                && certificate.serveIfNewer(stored.get(), covers(stored.get().leaf(), certificate.names), registry)) {
+                && certificate.serveIfNewer(stored.get(), ManagedCertificate.covers(stored.get().leaf(), certificate.names), registry)) {
             LOG.info("Serving the certificate for {} that another instance stored (valid until {}).", certificate,
                     stored.get().notAfter());
         }
@@ -431,23 +397,5 @@ final class CertificateManager {
                     certificate, e.getMessage());
             return false;
         }
-    }
-
-    /** Whether the certificate's DNS names include every configured name. */
-    static boolean covers(X509Certificate certificate, Collection<String> names) {
-        Set<String> sans = new HashSet<>();
-        try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> alternative : alternatives) {
-                    if (Integer.valueOf(2).equals(alternative.get(0))) {
-                        sans.add(String.valueOf(alternative.get(1)).toLowerCase(java.util.Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            return false;
-        }
-        return sans.containsAll(names);
     }
 }

@@ -5,7 +5,12 @@ import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.StoredCertificate;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -65,5 +70,23 @@ final class ManagedCertificate {
     @Override
     public String toString() {
         return String.join(", ", names);
+    }
+
+    /** Whether the certificate's DNS names include every configured name. */
+    static boolean covers(X509Certificate certificate, Collection<String> names) {
+        Set<String> sans = new HashSet<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                        sans.add(String.valueOf(alternative.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        return sans.containsAll(names);
     }
 }

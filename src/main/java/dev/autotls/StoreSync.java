@@ -4,7 +4,9 @@ import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.store.StoredCertificate;
+import dev.autotls.store.CorruptDataException;
 import dev.autotls.tls.CertificateRegistry;
+import dev.autotls.tls.SelfSignedCertificates;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +109,36 @@ final class StoreSync {
         return published;
     }
 
+    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
+    boolean serveStoredOrFallback(ManagedCertificate certificate) {
+        try {
+            Optional<StoredCertificate> stored = files.load(certificate.firstName());
+            if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
+                StoredCertificate found = stored.get();
+                boolean matches = ManagedCertificate.covers(found.leaf(), certificate.names);
+                certificate.serve(found, matches, true, CertificateStatus.Source.STORED, registry);
+                if (matches) {
+                    LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
+                } else {
+                    LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
+                            certificate);
+                }
+                return true;
+            }
+            if (stored.isPresent()) {
+                LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
+            }
+        } catch (CorruptDataException e) {
+            LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one until the store answers.",
+                    certificate, e.getMessage());
+        }
+        registry.publish(SelfSignedCertificates.create(certificate.names, clock));
+        LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
+        return false;
+    }
+
     /** Reads every certificate again whatever its version, serving what is newer; how many it served. */
     int reloadAll() {
         int published = 0;
@@ -131,7 +163,7 @@ final class StoreSync {
             return false;
         }
         StoredCertificate found = stored.get();
-        if (!certificate.serveIfNewer(found, CertificateManager.covers(found.leaf(), certificate.names), registry)) {
+        if (!certificate.serveIfNewer(found, ManagedCertificate.covers(found.leaf(), certificate.names), registry)) {
             return false;
         }
         LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,

@@ -35,6 +35,18 @@ final class StrategyChoice {
     record Choice(ChallengeStrategy strategy, String reason) {
     }
 
+    /** The configured names grouped into certificates, each with its strategy ({@code override} for all, when given). */
+    List<ManagedCertificate> certificates(ChallengeStrategy override) {
+        List<ManagedCertificate> certificates = new ArrayList<>();
+        for (List<String> names : DomainNames.certificates(config.domains())) {
+            Choice chosen = override != null
+                    ? new Choice(override, "validating with " + override.name() + " (given in code)")
+                    : choose(names);
+            certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
+        }
+        return certificates;
+    }
+
     /** Picks the strategy for one certificate's names and says why in one log line. */
     Choice choose(List<String> names) {
         Choice choice = pick(names);
