@@ -108,6 +108,16 @@ public record ResponderConfig(
             return this;
         }
 
+        /** Which transports DNS answers on ({@code protocol} = udp, tcp or both); both by default. */
+        public Builder transports(boolean overUdp, boolean overTcp) {
+            if (!overUdp && !overTcp) {
+                throw new IllegalArgumentException("transports(false, false): DNS needs UDP, TCP or both");
+            }
+            udp = overUdp;
+            tcp = overTcp;
+            return this;
+        }
+
         public Builder api(InetSocketAddress address) {
             api = address;
             return this;

@@ -25,26 +25,46 @@ final class TcpDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpDnsServer.class);
     static final int IDLE_MILLIS = 10_000;
 
-    private final ServerSocket server;
     private final DnsAnswerer answerer;
-    private final ThreadPoolExecutor connections;
-    private final Thread acceptor;
-    private volatile boolean running = true;
+    private final int maxConnections;
+    private ServerSocket server;
+    private ThreadPoolExecutor connections;
+    private Thread acceptor;
+    private volatile boolean running;
 
-    TcpDnsServer(InetSocketAddress address, DnsAnswerer answerer, int maxConnections) throws IOException {
-        this.server = new ServerSocket();
-        this.server.setReuseAddress(true);
-        this.server.bind(address, 128);
+    TcpDnsServer(DnsAnswerer answerer, int maxConnections) {
         this.answerer = answerer;
+        this.maxConnections = maxConnections;
+    }
+
+    /**
+     * Opens the listening socket; nothing is accepted before {@link #start}. SO_REUSEADDR
+     * stays as Java sets it for a listening socket (on on Linux): there it never lets a second
+     * listener bind the port, only lets a restart bind beside the connections this server
+     * closed, which wait in TIME_WAIT for a minute.
+     */
+    void bind(InetSocketAddress address) throws IOException {
+        ServerSocket opened = new ServerSocket();
+        try {
+            opened.bind(address, 128);
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        server = opened;
+    }
+
+    void start() {
+        running = true;
         AtomicInteger count = new AtomicInteger();
-        this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread thread = new Thread(r, "acmedns-tcp-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        this.acceptor = new Thread(this::accept, "acmedns-tcp-accept");
-        this.acceptor.setDaemon(true);
-        this.acceptor.start();
+        acceptor = new Thread(this::accept, "acmedns-tcp-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     int port() {
@@ -97,10 +117,14 @@ final class TcpDnsServer implements AutoCloseable {
     public void close() {
         running = false;
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } catch (IOException e) {
             LOG.debug("closing the TCP DNS socket", e);
         }
-        connections.shutdownNow();
+        if (connections != null) {
+            connections.shutdownNow();
+        }
     }
 }

@@ -30,6 +30,7 @@ public final class Responder implements AutoCloseable {
     /** A responder for {@code zone}; {@code customize} may change the builder (records, limits, ...). */
     public static Responder start(java.nio.file.Path folder, String zone,
                                   java.util.function.Consumer<ResponderConfig.Builder> customize) throws Exception {
+        java.nio.file.Files.createDirectories(folder);
         ResponderConfig.Builder builder = ResponderConfig.builder(zone)
                 .dns(new InetSocketAddress("127.0.0.1", 0)).api(new InetSocketAddress("127.0.0.1", 0))
                 .database(folder.resolve("acme-dns.db")).rateLimits(1000, 1000);
