@@ -1,10 +1,13 @@
 package dev.autotls.acmedns;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,13 +39,23 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
-    /** Reads {@code file}; relative paths in it are taken relative to the working folder, as acme-dns does. */
+    /**
+     * Reads {@code file}; relative paths in it are taken relative to the working folder, as
+     * acme-dns does. A missing, unreadable or malformed file each has its own sentence, none
+     * of which quotes the file (it may hold a database password).
+     */
     public static ResponderConfig read(Path file) throws IOException {
+        byte[] text;
+        try {
+            text = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
         JsonNode root;
         try {
-            root = new TomlMapper().readTree(Files.readAllBytes(file));
+            root = new TomlMapper().readTree(text);
         } catch (IOException e) {
-            throw new IOException(file + " is not valid TOML: " + e.getMessage(), e);
+            throw malformed(file, e);
         }
         warnUnknown(file, root);
         JsonNode general = root.path("general");
@@ -85,6 +98,36 @@ public final class ConfigFile {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }
         return config;
+    }
+
+    /** Why {@code file} could not be read, in words; the exception's own text is not kept (it can name no more than this). */
+    static IOException unreadable(Path file, IOException failure) {
+        if (failure instanceof NoSuchFileException || !Files.exists(file)) {
+            return new IOException(file + " does not exist; write acme-dns's config.cfg there or name another file with --config.");
+        }
+        if (Files.isDirectory(file)) {
+            return new IOException(file + " is a folder; name acme-dns's config.cfg itself with --config.");
+        }
+        if (failure instanceof AccessDeniedException) {
+            return new IOException(file + " cannot be read by this user (permission denied); let the user that runs the"
+                    + " responder read it.");
+        }
+        return new IOException(file + " cannot be read (" + failure.getClass().getSimpleName() + "); check the file and"
+                + " the disk it is on.");
+    }
+
+    /**
+     * A file that is not TOML: where, never what (the parser's message quotes the text, which
+     * may be a password), and no cause that a stack trace would print.
+     */
+    static IOException malformed(Path file, IOException failure) {
+        String where = "";
+        if (failure instanceof JsonProcessingException parse && parse.getLocation() != null
+                && parse.getLocation().getLineNr() > 0) {
+            where = " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr();
+        }
+        return new IOException(file + " is not valid TOML" + where + "; fix it there (acme-dns's config.cfg is TOML:"
+                + " [section] headers, key = \"value\" lines).");
     }
 
     /** acme-dns's engines: v1 says sqlite3, v2 sqlite; postgres takes lib/pq's connection string. */

@@ -3,8 +3,11 @@ package dev.autotls.acmedns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,5 +122,42 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
                 + "[api]\ntls = \"cert\"\n"))).hasMessageContaining("needs tls_cert_privkey and tls_cert_fullchain");
         assertThatThrownBy(() -> ConfigFile.read(write("[general\n"))).hasMessageContaining("is not valid TOML");
+    }
+
+    @Test
+    void aMissingFileIsSaidToBeMissingNotMalformed() {
+        Path missing = folder.resolve("config.cfg");
+        assertThatThrownBy(() -> ConfigFile.read(missing)).isInstanceOf(IOException.class)
+                .hasMessage(missing + " does not exist; write acme-dns's config.cfg there or name another file with --config.");
+    }
+
+    @Test
+    void aFolderIsSaidToBeAFolder() {
+        assertThatThrownBy(() -> ConfigFile.read(folder))
+                .hasMessage(folder + " is a folder; name acme-dns's config.cfg itself with --config.");
+    }
+
+    @Test
+    void anUnreadableFileIsSaidToBeUnreadable() throws Exception {
+        Path file = write("[general]\ndomain = \"a.test\"\n");
+        String sentence = file + " cannot be read by this user (permission denied); let the user that runs the responder read it.";
+        // root reads any file, so the test also hands the reader's failure over directly
+        assertThat(ConfigFile.unreadable(file, new AccessDeniedException(file.toString())).getMessage()).isEqualTo(sentence);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        if (!Files.isReadable(file)) {
+            assertThatThrownBy(() -> ConfigFile.read(file)).hasMessage(sentence);
+        }
+    }
+
+    @Test
+    void aMalformedFileGivesTheLineAndNeverItsContent() throws Exception {
+        Path file = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"postgres://acme:hunter2@db/acmedns\n");
+        assertThatThrownBy(() -> ConfigFile.read(file))
+                .hasMessageStartingWith(file + " is not valid TOML at line 4, column ")
+                .hasMessageEndingWith("; fix it there (acme-dns's config.cfg is TOML: [section] headers, key = \"value\" lines).")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("postgres")
+                .hasNoCause();
+        Path binary = Files.write(folder.resolve("binary.cfg"), new byte[] {0, (byte) 0xFF, 'k', '=', (byte) 0xC3, '\n'});
+        assertThatThrownBy(() -> ConfigFile.read(binary)).hasMessageStartingWith(binary + " is not valid TOML").hasNoCause();
     }
 }
