@@ -56,8 +56,8 @@ final class ApiHandler extends Handler.Abstract {
         this.store = store;
         this.txt = txt;
         this.clock = clock;
-        this.registrations = new RateLimiter(Math.max(1, config.registrationsPerMinute()), config.registrationsPerMinute());
-        this.failedAuth = new RateLimiter(Math.max(1, config.failedAuthPerMinute()), config.failedAuthPerMinute());
+        this.registrations = new RateLimiter(config.registrationBurst(), config.registrationsPerMinute());
+        this.failedAuth = new RateLimiter(config.failedAuthPerMinute(), config.failedAuthPerMinute());
     }
 
     @Override

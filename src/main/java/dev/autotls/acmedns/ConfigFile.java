@@ -33,7 +33,7 @@ public final class ConfigFile {
                     "notification_email", "disable_registration", "corsorigins", "use_header", "header_name",
                     "autocert_port"),
             "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
-            "autotls", Set.of("txt_values", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes"));
+            "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes"));
     private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
 
     private ConfigFile() {
@@ -82,7 +82,9 @@ public final class ConfigFile {
         api.path("corsorigins").forEach(node -> cors.add(node.asText()));
         boolean useHeader = api.path("use_header").asBoolean(false);
 
-        ResponderConfig config = new ResponderConfig(domain,
+        ResponderConfig config;
+        try {
+            config = new ResponderConfig(domain,
                 text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
                 address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
                 !transport.equals("tcp"), !transport.equals("udp"),
@@ -92,8 +94,13 @@ public final class ConfigFile {
                 optionalPath(api, "acme_cache_dir"), text(api, "notification_email", ""),
                 !api.path("disable_registration").asBoolean(false), cors, useHeader,
                 text(api, "header_name", "X-Forwarded-For"),
-                extra.path("txt_values").asInt(2), extra.path("registrations_per_minute").asInt(10),
+                extra.path("txt_values").asInt(2),
+                extra.path("registration_burst").asInt(ResponderConfig.DEFAULT_REGISTRATION_BURST),
+                extra.path("registrations_per_minute").asInt(ResponderConfig.DEFAULT_REGISTRATIONS_PER_MINUTE),
                 extra.path("failed_auth_per_minute").asInt(30), extra.path("max_body_bytes").asInt(64 * 1024));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": [autotls] " + e.getMessage(), e); // the values of this responder's own section
+        }
         if (tls.equals("cert") && (config.tlsKey() == null || config.tlsChain() == null)) {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }

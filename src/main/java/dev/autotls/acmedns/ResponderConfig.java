@@ -30,7 +30,8 @@ import java.util.Objects;
  * @param useHeader       whether the client address comes from {@code headerName}
  * @param headerName      e.g. {@code X-Forwarded-For}
  * @param txtValues       TXT values kept per account (acme-dns: 2)
- * @param registrationsPerMinute per client address
+ * @param registrationBurst      registrations one client address may make at once (a token bucket's size)
+ * @param registrationsPerMinute per client address once the burst is spent
  * @param failedAuthPerMinute    per client address
  * @param maxBodyBytes    largest accepted request body
  */
@@ -40,7 +41,12 @@ public record ResponderConfig(
         Database database,
         InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
         boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
-        int txtValues, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
+        int txtValues, int registrationBurst, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
+
+    /** acme-dns has no limit, and a first start registers one account per base name: a burst this size passes. */
+    public static final int DEFAULT_REGISTRATION_BURST = 200;
+    /** What a sustained flood of registrations from one address gets, once the burst is spent. */
+    public static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 10;
 
     public ResponderConfig {
         zone = normalize(zone);
@@ -51,6 +57,11 @@ public record ResponderConfig(
         corsOrigins = List.copyOf(corsOrigins);
         if (txtValues < 1 || txtValues > 100) {
             throw new IllegalArgumentException("txt_values = " + txtValues + ": keep between 1 and 100 values per account");
+        }
+        if (registrationBurst < 1 || registrationsPerMinute < 0 || failedAuthPerMinute < 1) {
+            throw new IllegalArgumentException("registration_burst = " + registrationBurst + ", registrations_per_minute = "
+                    + registrationsPerMinute + ", failed_auth_per_minute = " + failedAuthPerMinute
+                    + ": the burst and failed_auth_per_minute need at least 1, registrations_per_minute at least 0");
         }
     }
 
@@ -78,7 +89,8 @@ public record ResponderConfig(
         private int txtValues = 2;
         private boolean useHeader;
         private String headerName = "X-Forwarded-For";
-        private int registrationsPerMinute = 10;
+        private int registrationBurst = DEFAULT_REGISTRATION_BURST;
+        private int registrationsPerMinute = DEFAULT_REGISTRATIONS_PER_MINUTE;
         private int failedAuthPerMinute = 30;
         private int maxBodyBytes = 64 * 1024;
 
@@ -153,10 +165,16 @@ public record ResponderConfig(
             return this;
         }
 
-        /** Per client address and minute: registrations, and failed authentications before 429. */
-        public Builder rateLimits(int registrations, int failedAuthentications) {
-            registrationsPerMinute = registrations;
-            failedAuthPerMinute = failedAuthentications;
+        /** Per client address: {@code burst} registrations at once, then {@code perMinute} a minute; more get 429. */
+        public Builder registrationLimit(int burst, int perMinute) {
+            registrationBurst = burst;
+            registrationsPerMinute = perMinute;
+            return this;
+        }
+
+        /** Per client address and minute: failed authentications before 429. */
+        public Builder failedAuthLimit(int perMinute) {
+            failedAuthPerMinute = perMinute;
             return this;
         }
 
@@ -167,8 +185,8 @@ public record ResponderConfig(
 
         public ResponderConfig build() {
             return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, database, api, "none", null, null,
-                    null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationsPerMinute,
-                    failedAuthPerMinute, maxBodyBytes);
+                    null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationBurst,
+                    registrationsPerMinute, failedAuthPerMinute, maxBodyBytes);
         }
     }
 }

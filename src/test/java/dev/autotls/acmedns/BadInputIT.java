@@ -40,7 +40,7 @@ class BadInputIT {
 
     @BeforeEach
     void start() throws Exception {
-        responder = Responder.start(folder, "auth.test", b -> b.clientAddressHeader("X-Forwarded-For").rateLimits(1000, 20));
+        responder = Responder.start(folder, "auth.test", b -> b.clientAddressHeader("X-Forwarded-For").failedAuthLimit(20));
         good = Responder.json(responder.post("/register", null, Map.of("X-Forwarded-For", "198.51.100.1")).body());
     }
 

@@ -125,6 +125,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void registrationsPassInABurstByDefaultAndTheBurstCanBeSet() throws Exception {
+        ResponderConfig defaults = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"));
+        assertThat(defaults.registrationBurst()).isEqualTo(200);
+        assertThat(defaults.registrationsPerMinute()).isEqualTo(10);
+        ResponderConfig set = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nregistration_burst = 500\nregistrations_per_minute = 60\n"));
+        assertThat(set.registrationBurst()).isEqualTo(500);
+        assertThat(set.registrationsPerMinute()).isEqualTo(60);
+        Path zero = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\nregistration_burst = 0\n");
+        assertThatThrownBy(() -> ConfigFile.read(zero)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(zero + ": [autotls] registration_burst = 0, ");
+    }
+
+    @Test
     void aMissingFileIsSaidToBeMissingNotMalformed() {
         Path missing = folder.resolve("config.cfg");
         assertThatThrownBy(() -> ConfigFile.read(missing)).isInstanceOf(IOException.class)
