@@ -42,6 +42,7 @@ public final class AcmeDnsServer implements AutoCloseable {
     private final TcpDnsServer tcp;
     private final Server api;
     private final ServerConnector apiConnector;
+    private final DefenceCounters counters = new DefenceCounters();
 
     /** Builds every part; opens no socket and starts no thread (that is {@link #start}'s work). */
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
@@ -55,7 +56,7 @@ public final class AcmeDnsServer implements AutoCloseable {
         Zone zone = new Zone(config, serial(clock.instant()));
         DnsAnswerer answerer = new DnsAnswerer(zone, txt);
         this.udp = config.udp() ? new UdpDnsServer(answerer, 2) : null;
-        this.tcp = config.tcp() ? new TcpDnsServer(answerer, 64) : null;
+        this.tcp = config.tcp() ? new TcpDnsServer(answerer, config.tcpLimits(), counters) : null;
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);
         threads.setName("acmedns-api");
@@ -190,6 +191,11 @@ public final class AcmeDnsServer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** What the DNS defences (TCP connection sharing, response rate limiting) did since the start. */
+    public DefenceCounts defenceCounts() {
+        return counters.snapshot();
     }
 
     /** Serves TXT values at {@code name} (inside the zone); an empty list withdraws them. */

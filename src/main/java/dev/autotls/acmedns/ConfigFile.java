@@ -9,6 +9,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,7 +34,8 @@ public final class ConfigFile {
                     "notification_email", "disable_registration", "corsorigins", "use_header", "header_name",
                     "autocert_port"),
             "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
-            "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes"));
+            "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes",
+                    "tcp_max_connections", "tcp_max_per_address", "tcp_idle_timeout_seconds"));
     private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
 
     private ConfigFile() {
@@ -88,6 +90,10 @@ public final class ConfigFile {
                 text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
                 address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
                 !transport.equals("tcp"), !transport.equals("udp"),
+                new TcpLimits(extra.path("tcp_max_connections").asInt(TcpLimits.DEFAULTS.maxConnections()),
+                        extra.path("tcp_max_per_address").asInt(TcpLimits.DEFAULTS.maxPerAddress()),
+                        Duration.ofSeconds(extra.path("tcp_idle_timeout_seconds")
+                                .asLong(TcpLimits.DEFAULTS.idleTimeout().toSeconds()))),
                 store,
                 address(file, "api", "ip/port", text(api, "ip", "0.0.0.0") + ":" + text(api, "port", "443"), 443),
                 tls, optionalPath(api, "tls_cert_privkey"), optionalPath(api, "tls_cert_fullchain"),

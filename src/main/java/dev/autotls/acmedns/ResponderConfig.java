@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param dnsAddress      where DNS listens ({@code listen})
  * @param udp             whether DNS answers over UDP ({@code protocol})
  * @param tcp             whether DNS answers over TCP
+ * @param tcpLimits       how TCP connections are shared ({@code [autotls] tcp_*})
  * @param database        where accounts persist ({@code [database] engine} and {@code connection})
  * @param apiAddress      where the HTTP API listens ({@code [api] ip}, {@code port})
  * @param apiTls          {@code none}, {@code cert}, {@code letsencrypt} or {@code letsencryptstaging}
@@ -37,7 +38,7 @@ import java.util.Objects;
  */
 public record ResponderConfig(
         String zone, String nsName, String nsAdmin, List<String> staticRecords,
-        InetSocketAddress dnsAddress, boolean udp, boolean tcp,
+        InetSocketAddress dnsAddress, boolean udp, boolean tcp, TcpLimits tcpLimits,
         Database database,
         InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
         boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
@@ -53,6 +54,7 @@ public record ResponderConfig(
         nsName = normalize(nsName);
         nsAdmin = normalize(nsAdmin);
         staticRecords = List.copyOf(staticRecords);
+        Objects.requireNonNull(tcpLimits, "tcpLimits");
         Objects.requireNonNull(database, "database");
         corsOrigins = List.copyOf(corsOrigins);
         if (txtValues < 1 || txtValues > 100) {
@@ -83,6 +85,7 @@ public record ResponderConfig(
         private InetSocketAddress dns = new InetSocketAddress("127.0.0.1", 53);
         private boolean udp = true;
         private boolean tcp = true;
+        private TcpLimits tcpLimits = TcpLimits.DEFAULTS;
         private Database database = Database.sqlite(Path.of("acme-dns.db"));
         private InetSocketAddress api = new InetSocketAddress("127.0.0.1", 443);
         private boolean registrationOpen = true;
@@ -127,6 +130,12 @@ public record ResponderConfig(
             }
             udp = overUdp;
             tcp = overTcp;
+            return this;
+        }
+
+        /** How DNS over TCP shares its connections; {@link TcpLimits#DEFAULTS} unless set. */
+        public Builder tcpLimits(TcpLimits limits) {
+            tcpLimits = limits;
             return this;
         }
 
@@ -184,7 +193,7 @@ public record ResponderConfig(
         }
 
         public ResponderConfig build() {
-            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, database, api, "none", null, null,
+            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, tcpLimits, database, api, "none", null, null,
                     null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationBurst,
                     registrationsPerMinute, failedAuthPerMinute, maxBodyBytes);
         }

@@ -1,0 +1,23 @@
+package dev.autotls.acmedns;
+
+/**
+ * What the DNS defences did since the responder started, as one immutable snapshot
+ * ({@link AcmeDnsServer#defenceCounts()}), for logs, status and metrics.
+ *
+ * @param tcpClosedIdle           TCP connections closed after their idle timeout
+ * @param tcpClosedForNewcomer    idle TCP connections closed because all slots were taken and a new one came
+ * @param tcpClosedOverAddressCap idle TCP connections closed because their address opened more than its cap
+ * @param tcpRefused              new TCP connections closed at once: every slot held a query being answered
+ */
+public record DefenceCounts(long tcpClosedIdle, long tcpClosedForNewcomer, long tcpClosedOverAddressCap, long tcpRefused) {
+
+    /** What happened between {@code earlier} and this snapshot. */
+    public DefenceCounts since(DefenceCounts earlier) {
+        return new DefenceCounts(tcpClosedIdle - earlier.tcpClosedIdle, tcpClosedForNewcomer - earlier.tcpClosedForNewcomer,
+                tcpClosedOverAddressCap - earlier.tcpClosedOverAddressCap, tcpRefused - earlier.tcpRefused);
+    }
+
+    public boolean isZero() {
+        return tcpClosedIdle == 0 && tcpClosedForNewcomer == 0 && tcpClosedOverAddressCap == 0 && tcpRefused == 0;
+    }
+}
