@@ -55,7 +55,7 @@ public final class AcmeDnsServer implements AutoCloseable {
         }
         Zone zone = new Zone(config, serial(clock.instant()));
         DnsAnswerer answerer = new DnsAnswerer(zone, txt);
-        this.udp = config.udp() ? new UdpDnsServer(answerer, 2) : null;
+        this.udp = config.udp() ? new UdpDnsServer(answerer, config.rateLimit(), counters, 2) : null;
         this.tcp = config.tcp() ? new TcpDnsServer(answerer, config.tcpLimits(), counters) : null;
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);

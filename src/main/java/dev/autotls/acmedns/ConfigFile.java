@@ -35,7 +35,9 @@ public final class ConfigFile {
                     "autocert_port"),
             "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
             "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes",
-                    "tcp_max_connections", "tcp_max_per_address", "tcp_idle_timeout_seconds"));
+                    "tcp_max_connections", "tcp_max_per_address", "tcp_idle_timeout_seconds",
+                    "rrl_responses_per_second", "rrl_window_seconds", "rrl_slip", "rrl_ipv4_prefix_length",
+                    "rrl_ipv6_prefix_length"));
     private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
 
     private ConfigFile() {
@@ -94,6 +96,7 @@ public final class ConfigFile {
                         extra.path("tcp_max_per_address").asInt(TcpLimits.DEFAULTS.maxPerAddress()),
                         Duration.ofSeconds(extra.path("tcp_idle_timeout_seconds")
                                 .asLong(TcpLimits.DEFAULTS.idleTimeout().toSeconds()))),
+                rateLimit(extra),
                 store,
                 address(file, "api", "ip/port", text(api, "ip", "0.0.0.0") + ":" + text(api, "port", "443"), 443),
                 tls, optionalPath(api, "tls_cert_privkey"), optionalPath(api, "tls_cert_fullchain"),
@@ -111,6 +114,15 @@ public final class ConfigFile {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }
         return config;
+    }
+
+    private static ResponseRateLimit rateLimit(JsonNode extra) {
+        ResponseRateLimit defaults = ResponseRateLimit.DEFAULTS;
+        return new ResponseRateLimit(extra.path("rrl_responses_per_second").asInt(defaults.responsesPerSecond()),
+                extra.path("rrl_window_seconds").asInt(defaults.windowSeconds()),
+                extra.path("rrl_slip").asInt(defaults.slip()),
+                extra.path("rrl_ipv4_prefix_length").asInt(defaults.ipv4PrefixLength()),
+                extra.path("rrl_ipv6_prefix_length").asInt(defaults.ipv6PrefixLength()));
     }
 
     /** Why {@code file} could not be read, in words; the exception's own text is not kept (it can name no more than this). */

@@ -4,20 +4,30 @@ package dev.autotls.acmedns;
  * What the DNS defences did since the responder started, as one immutable snapshot
  * ({@link AcmeDnsServer#defenceCounts()}), for logs, status and metrics.
  *
- * @param tcpClosedIdle           TCP connections closed after their idle timeout
+ * @param udpDropped              UDP answers rate limiting held back and dropped
+ * @param udpTruncated            UDP answers rate limiting held back and sent truncated (TC), so the client asks over TCP
+ * @param tcpClosedIdle           TCP connections closed after their idle timeout (or an answer that took too long)
  * @param tcpClosedForNewcomer    idle TCP connections closed because all slots were taken and a new one came
  * @param tcpClosedOverAddressCap idle TCP connections closed because their address opened more than its cap
  * @param tcpRefused              new TCP connections closed at once: every slot held a query being answered
  */
-public record DefenceCounts(long tcpClosedIdle, long tcpClosedForNewcomer, long tcpClosedOverAddressCap, long tcpRefused) {
+public record DefenceCounts(long udpDropped, long udpTruncated, long tcpClosedIdle, long tcpClosedForNewcomer,
+                            long tcpClosedOverAddressCap, long tcpRefused) {
 
     /** What happened between {@code earlier} and this snapshot. */
     public DefenceCounts since(DefenceCounts earlier) {
-        return new DefenceCounts(tcpClosedIdle - earlier.tcpClosedIdle, tcpClosedForNewcomer - earlier.tcpClosedForNewcomer,
+        return new DefenceCounts(udpDropped - earlier.udpDropped, udpTruncated - earlier.udpTruncated,
+                tcpClosedIdle - earlier.tcpClosedIdle, tcpClosedForNewcomer - earlier.tcpClosedForNewcomer,
                 tcpClosedOverAddressCap - earlier.tcpClosedOverAddressCap, tcpRefused - earlier.tcpRefused);
     }
 
     public boolean isZero() {
-        return tcpClosedIdle == 0 && tcpClosedForNewcomer == 0 && tcpClosedOverAddressCap == 0 && tcpRefused == 0;
+        return udpDropped == 0 && udpTruncated == 0 && tcpClosedIdle == 0 && tcpClosedForNewcomer == 0
+                && tcpClosedOverAddressCap == 0 && tcpRefused == 0;
+    }
+
+    /** UDP answers rate limiting held back, dropped or truncated. */
+    public long udpLimited() {
+        return udpDropped + udpTruncated;
     }
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param udp             whether DNS answers over UDP ({@code protocol})
  * @param tcp             whether DNS answers over TCP
  * @param tcpLimits       how TCP connections are shared ({@code [autotls] tcp_*})
+ * @param rateLimit       response rate limiting over UDP ({@code [autotls] rrl_*})
  * @param database        where accounts persist ({@code [database] engine} and {@code connection})
  * @param apiAddress      where the HTTP API listens ({@code [api] ip}, {@code port})
  * @param apiTls          {@code none}, {@code cert}, {@code letsencrypt} or {@code letsencryptstaging}
@@ -38,7 +39,7 @@ import java.util.Objects;
  */
 public record ResponderConfig(
         String zone, String nsName, String nsAdmin, List<String> staticRecords,
-        InetSocketAddress dnsAddress, boolean udp, boolean tcp, TcpLimits tcpLimits,
+        InetSocketAddress dnsAddress, boolean udp, boolean tcp, TcpLimits tcpLimits, ResponseRateLimit rateLimit,
         Database database,
         InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
         boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
@@ -55,6 +56,7 @@ public record ResponderConfig(
         nsAdmin = normalize(nsAdmin);
         staticRecords = List.copyOf(staticRecords);
         Objects.requireNonNull(tcpLimits, "tcpLimits");
+        Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(database, "database");
         corsOrigins = List.copyOf(corsOrigins);
         if (txtValues < 1 || txtValues > 100) {
@@ -86,6 +88,7 @@ public record ResponderConfig(
         private boolean udp = true;
         private boolean tcp = true;
         private TcpLimits tcpLimits = TcpLimits.DEFAULTS;
+        private ResponseRateLimit rateLimit = ResponseRateLimit.DEFAULTS;
         private Database database = Database.sqlite(Path.of("acme-dns.db"));
         private InetSocketAddress api = new InetSocketAddress("127.0.0.1", 443);
         private boolean registrationOpen = true;
@@ -136,6 +139,12 @@ public record ResponderConfig(
         /** How DNS over TCP shares its connections; {@link TcpLimits#DEFAULTS} unless set. */
         public Builder tcpLimits(TcpLimits limits) {
             tcpLimits = limits;
+            return this;
+        }
+
+        /** Response rate limiting over UDP; {@link ResponseRateLimit#DEFAULTS} unless set, {@link ResponseRateLimit#OFF} to turn it off. */
+        public Builder rateLimit(ResponseRateLimit limit) {
+            rateLimit = limit;
             return this;
         }
 
@@ -193,7 +202,7 @@ public record ResponderConfig(
         }
 
         public ResponderConfig build() {
-            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, tcpLimits, database, api, "none", null, null,
+            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, tcpLimits, rateLimit, database, api, "none", null, null,
                     null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationBurst,
                     registrationsPerMinute, failedAuthPerMinute, maxBodyBytes);
         }

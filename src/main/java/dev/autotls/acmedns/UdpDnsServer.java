@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DNS over UDP: a fixed number of threads share one socket, each receiving a packet,
- * answering it and sending the answer (no thread per packet, no queue to overflow).
+ * answering it and sending the answer (no thread per packet, no queue to overflow), as far
+ * as response rate limiting lets it ({@link ResponseRateLimit}).
  *
  * <p>{@link #bind} opens the socket, {@link #start} the threads, so a failed start of the
  * responder (TCP or the API cannot listen) has no threads to stop. The socket is bound
@@ -24,13 +25,15 @@ final class UdpDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpDnsServer.class);
 
     private final DnsAnswerer answerer;
+    private final ResponseRateLimiter limiter; // null: every answer goes out whole
     private final int threads;
     private final List<Thread> workers = new ArrayList<>();
     private DatagramSocket socket;
     private volatile boolean running;
 
-    UdpDnsServer(DnsAnswerer answerer, int threads) {
+    UdpDnsServer(DnsAnswerer answerer, ResponseRateLimit rateLimit, DefenceCounters counters, int threads) {
         this.answerer = answerer;
+        this.limiter = rateLimit.enabled() ? new ResponseRateLimiter(rateLimit, counters) : null;
         this.threads = threads;
     }
 
@@ -70,9 +73,19 @@ final class UdpDnsServer implements AutoCloseable {
                 packet.setData(buffer);
                 socket.receive(packet);
                 byte[] answer = answerer.answer(buffer, packet.getLength(), false);
-                if (answer != null) {
-                    socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+                if (answer == null) {
+                    continue;
                 }
+                if (limiter != null) {
+                    ResponseRateLimiter.Verdict verdict = limiter.check(packet.getAddress(), answer);
+                    if (verdict == ResponseRateLimiter.Verdict.DROP) {
+                        continue;
+                    }
+                    if (verdict == ResponseRateLimiter.Verdict.TRUNCATE) {
+                        answer = ResponseRateLimiter.truncated(answer);
+                    }
+                }
+                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (SocketException e) {
                 if (running) {
                     LOG.warn("UDP DNS socket failed: {}", e.toString());

@@ -139,6 +139,29 @@ class ConfigFileTest {
     }
 
     @Test
+    void theDnsDefencesAreOnByDefaultAndSetInTheAutotlsSection() throws Exception {
+        ResponderConfig defaults = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"));
+        assertThat(defaults.rateLimit()).isEqualTo(ResponseRateLimit.DEFAULTS);
+        assertThat(defaults.rateLimit().enabled()).isTrue();
+        assertThat(defaults.tcpLimits()).isEqualTo(TcpLimits.DEFAULTS);
+        ResponderConfig set = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nrrl_responses_per_second = 50\nrrl_window_seconds = 15\nrrl_slip = 1\n"
+                + "rrl_ipv4_prefix_length = 32\nrrl_ipv6_prefix_length = 64\n"
+                + "tcp_max_connections = 300\ntcp_max_per_address = 30\ntcp_idle_timeout_seconds = 20\n"));
+        assertThat(set.rateLimit()).isEqualTo(new ResponseRateLimit(50, 15, 1, 32, 64));
+        assertThat(set.tcpLimits()).isEqualTo(new TcpLimits(300, 30, java.time.Duration.ofSeconds(20)));
+        ResponderConfig off = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nrrl_responses_per_second = 0\n"));
+        assertThat(off.rateLimit().enabled()).isFalse();
+        Path wrong = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\nrrl_slip = -1\n");
+        assertThatThrownBy(() -> ConfigFile.read(wrong)).hasMessage(wrong + ": [autotls] rrl_slip = -1: give 0 (drop all) to 10");
+        Path cap = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\n"
+                + "tcp_max_connections = 10\ntcp_max_per_address = 20\n");
+        assertThatThrownBy(() -> ConfigFile.read(cap))
+                .hasMessage(cap + ": [autotls] tcp_max_per_address = 20: give 1 to tcp_max_connections (10)");
+    }
+
+    @Test
     void aMissingFileIsSaidToBeMissingNotMalformed() {
         Path missing = folder.resolve("config.cfg");
         assertThatThrownBy(() -> ConfigFile.read(missing)).isInstanceOf(IOException.class)
