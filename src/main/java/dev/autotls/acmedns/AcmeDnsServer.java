@@ -10,12 +10,16 @@ import java.nio.file.Files;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,7 @@ public final class AcmeDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeDnsServer.class);
     /** How often a DNS port of 0 is tried again when TCP finds UDP's number taken. */
     private static final int PORT_ATTEMPTS = 50;
+    private static final Duration DEFENCE_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final ResponderConfig config;
     private final AccountStore store;
@@ -43,6 +48,8 @@ public final class AcmeDnsServer implements AutoCloseable {
     private final Server api;
     private final ServerConnector apiConnector;
     private final DefenceCounters counters = new DefenceCounters();
+    private final Scheduler housekeeping = new ScheduledExecutorScheduler("acmedns-defences", true);
+    private DefenceCounts logged = new DefenceCounts(0, 0, 0, 0, 0, 0); // only the housekeeping thread uses it
 
     /** Builds every part; opens no socket and starts no thread (that is {@link #start}'s work). */
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
@@ -118,6 +125,12 @@ public final class AcmeDnsServer implements AutoCloseable {
         if (tcp != null) {
             tcp.start();
         }
+        try {
+            housekeeping.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the responder's housekeeping thread", e);
+        }
+        housekeeping.schedule(this::logDefences, DEFENCE_LOG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         LOG.info("acme-dns responder for {}: DNS on port {} ({}{}), {} accounts loaded.", config.zone(), dnsPort(),
                 udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
     }
@@ -193,6 +206,22 @@ public final class AcmeDnsServer implements AutoCloseable {
         return -1;
     }
 
+    /** Once a minute, what the defences did in that minute, when they did anything. */
+    private void logDefences() {
+        try {
+            DefenceCounts now = counters.snapshot();
+            DefenceCounts minute = now.since(logged);
+            logged = now;
+            if (!minute.isZero()) {
+                LOG.info("DNS defences in the last minute: {}.", minute.summary());
+            }
+        } finally {
+            if (housekeeping.isRunning()) {
+                housekeeping.schedule(this::logDefences, DEFENCE_LOG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** What the DNS defences (TCP connection sharing, response rate limiting) did since the start. */
     public DefenceCounts defenceCounts() {
         return counters.snapshot();
@@ -209,6 +238,11 @@ public final class AcmeDnsServer implements AutoCloseable {
             api.stop();
         } catch (Exception e) {
             LOG.debug("stopping the API", e);
+        }
+        try {
+            housekeeping.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the housekeeping thread", e);
         }
         if (udp != null) {
             udp.close();

@@ -26,6 +26,28 @@ public record DefenceCounts(long udpDropped, long udpTruncated, long tcpClosedId
                 && tcpClosedOverAddressCap == 0 && tcpRefused == 0;
     }
 
+    /** In words, leaving out what did not happen; "nothing" when all are zero. */
+    public String summary() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        if (udpLimited() > 0) {
+            parts.add("rate limiting held back " + udpLimited() + " UDP answers (" + udpDropped + " dropped, " + udpTruncated
+                    + " sent truncated)");
+        }
+        if (tcpClosedIdle > 0) {
+            parts.add(tcpClosedIdle + " idle TCP connections closed");
+        }
+        if (tcpClosedForNewcomer > 0) {
+            parts.add(tcpClosedForNewcomer + " idle TCP connections closed to make room for new ones");
+        }
+        if (tcpClosedOverAddressCap > 0) {
+            parts.add(tcpClosedOverAddressCap + " TCP connections closed because their address held too many");
+        }
+        if (tcpRefused > 0) {
+            parts.add(tcpRefused + " TCP connections refused while every slot was answering");
+        }
+        return parts.isEmpty() ? "nothing" : String.join("; ", parts);
+    }
+
     /** UDP answers rate limiting held back, dropped or truncated. */
     public long udpLimited() {
         return udpDropped + udpTruncated;
