@@ -49,7 +49,7 @@ public final class AcmeDnsServer implements AutoCloseable {
     private final ServerConnector apiConnector;
     private final DefenceCounters counters = new DefenceCounters();
     private final Scheduler housekeeping = new ScheduledExecutorScheduler("acmedns-defences", true);
-    private DefenceCounts logged = new DefenceCounts(0, 0, 0, 0, 0, 0); // only the housekeeping thread uses it
+    private DefenceCounts logged = new DefenceCounts(0, 0, 0, 0, 0, 0); // guarded by this
 
     /** Builds every part; opens no socket and starts no thread (that is {@link #start}'s work). */
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
@@ -209,16 +209,20 @@ public final class AcmeDnsServer implements AutoCloseable {
     /** Once a minute, what the defences did in that minute, when they did anything. */
     private void logDefences() {
         try {
-            DefenceCounts now = counters.snapshot();
-            DefenceCounts minute = now.since(logged);
-            logged = now;
-            if (!minute.isZero()) {
-                LOG.info("DNS defences in the last minute: {}.", minute.summary());
-            }
+            logDefences("in the last minute");
         } finally {
             if (housekeeping.isRunning()) {
                 housekeeping.schedule(this::logDefences, DEFENCE_LOG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private synchronized void logDefences(String when) {
+        DefenceCounts now = counters.snapshot();
+        DefenceCounts since = now.since(logged);
+        logged = now;
+        if (!since.isZero()) {
+            LOG.info("DNS defences {}: {}.", when, since.summary());
         }
     }
 
@@ -250,6 +254,7 @@ public final class AcmeDnsServer implements AutoCloseable {
         if (tcp != null) {
             tcp.close();
         }
+        logDefences("since the last report"); // what the last minute did is not lost with the process
         store.close();
     }
 
