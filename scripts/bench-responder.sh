@@ -154,7 +154,8 @@ one_row="| one name at 20,000/s (a reflection flood) | \`$cmd\` | $sent | $compl
 kill "$limited_pid"; wait "$limited_pid" 2>/dev/null || true # on its way out it logs what it held back
 # its lines ("held back N UDP answers (D dropped, T sent truncated)"), once a minute and at the end, summed
 held=$(grep -o 'held back [0-9]* UDP answers ([0-9]* dropped, [0-9]* sent truncated)' "$work/responder-limited.log" \
-  | tr -d '(,' | awk '{ n += $3; d += $6; t += $8 } END { if (n) printf "rate limiting held back %d UDP answers (%d dropped, %d sent truncated).", n, d, t }')
+  | tr -d '(,' | awk '{ n += $3; d += $6; t += $8 } END { if (n) printf "rate limiting held back %d UDP answers (%d dropped, %d sent truncated).", n, d, t }' \
+  || true)
 echo "   the limited responder: ${held:-held nothing back}"
 report responder.md "" "With response rate limiting on (the defaults: 200 answers a second per answer and client /24, 5 s window," \
   "slip 2), one dnsperf client on 127.0.0.1; completed counts whole and truncated (TC) answers, lost ones were dropped:" "" \
