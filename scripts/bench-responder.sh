@@ -2,8 +2,13 @@
 # Measures the built-in acme-dns responder beside knot, in one run on this machine:
 #   1. UDP TXT look-ups with dnsperf for 10 s, against the responder and against knot
 #      serving the same 100 TXT records, as fast as each goes; then both at half the
-#      responder's maximum rate (-Q), where nothing may be lost, with latency percentiles;
-#   2. POST /update with valid credentials, h2load over HTTP/1.1 for 10 s.
+#      responder's maximum rate (-Q), where nothing may be lost, with latency percentiles.
+#      Raw speed: the responder runs with response rate limiting off (rrl_responses_per_second
+#      = 0), since one dnsperf client asks each name far faster than the limit allows;
+#   2. the same look-ups, and a flood of one name at 20,000 a second (a reflection attack's
+#      shape), against a second responder on the same database with the default settings,
+#      rate limiting on: what a flooding client gets, and what the responder held back;
+#   3. POST /update with valid credentials, h2load over HTTP/1.1 for 10 s.
 # Prints every figure with the command that produced it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +22,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 . scripts/lib.sh
 
-dns=$(free_port); api=$(free_port); knot_port=$(free_port)
+dns=$(free_port); api=$(free_port); knot_port=$(free_port); limited_dns=$(free_port); limited_api=$(free_port)
 cat > "$work/config.cfg" <<CFG
 [general]
 listen = "127.0.0.1:$dns"
@@ -35,6 +40,7 @@ port = "$api"
 tls = "none"
 [autotls]
 registrations_per_minute = 100000
+rrl_responses_per_second = 0
 CFG
 java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
 pids+=($!)
@@ -55,6 +61,15 @@ for i in $(seq 1 100); do
   echo "$sub 1 TXT \"$txt\"" >> "$work/auth.bench.test.zone"
   [ "$i" = 1 ] && { last_user=$user; last_key=$key; last_sub=$sub; }
 done
+
+# the limited responder: the same zone and database, every [autotls] setting at its default
+sed -e "s/127.0.0.1:$dns/127.0.0.1:$limited_dns/" -e "s/port = \"$api\"/port = \"$limited_api\"/" -e '/^\[autotls\]/,$d' \
+  "$work/config.cfg" > "$work/config-limited.cfg"
+java -jar target/autotls.jar acme-dns --config "$work/config-limited.cfg" > "$work/responder-limited.log" 2>&1 &
+limited_pid=$!
+pids+=($limited_pid)
+wait_for 30 curl -sf "http://127.0.0.1:$limited_api/health" || { echo "bench: the limited responder did not start" >&2; exit 1; }
+echo "$(head -n 1 "$work/queries.txt")" > "$work/one-name.txt"
 
 mkdir -p "$work/knot-db"
 cat > "$work/knot.conf" <<CONF
@@ -88,15 +103,18 @@ percentiles() {
              for (b = 0; i <= 3 && n > 0; b++) { seen += h[b]; while (i <= 3 && seen >= q[i] * n) { p[i] = (b + 1) / 100; i++ } }
              printf "%.2f %.2f %.2f %.2f\n", p[1], p[2], p[3], m * 1000 }' "$1"
 }
-run_dnsperf() { # label port [max qps]
-  local cmd="dnsperf -s 127.0.0.1 -p $2 -d queries.txt -l $seconds -c 4 -q 200${3:+ -Q $3 -v}"
+run_dnsperf() { # label port [max qps] [extra dnsperf options]
+  local cmd="dnsperf -s 127.0.0.1 -p $2 -d queries.txt -l $seconds -c 4 -q 200${3:+ -Q $3 -v}${4:+ $4}"
   echo "== $1: $cmd"
   (cd "$work" && $cmd) > "$work/dnsperf-$1.txt" 2>&1 || true
-  grep -E 'Queries sent|Queries completed|Queries lost|Queries per second|Average Latency|Latency StdDev' "$work/dnsperf-$1.txt" | sed 's/^ */   /'
+  grep -E 'Queries sent|Queries completed|Queries lost|Queries per second|Average Latency|Latency StdDev|Average packet size' \
+    "$work/dnsperf-$1.txt" | sed 's/^ */   /'
   last_cmd=$cmd
 }
 report responder.md "Command: \`BENCH_SECONDS=$seconds bash scripts/bench-responder.sh\`; 100 registered names, UDP TXT" \
-  "look-ups by dnsperf (4 clients, 200 outstanding), the same records served by knot." "" \
+  "look-ups by dnsperf (4 clients, 200 outstanding), the same records served by knot. Raw speed: the responder runs with" \
+  "response rate limiting off (\`rrl_responses_per_second = 0\`) here, as knot runs without its rrl module; the limited run" \
+  "follows the targets." "" \
   "| Server | Load | dnsperf | Queries/s | Lost | Avg ms | p50 ms | p90 ms | p99 ms | max ms |" "|---|---|---|---|---|---|---|---|---|---|"
 dns_row() { # label server load
   read -r sent completed lost qps avg <<< "$(summary_of "$work/dnsperf-$1.txt")"
@@ -121,6 +139,28 @@ run_dnsperf knot-half "$knot_port" "$half"; dns_row knot-half "knot" "the same r
 report responder.md "" "Responder/knot queries per second: **$ratio**." "" "Targets:"
 target responder.md "responder/knot queries per second" "$ratio" ">=" 0.5
 target responder.md "queries lost at half the responder's maximum rate" "$(summary_of "$work/dnsperf-autotls-half.txt" | awk '{ print $3 }')" "<=" 0
+
+# with rate limiting on: one client (127.0.0.1) that asks each name far faster than the limit
+response_size() { awk '/Average packet size/ { print $7 }' "$1"; }
+run_dnsperf rrl-names "$limited_dns" "" "-t 1"
+read -r sent completed lost qps avg <<< "$(summary_of "$work/dnsperf-rrl-names.txt")"
+names_row="| 100 names, as fast as it goes | \`$last_cmd\` | $sent | $completed | $lost | $(response_size "$work/dnsperf-rrl-names.txt") |"
+cmd="dnsperf -s 127.0.0.1 -p $limited_dns -d one-name.txt -l $seconds -c 1 -q 20000 -Q 20000 -t 1"
+echo "== rrl-one-name: $cmd"
+(cd "$work" && $cmd) > "$work/dnsperf-rrl-one.txt" 2>&1 || true
+grep -E 'Queries sent|Queries completed|Queries lost|Average packet size' "$work/dnsperf-rrl-one.txt" | sed 's/^ */   /'
+read -r sent completed lost qps avg <<< "$(summary_of "$work/dnsperf-rrl-one.txt")"
+one_row="| one name at 20,000/s (a reflection flood) | \`$cmd\` | $sent | $completed | $lost | $(response_size "$work/dnsperf-rrl-one.txt") |"
+kill "$limited_pid"; wait "$limited_pid" 2>/dev/null || true # on its way out it logs what it held back
+# its lines ("held back N UDP answers (D dropped, T sent truncated)"), once a minute and at the end, summed
+held=$(grep -o 'held back [0-9]* UDP answers ([0-9]* dropped, [0-9]* sent truncated)' "$work/responder-limited.log" \
+  | tr -d '(,' | awk '{ n += $3; d += $6; t += $8 } END { if (n) printf "rate limiting held back %d UDP answers (%d dropped, %d sent truncated).", n, d, t }' \
+  || true)
+echo "   the limited responder: ${held:-held nothing back}"
+report responder.md "" "With response rate limiting on (the defaults: 200 answers a second per answer and client /24, 5 s window," \
+  "slip 2), one dnsperf client on 127.0.0.1; completed counts whole and truncated (TC) answers, lost ones were dropped:" "" \
+  "| Load | dnsperf | Sent | Completed | Lost | Avg response bytes |" "|---|---|---|---|---|---|" "$names_row" "$one_row" "" \
+  "The responder's own count over both runs: ${held:-nothing held back}"
 
 echo "{\"subdomain\":\"$last_sub\",\"txt\":\"$(printf 'u%.0s' $(seq 1 43))\"}" > "$work/update.json"
 cmd="h2load --h1 -D $seconds -c 8 -t 2 -d update.json -H 'X-Api-User: (user)' -H 'X-Api-Key: (key)' http://127.0.0.1:$api/update"

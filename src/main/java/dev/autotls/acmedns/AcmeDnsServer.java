@@ -5,18 +5,21 @@ import dev.autotls.store.Pem;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AcmeDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeDnsServer.class);
+    /** How often a DNS port of 0 is tried again when TCP finds UDP's number taken. */
+    private static final int PORT_ATTEMPTS = 50;
+    private static final Duration DEFENCE_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final ResponderConfig config;
     private final AccountStore store;
@@ -41,7 +47,11 @@ public final class AcmeDnsServer implements AutoCloseable {
     private final TcpDnsServer tcp;
     private final Server api;
     private final ServerConnector apiConnector;
+    private final DefenceCounters counters = new DefenceCounters();
+    private final Scheduler housekeeping = new ScheduledExecutorScheduler("acmedns-defences", true);
+    private DefenceCounts logged = new DefenceCounts(0, 0, 0, 0, 0, 0); // guarded by this
 
+    /** Builds every part; opens no socket and starts no thread (that is {@link #start}'s work). */
     private AcmeDnsServer(ResponderConfig config, AccountStore store, Clock clock) throws IOException, AccountStore.StoreException {
         this.config = config;
         this.store = store;
@@ -52,9 +62,8 @@ public final class AcmeDnsServer implements AutoCloseable {
         }
         Zone zone = new Zone(config, serial(clock.instant()));
         DnsAnswerer answerer = new DnsAnswerer(zone, txt);
-        Listeners dns = listen(config, answerer);
-        this.udp = dns.udp();
-        this.tcp = dns.tcp();
+        this.udp = config.udp() ? new UdpDnsServer(answerer, config.rateLimit(), counters, 2) : null;
+        this.tcp = config.tcp() ? new TcpDnsServer(answerer, config.tcpLimits(), counters) : null;
 
         QueuedThreadPool threads = new QueuedThreadPool(32, 4);
         threads.setName("acmedns-api");
@@ -76,37 +85,6 @@ public final class AcmeDnsServer implements AutoCloseable {
             apiConnector.setPort(config.apiAddress().getPort());
             api.addConnector(apiConnector);
         }
-        LOG.info("acme-dns responder for {}: DNS on port {} ({}{}), {} accounts loaded.", config.zone(), dnsPort(),
-                udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
-    }
-
-    private record Listeners(UdpDnsServer udp, TcpDnsServer tcp) {
-    }
-
-    /**
-     * UDP and TCP on one port. With port 0 the UDP socket picks the number, which TCP may find
-     * taken (the local port of some outgoing connection): then both try another number.
-     */
-    private static Listeners listen(ResponderConfig config, DnsAnswerer answerer) throws IOException {
-        InetSocketAddress wanted = config.dnsAddress();
-        for (int attempt = 1; ; attempt++) {
-            UdpDnsServer udp = config.udp() ? new UdpDnsServer(wanted, answerer, 2) : null;
-            if (!config.tcp()) {
-                return new Listeners(udp, null);
-            }
-            int port = udp != null ? udp.port() : wanted.getPort();
-            try {
-                return new Listeners(udp, new TcpDnsServer(new InetSocketAddress(wanted.getAddress(), port), answerer, 64));
-            } catch (BindException e) {
-                if (udp != null) {
-                    udp.close();
-                }
-                if (udp == null || wanted.getPort() != 0 || attempt == 20) {
-                    throw new BindException("DNS over TCP cannot listen on " + wanted.getAddress().getHostAddress() + ":"
-                            + port + ": " + e.getMessage() + "; free that port or change [general] listen");
-                }
-            }
-        }
     }
 
     /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
@@ -114,27 +92,93 @@ public final class AcmeDnsServer implements AutoCloseable {
         return start(config, config.database().open(), Clock.systemUTC());
     }
 
+    /**
+     * Starts DNS and, unless the API waits for autotls, the API, over {@code store}. When any
+     * part fails, whatever was opened so far (sockets, threads, the store) is closed before
+     * the failure is thrown, with a message of one sentence that names the setting.
+     */
     public static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)
             throws IOException, AccountStore.StoreException {
-        AcmeDnsServer server;
+        AcmeDnsServer server = null;
         try {
             server = new AcmeDnsServer(config, store, clock);
+            server.startDns();
+            if (server.apiConnector != null) {
+                server.startApi();
+            }
+            return server;
         } catch (IOException | AccountStore.StoreException | RuntimeException e) {
-            store.close();
+            if (server != null) {
+                server.close();
+            } else {
+                store.close();
+            }
             throw e;
         }
-        if (server.apiConnector != null) {
-            server.startApi();
-        }
-        return server;
     }
 
-    /** Starts the HTTP API (after autotls was installed on {@link #apiServer()}, for the letsencrypt modes). */
+    private void startDns() throws IOException {
+        bindDns();
+        if (udp != null) {
+            udp.start();
+        }
+        if (tcp != null) {
+            tcp.start();
+        }
+        try {
+            housekeeping.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the responder's housekeeping thread", e);
+        }
+        housekeeping.schedule(this::logDefences, DEFENCE_LOG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        LOG.info("acme-dns responder for {}: DNS on port {} ({}{}), {} accounts loaded.", config.zone(), dnsPort(),
+                udp != null ? "udp" : "", tcp != null ? (udp != null ? "+tcp" : "tcp") : "", txt.registeredCount());
+    }
+
+    /**
+     * UDP and TCP on one port. With port 0 the UDP socket picks the number, which TCP may
+     * find taken (the local port of some outgoing connection, or another listener): then both
+     * let go and try another number, up to {@link #PORT_ATTEMPTS} times.
+     */
+    private void bindDns() throws IOException {
+        InetSocketAddress wanted = config.dnsAddress();
+        for (int attempt = 1; ; attempt++) {
+            int port = wanted.getPort();
+            if (udp != null) {
+                try {
+                    udp.bind(wanted);
+                } catch (IOException e) {
+                    throw BindFailure.of("DNS over UDP", "[general] listen", wanted, e);
+                }
+                port = udp.port();
+            }
+            if (tcp == null) {
+                return;
+            }
+            InetSocketAddress tcpAddress = new InetSocketAddress(wanted.getAddress(), port);
+            try {
+                tcp.bind(tcpAddress);
+                return;
+            } catch (IOException e) {
+                if (udp != null) {
+                    udp.close();
+                }
+                if (udp == null || wanted.getPort() != 0 || !BindFailure.inUse(e) || attempt == PORT_ATTEMPTS) {
+                    throw BindFailure.of("DNS over TCP", "[general] listen", tcpAddress, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts the HTTP API (after autotls was installed on {@link #apiServer()}, for the
+     * letsencrypt modes). On failure the caller closes the responder.
+     */
     public void startApi() throws IOException {
         try {
             api.start();
         } catch (Exception e) {
-            throw new IOException("the acme-dns API cannot listen on " + config.apiAddress() + ": " + e.getMessage(), e);
+            throw BindFailure.of("The acme-dns API", "[api] ip and port", config.apiAddress(), e);
         }
         LOG.info("acme-dns API on port {} (tls {}), registration {}.", apiPort(), config.apiTls(),
                 config.registrationOpen() ? "open" : "closed");
@@ -162,6 +206,31 @@ public final class AcmeDnsServer implements AutoCloseable {
         return -1;
     }
 
+    /** Once a minute, what the defences did in that minute, when they did anything. */
+    private void logDefences() {
+        try {
+            logDefences("in the last minute");
+        } finally {
+            if (housekeeping.isRunning()) {
+                housekeeping.schedule(this::logDefences, DEFENCE_LOG_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private synchronized void logDefences(String when) {
+        DefenceCounts now = counters.snapshot();
+        DefenceCounts since = now.since(logged);
+        logged = now;
+        if (!since.isZero()) {
+            LOG.info("DNS defences {}: {}.", when, since.summary());
+        }
+    }
+
+    /** What the DNS defences (TCP connection sharing, response rate limiting) did since the start. */
+    public DefenceCounts defenceCounts() {
+        return counters.snapshot();
+    }
+
     /** Serves TXT values at {@code name} (inside the zone); an empty list withdraws them. */
     public void publishTxt(String name, List<String> values) {
         txt.putName(name, values);
@@ -174,12 +243,18 @@ public final class AcmeDnsServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("stopping the API", e);
         }
+        try {
+            housekeeping.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the housekeeping thread", e);
+        }
         if (udp != null) {
             udp.close();
         }
         if (tcp != null) {
             tcp.close();
         }
+        logDefences("since the last report"); // what the last minute did is not lost with the process
         store.close();
     }
 

@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -37,6 +38,10 @@ final class ApiHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern TXT = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** How much of a refused body is read and dropped, so the client gets to read the 413. */
+    static final long DRAIN_BYTES = 4L * 1024 * 1024;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(5);
+    private static final Duration DRAIN_PAUSE = Duration.ofSeconds(1);
 
     private final ResponderConfig config;
     private final AccountStore store;
@@ -51,8 +56,8 @@ final class ApiHandler extends Handler.Abstract {
         this.store = store;
         this.txt = txt;
         this.clock = clock;
-        this.registrations = new RateLimiter(Math.max(1, config.registrationsPerMinute()), config.registrationsPerMinute());
-        this.failedAuth = new RateLimiter(Math.max(1, config.failedAuthPerMinute()), config.failedAuthPerMinute());
+        this.registrations = new RateLimiter(config.registrationBurst(), config.registrationsPerMinute());
+        this.failedAuth = new RateLimiter(config.failedAuthPerMinute(), config.failedAuthPerMinute());
     }
 
     @Override
@@ -94,7 +99,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         Optional<byte[]> body = body(request);
         if (body.isEmpty()) {
-            return json(response, callback, 413, error("payload_too_large"));
+            return tooLarge(response, callback);
         }
         List<Cidr> allowFrom = new ArrayList<>();
         if (body.get().length > 0) {
@@ -161,7 +166,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         Optional<byte[]> body = body(request);
         if (body.isEmpty()) {
-            return json(response, callback, 413, error("payload_too_large"));
+            return tooLarge(response, callback);
         }
         JsonNode root = null;
         try {
@@ -265,16 +270,49 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    /** The body, at most {@code max_body_bytes}; empty Optional when it is larger. */
+    /**
+     * The body, at most {@code max_body_bytes}; empty Optional when it is larger. A refused
+     * body is first read and thrown away (at most {@link #DRAIN_BYTES}, for at most
+     * {@link #DRAIN_TIME}), because closing a connection whose client is still sending resets
+     * it, and the reset destroys the 413 before the client reads it.
+     */
     private Optional<byte[]> body(Request request) throws IOException {
         long declared = request.getLength();
+        InputStream in = Content.Source.asInputStream(request);
         if (declared > config.maxBodyBytes()) {
+            // a client that waits for 100-continue sends nothing unless asked; a huge one is not worth reading
+            if (declared <= DRAIN_BYTES && request.getHeaders().get(HttpHeader.EXPECT) == null) {
+                drain(request, in);
+            }
             return Optional.empty();
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(config.maxBodyBytes() + 1);
-            return body.length > config.maxBodyBytes() ? Optional.empty() : Optional.of(body);
+        byte[] body = in.readNBytes(config.maxBodyBytes() + 1);
+        if (body.length > config.maxBodyBytes()) {
+            drain(request, in);
+            return Optional.empty();
         }
+        in.close(); // at the end of the content: releases, fails nothing
+        return Optional.of(body);
+    }
+
+    /** Reads and drops what the client still sends, within the bounds; a client that stops sending waits no longer than a pause. */
+    private static void drain(Request request, InputStream in) {
+        long deadline = System.nanoTime() + DRAIN_TIME.toNanos();
+        request.getConnectionMetaData().getConnection().getEndPoint().setIdleTimeout(DRAIN_PAUSE.toMillis());
+        byte[] sink = new byte[16 * 1024];
+        long drained = 0;
+        try {
+            for (int n; drained <= DRAIN_BYTES && System.nanoTime() - deadline < 0 && (n = in.read(sink)) >= 0; ) {
+                drained += n;
+            }
+        } catch (IOException stopped) {
+            LOG.debug("stopped draining a refused body after {} bytes: {}", drained, stopped.toString());
+        }
+    }
+
+    private static boolean tooLarge(Response response, Callback callback) throws IOException {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // what was left unread ends the connection
+        return json(response, callback, 413, error("payload_too_large"));
     }
 
     /** A field by name, ignoring case (old clients send AllowFrom, SubDomain, Txt). */

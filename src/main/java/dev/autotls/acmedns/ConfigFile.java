@@ -1,11 +1,15 @@
 package dev.autotls.acmedns;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,19 +34,32 @@ public final class ConfigFile {
                     "notification_email", "disable_registration", "corsorigins", "use_header", "header_name",
                     "autocert_port"),
             "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
-            "autotls", Set.of("txt_values", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes"));
+            "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes",
+                    "tcp_max_connections", "tcp_max_per_address", "tcp_idle_timeout_seconds",
+                    "rrl_responses_per_second", "rrl_window_seconds", "rrl_slip", "rrl_ipv4_prefix_length",
+                    "rrl_ipv6_prefix_length"));
     private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
 
     private ConfigFile() {
     }
 
-    /** Reads {@code file}; relative paths in it are taken relative to the working folder, as acme-dns does. */
+    /**
+     * Reads {@code file}; relative paths in it are taken relative to the working folder, as
+     * acme-dns does. A missing, unreadable or malformed file each has its own sentence, none
+     * of which quotes the file (it may hold a database password).
+     */
     public static ResponderConfig read(Path file) throws IOException {
+        byte[] text;
+        try {
+            text = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw unreadable(file, e);
+        }
         JsonNode root;
         try {
-            root = new TomlMapper().readTree(Files.readAllBytes(file));
+            root = new TomlMapper().readTree(text);
         } catch (IOException e) {
-            throw new IOException(file + " is not valid TOML: " + e.getMessage(), e);
+            throw malformed(file, e);
         }
         warnUnknown(file, root);
         JsonNode general = root.path("general");
@@ -69,22 +86,73 @@ public final class ConfigFile {
         api.path("corsorigins").forEach(node -> cors.add(node.asText()));
         boolean useHeader = api.path("use_header").asBoolean(false);
 
-        ResponderConfig config = new ResponderConfig(domain,
+        ResponderConfig config;
+        try {
+            config = new ResponderConfig(domain,
                 text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
                 address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
                 !transport.equals("tcp"), !transport.equals("udp"),
+                new TcpLimits(extra.path("tcp_max_connections").asInt(TcpLimits.DEFAULTS.maxConnections()),
+                        extra.path("tcp_max_per_address").asInt(TcpLimits.DEFAULTS.maxPerAddress()),
+                        Duration.ofSeconds(extra.path("tcp_idle_timeout_seconds")
+                                .asLong(TcpLimits.DEFAULTS.idleTimeout().toSeconds()))),
+                rateLimit(extra),
                 store,
                 address(file, "api", "ip/port", text(api, "ip", "0.0.0.0") + ":" + text(api, "port", "443"), 443),
                 tls, optionalPath(api, "tls_cert_privkey"), optionalPath(api, "tls_cert_fullchain"),
                 optionalPath(api, "acme_cache_dir"), text(api, "notification_email", ""),
                 !api.path("disable_registration").asBoolean(false), cors, useHeader,
                 text(api, "header_name", "X-Forwarded-For"),
-                extra.path("txt_values").asInt(2), extra.path("registrations_per_minute").asInt(10),
+                extra.path("txt_values").asInt(2),
+                extra.path("registration_burst").asInt(ResponderConfig.DEFAULT_REGISTRATION_BURST),
+                extra.path("registrations_per_minute").asInt(ResponderConfig.DEFAULT_REGISTRATIONS_PER_MINUTE),
                 extra.path("failed_auth_per_minute").asInt(30), extra.path("max_body_bytes").asInt(64 * 1024));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": [autotls] " + e.getMessage(), e); // the values of this responder's own section
+        }
         if (tls.equals("cert") && (config.tlsKey() == null || config.tlsChain() == null)) {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }
         return config;
+    }
+
+    private static ResponseRateLimit rateLimit(JsonNode extra) {
+        ResponseRateLimit defaults = ResponseRateLimit.DEFAULTS;
+        return new ResponseRateLimit(extra.path("rrl_responses_per_second").asInt(defaults.responsesPerSecond()),
+                extra.path("rrl_window_seconds").asInt(defaults.windowSeconds()),
+                extra.path("rrl_slip").asInt(defaults.slip()),
+                extra.path("rrl_ipv4_prefix_length").asInt(defaults.ipv4PrefixLength()),
+                extra.path("rrl_ipv6_prefix_length").asInt(defaults.ipv6PrefixLength()));
+    }
+
+    /** Why {@code file} could not be read, in words; the exception's own text is not kept (it can name no more than this). */
+    static IOException unreadable(Path file, IOException failure) {
+        if (failure instanceof NoSuchFileException || !Files.exists(file)) {
+            return new IOException(file + " does not exist; write acme-dns's config.cfg there or name another file with --config.");
+        }
+        if (Files.isDirectory(file)) {
+            return new IOException(file + " is a folder; name acme-dns's config.cfg itself with --config.");
+        }
+        if (failure instanceof AccessDeniedException) {
+            return new IOException(file + " cannot be read by this user (permission denied); let the user that runs the"
+                    + " responder read it.");
+        }
+        return new IOException(file + " cannot be read (" + failure.getClass().getSimpleName() + "); check the file and"
+                + " the disk it is on.");
+    }
+
+    /**
+     * A file that is not TOML: where, never what (the parser's message quotes the text, which
+     * may be a password), and no cause that a stack trace would print.
+     */
+    static IOException malformed(Path file, IOException failure) {
+        String where = "";
+        if (failure instanceof JsonProcessingException parse && parse.getLocation() != null
+                && parse.getLocation().getLineNr() > 0) {
+            where = " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr();
+        }
+        return new IOException(file + " is not valid TOML" + where + "; fix it there (acme-dns's config.cfg is TOML:"
+                + " [section] headers, key = \"value\" lines).");
     }
 
     /** acme-dns's engines: v1 says sqlite3, v2 sqlite; postgres takes lib/pq's connection string. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param dnsAddress      where DNS listens ({@code listen})
  * @param udp             whether DNS answers over UDP ({@code protocol})
  * @param tcp             whether DNS answers over TCP
+ * @param tcpLimits       how TCP connections are shared ({@code [autotls] tcp_*})
+ * @param rateLimit       response rate limiting over UDP ({@code [autotls] rrl_*})
  * @param database        where accounts persist ({@code [database] engine} and {@code connection})
  * @param apiAddress      where the HTTP API listens ({@code [api] ip}, {@code port})
  * @param apiTls          {@code none}, {@code cert}, {@code letsencrypt} or {@code letsencryptstaging}
@@ -30,27 +32,40 @@ import java.util.Objects;
  * @param useHeader       whether the client address comes from {@code headerName}
  * @param headerName      e.g. {@code X-Forwarded-For}
  * @param txtValues       TXT values kept per account (acme-dns: 2)
- * @param registrationsPerMinute per client address
+ * @param registrationBurst      registrations one client address may make at once (a token bucket's size)
+ * @param registrationsPerMinute per client address once the burst is spent
  * @param failedAuthPerMinute    per client address
  * @param maxBodyBytes    largest accepted request body
  */
 public record ResponderConfig(
         String zone, String nsName, String nsAdmin, List<String> staticRecords,
-        InetSocketAddress dnsAddress, boolean udp, boolean tcp,
+        InetSocketAddress dnsAddress, boolean udp, boolean tcp, TcpLimits tcpLimits, ResponseRateLimit rateLimit,
         Database database,
         InetSocketAddress apiAddress, String apiTls, Path tlsKey, Path tlsChain, Path acmeCacheDir, String notificationEmail,
         boolean registrationOpen, List<String> corsOrigins, boolean useHeader, String headerName,
-        int txtValues, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
+        int txtValues, int registrationBurst, int registrationsPerMinute, int failedAuthPerMinute, int maxBodyBytes) {
+
+    /** acme-dns has no limit, and a first start registers one account per base name: a burst this size passes. */
+    public static final int DEFAULT_REGISTRATION_BURST = 200;
+    /** What a sustained flood of registrations from one address gets, once the burst is spent. */
+    public static final int DEFAULT_REGISTRATIONS_PER_MINUTE = 10;
 
     public ResponderConfig {
         zone = normalize(zone);
         nsName = normalize(nsName);
         nsAdmin = normalize(nsAdmin);
         staticRecords = List.copyOf(staticRecords);
+        Objects.requireNonNull(tcpLimits, "tcpLimits");
+        Objects.requireNonNull(rateLimit, "rateLimit");
         Objects.requireNonNull(database, "database");
         corsOrigins = List.copyOf(corsOrigins);
         if (txtValues < 1 || txtValues > 100) {
             throw new IllegalArgumentException("txt_values = " + txtValues + ": keep between 1 and 100 values per account");
+        }
+        if (registrationBurst < 1 || registrationsPerMinute < 0 || failedAuthPerMinute < 1) {
+            throw new IllegalArgumentException("registration_burst = " + registrationBurst + ", registrations_per_minute = "
+                    + registrationsPerMinute + ", failed_auth_per_minute = " + failedAuthPerMinute
+                    + ": the burst and failed_auth_per_minute need at least 1, registrations_per_minute at least 0");
         }
     }
 
@@ -72,13 +87,16 @@ public record ResponderConfig(
         private InetSocketAddress dns = new InetSocketAddress("127.0.0.1", 53);
         private boolean udp = true;
         private boolean tcp = true;
+        private TcpLimits tcpLimits = TcpLimits.DEFAULTS;
+        private ResponseRateLimit rateLimit = ResponseRateLimit.DEFAULTS;
         private Database database = Database.sqlite(Path.of("acme-dns.db"));
         private InetSocketAddress api = new InetSocketAddress("127.0.0.1", 443);
         private boolean registrationOpen = true;
         private int txtValues = 2;
         private boolean useHeader;
         private String headerName = "X-Forwarded-For";
-        private int registrationsPerMinute = 10;
+        private int registrationBurst = DEFAULT_REGISTRATION_BURST;
+        private int registrationsPerMinute = DEFAULT_REGISTRATIONS_PER_MINUTE;
         private int failedAuthPerMinute = 30;
         private int maxBodyBytes = 64 * 1024;
 
@@ -105,6 +123,28 @@ public record ResponderConfig(
 
         public Builder dns(InetSocketAddress address) {
             dns = address;
+            return this;
+        }
+
+        /** Which transports DNS answers on ({@code protocol} = udp, tcp or both); both by default. */
+        public Builder transports(boolean overUdp, boolean overTcp) {
+            if (!overUdp && !overTcp) {
+                throw new IllegalArgumentException("transports(false, false): DNS needs UDP, TCP or both");
+            }
+            udp = overUdp;
+            tcp = overTcp;
+            return this;
+        }
+
+        /** How DNS over TCP shares its connections; {@link TcpLimits#DEFAULTS} unless set. */
+        public Builder tcpLimits(TcpLimits limits) {
+            tcpLimits = limits;
+            return this;
+        }
+
+        /** Response rate limiting over UDP; {@link ResponseRateLimit#DEFAULTS} unless set, {@link ResponseRateLimit#OFF} to turn it off. */
+        public Builder rateLimit(ResponseRateLimit limit) {
+            rateLimit = limit;
             return this;
         }
 
@@ -143,10 +183,16 @@ public record ResponderConfig(
             return this;
         }
 
-        /** Per client address and minute: registrations, and failed authentications before 429. */
-        public Builder rateLimits(int registrations, int failedAuthentications) {
-            registrationsPerMinute = registrations;
-            failedAuthPerMinute = failedAuthentications;
+        /** Per client address: {@code burst} registrations at once, then {@code perMinute} a minute; more get 429. */
+        public Builder registrationLimit(int burst, int perMinute) {
+            registrationBurst = burst;
+            registrationsPerMinute = perMinute;
+            return this;
+        }
+
+        /** Per client address and minute: failed authentications before 429. */
+        public Builder failedAuthLimit(int perMinute) {
+            failedAuthPerMinute = perMinute;
             return this;
         }
 
@@ -156,9 +202,9 @@ public record ResponderConfig(
         }
 
         public ResponderConfig build() {
-            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, database, api, "none", null, null,
-                    null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationsPerMinute,
-                    failedAuthPerMinute, maxBodyBytes);
+            return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, tcpLimits, rateLimit, database, api, "none", null, null,
+                    null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationBurst,
+                    registrationsPerMinute, failedAuthPerMinute, maxBodyBytes);
         }
     }
 }

@@ -1,6 +1,11 @@
 package dev.autotls.acmedns;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -8,6 +13,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +38,18 @@ public final class SqliteAccountStore implements AccountStore {
         this.connection = connection;
     }
 
-    /** Opens (or creates, in acme-dns's schema) the database file at {@code file}. */
+    /**
+     * Opens (or creates, in acme-dns's schema) the database file at {@code file}. A new file
+     * is created 0600 before SQLite writes to it (it holds the password hashes); SQLite gives
+     * its -wal and -shm files the same mode. An existing file keeps its mode, which acme-dns
+     * may rely on.
+     */
     public static SqliteAccountStore open(Path file) throws StoreException {
+        try {
+            createPrivately(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the SQLite database " + file + ": " + e.getMessage(), e);
+        }
         try {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement statement = connection.createStatement()) {
@@ -48,6 +64,21 @@ public final class SqliteAccountStore implements AccountStore {
             return new SqliteAccountStore(connection);
         } catch (SQLException e) {
             throw new StoreException("cannot open the SQLite database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createPrivately(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(ownerOnly));
+            Files.setPosixFilePermissions(file, ownerOnly); // whatever the umask took away or left
+        } catch (FileAlreadyExistsException raced) {
+            // another process created it first: its mode stands
+        } catch (UnsupportedOperationException notPosix) {
+            // a file system without POSIX modes (Windows): SQLite creates the file as it does
         }
     }
 

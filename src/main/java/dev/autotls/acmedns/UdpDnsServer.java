@@ -12,22 +12,47 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DNS over UDP: a fixed number of threads share one socket, each receiving a packet,
- * answering it and sending the answer (no thread per packet, no queue to overflow).
+ * answering it and sending the answer (no thread per packet, no queue to overflow), as far
+ * as response rate limiting lets it ({@link ResponseRateLimit}).
+ *
+ * <p>{@link #bind} opens the socket, {@link #start} the threads, so a failed start of the
+ * responder (TCP or the API cannot listen) has no threads to stop. The socket is bound
+ * without SO_REUSEADDR: on Linux two UDP sockets that both set it share a port, and the
+ * newer one receives the queries, so a second responder would silently take the first
+ * one's traffic instead of failing.
  */
 final class UdpDnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpDnsServer.class);
 
-    private final DatagramSocket socket;
     private final DnsAnswerer answerer;
+    private final ResponseRateLimiter limiter; // null: every answer goes out whole
+    private final int threads;
     private final List<Thread> workers = new ArrayList<>();
-    private volatile boolean running = true;
+    private DatagramSocket socket;
+    private volatile boolean running;
 
-    UdpDnsServer(InetSocketAddress address, DnsAnswerer answerer, int threads) throws IOException {
-        this.socket = new DatagramSocket(null);
-        this.socket.setReuseAddress(true);
-        this.socket.bind(address);
-        this.socket.setReceiveBufferSize(1 << 20);
+    UdpDnsServer(DnsAnswerer answerer, ResponseRateLimit rateLimit, DefenceCounters counters, int threads) {
         this.answerer = answerer;
+        this.limiter = rateLimit.enabled() ? new ResponseRateLimiter(rateLimit, counters) : null;
+        this.threads = threads;
+    }
+
+    /** Opens the socket on {@code address} (port 0: any free port); nothing is answered before {@link #start}. */
+    void bind(InetSocketAddress address) throws IOException {
+        DatagramSocket opened = new DatagramSocket(null);
+        try {
+            opened.setReuseAddress(false);
+            opened.bind(address);
+            opened.setReceiveBufferSize(1 << 20);
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        socket = opened;
+    }
+
+    void start() {
+        running = true;
         for (int i = 0; i < threads; i++) {
             Thread worker = new Thread(this::serve, "acmedns-udp-" + i);
             worker.setDaemon(true);
@@ -48,9 +73,19 @@ final class UdpDnsServer implements AutoCloseable {
                 packet.setData(buffer);
                 socket.receive(packet);
                 byte[] answer = answerer.answer(buffer, packet.getLength(), false);
-                if (answer != null) {
-                    socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+                if (answer == null) {
+                    continue;
                 }
+                if (limiter != null) {
+                    ResponseRateLimiter.Verdict verdict = limiter.check(packet.getAddress(), answer);
+                    if (verdict == ResponseRateLimiter.Verdict.DROP) {
+                        continue;
+                    }
+                    if (verdict == ResponseRateLimiter.Verdict.TRUNCATE) {
+                        answer = ResponseRateLimiter.truncated(answer);
+                    }
+                }
+                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (SocketException e) {
                 if (running) {
                     LOG.warn("UDP DNS socket failed: {}", e.toString());
@@ -61,9 +96,20 @@ final class UdpDnsServer implements AutoCloseable {
         }
     }
 
+    /** Closes the socket and waits briefly for the threads, which end with it. */
     @Override
     public void close() {
         running = false;
-        socket.close();
+        if (socket != null) {
+            socket.close();
+        }
+        for (Thread worker : workers) {
+            try {
+                worker.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -38,7 +38,13 @@ final class AcmeDnsCommand implements Callable<Integer> {
             System.err.println("autotls acme-dns: " + e.getMessage());
             return 2;
         }
-        AcmeDnsServer responder = AcmeDnsServer.start(settings);
+        AcmeDnsServer responder;
+        try {
+            responder = AcmeDnsServer.start(settings);
+        } catch (java.io.IOException | dev.autotls.acmedns.AccountStore.StoreException e) {
+            System.err.println("autotls acme-dns: " + e.getMessage()); // one sentence that names the setting
+            return 1;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(responder::close, "acmedns-shutdown"));
         if (settings.apiTls().startsWith("letsencrypt")) {
             try {
@@ -48,7 +54,13 @@ final class AcmeDnsCommand implements Callable<Integer> {
                 responder.close();
                 return 2;
             }
-            responder.startApi();
+            try {
+                responder.startApi();
+            } catch (java.io.IOException e) {
+                System.err.println("autotls acme-dns: " + e.getMessage());
+                responder.close();
+                return 1;
+            }
         }
         new CountDownLatch(1).await(); // runs until the process is stopped
         return 0;

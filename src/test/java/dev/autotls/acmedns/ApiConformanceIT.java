@@ -200,7 +200,7 @@ class ApiConformanceIT {
 
     @Test
     void repeatedFailedAuthenticationIsRateLimitedPerAddress(@TempDir Path other) throws Exception {
-        try (Responder strict = startResponder(other, b -> b.rateLimits(100, 5))) {
+        try (Responder strict = startResponder(other, b -> b.failedAuthLimit(5))) {
             JsonNode account = strict.register();
             Map<String, String> wrong = Map.of("X-Api-User", account.get("username").asText(), "X-Api-Key", "A".repeat(40));
             String body = "{\"subdomain\":\"" + account.get("subdomain").asText() + "\",\"txt\":\"" + TXT_A + "\"}";
@@ -213,7 +213,7 @@ class ApiConformanceIT {
 
     @Test
     void registrationIsRateLimitedPerAddress(@TempDir Path other) throws Exception {
-        try (Responder strict = startResponder(other, b -> b.rateLimits(3, 100))) {
+        try (Responder strict = startResponder(other, b -> b.registrationLimit(3, 3))) {
             for (int i = 0; i < 3; i++) {
                 assertThat(strict.post("/register", null, Map.of()).statusCode()).isEqualTo(201);
             }

@@ -3,8 +3,11 @@ package dev.autotls.acmedns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,5 +122,79 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
                 + "[api]\ntls = \"cert\"\n"))).hasMessageContaining("needs tls_cert_privkey and tls_cert_fullchain");
         assertThatThrownBy(() -> ConfigFile.read(write("[general\n"))).hasMessageContaining("is not valid TOML");
+    }
+
+    @Test
+    void registrationsPassInABurstByDefaultAndTheBurstCanBeSet() throws Exception {
+        ResponderConfig defaults = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"));
+        assertThat(defaults.registrationBurst()).isEqualTo(200);
+        assertThat(defaults.registrationsPerMinute()).isEqualTo(10);
+        ResponderConfig set = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nregistration_burst = 500\nregistrations_per_minute = 60\n"));
+        assertThat(set.registrationBurst()).isEqualTo(500);
+        assertThat(set.registrationsPerMinute()).isEqualTo(60);
+        Path zero = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\nregistration_burst = 0\n");
+        assertThatThrownBy(() -> ConfigFile.read(zero)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(zero + ": [autotls] registration_burst = 0, ");
+    }
+
+    @Test
+    void theDnsDefencesAreOnByDefaultAndSetInTheAutotlsSection() throws Exception {
+        ResponderConfig defaults = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"));
+        assertThat(defaults.rateLimit()).isEqualTo(ResponseRateLimit.DEFAULTS);
+        assertThat(defaults.rateLimit().enabled()).isTrue();
+        assertThat(defaults.tcpLimits()).isEqualTo(TcpLimits.DEFAULTS);
+        ResponderConfig set = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nrrl_responses_per_second = 50\nrrl_window_seconds = 15\nrrl_slip = 1\n"
+                + "rrl_ipv4_prefix_length = 32\nrrl_ipv6_prefix_length = 64\n"
+                + "tcp_max_connections = 300\ntcp_max_per_address = 30\ntcp_idle_timeout_seconds = 20\n"));
+        assertThat(set.rateLimit()).isEqualTo(new ResponseRateLimit(50, 15, 1, 32, 64));
+        assertThat(set.tcpLimits()).isEqualTo(new TcpLimits(300, 30, java.time.Duration.ofSeconds(20)));
+        ResponderConfig off = ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
+                + "[autotls]\nrrl_responses_per_second = 0\n"));
+        assertThat(off.rateLimit().enabled()).isFalse();
+        Path wrong = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\nrrl_slip = -1\n");
+        assertThatThrownBy(() -> ConfigFile.read(wrong)).hasMessage(wrong + ": [autotls] rrl_slip = -1: give 0 (drop all) to 10");
+        Path cap = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n[autotls]\n"
+                + "tcp_max_connections = 10\ntcp_max_per_address = 20\n");
+        assertThatThrownBy(() -> ConfigFile.read(cap))
+                .hasMessage(cap + ": [autotls] tcp_max_per_address = 20: give 1 to tcp_max_connections (10)");
+    }
+
+    @Test
+    void aMissingFileIsSaidToBeMissingNotMalformed() {
+        Path missing = folder.resolve("config.cfg");
+        assertThatThrownBy(() -> ConfigFile.read(missing)).isInstanceOf(IOException.class)
+                .hasMessage(missing + " does not exist; write acme-dns's config.cfg there or name another file with --config.");
+    }
+
+    @Test
+    void aFolderIsSaidToBeAFolder() {
+        assertThatThrownBy(() -> ConfigFile.read(folder))
+                .hasMessage(folder + " is a folder; name acme-dns's config.cfg itself with --config.");
+    }
+
+    @Test
+    void anUnreadableFileIsSaidToBeUnreadable() throws Exception {
+        Path file = write("[general]\ndomain = \"a.test\"\n");
+        String sentence = file + " cannot be read by this user (permission denied); let the user that runs the responder read it.";
+        // root reads any file, so the test also hands the reader's failure over directly
+        assertThat(ConfigFile.unreadable(file, new AccessDeniedException(file.toString())).getMessage()).isEqualTo(sentence);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("---------"));
+        if (!Files.isReadable(file)) {
+            assertThatThrownBy(() -> ConfigFile.read(file)).hasMessage(sentence);
+        }
+    }
+
+    @Test
+    void aMalformedFileGivesTheLineAndNeverItsContent() throws Exception {
+        Path file = write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"postgres://acme:hunter2@db/acmedns\n");
+        assertThatThrownBy(() -> ConfigFile.read(file))
+                .hasMessageStartingWith(file + " is not valid TOML at line 4, column ")
+                .hasMessageEndingWith("; fix it there (acme-dns's config.cfg is TOML: [section] headers, key = \"value\" lines).")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("postgres")
+                .hasNoCause();
+        Path binary = Files.write(folder.resolve("binary.cfg"), new byte[] {0, (byte) 0xFF, 'k', '=', (byte) 0xC3, '\n'});
+        assertThatThrownBy(() -> ConfigFile.read(binary)).hasMessageStartingWith(binary + " is not valid TOML").hasNoCause();
     }
 }

@@ -27,12 +27,23 @@ public final class Responder implements AutoCloseable {
         this.server = server;
     }
 
-    /** A responder for {@code zone}; {@code customize} may change the builder (records, limits, ...). */
+    /**
+     * A responder for {@code zone} whose API limits let tests register and fail freely;
+     * {@code customize} may change the builder (records, limits, ...).
+     */
     public static Responder start(java.nio.file.Path folder, String zone,
                                   java.util.function.Consumer<ResponderConfig.Builder> customize) throws Exception {
+        return startWithDefaultLimits(folder, zone, b -> customize.accept(b.registrationLimit(1000, 1000).failedAuthLimit(1000)));
+    }
+
+    /** A responder for {@code zone} with the limits an operator gets by default (on loopback ports of its own). */
+    public static Responder startWithDefaultLimits(java.nio.file.Path folder, String zone,
+                                                   java.util.function.Consumer<ResponderConfig.Builder> customize)
+            throws Exception {
+        java.nio.file.Files.createDirectories(folder);
         ResponderConfig.Builder builder = ResponderConfig.builder(zone)
                 .dns(new InetSocketAddress("127.0.0.1", 0)).api(new InetSocketAddress("127.0.0.1", 0))
-                .database(folder.resolve("acme-dns.db")).rateLimits(1000, 1000);
+                .database(folder.resolve("acme-dns.db"));
         customize.accept(builder);
         return new Responder(AcmeDnsServer.start(builder.build()));
     }

@@ -85,14 +85,7 @@ public final class StandaloneResponder implements AutoCloseable {
 
     /** Starts the process and waits until /health answers. */
     public StandaloneResponder start() throws Exception {
-        String jar = System.getProperty("autotls.jar", "target/autotls.jar");
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar, "acme-dns", "--config", dir.resolve("config.cfg").toString()));
-        process = new ProcessBuilder(command)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("responder.log").toFile()))
-                .start();
+        process = launch();
         HttpClient http = HttpClient.newHttpClient();
         Await.until("the standalone responder's /health", Duration.ofSeconds(30), () -> {
             if (!process.isAlive()) {
@@ -109,6 +102,29 @@ public final class StandaloneResponder implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /**
+     * Starts the process expecting it to refuse to run: waits (at most {@code timeout}) for
+     * it to exit and returns its exit code; its output is in {@link #log()}.
+     */
+    public int startExpectingExit(Duration timeout) throws Exception {
+        process = launch();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the responder kept running for " + timeout.toSeconds() + " s: " + log());
+        }
+        return process.exitValue();
+    }
+
+    private Process launch() throws IOException {
+        String jar = System.getProperty("autotls.jar", "target/autotls.jar");
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar, "acme-dns", "--config", dir.resolve("config.cfg").toString()));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("responder.log").toFile()))
+                .start();
     }
 
     public String url() {
