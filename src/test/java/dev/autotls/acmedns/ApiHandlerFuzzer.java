@@ -99,21 +99,7 @@ public final class ApiHandlerFuzzer {
         }
         State current = state;
         byte[] request = request(data);
-        THROWN.set(null);
-        ByteBuffer raw = CONNECTOR.getResponse(ByteBuffer.wrap(request), 10, TimeUnit.SECONDS);
-        Throwable thrown = THROWN.getAndSet(null);
-        if (thrown instanceof RuntimeException e) {
-            throw e; // as it is, so the fuzzer tells findings apart by their stack
-        } else if (thrown != null) {
-            throw new AssertionError("the handler threw", thrown);
-        }
-        if (raw == null) {
-            throw new AssertionError("no answer within 10 s");
-        }
-        HttpTester.Response response = HttpTester.parseResponse(raw);
-        if (response == null) {
-            throw new AssertionError("the answer is not an HTTP response: " + StandardCharsets.ISO_8859_1.decode(raw));
-        }
+        HttpTester.Response response = exchange(request);
         int status = response.getStatus();
         if (status == 500) { // how Jetty answers when a handler throws; other 5xx are its parser's (505: a bad version)
             throw new AssertionError("HTTP 500 for a store that never fails: " + response.getContent());
@@ -139,6 +125,26 @@ public final class ApiHandlerFuzzer {
         } else if (status == 200) {
             checkUpdate(current, body, new String(request, StandardCharsets.ISO_8859_1));
         }
+    }
+
+    /** Sends one complete request; fails if the handler threw or nothing came back. */
+    static HttpTester.Response exchange(byte[] request) throws Exception {
+        THROWN.set(null);
+        ByteBuffer raw = CONNECTOR.getResponse(ByteBuffer.wrap(request), 10, TimeUnit.SECONDS);
+        Throwable thrown = THROWN.getAndSet(null);
+        if (thrown instanceof RuntimeException e) {
+            throw e; // as it is, so the fuzzer tells findings apart by their stack
+        } else if (thrown != null) {
+            throw new AssertionError("the handler threw", thrown);
+        }
+        if (raw == null) {
+            throw new AssertionError("no answer within 10 s");
+        }
+        HttpTester.Response response = HttpTester.parseResponse(raw);
+        if (response == null) {
+            throw new AssertionError("the answer is not an HTTP response: " + StandardCharsets.ISO_8859_1.decode(raw));
+        }
+        return response;
     }
 
     private static void checkRegistration(JsonNode body) {
