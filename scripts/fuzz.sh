@@ -50,7 +50,6 @@ for target in "${targets[@]}"; do
   if grep -q 'class Hooks' "src/test/java/${target//.//}.java"; then
     hooks=("--custom_hooks=$target\$Hooks")
   fi
-  before=$(find "$crashes" -type f -name 'crash-*' -o -type f -name 'timeout-*' -o -type f -name 'oom-*' | wc -l)
   echo "=== $name: $seconds s"
   set +e
   (cd "$out/work" && "$java" -Xmx1g -Xss4m -XX:ErrorFile="$out/hs_err_%p.log" \
@@ -66,14 +65,14 @@ for target in "${targets[@]}"; do
   set -e
   runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
   [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
-  after=$(find "$crashes" -type f -name 'crash-*' -o -type f -name 'timeout-*' -o -type f -name 'oom-*' | wc -l)
-  found=$(( after - before ))
+  # one line per distinct finding: an exception or assertion, or libFuzzer's timeout, out-of-memory, leak...
+  found=$(grep -cE '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" || true)
   if [ "$rc" -ne 0 ] && [ "$found" -eq 0 ]; then
-    found=1 # ended badly without writing an input (the JVM died): the log says why
+    found=1 # ended badly without a report (the JVM died): the log says why
   fi
   line="$name: ${runs:-0} executions in $seconds s, $found finding(s)"
   [ "$found" -eq 0 ] || { line="$line; see $log and $crashes"; failed=1; }
-  grep -E '^== Java Exception|^ERROR: libFuzzer|^== libFuzzer' "$log" | sort | uniq -c | sed 's/^/    /' || true
+  grep -E '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" | sed 's/^==[0-9]*== /== /; s/^/    /' || true
   echo "$line"
   summary+=("$line")
 done
