@@ -69,7 +69,9 @@ public final class ConfigFile {
         api.path("corsorigins").forEach(node -> cors.add(node.asText()));
         boolean useHeader = api.path("use_header").asBoolean(false);
 
-        ResponderConfig config = new ResponderConfig(domain,
+        ResponderConfig config;
+        try {
+            config = new ResponderConfig(domain,
                 text(general, "nsname", domain), text(general, "nsadmin", "hostmaster." + domain), records,
                 address(file, "general", "listen", text(general, "listen", "127.0.0.1:53"), 53),
                 !transport.equals("tcp"), !transport.equals("udp"),
@@ -81,6 +83,9 @@ public final class ConfigFile {
                 text(api, "header_name", "X-Forwarded-For"),
                 extra.path("txt_values").asInt(2), extra.path("registrations_per_minute").asInt(10),
                 extra.path("failed_auth_per_minute").asInt(30), extra.path("max_body_bytes").asInt(64 * 1024));
+        } catch (IllegalArgumentException e) { // a value ResponderConfig refuses (txt_values): a wrong file, not a bug
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
         if (tls.equals("cert") && (config.tlsKey() == null || config.tlsChain() == null)) {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
         }

@@ -3,6 +3,8 @@ package dev.autotls.acmedns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.fuzz.FuzzInput;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -119,5 +121,13 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(write("[general]\ndomain = \"a.test\"\n[database]\nconnection = \"x.db\"\n"
                 + "[api]\ntls = \"cert\"\n"))).hasMessageContaining("needs tls_cert_privkey and tls_cert_fullchain");
         assertThatThrownBy(() -> ConfigFile.read(write("[general\n"))).hasMessageContaining("is not valid TOML");
+    }
+
+    @Test
+    void aTxtValuesCountOutOfRangeIsAnErrorInTheFileNotACrash() throws Exception {
+        // found by ConfigFileFuzzer: ResponderConfig's IllegalArgumentException escaped read()
+        Path file = Files.write(folder.resolve("config.cfg"), FuzzInput.saved("ConfigFileFuzzer", "crash-txt-values-zero.cfg"));
+        assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": txt_values = 0: keep between 1 and 100 values per account");
     }
 }
