@@ -19,8 +19,11 @@ out=$PWD/target/fuzz
 mkdir -p "$out/tmp" "$out/work" "$out/logs"
 : >"$out/no-hosts" # an empty hosts file: no input makes the JVM ask a DNS server (names in config.cfg)
 
-mvn -q -B -ntp -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >/dev/null
+if ! mvn -q -B -ntp -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt" >"$out/logs/build.log" 2>&1; then
+  cat "$out/logs/build.log" >&2
+  exit 2
+fi
 classpath="$PWD/target/test-classes:$PWD/target/classes:$(cat "$out/classpath.txt")"
 
 targets=()
@@ -34,6 +37,7 @@ done < <(find src/test/java -name '*Fuzzer.java' | sort)
 
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 seeds=$PWD/src/test/resources/fuzz
+dictionaries=$PWD/src/test/resources/fuzz-dictionaries # words of a target's input language, where it has one
 # Coverage where inputs are parsed: this library, dnsjava, Jackson's JSON and TOML readers,
 # Bouncy Castle. Jetty only carries the API requests in, and Jackson's databind maps the tokens
 # to trees: instrumenting them costs seconds at every start and teaches the fuzzer little.
@@ -46,9 +50,12 @@ for target in "${targets[@]}"; do
   crashes=$out/crashes/$name
   log=$out/logs/$name.log
   mkdir -p "$corpus" "$crashes"
-  hooks=()
+  extra=()
   if grep -q 'class Hooks' "src/test/java/${target//.//}.java"; then
-    hooks=("--custom_hooks=$target\$Hooks")
+    extra+=("--custom_hooks=$target\$Hooks")
+  fi
+  if [ -f "$dictionaries/$name.dict" ]; then
+    extra+=("-dict=$dictionaries/$name.dict")
   fi
   echo "=== $name: $seconds s"
   set +e
@@ -56,23 +63,23 @@ for target in "${targets[@]}"; do
       -Djava.io.tmpdir="$out/tmp" -Djdk.net.hosts.file="$out/no-hosts" \
       -Dorg.slf4j.simpleLogger.defaultLogLevel=off \
       -cp "$classpath" com.code_intelligence.jazzer.Jazzer \
-      --target_class="$target" "${hooks[@]}" --instrumentation_excludes="$not_instrumented" \
+      --target_class="$target" "${extra[@]}" --instrumentation_excludes="$not_instrumented" \
       --reproducer_path="$crashes" --keep_going="${FUZZ_KEEP_GOING:-1}" \
       -artifact_prefix="$crashes/" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=3072 \
       -max_len=8192 -print_final_stats=1 \
       "$corpus" "$seeds/$name") >"$log" 2>&1
   rc=$?
   set -e
-  runs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
-  [ -n "$runs" ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
+  runs=$(grep -ao 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+  [ -n "$runs" ] || runs=$(grep -ao '^#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
   # one line per distinct finding: an exception or assertion, or libFuzzer's timeout, out-of-memory, leak...
-  found=$(grep -cE '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" || true)
+  found=$(grep -acE '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" || true)
   if [ "$rc" -ne 0 ] && [ "$found" -eq 0 ]; then
     found=1 # ended badly without a report (the JVM died): the log says why
   fi
   line="$name: ${runs:-0} executions in $seconds s, $found finding(s)"
   [ "$found" -eq 0 ] || { line="$line; see $log and $crashes"; failed=1; }
-  grep -E '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" | sed 's/^==[0-9]*== /== /; s/^/    /' || true
+  grep -aE '^== Java Exception|^==[0-9]+== ERROR: libFuzzer' "$log" | sed 's/^==[0-9]*== /== /; s/^/    /' || true
   echo "$line"
   summary+=("$line")
 done
