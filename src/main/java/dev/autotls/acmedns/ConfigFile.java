@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -97,7 +98,12 @@ public final class ConfigFile {
         switch (engine) {
             case "sqlite3":
             case "sqlite":
-                return Database.sqlite(Path.of(connection));
+                try {
+                    return Database.sqlite(Path.of(connection));
+                } catch (InvalidPathException e) { // a NUL character, written "\u0000" in TOML
+                    throw new IOException(file + ": [database] connection = '" + connection + "' is not a file name: "
+                            + e.getReason(), e);
+                }
             case "postgres":
                 try {
                     return Database.postgres(connection);

@@ -130,4 +130,12 @@ class ConfigFileTest {
         assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(IOException.class)
                 .hasMessage(file + ": txt_values = 0: keep between 1 and 100 values per account");
     }
+
+    @Test
+    void anSqliteFileNameWithANulCharacterIsAnErrorInTheFileNotACrash() throws Exception {
+        // found by ConfigFileFuzzer: Path.of's InvalidPathException escaped read()
+        Path file = Files.write(folder.resolve("config.cfg"), FuzzInput.saved("ConfigFileFuzzer", "crash-sqlite-connection-with-nul.cfg"));
+        assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": [database] connection = 'x.\u0000db' is not a file name: Nul character not allowed");
+    }
 }
