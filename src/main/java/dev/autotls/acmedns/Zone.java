@@ -64,7 +64,7 @@ final class Zone {
                 throw new IOException("the static record '" + line + "' is a $GENERATE directive; list the records it"
                         + " stands for one by one");
             }
-        } catch (TextParseException e) {
+        } catch (TextParseException | RuntimeException e) { // dnsjava's parser throws some of its own (e.g. on "$GENERATE 1-;")
             throw new IOException("the static record '" + line + "' is not a zone-file line: " + e.getMessage(), e);
         }
         return records;

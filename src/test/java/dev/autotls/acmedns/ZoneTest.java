@@ -35,4 +35,15 @@ class ZoneTest {
                 .hasMessage("the static record '$GENERATE 1-3 host-$ A 192.0.2.$' is a $GENERATE directive;"
                         + " list the records it stands for one by one");
     }
+
+    @Test
+    void aLineDnsjavaCannotParseIsAnErrorInTheFileNotACrash() {
+        // found by ConfigFileFuzzer: a $GENERATE range without an end (or a start) made dnsjava's
+        // Master throw StringIndexOutOfBoundsException, before Zone could refuse the directive
+        for (String input : new String[] {"crash-records-generate-range-without-end.cfg",
+                "crash-records-generate-range-without-start.cfg"}) {
+            assertThatThrownBy(() -> zone(input)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("is not a zone-file line");
+        }
+    }
 }
