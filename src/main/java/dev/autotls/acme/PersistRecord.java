@@ -15,6 +15,8 @@ import java.util.Optional;
 public record PersistRecord(String text, String issuer, Map<String, String> parameters, Optional<String> malformed) {
 
     public static final String PREFIX = "_validation-persist.";
+    /** The last whole second an {@link Instant} holds, so that it formats and parses back to itself. */
+    static final Instant NEVER = Instant.ofEpochSecond(Instant.MAX.getEpochSecond());
 
     /** Parses a TXT value (the strings of one record, joined). Never throws: problems go to {@link #malformed}. */
     public static PersistRecord parse(String text) {
@@ -74,8 +76,16 @@ public record PersistRecord(String text, String issuer, Map<String, String> para
         return "wildcard".equalsIgnoreCase(parameters.getOrDefault("policy", ""));
     }
 
+    /** When the record stops authorizing; the last second Java counts ({@link #NEVER}) for a number beyond it. */
     public Optional<Instant> persistUntil() {
         String value = parameters.get("persistuntil");
-        return value == null || !value.matches("\\d{1,19}") ? Optional.empty() : Optional.of(Instant.ofEpochSecond(Long.parseLong(value)));
+        if (value == null || !value.matches("\\d{1,19}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(value)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return Optional.of(NEVER); // beyond a long, or beyond the year 1,000,000,000: as good as never
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.autotls.acmedns;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -106,7 +105,7 @@ final class ApiHandler extends Handler.Abstract {
             JsonNode root;
             try {
                 root = JSON.readTree(body.get());
-            } catch (JsonProcessingException e) {
+            } catch (IOException e) { // not only JsonProcessingException: bytes Jackson cannot decode are CharConversionException
                 return json(response, callback, 400, error("malformed_json_payload"));
             }
             if (root != null && !root.isNull()) {
@@ -171,7 +170,7 @@ final class ApiHandler extends Handler.Abstract {
         JsonNode root = null;
         try {
             root = body.get().length == 0 ? null : JSON.readTree(body.get());
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) { // as in register: CharConversionException too
             if (account.isPresent()) {
                 return json(response, callback, 400, error("malformed_json_payload"));
             }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,8 +108,8 @@ public final class ConfigFile {
                 extra.path("registration_burst").asInt(ResponderConfig.DEFAULT_REGISTRATION_BURST),
                 extra.path("registrations_per_minute").asInt(ResponderConfig.DEFAULT_REGISTRATIONS_PER_MINUTE),
                 extra.path("failed_auth_per_minute").asInt(30), extra.path("max_body_bytes").asInt(64 * 1024));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": [autotls] " + e.getMessage(), e); // the values of this responder's own section
+        } catch (IllegalArgumentException e) { // a value ResponderConfig refuses (txt_values): a wrong file, not a bug
+            throw new IOException(file + ": [autotls] " + e.getMessage(), e);
         }
         if (tls.equals("cert") && (config.tlsKey() == null || config.tlsChain() == null)) {
             throw new IOException(file + ": [api] tls = 'cert' needs tls_cert_privkey and tls_cert_fullchain");
@@ -160,7 +161,12 @@ public final class ConfigFile {
         switch (engine) {
             case "sqlite3":
             case "sqlite":
-                return Database.sqlite(Path.of(connection));
+                try {
+                    return Database.sqlite(Path.of(connection));
+                } catch (InvalidPathException e) { // a NUL character, written "\u0000" in TOML
+                    throw new IOException(file + ": [database] connection = '" + connection + "' is not a file name: "
+                            + e.getReason(), e);
+                }
             case "postgres":
                 try {
                     return Database.postgres(connection);

@@ -53,10 +53,18 @@ final class Zone {
     private List<Record> parse(String line) throws IOException {
         List<Record> records = new ArrayList<>();
         try (Master master = new Master(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), origin, STATIC_TTL)) {
+            // records only, as acme-dns reads them: $INCLUDE would read any file (/dev/zero: without end),
+            // $GENERATE 0-4294967295 would make four billion records
+            master.disableIncludes(true);
+            master.expandGenerate(false);
             for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                 records.add(record);
             }
-        } catch (TextParseException e) {
+            if (master.generators().hasNext()) {
+                throw new IOException("the static record '" + line + "' is a $GENERATE directive; list the records it"
+                        + " stands for one by one");
+            }
+        } catch (TextParseException | RuntimeException e) { // dnsjava's parser throws some of its own (e.g. on "$GENERATE 1-;")
             throw new IOException("the static record '" + line + "' is not a zone-file line: " + e.getMessage(), e);
         }
         return records;

@@ -78,10 +78,18 @@ public final class AcmeDnsClient {
         }
     }
 
+    /** A registration as {@link #toJson} stored it; IOException when it is unreadable or lacks what updates need. */
     static Registration fromJson(byte[] json) throws IOException {
         JsonNode node = JSON.readTree(json);
-        return new Registration(node.path("username").asText(), node.path("password").asText(),
+        Registration registration = new Registration(node.path("username").asText(), node.path("password").asText(),
                 node.path("subdomain").asText(), node.path("fulldomain").asText());
+        if (registration.username().isEmpty() || registration.password().isEmpty() || registration.fulldomain().isEmpty()) {
+            // as register() refuses such an answer from a server: else the CNAME shown would point at "."
+            throw new IOException("the stored acme-dns registration has no username, password or fulldomain"
+                    + " (an empty or hand-edited file); restore it from a backup, or remove it to register again"
+                    + " and point the CNAME at the new fulldomain");
+        }
+        return registration;
     }
 
     static byte[] toJson(Registration registration, URI server) throws IOException {

@@ -2,6 +2,7 @@ package dev.autotls.acme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.fuzz.FuzzInput;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -56,5 +57,16 @@ class PersistRecordTest {
         // the opt-out form with domain "*" (python3: bytes([1]) + b"*" + ...)
         assertThat(PersistAccountUri.hashed("https://ca.example/account-hash/", "*", thumbprint, "https://ca.example/acct/123"))
                 .endsWith("/sha-256/NpDnSwUthQK8zCgFdefYxAdAVPnygMLbs9US6oO-5ug");
+    }
+
+    @Test
+    void aPersistUntilTooLargeForJavasClockMeansNeverInsteadOfThrowing() throws Exception {
+        // found by PersistRecordFuzzer: 19 digits passed the check, then Long.parseLong threw
+        // NumberFormatException (above 2^63) or Instant.ofEpochSecond DateTimeException (above year 10^9)
+        for (String input : new String[] {"crash-persist-until-beyond-long", "crash-persist-until-beyond-instant"}) {
+            PersistRecord record = PersistRecord.parse(FuzzInput.text(FuzzInput.saved("PersistRecordFuzzer", input)));
+            assertThat(record.malformed()).isEmpty();
+            assertThat(record.persistUntil()).hasValue(PersistRecord.NEVER);
+        }
     }
 }

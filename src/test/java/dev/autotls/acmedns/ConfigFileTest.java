@@ -3,6 +3,7 @@ package dev.autotls.acmedns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.fuzz.FuzzInput;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -196,5 +197,21 @@ class ConfigFileTest {
                 .hasNoCause();
         Path binary = Files.write(folder.resolve("binary.cfg"), new byte[] {0, (byte) 0xFF, 'k', '=', (byte) 0xC3, '\n'});
         assertThatThrownBy(() -> ConfigFile.read(binary)).hasMessageStartingWith(binary + " is not valid TOML").hasNoCause();
+    }
+
+    @Test
+    void aTxtValuesCountOutOfRangeIsAnErrorInTheFileNotACrash() throws Exception {
+        // found by ConfigFileFuzzer: ResponderConfig's IllegalArgumentException escaped read()
+        Path file = Files.write(folder.resolve("config.cfg"), FuzzInput.saved("ConfigFileFuzzer", "crash-txt-values-zero.cfg"));
+        assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": [autotls] txt_values = 0: keep between 1 and 100 values per account");
+    }
+
+    @Test
+    void anSqliteFileNameWithANulCharacterIsAnErrorInTheFileNotACrash() throws Exception {
+        // found by ConfigFileFuzzer: Path.of's InvalidPathException escaped read()
+        Path file = Files.write(folder.resolve("config.cfg"), FuzzInput.saved("ConfigFileFuzzer", "crash-sqlite-connection-with-nul.cfg"));
+        assertThatThrownBy(() -> ConfigFile.read(file)).isInstanceOf(IOException.class)
+                .hasMessage(file + ": [database] connection = 'x.\u0000db' is not a file name: Nul character not allowed");
     }
 }
