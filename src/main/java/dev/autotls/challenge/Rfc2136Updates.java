@@ -57,7 +57,7 @@ final class Rfc2136Updates {
      * key's name, algorithm and secret and that it is the primary of the zone, without a write.
      */
     void probe() throws AutoTlsException {
-        send(update(), "check the key with");
+        send(update(), "send a signed test update");
     }
 
     private Update update() {
@@ -74,7 +74,7 @@ final class Rfc2136Updates {
             answer = resolver.send(update);
         } catch (IOException e) {
             throw new TransientException("could not reach the DNS server " + settings.serverText() + " to " + what
-                    + " (RFC 2136 update): " + e.getMessage() + "; check that it runs and that this host may connect to it", e);
+                    + " (RFC 2136): " + e.getMessage() + "; check that it runs and that this host may connect to it", e);
         }
         int rcode = answer.getRcode();
         TSIGRecord signature = answer.getTSIG();
@@ -85,7 +85,8 @@ final class Rfc2136Updates {
         throw refusal(what, rcode, tsigError);
     }
 
-    private AutoTlsException refusal(String what, int rcode, int tsigError) {
+    /** The error kind and sentence for what the server answered (package-private for its tests). */
+    AutoTlsException refusal(String what, int rcode, int tsigError) {
         String key = settings.key().name();
         String zone = settings.zone();
         String server = settings.serverText();
