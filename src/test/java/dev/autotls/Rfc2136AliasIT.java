@@ -216,6 +216,20 @@ class Rfc2136AliasIT {
     }
 
     @Test
+    void doctorReportsTheCnameAndTheKey(@TempDir Path dir) throws Exception {
+        AutoTls autoTls = site(dir, MutableClock.startingNow(), new ManualScheduler(MutableClock.startingNow()),
+                new RecordingListener(), "example.test", "missing.example.test").build();
+        List<Doctor.Finding> findings = new Doctor(autoTls).examine();
+        assertThat(findings).anySatisfy(finding -> {
+            assertThat(finding.level()).isEqualTo(Doctor.Level.OK);
+            assertThat(finding.text()).startsWith("example.test (rfc2136): rfc2136 can validate");
+        }).anySatisfy(finding -> {
+            assertThat(finding.level()).isEqualTo(Doctor.Level.FAIL);
+            assertThat(finding.text()).startsWith("missing.example.test (rfc2136): _acme-challenge.missing.example.test has no CNAME yet");
+        });
+    }
+
+    @Test
     void autoUsesTheRfc2136AliasWhenNoDnsPersistRecordIsThere(@TempDir Path dir) throws Exception {
         MutableClock clock = MutableClock.startingNow();
         ManualScheduler scheduler = new ManualScheduler(clock);
@@ -225,6 +239,13 @@ class Rfc2136AliasIT {
             scheduler.runDue();
             assertThat(events.obtained).as("failures: %s", events.failures).hasSize(1);
             assertThat(site.autoTls.status().get(0).strategy()).isEqualTo("rfc2136");
+            List<String> records = site.autoTls.requiredRecords();
+            assertThat(records).as("auto's heading replaces the strategy's own").noneMatch(line -> line.startsWith("; for rfc2136"));
+            assertThat(records.subList(records.size() - 4, records.size())).containsExactly(
+                    "; or, for rfc2136 (a TSIG key limited to TXT records in the alias zone stays on this host, wildcards too), add once:",
+                    "_acme-challenge.auto.example.test. CNAME auto.example.test.alias.test.",
+                    "; and in the named.conf of 127.0.0.1:" + bind.port() + ", limit the key to TXT records in alias.test:",
+                    "; zone \"alias.test\" { type primary; file \"alias.test.zone\"; update-policy { grant acme-alias zonesub TXT; }; };");
         }
         assertThat(bind.txt("auto.example.test." + ALIAS_ZONE)).isEmpty();
     }
