@@ -92,10 +92,28 @@ final class Rfc2136Config {
             throw value.invalid("the key file cannot be read (" + e.getClass().getSimpleName() + "); give the path of the "
                     + "file tsig-keygen wrote, readable by this process");
         }
+        TsigKey key;
         try {
-            return TsigKey.parseKeyFile(text);
+            key = TsigKey.parseKeyFile(text);
         } catch (IllegalArgumentException e) {
             throw value.invalid(e.getMessage());
+        }
+        warnIfOthersCanRead(Path.of(value.text()));
+        return key;
+    }
+
+    /** The key is the one credential on this host: say so once at start when other users can read it. */
+    private static void warnIfOthersCanRead(Path file) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                    || permissions.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+                org.slf4j.LoggerFactory.getLogger(Rfc2136Config.class).warn("The TSIG key file {} is readable by other users "
+                        + "({}); make it readable by this service's user only: chmod 600 {}", file,
+                        java.nio.file.attribute.PosixFilePermissions.toString(permissions), file);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no POSIX permissions to judge (another file system): nothing to say
         }
     }
 
