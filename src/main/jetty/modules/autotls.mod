@@ -55,7 +55,7 @@ jetty.sslContext.keyStorePath=
 ## How often each instance looks for certificates another instance stored (`10s`, `1m`).
 # autotls.storage.sync-interval=10s
 
-## `auto`, `http-01`, `dns-persist-01` or `acme-dns`.
+## `auto`, `http-01`, `dns-persist-01`, `acme-dns` or `rfc2136`.
 # autotls.challenge=auto
 
 ## Optional expiry written into the dns-persist-01 record: an ISO date (`2027-12-31`) or instant.
@@ -63,6 +63,18 @@ jetty.sslContext.keyStorePath=
 
 ## Base URL of an acme-dns server for the CNAME-alias strategy.
 # autotls.acmedns.url=
+
+## `host:port` of the alias zone's primary DNS server, which takes RFC 2136 updates (port 53 if omitted).
+# autotls.rfc2136.server=
+
+## The alias zone the `_acme-challenge` CNAMEs point into, e.g. `acme-alias.example.org`.
+# autotls.rfc2136.zone=
+
+## TSIG key for the updates: `algorithm:keyname:base64secret`, e.g. `hmac-sha256:acme-alias:BASE64`. Secret: never logged.
+# autotls.rfc2136.tsig=
+
+## Instead of `autotls.rfc2136.tsig`: a BIND key file holding one key statement, as `tsig-keygen -a hmac-sha256 NAME` writes it.
+# autotls.rfc2136.tsig-file=
 
 ## `host:port` list used for DNS preflight checks. Default: the system's.
 # autotls.dns.resolvers=

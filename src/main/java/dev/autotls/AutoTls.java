@@ -103,7 +103,10 @@ public final class AutoTls extends ContainerLifeCycle {
         this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns))
                 .orElse(null);
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
-        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, acmeDns, persist).certificates(builder.strategy);
+        dev.autotls.challenge.Rfc2136Strategy rfc2136 = config.rfc2136()
+                .map(settings -> new dev.autotls.challenge.Rfc2136Strategy(settings, dns)).orElse(null);
+        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, acmeDns, persist, rfc2136)
+                .certificates(builder.strategy);
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);

@@ -29,6 +29,7 @@ public record AutoTlsConfig(
         ChallengeMode challenge,
         Optional<java.time.Instant> persistUntil,
         Optional<URI> acmeDnsUrl,
+        Optional<dev.autotls.challenge.Rfc2136Settings> rfc2136,
         List<InetSocketAddress> dnsResolvers,
         int httpsPort,
         int httpPort,
@@ -61,6 +62,7 @@ public record AutoTlsConfig(
                 challenge(sources),
                 persistUntil(sources),
                 url(sources, Setting.ACMEDNS_URL),
+                Rfc2136Config.resolve(sources),
                 resolvers(sources),
                 port(sources, Setting.HTTPS_PORT),
                 httpPort(sources),
@@ -263,20 +265,10 @@ public record AutoTlsConfig(
         }
         List<InetSocketAddress> result = new ArrayList<>();
         for (String part : value.get().text().split(",")) {
-            String entry = part.trim();
-            int colon = entry.lastIndexOf(':');
             try {
-                String host = colon > 0 ? entry.substring(0, colon) : entry;
-                int port = colon > 0 ? Integer.parseInt(entry.substring(colon + 1)) : 53;
-                if (host.startsWith("[") && host.endsWith("]")) {
-                    host = host.substring(1, host.length() - 1);
-                }
-                if (host.isEmpty() || port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-                result.add(InetSocketAddress.createUnresolved(host, port));
-            } catch (NumberFormatException e) {
-                throw value.get().invalid("'" + entry + "' is not host:port (e.g. 127.0.0.1:53, [::1]:5353)");
+                result.add(HostPort.parse(part, 53));
+            } catch (IllegalArgumentException e) {
+                throw value.get().invalid(e.getMessage());
             }
         }
         return List.copyOf(result);

@@ -11,7 +11,8 @@ public enum ChallengeMode {
     AUTO("auto"),
     HTTP_01("http-01"),
     DNS_PERSIST_01("dns-persist-01"),
-    ACME_DNS("acme-dns");
+    ACME_DNS("acme-dns"),
+    RFC2136("rfc2136");
 
     private final String configName;
 

@@ -23,10 +23,18 @@ public enum Setting {
             + "check that they exist."),
     STORAGE_SYNC("autotls.storage.sync-interval", "10s", "How often each instance looks for certificates another instance "
             + "stored (`10s`, `1m`)."),
-    CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01` or `acme-dns`."),
+    CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01`, `acme-dns` or `rfc2136`."),
     PERSIST_UNTIL("autotls.dns-persist.until", null, "Optional expiry written into the dns-persist-01 record: "
             + "an ISO date (`2027-12-31`) or instant."),
     ACMEDNS_URL("autotls.acmedns.url", null, "Base URL of an acme-dns server for the CNAME-alias strategy."),
+    RFC2136_SERVER("autotls.rfc2136.server", null, "`host:port` of the alias zone's primary DNS server, which takes "
+            + "RFC 2136 updates (port 53 if omitted)."),
+    RFC2136_ZONE("autotls.rfc2136.zone", null, "The alias zone the `_acme-challenge` CNAMEs point into, e.g. "
+            + "`acme-alias.example.org`."),
+    RFC2136_TSIG("autotls.rfc2136.tsig", null, "TSIG key for the updates: `algorithm:keyname:base64secret`, e.g. "
+            + "`hmac-sha256:acme-alias:BASE64`. Secret: never logged."),
+    RFC2136_TSIG_FILE("autotls.rfc2136.tsig-file", null, "Instead of `autotls.rfc2136.tsig`: a BIND key file "
+            + "holding one key statement, as `tsig-keygen -a hmac-sha256 NAME` writes it."),
     DNS_RESOLVERS("autotls.dns.resolvers", null, "`host:port` list used for DNS preflight checks. Default: the system's."),
     HTTPS_PORT("autotls.https.port", "443", "Port of the HTTPS connector (0 picks a free one)."),
     HTTP_PORT("autotls.http.port", "80", "Port of the HTTP connector: http-01 answers, everything else redirects to HTTPS; `off` for none."),
@@ -72,6 +80,6 @@ public enum Setting {
 
     /** Whether values of this setting must never appear in logs or messages. */
     public boolean secret() {
-        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY || this == PROXY;
+        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY || this == PROXY || this == RFC2136_TSIG;
     }
 }

@@ -5,6 +5,7 @@ import dev.autotls.challenge.AcmeDnsStrategy;
 import dev.autotls.challenge.AutoStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
+import dev.autotls.challenge.Rfc2136Strategy;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns {@code autotls.challenge} into the strategy of each certificate, failing at start
  * with the setting's name when the configuration cannot work for a name (a wildcard with
- * http-01, acme-dns without its URL, http-01 with the HTTP port off).
+ * http-01, acme-dns without its URL, http-01 with the HTTP port off). The RFC 2136 settings
+ * were checked together when the configuration was read.
  */
 final class StrategyChoice {
     private static final Logger LOG = LoggerFactory.getLogger(StrategyChoice.class);
@@ -22,13 +24,19 @@ final class StrategyChoice {
     private final Http01Strategy http01;
     private final AcmeDnsStrategy acmeDns;
     private final DnsPersistStrategy persist;
+    private final Rfc2136Strategy rfc2136;
 
-    /** @param acmeDns null when no acme-dns server is configured */
-    StrategyChoice(AutoTlsConfig config, Http01Strategy http01, AcmeDnsStrategy acmeDns, DnsPersistStrategy persist) {
+    /**
+     * @param acmeDns null when no acme-dns server is configured
+     * @param rfc2136 null when the {@code autotls.rfc2136.*} settings are not given
+     */
+    StrategyChoice(AutoTlsConfig config, Http01Strategy http01, AcmeDnsStrategy acmeDns, DnsPersistStrategy persist,
+                   Rfc2136Strategy rfc2136) {
         this.config = config;
         this.http01 = http01;
         this.acmeDns = acmeDns;
         this.persist = persist;
+        this.rfc2136 = rfc2136;
     }
 
     /** A strategy and why it was chosen, in words for the log and the status. */
@@ -65,6 +73,10 @@ final class StrategyChoice {
                 }
                 return new Choice(acmeDns, "validating with the acme-dns alias at " + config.acmeDnsUrl().get()
                         + " (as configured)");
+            case RFC2136:
+                // Rfc2136Config refused a configuration without server, zone and key, so it is there
+                return new Choice(rfc2136, "validating with the RFC 2136 alias into " + config.rfc2136().get().zone()
+                        + " at " + config.rfc2136().get().serverText() + " (as configured)");
             case HTTP_01:
                 requireHttp01(names, "'http-01'");
                 return new Choice(http01, "validating with http-01 (as configured)");
@@ -72,6 +84,9 @@ final class StrategyChoice {
                 List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
                 if (acmeDns != null) {
                     candidates.add(acmeDns);
+                }
+                if (rfc2136 != null) {
+                    candidates.add(rfc2136);
                 }
                 if (config.httpPort() >= 0) {
                     candidates.add(http01);

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code autotls.challenge=auto} for one certificate: the candidates in order of preference
- * (dns-persist-01, the acme-dns alias if configured, http-01 if it can work), each checked
+ * (dns-persist-01, the acme-dns alias if configured, the RFC 2136 alias if configured, http-01
+ * if it can work), each checked
  * before ordering; the first that passes is used, and the others that pass stay offered as
  * fallbacks, so a CA that lacks the preferred challenge type still gets one it has. One log
  * line says what was chosen and why, whenever the choice changes.
@@ -79,7 +80,10 @@ public final class AutoStrategy implements ChallengeStrategy {
                 continue;
             }
             try {
-                List<String> records = candidate.requiredRecords(names);
+                List<String> records = new ArrayList<>(candidate.requiredRecords(names));
+                if (!records.isEmpty() && records.get(0).startsWith("; for ")) {
+                    records.remove(0); // the candidate's own heading, replaced by one that says it is one choice of several
+                }
                 if (!records.isEmpty()) {
                     lines.add("; " + (lines.isEmpty() ? "" : "or, ") + "for " + candidate.name() + " " + purpose(candidate)
                             + ", add once:");
@@ -98,6 +102,8 @@ public final class AutoStrategy implements ChallengeStrategy {
                 return "(no credential anywhere, wildcards too)";
             case AcmeDnsStrategy.NAME:
                 return "(the acme-dns credential stays on this host, wildcards too)";
+            case Rfc2136Strategy.NAME:
+                return "(a TSIG key limited to TXT records in the alias zone stays on this host, wildcards too)";
             default:
                 return "";
         }

@@ -97,6 +97,33 @@ public final class AuthoritativeDns {
         return found;
     }
 
+    /**
+     * The TXT strings at {@code name} as {@code server} itself answers, with authority (for a
+     * zone's own primary, which need not be listed in its NS set).
+     *
+     * @throws IOException when the server does not answer, or not authoritatively
+     */
+    public static List<String> txtAt(InetSocketAddress server, String name) throws IOException {
+        Message response = send(server, absolute(name), Type.TXT, false);
+        if (!response.getHeader().getFlag(Flags.AA)
+                || (response.getRcode() != Rcode.NOERROR && response.getRcode() != Rcode.NXDOMAIN)) {
+            throw new IOException(server + " gave no authoritative answer for " + name + " ("
+                    + Rcode.string(response.getRcode()) + ")");
+        }
+        List<String> values = new ArrayList<>();
+        for (Record record : response.getSection(Section.ANSWER)) {
+            if (record instanceof TXTRecord && record.getName().equals(absolute(name))) {
+                values.add(String.join("", ((TXTRecord) record).getStrings()));
+            }
+        }
+        return values;
+    }
+
+    /** The addresses of the servers in {@code zone}'s NS set, resolved through the resolvers; empty when none resolve. */
+    public List<InetSocketAddress> zoneServers(String zone) throws TextParseException {
+        return nameServers(absolute(zone));
+    }
+
     /** Asks the authoritative servers of {@code name}'s zone (or the resolvers if none can be used). */
     public Answer authoritative(String name, int type) throws IOException {
         Name target = absolute(name);
