@@ -36,6 +36,6 @@ final class CaConnection {
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
                 config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
         return new AcmeClient(config.caDirectory(), provider, new AccountService(store, caFolder, account, clock),
-                new OrderFlow(Poller.standard()), config.proxy());
+                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy());
     }
 }
