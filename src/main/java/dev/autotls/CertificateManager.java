@@ -348,8 +348,8 @@ final class CertificateManager {
         cas.issued(certificate, lane);
         certificate.forceRenewal = false;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("Now serving the certificate for {} from {} (obtained in {} ms, valid until {}).", certificate, lane,
-                took.toMillis(), stored.notAfter());
+        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,
+                took.toMillis(), lane, stored.notAfter());
         String provedWith = issued.challengeTypes().isEmpty() ? "reused authorization" : String.join(" and ", issued.challengeTypes());
         CertificateEvent event = new CertificateEvent(certificate.names, stored.leaf(), took, provedWith);
         if (previous == null) {
