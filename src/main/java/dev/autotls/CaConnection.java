@@ -40,7 +40,8 @@ final class CaConnection {
                         + "for HTTPS tunnels, so the proxy will not get them; start java with "
                         + "-Djdk.http.auth.tunneling.disabledSchemes= to allow it."));
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
-                ca.eabKeyId().orElse(null), ca.eabHmacKey().orElse(null));
+                ca.eabKeyId().orElse(null), ca.eabHmacKey().orElse(null),
+                Setting.forCa(ca.position()).get(1).key() + " and " + Setting.forCa(ca.position()).get(2).key());
         return new AcmeClient(ca.directory(), provider, new AccountService(store, caFolder, account, clock),
                 new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy());
     }

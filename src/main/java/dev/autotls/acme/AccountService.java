@@ -110,8 +110,8 @@ public final class AccountService {
                     + "); read them, then set autotls.agree-tos=true");
         }
         if (session.getMetadata().isExternalAccountRequired() && !settings.hasExternalAccountBinding()) {
-            throw new CaRefusalException("the CA requires external account binding; set autotls.eab.kid and "
-                    + "autotls.eab.hmac-key to the values the CA gave you");
+            throw new CaRefusalException("the CA at " + session.getServerUri() + " requires external account binding; set "
+                    + settings.eabSettings() + " to the values the CA gave you");
         }
         AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
         if (settings.agreeToTerms()) {

@@ -66,8 +66,8 @@ final class CaFailures {
                     return new CaRefusalException(sentence + "; a CAA record of the domain forbids this CA: add one that "
                             + "names it (see `doctor` for the exact record), or remove the restriction", error);
                 case "externalAccountRequired":
-                    return new CaRefusalException(sentence + "; set autotls.eab.kid and autotls.eab.hmac-key to the "
-                            + "values the CA gave you", error);
+                    return new CaRefusalException(sentence + "; set autotls.eab.kid and autotls.eab.hmac-key (for "
+                            + "the second or third CA in autotls.ca: autotls.ca.<n>.eab.*) to the values the CA gave you", error);
                 case "rejectedIdentifier":
                 case "unsupportedIdentifier":
                     // this CA's policy: no retry with it helps, another CA may issue at once
