@@ -34,11 +34,35 @@ jetty.sslContext.keyStorePath=
 ## Contact address given to the CA (expiry notices). Optional.
 # autotls.email=
 
-## `letsencrypt`, `letsencrypt-staging`, or an ACME directory URL.
+## `letsencrypt`, `letsencrypt-staging`, or an ACME directory URL; a comma list of up to three for fallback CAs, the first preferred.
 # autotls.ca=letsencrypt
 
 ## PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA).
 # autotls.ca.trust=
+
+## ACME profile to order (`classic`, `tlsserver`, `shortlived`, or any the CA lists); every CA in `autotls.ca` must offer it. Default: the CA's default profile.
+# autotls.profile=
+
+## How long orders for a certificate may fail on one CA before the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`).
+# autotls.ca.fallback-after=1d
+
+## `autotls.ca.trust` for the second CA in `autotls.ca`.
+# autotls.ca.2.trust=
+
+## `autotls.eab.kid` for the second CA in `autotls.ca`.
+# autotls.ca.2.eab.kid=
+
+## `autotls.eab.hmac-key` for the second CA in `autotls.ca`. Secret: never logged.
+# autotls.ca.2.eab.hmac-key=
+
+## `autotls.ca.trust` for the third CA in `autotls.ca`.
+# autotls.ca.3.trust=
+
+## `autotls.eab.kid` for the third CA in `autotls.ca`.
+# autotls.ca.3.eab.kid=
+
+## `autotls.eab.hmac-key` for the third CA in `autotls.ca`. Secret: never logged.
+# autotls.ca.3.eab.hmac-key=
 
 ## Folder for account, keys and certificates, or a PostgreSQL URL (`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` or `~/.local/share/autotls`.
 # autotls.storage=

@@ -10,7 +10,6 @@ import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.jetty.HttpChallengeHandler;
 import dev.autotls.jetty.TlsConnectors;
 import dev.autotls.maintenance.Backoff;
-import dev.autotls.maintenance.CaCircuit;
 import dev.autotls.maintenance.RenewalPolicy;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.CertificateFiles;
@@ -110,9 +109,9 @@ public final class AutoTls extends ContainerLifeCycle {
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);
-        this.manager = new CertificateManager(certificates, acme, store, new CertificateFiles(store, caFolder), registry,
-                new RenewalPolicy(RandomGenerator.getDefault()), Backoff.standard(), CaCircuit.standard(),
-                clock, config.keyType(), listeners,
+        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock), store,
+                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(RandomGenerator.getDefault()),
+                Backoff.standard(), clock, config.keyType(), listeners,
                 config.storage().syncInterval());
         if (builder.meterRegistry != null) {
             listeners.add(MicrometerBinding.bind(builder.meterRegistry, this::status, certificates.size()));

@@ -1,16 +1,12 @@
 package dev.autotls;
 
 import dev.autotls.acme.ProxySetting;
-import dev.autotls.acme.TrustingAcmeProvider;
 import dev.autotls.store.PostgresLocation;
 import dev.autotls.tls.KeyType;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,24 +36,19 @@ public record AutoTlsConfig(
         Optional<String> eabHmacKey,
         Optional<ProxySetting> proxy,
         int managementPort,
-        String managementBind) {
+        String managementBind,
+        CaList cas) {
 
-    static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
-    static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
+    static final URI LETSENCRYPT = CaSettings.LETSENCRYPT;
+    static final URI LETSENCRYPT_STAGING = CaSettings.LETSENCRYPT_STAGING;
 
     static AutoTlsConfig resolve(SettingSources sources) {
-        Optional<String> eabKid = text(sources, Setting.EAB_KID);
-        Optional<String> eabHmac = text(sources, Setting.EAB_HMAC_KEY);
-        if (eabKid.isPresent() != eabHmac.isPresent()) {
-            throw new ConfigurationException(Setting.EAB_KID.key() + " and " + Setting.EAB_HMAC_KEY.key()
-                    + " go together: set both (as the CA gave them to you) or neither");
-        }
-        checkEabKey(sources, eabHmac);
+        CaList cas = CaSettings.resolve(sources);
         return new AutoTlsConfig(
                 domains(sources),
                 email(sources),
-                caDirectory(sources),
-                caTrust(sources),
+                cas.primary().directory(),
+                cas.primary().trust(),
                 storage(sources),
                 challenge(sources),
                 persistUntil(sources),
@@ -69,11 +60,12 @@ public record AutoTlsConfig(
                 text(sources, Setting.BIND),
                 bool(sources, Setting.AGREE_TOS),
                 keyType(sources),
-                eabKid,
-                eabHmac,
+                cas.primary().eabKeyId(),
+                cas.primary().eabHmacKey(),
                 proxy(sources),
                 portOrOff(sources, Setting.MANAGEMENT_PORT),
-                text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"));
+                text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
+                cas);
     }
 
     private static Optional<ProxySetting> proxy(SettingSources sources) {
@@ -85,24 +77,6 @@ public record AutoTlsConfig(
             return Optional.of(ProxySetting.parse(value.get().text()));
         } catch (IllegalArgumentException e) {
             throw value.get().invalid(e.getMessage());
-        }
-    }
-
-    /** The EAB MAC key must be base64url of at least 16 bytes: the CA's value copied whole, not a truncated one. */
-    private static void checkEabKey(SettingSources sources, Optional<String> hmac) {
-        if (hmac.isEmpty()) {
-            return;
-        }
-        byte[] key;
-        try {
-            key = java.util.Base64.getUrlDecoder().decode(hmac.get().replace('+', '-').replace('/', '_').replace("=", ""));
-        } catch (IllegalArgumentException e) {
-            throw sources.get(Setting.EAB_HMAC_KEY).orElseThrow().invalid("not base64url; copy the MAC key exactly as the CA "
-                    + "gave it (letters, digits, - and _)");
-        }
-        if (key.length < 16) {
-            throw sources.get(Setting.EAB_HMAC_KEY).orElseThrow().invalid("decodes to " + key.length
-                    + " bytes, too short for an HMAC key (at least 16); copy the whole value the CA gave you");
         }
     }
 
@@ -140,36 +114,6 @@ public record AutoTlsConfig(
         return value.map(SettingSources.Value::text);
     }
 
-    private static URI caDirectory(SettingSources sources) {
-        SettingSources.Value value = sources.get(Setting.CA).orElseThrow();
-        switch (value.text().toLowerCase(Locale.ROOT)) {
-            case "letsencrypt":
-                return LETSENCRYPT;
-            case "letsencrypt-staging":
-                return LETSENCRYPT_STAGING;
-            default:
-                return url(value).orElseThrow(() -> value.invalid(
-                        "use letsencrypt, letsencrypt-staging, or the https:// URL of an ACME directory"));
-        }
-    }
-
-    private static Optional<Path> caTrust(SettingSources sources) {
-        Optional<SettingSources.Value> value = sources.get(Setting.CA_TRUST).filter(v -> !v.text().isEmpty());
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        Path path = path(value.get());
-        if (!Files.isReadable(path)) {
-            throw value.get().invalid("the file cannot be read; give a readable PEM file of root certificates");
-        }
-        try {
-            TrustingAcmeProvider.readCertificates(path);
-        } catch (IOException | GeneralSecurityException e) {
-            throw value.get().invalid("not a PEM file of certificates (" + e.getMessage() + ")");
-        }
-        return Optional.of(path);
-    }
-
     private static StorageSetting storage(SettingSources sources) {
         Optional<SettingSources.Value> value = sources.get(Setting.STORAGE).filter(v -> !v.text().isEmpty());
         Optional<String> key = text(sources, Setting.STORAGE_KEY);
@@ -204,20 +148,8 @@ public record AutoTlsConfig(
         return new StorageSetting(Optional.of(folder), Optional.empty(), Optional.empty(), createSchema, sync);
     }
 
-    /** A duration as {@code 10s}, {@code 2m}, {@code 500ms} or plain seconds. */
     private static java.time.Duration duration(SettingSources sources, Setting setting) {
-        SettingSources.Value value = sources.get(setting).orElseThrow();
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m)?").matcher(value.text().trim());
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            java.time.Duration duration = unit.equals("ms") ? java.time.Duration.ofMillis(amount)
-                    : unit.equals("m") ? java.time.Duration.ofMinutes(amount) : java.time.Duration.ofSeconds(amount);
-            if (!duration.isZero()) {
-                return duration;
-            }
-        }
-        throw value.invalid("give a positive duration such as 10s, 2m or 500ms");
+        return CaSettings.duration(sources, setting);
     }
 
     private static ChallengeMode challenge(SettingSources sources) {
@@ -341,7 +273,8 @@ public record AutoTlsConfig(
 
     @Override
     public String toString() {
-        return "AutoTlsConfig[domains=" + domains + ", ca=" + caDirectory + ", storage=" + storage + ", challenge="
+        return "AutoTlsConfig[domains=" + domains + ", ca=" + cas.cas().stream().map(c -> c.directory().toString()).toList()
+                + cas.profile().map(p -> ", profile=" + p).orElse("") + ", storage=" + storage + ", challenge="
                 + challenge.configName() + ", https=" + httpsPort + ", http=" + httpPort + ", keyType=" + keyType.configName()
                 + ", eab=" + (eabKeyId.isPresent() ? "set" : "none") + ", storageKey=" + (storage.key().isPresent() ? "set" : "none") + ", proxy=" + proxy.map(ProxySetting::toString).orElse("none")
                 + "]";

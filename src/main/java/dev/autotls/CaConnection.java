@@ -20,22 +20,29 @@ final class CaConnection {
     private CaConnection() {
     }
 
+    /** The client of the first CA in {@code autotls.ca}, keeping its account under {@code caFolder}. */
     static AcmeClient open(AutoTlsConfig config, CertificateStore store, String caFolder, Clock clock) {
+        return open(config, config.cas().primary(), store, caFolder, clock);
+    }
+
+    /** The client of {@code ca}, with its own trust and EAB, keeping its account under {@code caFolder}. */
+    static AcmeClient open(AutoTlsConfig config, CaList.Endpoint ca, CertificateStore store, String caFolder, Clock clock) {
         TrustingAcmeProvider provider;
         try {
-            provider = TrustingAcmeProvider.create(config.caTrust().orElse(null), clock);
+            provider = TrustingAcmeProvider.create(ca.trust().orElse(null), clock);
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(Setting.CA_TRUST.key() + " = '" + config.caTrust().orElse(null)
+            throw new ConfigurationException(Setting.forCa(ca.position()).get(0).key() + " = '" + ca.trust().orElse(null)
                     + "': cannot be used as trusted roots (" + e.getMessage() + ")", e);
         }
-        config.proxy().filter(proxy -> proxy.user().isPresent()
+        config.proxy().filter(proxy -> ca.position() == 1 && proxy.user().isPresent()
                 && System.getProperty("jdk.http.auth.tunneling.disabledSchemes", "Basic").contains("Basic"))
                 .ifPresent(proxy -> LOG.warn("autotls.proxy has credentials, but this JVM refuses Basic authentication "
                         + "for HTTPS tunnels, so the proxy will not get them; start java with "
                         + "-Djdk.http.auth.tunneling.disabledSchemes= to allow it."));
         AccountSettings account = new AccountSettings(config.agreeToTerms(), config.email().orElse(null),
-                config.eabKeyId().orElse(null), config.eabHmacKey().orElse(null));
-        return new AcmeClient(config.caDirectory(), provider, new AccountService(store, caFolder, account, clock),
-                new OrderFlow(Poller.standard()), config.proxy());
+                ca.eabKeyId().orElse(null), ca.eabHmacKey().orElse(null),
+                Setting.forCa(ca.position()).get(1).key() + " and " + Setting.forCa(ca.position()).get(2).key());
+        return new AcmeClient(ca.directory(), provider, new AccountService(store, caFolder, account, clock),
+                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy());
     }
 }

@@ -1,9 +1,7 @@
 package dev.autotls;
 
-import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.IssuedCertificate;
 import dev.autotls.acme.CaExchange;
-import dev.autotls.maintenance.CaCircuit;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.StorageException;
 import dev.autotls.spi.TransientException;
@@ -47,17 +45,15 @@ import org.slf4j.LoggerFactory;
  */
 final class CertificateManager {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
-    /** When the CA's renewal window cannot be read, look again this soon rather than after hours. */
-    private static final Duration ARI_UNAVAILABLE_RECHECK = Duration.ofHours(1);
     /** How far the first looks at healthy stored certificates are spread after a start. */
     static final Duration START_SPREAD = Duration.ofMinutes(5);
 
     private final List<ManagedCertificate> certificates;
-    private final AcmeClient acme;
+    private final CaRotation cas;
     private final CertificateStore store;
     private final CertificateFiles files;
     private final CertificateRegistry registry;
-    private final RenewalPolicy policy;
+    private final RenewalPlanner planner;
     private final FailurePolicy failures;
     /** After a save failed: store it again this soon. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
@@ -71,16 +67,16 @@ final class CertificateManager {
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    CertificateManager(List<ManagedCertificate> certificates, AcmeClient acme, CertificateStore store, CertificateFiles files,
-                       CertificateRegistry registry, RenewalPolicy policy, Backoff backoff, CaCircuit circuit,
+    CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
+                       CertificateRegistry registry, RenewalPolicy policy, Backoff backoff,
                        Clock clock, KeyType keyType, Listeners listeners, Duration syncInterval) {
         this.certificates = List.copyOf(certificates);
-        this.acme = acme;
+        this.cas = cas;
         this.store = store;
         this.files = files;
         this.registry = registry;
-        this.policy = policy;
-        this.failures = new FailurePolicy(backoff, circuit, acme, clock, listeners);
+        this.failures = new FailurePolicy(backoff, cas, clock, listeners);
+        this.planner = new RenewalPlanner(policy, cas, failures);
         this.clock = clock;
         this.keyType = keyType;
         this.listeners = listeners;
@@ -164,8 +160,9 @@ final class CertificateManager {
         CaExchange.forget();
         Instant next;
         String sentence;
+        CaRotation.Lane lane = cas.lane(certificate);
         try {
-            Outcome outcome = renewIfDue(certificate);
+            Outcome outcome = renewIfDue(certificate, lane);
             next = outcome.next();
             sentence = outcome.sentence();
             certificate.update(CertificateState::succeeded);
@@ -180,12 +177,12 @@ final class CertificateManager {
             sentence = e.getMessage();
             LOG.warn("{}: {}. Another instance goes on with it; looking again at {}.", certificate, e.getMessage(), next);
         } catch (AutoTlsException e) {
-            next = failures.failed(certificate, e);
+            next = failures.failed(certificate, lane, e);
             sentence = e.getMessage();
             listeners.failed(new FailureEvent(certificate.names, e, certificate.state().failures(), next));
         } catch (RuntimeException e) {
             TransientException unexpected = new TransientException("unexpected " + e, e);
-            next = failures.failed(certificate, unexpected);
+            next = failures.failed(certificate, lane, unexpected);
             sentence = unexpected.getMessage();
             LOG.warn("Unexpected failure for {}", certificate, e);
             listeners.failed(new FailureEvent(certificate.names, unexpected, certificate.state().failures(), next));
@@ -244,12 +241,13 @@ final class CertificateManager {
     }
 
     /** Renews when due; returns when to look again. */
-    private Outcome renewIfDue(ManagedCertificate certificate)
+    private Outcome renewIfDue(ManagedCertificate certificate, CaRotation.Lane lane)
             throws AutoTlsException, InterruptedException, LostLeaseException {
-        Optional<Instant> hold = failures.holdForCa();
+        Optional<Instant> hold = failures.holdForCa(lane);
         if (hold.isPresent()) {
-            LOG.debug("{}: the CA is failing; waiting until {}", certificate, hold.get());
-            return new Outcome(hold.get(), "waiting for the CA, which is failing, until " + hold.get());
+            cas.waiting(certificate, lane);
+            LOG.debug("{}: {} is failing; waiting until {}", certificate, lane, hold.get());
+            return new Outcome(hold.get(), "waiting for " + lane + ", which is failing, until " + hold.get());
         }
         boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
         if (!unsaved && !due(certificate, false)) {
@@ -276,15 +274,15 @@ final class CertificateManager {
             if (!due(certificate, true)) { // another instance renewed it meanwhile
                 return healthy(certificate);
             }
-            obtain(certificate, held);
+            obtain(certificate, lane, held);
         }
         StoredCertificate now = certificate.state().current();
-        return new Outcome(plan(now, clock.instant()).recheckAt(), "obtained a certificate (serial "
-                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ")");
+        return new Outcome(planner.plan(certificate, now, clock.instant()).recheckAt(), "obtained a certificate (serial "
+                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
     }
 
     private Outcome healthy(ManagedCertificate certificate) throws InterruptedException {
-        RenewalPolicy.Plan plan = plan(certificate.state().current(), clock.instant());
+        RenewalPolicy.Plan plan = planner.plan(certificate, certificate.state().current(), clock.instant());
         return new Outcome(plan.recheckAt(), "valid; renewal planned at " + plan.renewAt() + " (" + plan.reason() + ")");
     }
 
@@ -301,7 +299,7 @@ final class CertificateManager {
             return true;
         }
         Instant now = clock.instant();
-        RenewalPolicy.Plan plan = plan(state.current(), now);
+        RenewalPolicy.Plan plan = planner.plan(certificate, state.current(), now);
         if (!plan.renewNow(now)) {
             LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
                     plan.recheckAt());
@@ -331,29 +329,8 @@ final class CertificateManager {
         }
     }
 
-    private RenewalPolicy.Plan plan(StoredCertificate certificate, Instant now) throws InterruptedException {
-        Optional<RenewalPolicy.Window> window = Optional.empty();
-        Optional<Instant> askAgain = Optional.empty();
-        if (now.isBefore(certificate.notAfter())) { // an expired certificate is renewed now: no window to ask for
-            try {
-                Optional<AcmeClient.RenewalWindow> ari = acme.renewalWindow(certificate.leaf());
-                if (ari.isPresent()) {
-                    window = Optional.of(new RenewalPolicy.Window(ari.get().start(), ari.get().end()));
-                    askAgain = ari.get().askAgainAt();
-                }
-            } catch (TransientException e) {
-                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
-                askAgain = Optional.of(e.caWide() ? failures.caFailed(e)
-                        : e.retryAfter().orElse(now.plus(ARI_UNAVAILABLE_RECHECK)));
-            } catch (AutoTlsException e) {
-                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
-                askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
-            }
-        }
-        return policy.plan(certificate.notBefore(), certificate.notAfter(), certificate.issuedAt(), window, askAgain, now);
-    }
-
-    private void obtain(ManagedCertificate certificate, Lease lease) throws AutoTlsException, InterruptedException, LostLeaseException {
+    private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease)
+            throws AutoTlsException, InterruptedException, LostLeaseException {
         long started = System.nanoTime();
         StoredCertificate previous = certificate.state().current();
         Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
@@ -364,14 +341,15 @@ final class CertificateManager {
         } catch (org.shredzone.acme4j.exception.AcmeException e) {
             throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
         }
-        IssuedCertificate issued = acme.obtain(certificate.names, certificate.strategy, keyType, replacing);
+        IssuedCertificate issued = lane.client().obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
+        cas.issued(certificate, lane);
         certificate.forceRenewal = false;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms, valid until {}).", certificate,
-                took.toMillis(), stored.notAfter());
+        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,
+                took.toMillis(), lane, stored.notAfter());
         String provedWith = issued.challengeTypes().isEmpty() ? "reused authorization" : String.join(" and ", issued.challengeTypes());
         CertificateEvent event = new CertificateEvent(certificate.names, stored.leaf(), took, provedWith);
         if (previous == null) {

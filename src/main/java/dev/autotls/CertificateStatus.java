@@ -23,11 +23,15 @@ import java.util.Optional;
  * @param nextAttempt    when it looks next, if scheduled
  * @param ownerAction    what the owner must do, while only the owner can fix it
  * @param failures       consecutive failed attempts
+ * @param issuedBy       the directory URL of the CA that issued what is served, when it was issued in this run
+ * @param tryingCa       the directory URL of the CA the next order goes to ({@code autotls.ca}'s first unless it
+ *                       has been failing for this certificate), once maintenance has looked
  */
 public record CertificateStatus(List<String> names, String strategy, String strategyReason, Optional<String> serial,
                                 Optional<String> issuer, Instant notBefore, Instant notAfter, Source source,
                                 Optional<Instant> lastAttempt, Optional<String> lastOutcome, Optional<Instant> nextAttempt,
-                                Optional<String> ownerAction, int failures) {
+                                Optional<String> ownerAction, int failures, Optional<String> issuedBy,
+                                Optional<String> tryingCa) {
 
     /** Where a served certificate came from. */
     public enum Source {

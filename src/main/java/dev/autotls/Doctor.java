@@ -1,6 +1,7 @@
 package dev.autotls;
 
 import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.acme.ProfileCheck;
 import dev.autotls.spi.OwnerActionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,11 +70,13 @@ public final class Doctor {
         for (ManagedCertificate certificate : methods.keySet()) {
             findings.add(strategy(certificate));
         }
-        List<String> identities = identities(metadata(autoTls));
+        Optional<Metadata> metadata = metadata(autoTls);
+        List<String> identities = identities(metadata);
         Optional<String> account = accountUrl(autoTls);
         findings.addAll(new CaaCheck(autoTls.dns()).check(methods, identities, account));
         findings.addAll(CaaCheck.advice(methods, identities, account));
         findings.addAll(new CaCheck(autoTls.acmeClient()).check());
+        metadata.flatMap(m -> profile(m, autoTls.config().cas().profile())).ifPresent(findings::add);
         findings.addAll(new StorageCheck(autoTls.config().storage(), autoTls.store()).check());
         findings.addAll(new PortCheck(autoTls.config()).check());
         return findings;
@@ -109,6 +112,16 @@ public final class Doctor {
             return Finding.fail(which + ": could not check the records (" + e.getMessage() + "); check that the DNS servers "
                     + "and the CA answer from this host, then run doctor again.");
         }
+    }
+
+    /** Whether the CA offers {@code autotls.profile}; empty when none is configured. */
+    private Optional<Finding> profile(Metadata metadata, Optional<String> profile) {
+        if (profile.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(ProfileCheck.problem(metadata, profile, autoTls.acmeClient().directory())
+                .map(problem -> Finding.fail("profile: " + problem + "; no order is placed until then."))
+                .orElseGet(() -> Finding.ok("profile: the CA offers " + profile.get() + ".")));
     }
 
     private static Optional<Metadata> metadata(AutoTls autoTls) {

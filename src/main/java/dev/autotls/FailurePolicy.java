@@ -1,6 +1,5 @@
 package dev.autotls;
 
-import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.CaCircuit;
@@ -18,13 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens after each kind of failure, and the instance-wide circuit in front of the CA.
+ * What happens after each kind of failure, and the circuit in front of each CA.
  * <ul>
  *   <li>owner action: said once in one sentence (repeats go to DEBUG), checked again slowly:
  *       within a minute for a DNS record (the owner is probably adding it now), from a minute up
  *       to half an hour for the rest;</li>
  *   <li>transient, per certificate: exponential back-off with jitter, never before Retry-After;</li>
- *   <li>transient, CA-wide: the {@link CaCircuit} opens and every certificate waits for one probe;</li>
+ *   <li>transient, CA-wide: that CA's {@link CaCircuit} opens and every certificate whose orders go
+ *       to it waits for one probe (orders to the other CAs go on);</li>
+ *   <li>a failure that moves the certificate's orders to the next CA ({@link CaRotation}): the next
+ *       CA is tried within seconds;</li>
  *   <li>storage: again within 5 to 60 s, so the site catches up as soon as the store is back.</li>
  * </ul>
  */
@@ -38,15 +40,13 @@ final class FailurePolicy {
             RandomGenerator.getDefault());
     private final Backoff ownerBackoff = new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(30), RandomGenerator.getDefault());
     private final Backoff storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), RandomGenerator.getDefault());
-    private final CaCircuit circuit;
-    private final AcmeClient acme;
+    private final CaRotation cas;
     private final Clock clock;
     private final Listeners listeners;
 
-    FailurePolicy(Backoff backoff, CaCircuit circuit, AcmeClient acme, Clock clock, Listeners listeners) {
+    FailurePolicy(Backoff backoff, CaRotation cas, Clock clock, Listeners listeners) {
         this.backoff = backoff;
-        this.circuit = circuit;
-        this.acme = acme;
+        this.cas = cas;
         this.clock = clock;
         this.listeners = listeners;
     }
@@ -55,8 +55,9 @@ final class FailurePolicy {
      * Before a job talks to the CA: empty if it may go ahead, else when to look again. While the
      * CA is failing, the first job whose wait is over probes it, and the others wait.
      */
-    Optional<Instant> holdForCa() throws InterruptedException {
+    Optional<Instant> holdForCa(CaRotation.Lane lane) throws InterruptedException {
         Instant now = clock.instant();
+        CaCircuit circuit = lane.circuit();
         CaCircuit.Admission admission = circuit.admit(now);
         if (admission instanceof CaCircuit.Proceed) {
             return Optional.empty();
@@ -65,9 +66,9 @@ final class FailurePolicy {
             return Optional.of(spread(((CaCircuit.Wait) admission).until()));
         }
         try {
-            acme.probe();
+            lane.client().probe();
             circuit.succeeded();
-            LOG.info("The CA at {} answers again; certificates waiting for it resume.", acme.directory());
+            LOG.info("The CA at {} answers again; certificates waiting for it resume.", lane.client().directory());
             return Optional.empty();
         } catch (TransientException e) {
             circuit.failed(now, e.retryAfter());
@@ -77,21 +78,28 @@ final class FailurePolicy {
     }
 
     /** Records a CA-wide failure seen outside an order (a renewal-window look); when to look again. */
-    Instant caFailed(TransientException e) {
+    Instant caFailed(CaRotation.Lane lane, TransientException e) {
         Instant now = clock.instant();
+        CaCircuit circuit = lane.circuit();
         boolean wasOpen = circuit.isOpen();
         circuit.failed(now, e.retryAfter());
         Instant until = circuit.openUntil().orElse(now);
         if (!wasOpen) {
-            LOG.warn("{}. Every certificate waits; the CA is asked again (one cheap request) from {}.",
+            LOG.warn("{}. Every certificate whose orders go to it waits; it is asked again (one cheap request) from {}.",
                     capitalized(e.getMessage()), until);
         }
         return spread(until);
     }
 
-    /** Handles a failed job: logs as its kind wants and returns when to try again. */
-    Instant failed(ManagedCertificate certificate, AutoTlsException error) {
+    /** Handles a failed job whose orders went to {@code lane}: logs as its kind wants and returns when to try again. */
+    Instant failed(ManagedCertificate certificate, CaRotation.Lane lane, AutoTlsException error) {
         Instant now = clock.instant();
+        if (cas.failed(certificate, lane, error)) {
+            int failures = certificate.update(state -> state.failed(null)).failures();
+            LOG.warn("{}: {}. Still serving the {} certificate; the next CA is tried now (failure {}).", certificate,
+                    trimmed(error.getMessage()), certificate.state().current() == null ? "temporary" : "current", failures);
+            return spread(now);
+        }
         if (error instanceof OwnerActionException) {
             String previous = certificate.state().ownerAction();
             int failures = certificate.update(state -> state.failed(error.getMessage())).failures();
@@ -112,7 +120,7 @@ final class FailurePolicy {
             return next;
         }
         TransientException transientError = (TransientException) error;
-        Instant next = transientError.caWide() ? caFailed(transientError)
+        Instant next = transientError.caWide() ? caFailed(lane, transientError)
                 : backoff.nextAttempt(failures, now, transientError.retryAfter());
         LOG.warn("Could not obtain a certificate for {}: {}. Still serving the {} certificate; next attempt at {} (failure {}).",
                 certificate, error.getMessage(), certificate.state().current() == null ? "temporary" : "current", next,

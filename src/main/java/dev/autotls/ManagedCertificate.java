@@ -27,6 +27,12 @@ final class ManagedCertificate {
     volatile TaskScheduler.Cancellable scheduled;
     /** An operator asked for a renewal now (JMX): the next job orders even if nothing is due. */
     volatile boolean forceRenewal;
+    /** Which CA the next order goes to, and since when orders there fail ({@link CaRotation}). */
+    volatile dev.autotls.maintenance.CaAttempt caAttempt = dev.autotls.maintenance.CaAttempt.FIRST;
+    /** The directory of the CA the next order goes to, once maintenance has looked (status). */
+    volatile String tryingCa;
+    /** The directory of the CA that issued the served certificate, when issued in this run (status, ARI). */
+    volatile String issuedBy;
     /** The serial the expiring-soon event was told for, so it is told once. */
     volatile java.math.BigInteger expiringSaidFor;
 

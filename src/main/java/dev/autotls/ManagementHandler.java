@@ -108,6 +108,8 @@ final class ManagementHandler extends Handler.Abstract {
             node.put("ownerActionNeeded", certificate.ownerActionNeeded());
             node.put("ownerAction", certificate.ownerAction().orElse(null));
             node.put("failures", certificate.failures());
+            node.put("issuedBy", certificate.issuedBy().orElse(null));
+            node.put("tryingCa", certificate.tryingCa().orElse(null));
         }
         return array;
     }

@@ -10,8 +10,21 @@ import java.util.Locale;
 public enum Setting {
     DOMAINS("autotls.domains", null, "Names to serve, comma-separated; `*.name` for a wildcard. Required."),
     EMAIL("autotls.email", null, "Contact address given to the CA (expiry notices). Optional."),
-    CA("autotls.ca", "letsencrypt", "`letsencrypt`, `letsencrypt-staging`, or an ACME directory URL."),
+    CA("autotls.ca", "letsencrypt", "`letsencrypt`, `letsencrypt-staging`, or an ACME directory URL; a comma list of up "
+            + "to three for fallback CAs, the first preferred."),
     CA_TRUST("autotls.ca.trust", null, "PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA)."),
+    PROFILE("autotls.profile", null, "ACME profile to order (`classic`, `tlsserver`, `shortlived`, or any the CA lists); "
+            + "every CA in `autotls.ca` must offer it. Default: the CA's default profile."),
+    CA_FALLBACK_AFTER("autotls.ca.fallback-after", "1d", "How long orders for a certificate may fail on one CA before "
+            + "the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`)."),
+    CA_2_TRUST("autotls.ca.2.trust", null, "`autotls.ca.trust` for the second CA in `autotls.ca`."),
+    CA_2_EAB_KID("autotls.ca.2.eab.kid", null, "`autotls.eab.kid` for the second CA in `autotls.ca`."),
+    CA_2_EAB_HMAC_KEY("autotls.ca.2.eab.hmac-key", null, "`autotls.eab.hmac-key` for the second CA in `autotls.ca`. "
+            + "Secret: never logged."),
+    CA_3_TRUST("autotls.ca.3.trust", null, "`autotls.ca.trust` for the third CA in `autotls.ca`."),
+    CA_3_EAB_KID("autotls.ca.3.eab.kid", null, "`autotls.eab.kid` for the third CA in `autotls.ca`."),
+    CA_3_EAB_HMAC_KEY("autotls.ca.3.eab.hmac-key", null, "`autotls.eab.hmac-key` for the third CA in `autotls.ca`. "
+            + "Secret: never logged."),
     STORAGE("autotls.storage", null, "Folder for account, keys and certificates, or a PostgreSQL URL "
             + "(`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` "
             + "or `~/.local/share/autotls`."),
@@ -80,6 +93,23 @@ public enum Setting {
 
     /** Whether values of this setting must never appear in logs or messages. */
     public boolean secret() {
-        return this == EAB_HMAC_KEY || this == STORAGE_PASSWORD || this == STORAGE_KEY || this == PROXY || this == RFC2136_TSIG;
+        return this == EAB_HMAC_KEY || this == CA_2_EAB_HMAC_KEY || this == CA_3_EAB_HMAC_KEY || this == STORAGE_PASSWORD
+                || this == STORAGE_KEY || this == PROXY || this == RFC2136_TSIG;
+    }
+
+    /** The most CAs {@code autotls.ca} may list: each after the first has numbered settings of its own. */
+    public static final int MAX_CAS = 3;
+
+    /**
+     * The trust, EAB key id and EAB MAC key settings of the {@code position}-th CA in
+     * {@code autotls.ca} (1 is the first, whose settings are the unnumbered ones), in that order.
+     */
+    static java.util.List<Setting> forCa(int position) {
+        switch (position) {
+            case 1: return java.util.List.of(CA_TRUST, EAB_KID, EAB_HMAC_KEY);
+            case 2: return java.util.List.of(CA_2_TRUST, CA_2_EAB_KID, CA_2_EAB_HMAC_KEY);
+            case 3: return java.util.List.of(CA_3_TRUST, CA_3_EAB_KID, CA_3_EAB_HMAC_KEY);
+            default: throw new IllegalArgumentException("autotls.ca lists at most " + MAX_CAS + " CAs, not " + position);
+        }
     }
 }

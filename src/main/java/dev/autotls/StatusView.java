@@ -20,6 +20,7 @@ final class StatusView {
                 leaf.map(c -> c.getNotBefore().toInstant()).orElse(now), leaf.map(c -> c.getNotAfter().toInstant()).orElse(now),
                 source, Optional.ofNullable(state.last()).map(CertificateState.Attempt::at),
                 Optional.ofNullable(state.last()).map(CertificateState.Attempt::outcome),
-                Optional.ofNullable(state.nextAttempt()), Optional.ofNullable(state.ownerAction()), state.failures());
+                Optional.ofNullable(state.nextAttempt()), Optional.ofNullable(state.ownerAction()), state.failures(),
+                Optional.ofNullable(certificate.issuedBy), Optional.ofNullable(certificate.tryingCa));
     }
 }

@@ -106,12 +106,12 @@ public final class AccountService {
         }
         Optional<URI> terms = session.getMetadata().getTermsOfService();
         if (terms.isPresent() && !settings.agreeToTerms()) {
-            throw new OwnerActionException("the CA requires agreeing to its terms of service (" + terms.get()
+            throw new CaRefusalException("the CA requires agreeing to its terms of service (" + terms.get()
                     + "); read them, then set autotls.agree-tos=true");
         }
         if (session.getMetadata().isExternalAccountRequired() && !settings.hasExternalAccountBinding()) {
-            throw new OwnerActionException("the CA requires external account binding; set autotls.eab.kid and "
-                    + "autotls.eab.hmac-key to the values the CA gave you");
+            throw new CaRefusalException("the CA at " + session.getServerUri() + " requires external account binding; set "
+                    + settings.eabSettings() + " to the values the CA gave you");
         }
         AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
         if (settings.agreeToTerms()) {

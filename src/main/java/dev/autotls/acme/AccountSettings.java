@@ -9,8 +9,13 @@ import java.util.Optional;
  * @param email            contact address, or null
  * @param eabKeyId         external account binding key id, or null
  * @param eabHmacKey       external account binding MAC key (base64url), or null
+ * @param eabSettings      the names of the two settings that give this CA's EAB, for messages
  */
-public record AccountSettings(boolean agreeToTerms, String email, String eabKeyId, String eabHmacKey) {
+public record AccountSettings(boolean agreeToTerms, String email, String eabKeyId, String eabHmacKey, String eabSettings) {
+    public AccountSettings(boolean agreeToTerms, String email, String eabKeyId, String eabHmacKey) {
+        this(agreeToTerms, email, eabKeyId, eabHmacKey, "autotls.eab.kid and autotls.eab.hmac-key");
+    }
+
     public Optional<String> emailAddress() {
         return Optional.ofNullable(email).filter(e -> !e.isBlank());
     }

@@ -45,7 +45,7 @@ final class CaFailures {
         }
         if (error instanceof AcmeUserActionRequiredException) {
             AcmeUserActionRequiredException action = (AcmeUserActionRequiredException) error;
-            return new OwnerActionException("the CA at " + where + " requires an action of yours"
+            return new CaRefusalException("the CA at " + where + " requires an action of yours"
                     + action.getTermsOfServiceUri().map(uri -> " (new terms of service: " + uri + ")").orElse("")
                     + ": " + detail((AcmeServerException) error) + "; after agreeing, restart with autotls.agree-tos=true", error);
         }
@@ -63,14 +63,16 @@ final class CaFailures {
                     + detail(server);
             switch (type) {
                 case "caa":
-                    return new OwnerActionException(sentence + "; a CAA record of the domain forbids this CA: add one that "
+                    return new CaRefusalException(sentence + "; a CAA record of the domain forbids this CA: add one that "
                             + "names it (see `doctor` for the exact record), or remove the restriction", error);
                 case "externalAccountRequired":
-                    return new OwnerActionException(sentence + "; set autotls.eab.kid and autotls.eab.hmac-key to the "
-                            + "values the CA gave you", error);
-                case "unauthorized":
+                    return new CaRefusalException(sentence + "; set autotls.eab.kid and autotls.eab.hmac-key (for "
+                            + "the second or third CA in autotls.ca: autotls.ca.<n>.eab.*) to the values the CA gave you", error);
                 case "rejectedIdentifier":
                 case "unsupportedIdentifier":
+                    // this CA's policy: no retry with it helps, another CA may issue at once
+                    return new CaRefusalException(sentence, error);
+                case "unauthorized":
                 case "invalidContact":
                 case "unsupportedContact":
                     return new OwnerActionException(sentence, error);

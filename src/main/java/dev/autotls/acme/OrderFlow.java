@@ -36,9 +36,16 @@ public final class OrderFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OrderFlow.class);
 
     private final Poller poller;
+    /** The ACME profile every order asks for ({@code autotls.profile}), if one is chosen. */
+    private final Optional<String> profile;
 
     public OrderFlow(Poller poller) {
+        this(poller, Optional.empty());
+    }
+
+    public OrderFlow(Poller poller, Optional<String> profile) {
         this.poller = poller;
+        this.profile = profile;
     }
 
     /**
@@ -104,20 +111,26 @@ public final class OrderFlow {
                 pending.stream().map(p -> p.challenge().getType()).distinct().toList());
     }
 
-    private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing) throws AcmeException {
+    private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing)
+            throws AcmeException, CaRefusalException {
+        // before the order: a profile the CA does not list would only be refused (or silently ignored)
+        ProfileCheck.require(login.getSession().getMetadata(), profile, login.getSession().getServerUri());
         boolean announceReplacement = replacing.isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         if (announceReplacement) {
             try {
-                return login.newOrder().domains(names).replaces(replacing.get()).create();
+                return withProfile(login.newOrder().domains(names).replaces(replacing.get())).create();
             } catch (AcmeServerException e) {
                 // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
                 LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
                         names, e.getMessage());
             }
         }
-        OrderBuilder builder = login.newOrder().domains(names);
-        return builder.create();
+        return withProfile(login.newOrder().domains(names)).create();
+    }
+
+    private OrderBuilder withProfile(OrderBuilder builder) {
+        return profile.map(builder::profile).orElse(builder);
     }
 
     private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy)

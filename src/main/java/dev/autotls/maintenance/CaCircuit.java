@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One circuit for the whole instance in front of the CA. While the CA is failing (no answer,
- * or 5xx) no certificate asks it anything: each job is told to wait, and when the wait is
+ * One circuit per CA, for the whole instance, in front of that CA (each CA of {@code autotls.ca}
+ * has its own, so a CA that is down never holds back orders to the next). While the CA is
+ * failing (no answer, or 5xx) no certificate asks it anything: each job is told to wait, and when the wait is
  * over exactly one job sends a cheap probe (a GET of the directory) that decides whether all
  * resume. So 100 names cost the CA a few requests a minute while it is down, not 100, and
  * once it answers again waiting orders resume within {@link #cap} plus a little jitter.

@@ -36,6 +36,12 @@ public final class Pebble implements AutoCloseable {
     private HttpClient client;
 
     private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort) throws Exception {
+        this(release, httpPort, environment, externalDnsPort, "");
+    }
+
+    /** @param extraConfig more members of the {@code "pebble"} object, each starting with a comma (or empty) */
+    private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort, String extraConfig)
+            throws Exception {
         this.release = release;
         this.ownDns = externalDnsPort <= 0;
         this.dnsPort = ownDns ? Ports.free() : externalDnsPort;
@@ -50,7 +56,7 @@ public final class Pebble implements AutoCloseable {
                 + "\"privateKey\":\"" + dir.resolve("key.pem") + "\","
                 + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + Ports.free() + ","
                 + "\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false,"
-                + "\"retryAfter\":{\"authz\":1,\"order\":1}}}";
+                + "\"retryAfter\":{\"authz\":1,\"order\":1}" + extraConfig + "}}";
         Files.writeString(dir.resolve("pebble-config.json"), config);
     }
 
@@ -68,6 +74,39 @@ public final class Pebble implements AutoCloseable {
     public static Pebble startAlwaysValid(String release) throws Exception {
         return new Pebble(release, Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
                 "PEBBLE_VA_ALWAYS_VALID", "1"), 0).launch();
+    }
+
+    /**
+     * A Pebble (2.10) whose directory lists these ACME profiles, each issuing certificates valid
+     * for its duration (whole seconds); an order that names none gets the one called {@code default}.
+     * Validation is skipped, as in {@link #startAlwaysValid}.
+     */
+    public static Pebble startWithProfiles(Map<String, Duration> profiles) throws Exception {
+        StringBuilder json = new StringBuilder(",\"profiles\":{");
+        String comma = "";
+        for (Map.Entry<String, Duration> profile : profiles.entrySet()) {
+            json.append(comma).append('"').append(profile.getKey()).append("\":{\"description\":\"")
+                    .append(profile.getKey()).append(" for tests\",\"validityPeriod\":")
+                    .append(profile.getValue().toSeconds()).append('}');
+            comma = ",";
+        }
+        json.append('}');
+        return new Pebble("sid", Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+                "PEBBLE_VA_ALWAYS_VALID", "1"), 0, json.toString()).launch();
+    }
+
+    /**
+     * A Pebble (2.10, validation skipped) that refuses to issue for {@code blocked} names and
+     * their subdomains (its {@code domainBlocklist}): orders for them get {@code rejectedIdentifier}.
+     */
+    public static Pebble startRefusing(String... blocked) throws Exception {
+        StringBuilder json = new StringBuilder(",\"domainBlocklist\":[");
+        for (int i = 0; i < blocked.length; i++) {
+            json.append(i == 0 ? "" : ",").append('"').append(blocked[i]).append('"');
+        }
+        json.append(']');
+        return new Pebble("sid", Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+                "PEBBLE_VA_ALWAYS_VALID", "1"), 0, json.toString()).launch();
     }
 
     /** Pebble with its default 5 % rejection of good nonces, which a correct client survives. */
