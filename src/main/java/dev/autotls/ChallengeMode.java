@@ -10,9 +10,9 @@ public enum ChallengeMode {
     /** Per name, the best strategy that can work with the configuration. */
     AUTO("auto"),
     HTTP_01("http-01"),
-    TLS_ALPN_01("tls-alpn-01"),
     DNS_PERSIST_01("dns-persist-01"),
-    ACME_DNS("acme-dns");
+    ACME_DNS("acme-dns"),
+    TLS_ALPN_01("tls-alpn-01");
 
     private final String configName;
 

@@ -4,13 +4,13 @@ import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertifiedKey;
-import dev.autotls.tls.KeyType;
+import dev.autotls.tls.SelfSignedCertificates;
 import dev.autotls.tls.ValidationCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,10 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
-import org.shredzone.acme4j.util.CertificateUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,13 +175,11 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
 
     /** RFC 8737 section 3: self-signed, SAN = the name, critical acmeIdentifier = SHA-256(key authorization). */
     static CertifiedKey validationCertificate(String name, String keyAuthorization) {
-        java.security.KeyPair keyPair = KeyType.EC256.generate();
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyAuthorization.getBytes(StandardCharsets.UTF_8));
-            X509Certificate certificate = CertificateUtils.createTlsAlpn01Certificate(keyPair, Identifier.dns(name), digest);
-            return new CertifiedKey(List.of(name), List.of(certificate), keyPair.getPrivate(), true);
-        } catch (IOException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("could not make the tls-alpn-01 certificate for " + name, e);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyAuthorization.getBytes(StandardCharsets.US_ASCII));
+            return SelfSignedCertificates.tlsAlpn01(name, digest, Clock.systemUTC());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 }

@@ -1,13 +1,18 @@
 package dev.autotls.jetty;
 
 import dev.autotls.tls.ValidationCertificates;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import javax.net.ssl.SSLEngineResult;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BufferUtil;
 
 /**
  * The {@code acme-tls/1} protocol of RFC 8737 on an HTTPS connector: it only lets ALPN
@@ -41,17 +46,51 @@ final class AcmeTlsConnectionFactory extends AbstractConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        return configure(new AbstractConnection(endPoint, connector.getExecutor()) {
-            @Override
-            public void onOpen() {
-                super.onOpen();
-                getEndPoint().close(); // the handshake was the whole exchange
-            }
+        return configure(new HandshakeOnly(endPoint, connector), connector, endPoint);
+    }
 
-            @Override
-            public void onFillable() {
+    /**
+     * Waits for the handshake to finish, then closes. ALPN picks the protocol while reading the
+     * ClientHello, so this connection exists before the client's Finished has arrived; closing at
+     * once would cut the handshake (and the CA's validation) short.
+     */
+    private static final class HandshakeOnly extends AbstractConnection {
+        private final ByteBuffer ignored = BufferUtil.allocate(1);
+
+        HandshakeOnly(EndPoint endPoint, Connector connector) {
+            super(endPoint, connector.getExecutor());
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            closeOnceHandshaken();
+        }
+
+        @Override
+        public void onFillable() {
+            try {
+                BufferUtil.clear(ignored);
+                if (getEndPoint().fill(ignored) < 0) { // reading drives the rest of the handshake
+                    getEndPoint().close();
+                    return;
+                }
+                closeOnceHandshaken();
+            } catch (IOException failed) {
                 getEndPoint().close();
             }
-        }, connector, endPoint);
+        }
+
+        private void closeOnceHandshaken() {
+            EndPoint endPoint = getEndPoint();
+            boolean handshaking = endPoint instanceof SslConnection.SslEndPoint
+                    && ((SslConnection.SslEndPoint) endPoint).getSslConnection().getSSLEngine().getHandshakeStatus()
+                            != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+            if (handshaking) {
+                fillInterested();
+            } else {
+                endPoint.close(); // the handshake was the whole exchange
+            }
+        }
     }
 }

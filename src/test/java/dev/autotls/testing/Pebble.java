@@ -36,6 +36,11 @@ public final class Pebble implements AutoCloseable {
     private HttpClient client;
 
     private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort) throws Exception {
+        this(release, httpPort, Ports.free(), environment, externalDnsPort);
+    }
+
+    private Pebble(String release, int httpPort, int tlsPort, Map<String, String> environment, int externalDnsPort)
+            throws Exception {
         this.release = release;
         this.ownDns = externalDnsPort <= 0;
         this.dnsPort = ownDns ? Ports.free() : externalDnsPort;
@@ -48,7 +53,7 @@ public final class Pebble implements AutoCloseable {
                 + "\"managementListenAddress\":\"127.0.0.1:" + managementPort + "\","
                 + "\"certificate\":\"" + dir.resolve("cert.pem") + "\","
                 + "\"privateKey\":\"" + dir.resolve("key.pem") + "\","
-                + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + Ports.free() + ","
+                + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + tlsPort + ","
                 + "\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false,"
                 + "\"retryAfter\":{\"authz\":1,\"order\":1}}}";
         Files.writeString(dir.resolve("pebble-config.json"), config);
@@ -78,6 +83,12 @@ public final class Pebble implements AutoCloseable {
     /** A Pebble that validates through the DNS server at 127.0.0.1:{@code dnsPort} (e.g. unbound) instead of its own. */
     public static Pebble startWithDns(String release, int httpPort, int dnsPort) throws Exception {
         return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), dnsPort).launch();
+    }
+
+    /** A Pebble that validates tls-alpn-01 by connecting to {@code tlsPort} (the HTTPS connector under test). */
+    public static Pebble startForTlsAlpn(String release, int tlsPort) throws Exception {
+        return new Pebble(release, Ports.free(), tlsPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0)
+                .launch();
     }
 
     public static Pebble start(String release, int httpPort) throws Exception {

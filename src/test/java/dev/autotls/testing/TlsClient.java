@@ -87,20 +87,22 @@ public final class TlsClient {
     }
 
     /**
-     * One handshake offering the ALPN {@code protocols} (none: no ALPN extension), then a read:
-     * what the server presented and chose, and whether it closed the connection unasked
-     * (as after an {@code acme-tls/1} handshake).
+     * One handshake offering the ALPN {@code protocols} (none: no ALPN extension): what the
+     * server presented and chose, and, when it chose {@code acme-tls/1}, whether it then closed
+     * the connection unasked as RFC 8737 wants (other protocols are not waited for: false).
      */
     public Handshake handshake(int port, String serverName, String... protocols) throws Exception {
         try (SSLSocket socket = connect(port, serverName, protocols.length == 0 ? null : protocols)) {
             X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             String chosen = socket.getApplicationProtocol();
-            socket.setSoTimeout(1_000);
-            boolean closed;
-            try {
-                closed = socket.getInputStream().read() < 0;
-            } catch (java.net.SocketTimeoutException stillOpen) {
-                closed = false;
+            boolean closed = false;
+            if ("acme-tls/1".equals(chosen)) {
+                socket.setSoTimeout(5_000);
+                try {
+                    closed = socket.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    closed = false;
+                }
             }
             return new Handshake(leaf, chosen, closed);
         }
