@@ -87,7 +87,12 @@ public final class Pebble implements AutoCloseable {
 
     /** A Pebble that validates tls-alpn-01 by connecting to {@code tlsPort} (the HTTPS connector under test). */
     public static Pebble startForTlsAlpn(String release, int tlsPort) throws Exception {
-        return new Pebble(release, Ports.free(), tlsPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0)
+        return startValidating(release, Ports.free(), tlsPort);
+    }
+
+    /** A Pebble that validates http-01 on {@code httpPort} and tls-alpn-01 on {@code tlsPort}. */
+    public static Pebble startValidating(String release, int httpPort, int tlsPort) throws Exception {
+        return new Pebble(release, httpPort, tlsPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0)
                 .launch();
     }
 
