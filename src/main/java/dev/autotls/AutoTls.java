@@ -192,7 +192,7 @@ public final class AutoTls extends ContainerLifeCycle {
             throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
                     + "attach autotls to the HTTPS connector");
         }
-        TlsConnectors.acceptAcmeTls(connector); // tls-alpn-01 answers on it; a factory alone cannot negotiate acme-tls/1
+        StartupChecks.acceptAcmeTls(config, connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
         return attach(tls.getSslContextFactory());
     }
 

@@ -4,13 +4,14 @@ import dev.autotls.tls.ValidationCertificates;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngineResult;
-import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractConnectionFactory;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NegotiatingServerConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.BufferUtil;
 
@@ -31,17 +32,25 @@ final class AcmeTlsConnectionFactory extends AbstractConnectionFactory {
      * Makes {@code connector} accept {@code acme-tls/1} handshakes, if it negotiates with ALPN
      * (without ALPN no CA can reach it for tls-alpn-01). Call before the connector starts; a
      * second call changes nothing.
+     *
+     * @return whether the connector now negotiates {@code acme-tls/1} (false: it has no ALPN)
      */
-    static void acceptOn(ServerConnector connector) {
-        ALPNServerConnectionFactory alpn = connector.getConnectionFactory(ALPNServerConnectionFactory.class);
-        if (alpn == null || connector.getConnectionFactory(ValidationCertificates.ACME_TLS_1) != null) {
-            return;
+    static boolean acceptOn(ServerConnector connector) {
+        // by protocol name, not by class: jetty-home without its alpn module has no jetty-alpn-server jar
+        ConnectionFactory found = connector.getConnectionFactory("alpn");
+        if (!(found instanceof NegotiatingServerConnectionFactory)) {
+            return false;
         }
+        if (connector.getConnectionFactory(ValidationCertificates.ACME_TLS_1) != null) {
+            return true;
+        }
+        NegotiatingServerConnectionFactory alpn = (NegotiatingServerConnectionFactory) found;
         connector.addConnectionFactory(new AcmeTlsConnectionFactory());
         // an empty list means "every protocol of the connector"; a given one (jetty.alpn.protocols) gets it last
         if (!alpn.getNegotiatedProtocols().isEmpty()) {
             alpn.getNegotiatedProtocols().add(ValidationCertificates.ACME_TLS_1);
         }
+        return true;
     }
 
     @Override

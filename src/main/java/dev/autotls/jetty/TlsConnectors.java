@@ -78,9 +78,11 @@ public final class TlsConnectors {
      * Lets ALPN on {@code connector} negotiate {@code acme-tls/1} (RFC 8737's tls-alpn-01), after
      * every protocol it already offers; such a connection is closed right after its handshake.
      * Nothing changes for a connector without ALPN or one that already accepts it. Before start.
+     *
+     * @return whether the connector negotiates {@code acme-tls/1} now (false: it has no ALPN)
      */
-    public static void acceptAcmeTls(ServerConnector connector) {
-        AcmeTlsConnectionFactory.acceptOn(connector);
+    public static boolean acceptAcmeTls(ServerConnector connector) {
+        return AcmeTlsConnectionFactory.acceptOn(connector);
     }
 
     /** The plain HTTP connector (ACME http-01 answers and redirects to HTTPS). */
