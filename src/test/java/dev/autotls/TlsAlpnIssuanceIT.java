@@ -3,6 +3,7 @@ package dev.autotls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.Await;
+import dev.autotls.testing.PatientForwarder;
 import dev.autotls.testing.Pebble;
 import dev.autotls.testing.Ports;
 import dev.autotls.testing.Postgres;
@@ -39,11 +40,15 @@ class TlsAlpnIssuanceIT {
 
     @Test
     void obtainsCertificateThroughTlsAlpnWhileOrdinaryHandshakesAreServedAsAlways(@TempDir Path storage) throws Exception {
-        int httpsPort = Ports.free();
+        // Pebble's handshake goes through a gate the test opens: Pebble -> tlsPort -> (gatePort, closed until
+        // opened) -> the HTTPS connector. So the validation stays pending, for certain, while ordinary clients are served
+        int tlsPort = Ports.free();
+        int gatePort = Ports.free();
         List<CertificateEvent> obtained = new CopyOnWriteArrayList<>();
-        try (Pebble pebble = Pebble.startForTlsAlpn("sid", httpsPort);
-             Site site = Site.start(site(pebble, httpsPort, obtained, "t.test").storage(storage))) {
-            assertThat(site.httpsPort()).isEqualTo(httpsPort);
+        try (Pebble pebble = Pebble.startForTlsAlpn("sid", tlsPort);
+             PatientForwarder toGate = PatientForwarder.on(tlsPort, gatePort);
+             Site site = Site.start(site(pebble, 0, obtained, "t.test").storage(storage))) {
+            int httpsPort = site.httpsPort();
             assertThat(site.server.getConnectors()).as("no HTTP connector: autotls.http.port = off").hasSize(1);
             ValidationCertificates validations = site.autoTls.registry().validations();
             Await.until("the tls-alpn-01 validation of t.test to start", Duration.ofSeconds(30),
@@ -69,10 +74,13 @@ class TlsAlpnIssuanceIT {
             TlsClient.Handshake http11 = inspecting.handshake(httpsPort, "t.test", "http/1.1");
             assertThat(http11.protocol()).isEqualTo("http/1.1");
             assertThat(http11.leaf()).isEqualTo(page.certificate());
-            boolean stillValidating = validations.contains("t.test");
-            assertThat(stillValidating).as("the ordinary requests above ran while the validation was pending").isTrue();
+            assertThat(validations.contains("t.test")).as("the ordinary requests above ran while the validation was pending")
+                    .isTrue();
+            assertThat(obtained).isEmpty();
 
-            Await.until("the certificate for t.test", Duration.ofSeconds(60), () -> obtained.size() == 1);
+            try (PatientForwarder open = PatientForwarder.on(gatePort, httpsPort)) {
+                Await.until("the certificate for t.test", Duration.ofSeconds(60), () -> obtained.size() == 1);
+            }
             TlsClient trusting = TlsClient.trusting(pebble.roots());
             TlsClient.Page issued = trusting.get(httpsPort, "t.test", "/");
             assertThat(issued.status()).isEqualTo(200);
@@ -86,11 +94,13 @@ class TlsAlpnIssuanceIT {
 
     @Test
     void theInstanceThatDidNotOrderAnswersTheCasHandshakeFromTheStore() throws Exception {
-        int validatedPort = Ports.free();
+        int tlsPort = Ports.free();
+        int gatePort = Ports.free();
         List<CertificateEvent> obtainedByA = new CopyOnWriteArrayList<>();
-        try (Postgres postgres = Postgres.start(); Pebble pebble = Pebble.startForTlsAlpn("sid", validatedPort)) {
-            // B is the only one on the port Pebble connects to; A orders, on a port the CA never sees
-            Site b = Site.installed(site(pebble, validatedPort, new CopyOnWriteArrayList<>(), "c.test").storage(postgres.url())
+        try (Postgres postgres = Postgres.start(); Pebble pebble = Pebble.startForTlsAlpn("sid", tlsPort);
+             PatientForwarder toGate = PatientForwarder.on(tlsPort, gatePort)) {
+            // Pebble's handshake can only reach B, and only once the gate to B opens; A orders
+            Site b = Site.installed(site(pebble, 0, new CopyOnWriteArrayList<>(), "c.test").storage(postgres.url())
                     .set(Setting.STORAGE_SYNC, "1s"));
             try (Site a = Site.start(site(pebble, 0, obtainedByA, "c.test").storage(postgres.url())
                     .set(Setting.STORAGE_SYNC, "1s"))) {
@@ -98,14 +108,23 @@ class TlsAlpnIssuanceIT {
                     Await.until("instance A to hold the certificate's lease", Duration.ofSeconds(30),
                             () -> postgres.heldCertificateLeases() == 1 || !obtainedByA.isEmpty());
                     b.server.start();
-                    Await.until("instance A to obtain the certificate", Duration.ofSeconds(60), () -> obtainedByA.size() == 1);
+                    Await.until("B to build the validation certificate from what A stored", Duration.ofSeconds(30),
+                            () -> b.autoTls.registry().validations().contains("c.test"));
+                    assertThat(a.autoTls.registry().validations().contains("c.test")).as("A presented it").isTrue();
+                    TlsClient.Handshake answer = TlsClient.inspecting().handshake(b.httpsPort(), "c.test",
+                            ValidationCertificates.ACME_TLS_1);
+                    assertThat(answer.leaf().getCriticalExtensionOIDs()).contains(ACME_IDENTIFIER_OID);
+                    try (PatientForwarder open = PatientForwarder.on(gatePort, b.httpsPort())) {
+                        Await.until("instance A to obtain the certificate", Duration.ofSeconds(60), () -> obtainedByA.size() == 1);
+                    }
                     assertThat(pebble.orders()).as("orders placed with the CA").isEqualTo(1);
-                    assertThat(a.httpsPort()).isNotEqualTo(validatedPort);
+                    Await.until("B to withdraw the validation certificate once A removed the answer", Duration.ofSeconds(10),
+                            () -> !b.autoTls.registry().validations().contains("c.test"));
                     TlsClient trusting = TlsClient.trusting(pebble.roots());
                     b.autoTls.syncWithStore();
                     Await.until("B to serve the certificate A stored", Duration.ofSeconds(30), () -> {
                         try {
-                            return trusting.leaf(validatedPort, "c.test").getIssuerX500Principal().getName().contains("Pebble");
+                            return trusting.leaf(b.httpsPort(), "c.test").getIssuerX500Principal().getName().contains("Pebble");
                         } catch (Exception notYet) {
                             return false;
                         }
