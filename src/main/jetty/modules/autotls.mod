@@ -79,7 +79,7 @@ jetty.sslContext.keyStorePath=
 ## How often each instance looks for certificates another instance stored (`10s`, `1m`).
 # autotls.storage.sync-interval=10s
 
-## `auto`, `http-01`, `dns-persist-01`, `acme-dns` or `rfc2136`.
+## `auto`, `http-01`, `tls-alpn-01`, `dns-persist-01`, `acme-dns` or `rfc2136`. `auto` uses `tls-alpn-01` where `http-01` would be its choice but the HTTP port is `off`.
 # autotls.challenge=auto
 
 ## Optional expiry written into the dns-persist-01 record: an ISO date (`2027-12-31`) or instant.

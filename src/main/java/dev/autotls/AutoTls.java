@@ -6,6 +6,7 @@ import dev.autotls.challenge.AcmeDnsClient;
 import dev.autotls.challenge.AcmeDnsStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
+import dev.autotls.challenge.TlsAlpn01Strategy;
 import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.jetty.HttpChallengeHandler;
 import dev.autotls.jetty.TlsConnectors;
@@ -65,6 +66,8 @@ public final class AutoTls extends ContainerLifeCycle {
     private final AutoTlsConfig config;
     private final CertificateRegistry registry = new CertificateRegistry();
     private final Http01Strategy http01;
+    /** Polls the store for other instances' tls-alpn-01 answers; null when no certificate may use tls-alpn-01. */
+    private final TlsAlpnPoll tlsAlpnPoll;
     private final AcmeDnsStrategy acmeDns;
     private final DnsPersistStrategy persist;
     private final CertificateManager manager;
@@ -104,8 +107,11 @@ public final class AutoTls extends ContainerLifeCycle {
         this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
         dev.autotls.challenge.Rfc2136Strategy rfc2136 = config.rfc2136()
                 .map(settings -> new dev.autotls.challenge.Rfc2136Strategy(settings, dns)).orElse(null);
-        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, acmeDns, persist, rfc2136)
+        TlsAlpn01Strategy tlsAlpn = new TlsAlpn01Strategy(store, registry.validations(), config.domains());
+        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, tlsAlpn, acmeDns, persist, rfc2136)
                 .certificates(builder.strategy);
+        this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
+                ? new TlsAlpnPoll(tlsAlpn, clock) : null;
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);
@@ -187,6 +193,7 @@ public final class AutoTls extends ContainerLifeCycle {
             throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
                     + "attach autotls to the HTTPS connector");
         }
+        StartupChecks.acceptAcmeTls(config, connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
         return attach(tls.getSslContextFactory());
     }
 
@@ -227,11 +234,17 @@ public final class AutoTls extends ContainerLifeCycle {
             runningWorkers = Executors.newFixedThreadPool(Math.min(4, manager.certificates().size()), daemonThreads());
             manager.start(runningScheduler, runningWorkers);
         }
+        if (tlsAlpnPoll != null) {
+            tlsAlpnPoll.start(runningScheduler);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (tlsAlpnPoll != null) {
+            tlsAlpnPoll.stop();
+        }
         manager.stop();
         if (runningWorkers != null) { // both were made in doStart, not injected
             runningScheduler.close();

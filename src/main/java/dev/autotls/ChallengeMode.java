@@ -12,7 +12,8 @@ public enum ChallengeMode {
     HTTP_01("http-01"),
     DNS_PERSIST_01("dns-persist-01"),
     ACME_DNS("acme-dns"),
-    RFC2136("rfc2136");
+    RFC2136("rfc2136"),
+    TLS_ALPN_01("tls-alpn-01");
 
     private final String configName;
 

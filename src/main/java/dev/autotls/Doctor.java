@@ -105,7 +105,7 @@ public final class Doctor {
         try {
             certificate.strategy.preflight(certificate.names);
             // after preflight, auto's name is the strategy it chose
-            return Finding.ok(which + ": " + certificate.strategy.name() + " can validate; its DNS records are in place.");
+            return Finding.ok(which + ": " + certificate.strategy.name() + " can validate; " + needs(certificate.strategy.name()));
         } catch (OwnerActionException e) {
             return Finding.fail(which + ": " + e.getMessage());
         } catch (Exception e) {
@@ -122,6 +122,18 @@ public final class Doctor {
         return Optional.of(ProfileCheck.problem(metadata, profile, autoTls.acmeClient().directory())
                 .map(problem -> Finding.fail("profile: " + problem + "; no order is placed until then."))
                 .orElseGet(() -> Finding.ok("profile: the CA offers " + profile.get() + ".")));
+    }
+
+    /** What a strategy that passed preflight still relies on, in words; the ones on ports cannot be checked from inside. */
+    private static String needs(String strategy) {
+        switch (strategy) {
+            case dev.autotls.challenge.TlsAlpn01Strategy.NAME:
+                return "it needs no DNS record beyond the names' addresses, only the HTTPS port reachable by the CA as 443.";
+            case dev.autotls.challenge.Http01Strategy.NAME:
+                return "it needs no DNS record beyond the names' addresses, only the HTTP port reachable by the CA as 80.";
+            default:
+                return "its DNS records are in place.";
+        }
     }
 
     private static Optional<Metadata> metadata(AutoTls autoTls) {

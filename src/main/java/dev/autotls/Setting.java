@@ -36,7 +36,8 @@ public enum Setting {
             + "check that they exist."),
     STORAGE_SYNC("autotls.storage.sync-interval", "10s", "How often each instance looks for certificates another instance "
             + "stored (`10s`, `1m`)."),
-    CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `dns-persist-01`, `acme-dns` or `rfc2136`."),
+    CHALLENGE("autotls.challenge", "auto", "`auto`, `http-01`, `tls-alpn-01`, `dns-persist-01`, `acme-dns` or `rfc2136`. "
+            + "`auto` uses `tls-alpn-01` where `http-01` would be its choice but the HTTP port is `off`."),
     PERSIST_UNTIL("autotls.dns-persist.until", null, "Optional expiry written into the dns-persist-01 record: "
             + "an ISO date (`2027-12-31`) or instant."),
     ACMEDNS_URL("autotls.acmedns.url", null, "Base URL of an acme-dns server for the CNAME-alias strategy."),

@@ -39,6 +39,14 @@ final class StartupChecks {
     }
 
     /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
+    /** Lets {@code https} negotiate acme-tls/1; refuses tls-alpn-01 as configured on a connector without ALPN, where it never works. */
+    static void acceptAcmeTls(AutoTlsConfig config, org.eclipse.jetty.server.ServerConnector https) {
+        if (!dev.autotls.jetty.TlsConnectors.acceptAcmeTls(https) && config.challenge() == ChallengeMode.TLS_ALPN_01) {
+            throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'tls-alpn-01' needs ALPN on the HTTPS connector "
+                    + https + ", which has none; add ALPN to it (jetty-home: --add-modules=alpn) or choose another challenge");
+        }
+    }
+
     private static void requireWritable(Path folder) {
         Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
         try {

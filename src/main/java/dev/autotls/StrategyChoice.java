@@ -6,6 +6,7 @@ import dev.autotls.challenge.AutoStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
 import dev.autotls.challenge.Rfc2136Strategy;
+import dev.autotls.challenge.TlsAlpn01Strategy;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -14,14 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns {@code autotls.challenge} into the strategy of each certificate, failing at start
  * with the setting's name when the configuration cannot work for a name (a wildcard with
- * http-01, acme-dns without its URL, http-01 with the HTTP port off). The RFC 2136 settings
- * were checked together when the configuration was read.
+ * http-01 or tls-alpn-01, acme-dns without its URL, http-01 with the HTTP port off). {@code auto}
+ * offers tls-alpn-01 in http-01's place when the HTTP port is off. The RFC 2136 settings were
+ * checked together when the configuration was read.
  */
 final class StrategyChoice {
     private static final Logger LOG = LoggerFactory.getLogger(StrategyChoice.class);
 
     private final AutoTlsConfig config;
     private final Http01Strategy http01;
+    private final TlsAlpn01Strategy tlsAlpn;
     private final AcmeDnsStrategy acmeDns;
     private final DnsPersistStrategy persist;
     private final Rfc2136Strategy rfc2136;
@@ -30,10 +33,11 @@ final class StrategyChoice {
      * @param acmeDns null when no acme-dns server is configured
      * @param rfc2136 null when the {@code autotls.rfc2136.*} settings are not given
      */
-    StrategyChoice(AutoTlsConfig config, Http01Strategy http01, AcmeDnsStrategy acmeDns, DnsPersistStrategy persist,
-                   Rfc2136Strategy rfc2136) {
+    StrategyChoice(AutoTlsConfig config, Http01Strategy http01, TlsAlpn01Strategy tlsAlpn, AcmeDnsStrategy acmeDns,
+                   DnsPersistStrategy persist, Rfc2136Strategy rfc2136) {
         this.config = config;
         this.http01 = http01;
+        this.tlsAlpn = tlsAlpn;
         this.acmeDns = acmeDns;
         this.persist = persist;
         this.rfc2136 = rfc2136;
@@ -80,6 +84,9 @@ final class StrategyChoice {
             case HTTP_01:
                 requireHttp01(names, "'http-01'");
                 return new Choice(http01, "validating with http-01 (as configured)");
+            case TLS_ALPN_01:
+                requireSuitable(tlsAlpn, names, "'tls-alpn-01'");
+                return new Choice(tlsAlpn, "validating with tls-alpn-01 on the HTTPS port (as configured)");
             default:
                 List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
                 if (acmeDns != null) {
@@ -88,9 +95,9 @@ final class StrategyChoice {
                 if (rfc2136 != null) {
                     candidates.add(rfc2136);
                 }
-                if (config.httpPort() >= 0) {
-                    candidates.add(http01);
-                }
+                boolean alpnInsteadOfHttp = config.httpPort() < 0;
+                // tls-alpn-01 only where http-01 cannot: with port 80 open, http-01 stays as before
+                candidates.add(alpnInsteadOfHttp ? tlsAlpn : http01);
                 AutoStrategy auto = new AutoStrategy(candidates);
                 for (String name : names) {
                     ChallengeStrategy.Suitability suitability = auto.suitability(name);
@@ -100,7 +107,9 @@ final class StrategyChoice {
                 }
                 return new Choice(auto, "auto will use the first that works of " + candidates.stream()
                         .map(ChallengeStrategy::name).collect(java.util.stream.Collectors.joining(", "))
-                        + ", checked before every order");
+                        + ", checked before every order"
+                        + (alpnInsteadOfHttp ? " (tls-alpn-01 instead of http-01, because " + Setting.HTTP_PORT.key()
+                                + " = off)" : ""));
         }
     }
 
@@ -109,8 +118,12 @@ final class StrategyChoice {
             throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": http-01 needs the HTTP port, but "
                     + Setting.HTTP_PORT.key() + " = off; give a port");
         }
+        requireSuitable(http01, names, mode);
+    }
+
+    private static void requireSuitable(ChallengeStrategy strategy, List<String> names, String mode) {
         for (String name : names) {
-            ChallengeStrategy.Suitability suitability = http01.suitability(name);
+            ChallengeStrategy.Suitability suitability = strategy.suitability(name);
             if (!suitability.suitable()) {
                 throw new ConfigurationException(Setting.CHALLENGE.key() + " = " + mode + ": " + suitability.reason());
             }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code autotls.challenge=auto} for one certificate: the candidates in order of preference
- * (dns-persist-01, the acme-dns alias if configured, the RFC 2136 alias if configured, http-01
- * if it can work), each checked
+ * (dns-persist-01, the acme-dns alias if configured, the RFC 2136 alias if configured, then
+ * http-01, or tls-alpn-01 when the HTTP port is off), each checked
  * before ordering; the first that passes is used, and the others that pass stay offered as
  * fallbacks, so a CA that lacks the preferred challenge type still gets one it has. One log
  * line says what was chosen and why, whenever the choice changes.

@@ -44,7 +44,10 @@ public final class TlsConnectors {
         return connector;
     }
 
-    /** The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback; its factory is attached afterwards. */
+    /**
+     * The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback, and
+     * {@code acme-tls/1} for tls-alpn-01 validation; its factory is attached afterwards.
+     */
     public static ServerConnector https(Server server, String host, int port) {
         HttpConfiguration config = new HttpConfiguration();
         config.setSecureScheme("https");
@@ -67,7 +70,19 @@ public final class TlsConnectors {
         connector.setName("autotls-https");
         connector.setHost(host);
         connector.setPort(port);
+        acceptAcmeTls(connector);
         return connector;
+    }
+
+    /**
+     * Lets ALPN on {@code connector} negotiate {@code acme-tls/1} (RFC 8737's tls-alpn-01), after
+     * every protocol it already offers; such a connection is closed right after its handshake.
+     * Nothing changes for a connector without ALPN or one that already accepts it. Before start.
+     *
+     * @return whether the connector negotiates {@code acme-tls/1} now (false: it has no ALPN)
+     */
+    public static boolean acceptAcmeTls(ServerConnector connector) {
+        return AcmeTlsConnectionFactory.acceptOn(connector);
     }
 
     /** The plain HTTP connector (ACME http-01 answers and redirects to HTTPS). */

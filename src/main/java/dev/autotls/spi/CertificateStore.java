@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where accounts, keys, certificates, acme-dns registrations and http-01 answers persist,
+ * Where accounts, keys, certificates, acme-dns registrations and http-01 and tls-alpn-01 answers persist,
  * shared by every instance that uses the same store (one site).
  *
  * <p>Contract: keys are relative, slash-separated paths of {@code [A-Za-z0-9._-]} segments

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *
  * acme-dns/&lt;server&gt;/&lt;name&gt;.json      an acme-dns registration for a base name (secret)
  * http-01/&lt;token&gt;                    the key authorization of a pending http-01 challenge
+ * tls-alpn-01/&lt;name&gt;                 the key authorization of a pending tls-alpn-01 challenge for a name
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
@@ -96,6 +97,14 @@ public final class StorageKeys {
     public static java.util.Optional<String> httpToken(String token) {
         // RFC 8555 tokens are base64url; anything else is not ours and must not become a key
         return token.matches("[A-Za-z0-9_-]{1,256}") ? java.util.Optional.of("http-01/" + token) : java.util.Optional.empty();
+    }
+
+    /** The folder of every pending tls-alpn-01 answer. */
+    public static final String TLS_ALPN_FOLDER = "tls-alpn-01";
+
+    /** Where the key authorization of the pending tls-alpn-01 challenge for {@code name} (never a wildcard) waits. */
+    public static String tlsAlpnAnswer(String name) {
+        return TLS_ALPN_FOLDER + "/" + certificateName(name);
     }
 
     /** The lease that guards {@code key}'s changes (an account folder, a certificate folder, a registration). */

@@ -31,6 +31,7 @@ public final class CertificateRegistry {
     /** Entries no name serves any more, kept so handshakes that already chose them complete. */
     private final Cache<String, CertifiedKey> retired = Caffeine.newBuilder().expireAfterWrite(RETIRED_GRACE).build();
     private volatile CertifiedKey defaultEntry;
+    private final ValidationCertificates validations = new ValidationCertificates();
 
     /**
      * The entry for a server name: an exact match first, then a wildcard one label up
@@ -67,13 +68,25 @@ public final class CertificateRegistry {
         return defaultEntry;
     }
 
-    /** Resolves an alias handed out earlier in the same handshake. */
+    /** Resolves an alias handed out earlier in the same handshake (a validation certificate's too). */
     public CertifiedKey byAlias(String alias) {
         if (alias == null) {
             return null;
         }
         CertifiedKey live = byAlias.get(alias);
-        return live != null ? live : retired.getIfPresent(alias);
+        if (live != null) {
+            return live;
+        }
+        CertifiedKey validation = validations.byAlias(alias);
+        return validation != null ? validation : retired.getIfPresent(alias);
+    }
+
+    /**
+     * The tls-alpn-01 validation certificates, served beside this registry but only to
+     * {@code acme-tls/1} handshakes; never found by {@link #lookup}.
+     */
+    public ValidationCertificates validations() {
+        return validations;
     }
 
     /** Makes {@code entry} the one served for each of its names, replacing what was there. */

@@ -20,7 +20,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * <p>This is the handshake hot path: it reads the requested SNI name, looks it up in
  * memory and hands JSSE an alias that names one immutable {@link CertifiedKey}. No I/O,
  * no locks. Unknown or missing SNI gets the registry's fallback entry, so clients that
- * send no SNI still complete a handshake. It never acts as a client key manager.
+ * send no SNI still complete a handshake. A handshake that negotiated ALPN {@code acme-tls/1}
+ * gets only the name's {@link ValidationCertificates tls-alpn-01 validation certificate}, and
+ * no certificate at all (the handshake fails) for a name not under validation. It never acts
+ * as a client key manager.
  */
 public final class RegistryKeyManager extends X509ExtendedKeyManager {
     private final CertificateRegistry registry;
@@ -31,16 +34,25 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return choose(keyType, engine == null ? null : engine.getHandshakeSession());
+        return engine == null ? choose(keyType, null, null)
+                : choose(keyType, engine.getHandshakeSession(), applicationProtocol(engine));
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        SSLSession session = socket instanceof SSLSocket ? ((SSLSocket) socket).getHandshakeSession() : null;
-        return choose(keyType, session);
+        if (!(socket instanceof SSLSocket)) {
+            return choose(keyType, null, null);
+        }
+        SSLSocket tls = (SSLSocket) socket;
+        return choose(keyType, tls.getHandshakeSession(), applicationProtocol(tls));
     }
 
-    private String choose(String keyType, SSLSession handshake) {
+    private String choose(String keyType, SSLSession handshake, String protocol) {
+        if (ValidationCertificates.ACME_TLS_1.equals(protocol)) {
+            // RFC 8737: an acme-tls/1 handshake gets the validation certificate or none at all
+            CertifiedKey validation = registry.validations().find(requestedName(handshake));
+            return validation != null && validation.keyType().equals(keyType) ? validation.alias() : null;
+        }
         CertifiedKey entry = registry.find(requestedName(handshake));
         if (entry == null) {
             entry = registry.fallbackEntry();
@@ -49,6 +61,27 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return null; // JSSE asks again for its other key types
         }
         return entry.alias();
+    }
+
+    /**
+     * The protocol ALPN chose in this handshake, if it chose one yet. With TLS 1.3 the JDK picks
+     * it before the certificate; with TLS 1.2 only afterwards, so a TLS 1.2 {@code acme-tls/1}
+     * handshake gets the ordinary certificate (and fails validation): CAs validate over TLS 1.3.
+     */
+    private static String applicationProtocol(SSLEngine engine) {
+        try {
+            return engine.getHandshakeApplicationProtocol();
+        } catch (UnsupportedOperationException notJdk) {
+            return null;
+        }
+    }
+
+    private static String applicationProtocol(SSLSocket socket) {
+        try {
+            return socket.getHandshakeApplicationProtocol();
+        } catch (UnsupportedOperationException notJdk) {
+            return null;
+        }
     }
 
     private static String requestedName(SSLSession handshake) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -32,6 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 public final class SelfSignedCertificates {
     /** Long enough to cover any realistic wait for a first certificate, short enough to be obviously temporary. */
     public static final Duration LIFETIME = Duration.ofDays(7);
+    /** RFC 8737's id-pe-acmeIdentifier. */
+    private static final ASN1ObjectIdentifier ACME_IDENTIFIER = new ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.31");
 
     private SelfSignedCertificates() {
     }
@@ -58,6 +62,34 @@ public final class SelfSignedCertificates {
             return new CertifiedKey(names, List.of(certificate), keyPair.getPrivate(), true);
         } catch (OperatorCreationException | CertificateException | java.io.IOException e) {
             throw new IllegalStateException("could not make a self-signed certificate for " + names, e);
+        }
+    }
+
+    /**
+     * The tls-alpn-01 validation certificate of RFC 8737 section 3 for {@code name}: self-signed
+     * EC, the name as its only SAN, and the critical acmeIdentifier extension
+     * (1.3.6.1.5.5.7.1.31) holding {@code keyAuthorizationDigest}, the SHA-256 of the key
+     * authorization. (acme4j's helper signs with RSA only, which would cost an RSA key per name.)
+     */
+    public static CertifiedKey tlsAlpn01(String name, byte[] keyAuthorizationDigest, Clock clock) {
+        if (keyAuthorizationDigest.length != 32) {
+            throw new IllegalArgumentException("a tls-alpn-01 digest is 32 bytes of SHA-256, not " + keyAuthorizationDigest.length);
+        }
+        KeyPair keyPair = KeyType.EC256.generate();
+        Instant now = clock.instant();
+        try {
+            X500Name subject = new X500Name("CN=" + name);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(Duration.ofDays(1))), subject, keyPair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+            builder.addExtension(ACME_IDENTIFIER, true, new DEROctetString(keyAuthorizationDigest));
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+            return new CertifiedKey(List.of(name), List.of(certificate), keyPair.getPrivate(), true);
+        } catch (OperatorCreationException | CertificateException | java.io.IOException e) {
+            throw new IllegalStateException("could not make the tls-alpn-01 certificate for " + name, e);
         }
     }
 }

@@ -36,11 +36,12 @@ public final class Pebble implements AutoCloseable {
     private HttpClient client;
 
     private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort) throws Exception {
-        this(release, httpPort, environment, externalDnsPort, "");
+        this(release, httpPort, Ports.free(), environment, externalDnsPort, "");
     }
 
     /** @param extraConfig more members of the {@code "pebble"} object, each starting with a comma (or empty) */
-    private Pebble(String release, int httpPort, Map<String, String> environment, int externalDnsPort, String extraConfig)
+    private Pebble(String release, int httpPort, int tlsPort, Map<String, String> environment, int externalDnsPort,
+                   String extraConfig)
             throws Exception {
         this.release = release;
         this.ownDns = externalDnsPort <= 0;
@@ -54,7 +55,7 @@ public final class Pebble implements AutoCloseable {
                 + "\"managementListenAddress\":\"127.0.0.1:" + managementPort + "\","
                 + "\"certificate\":\"" + dir.resolve("cert.pem") + "\","
                 + "\"privateKey\":\"" + dir.resolve("key.pem") + "\","
-                + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + Ports.free() + ","
+                + "\"httpPort\":" + httpPort + ",\"tlsPort\":" + tlsPort + ","
                 + "\"ocspResponderURL\":\"\",\"externalAccountBindingRequired\":false,"
                 + "\"retryAfter\":{\"authz\":1,\"order\":1}" + extraConfig + "}}";
         Files.writeString(dir.resolve("pebble-config.json"), config);
@@ -91,7 +92,7 @@ public final class Pebble implements AutoCloseable {
             comma = ",";
         }
         json.append('}');
-        return new Pebble("sid", Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+        return new Pebble("sid", Ports.free(), Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
                 "PEBBLE_VA_ALWAYS_VALID", "1"), 0, json.toString()).launch();
     }
 
@@ -105,7 +106,7 @@ public final class Pebble implements AutoCloseable {
             json.append(i == 0 ? "" : ",").append('"').append(blocked[i]).append('"');
         }
         json.append(']');
-        return new Pebble("sid", Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+        return new Pebble("sid", Ports.free(), Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
                 "PEBBLE_VA_ALWAYS_VALID", "1"), 0, json.toString()).launch();
     }
 
@@ -117,6 +118,17 @@ public final class Pebble implements AutoCloseable {
     /** A Pebble that validates through the DNS server at 127.0.0.1:{@code dnsPort} (e.g. unbound) instead of its own. */
     public static Pebble startWithDns(String release, int httpPort, int dnsPort) throws Exception {
         return new Pebble(release, httpPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), dnsPort).launch();
+    }
+
+    /** A Pebble that validates tls-alpn-01 by connecting to {@code tlsPort} (the HTTPS connector under test). */
+    public static Pebble startForTlsAlpn(String release, int tlsPort) throws Exception {
+        return startValidating(release, Ports.free(), tlsPort);
+    }
+
+    /** A Pebble that validates http-01 on {@code httpPort} and tls-alpn-01 on {@code tlsPort}. */
+    public static Pebble startValidating(String release, int httpPort, int tlsPort) throws Exception {
+        return new Pebble(release, httpPort, tlsPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0, "")
+                .launch();
     }
 
     public static Pebble start(String release, int httpPort) throws Exception {

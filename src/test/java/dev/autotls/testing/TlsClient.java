@@ -56,6 +56,11 @@ public final class TlsClient {
     }
 
     private SSLSocket connect(int port, String serverName) throws Exception {
+        return connect(port, serverName, null);
+    }
+
+    /** @param protocols the ALPN protocols to offer, or null to send no ALPN extension */
+    private SSLSocket connect(int port, String serverName, String[] protocols) throws Exception {
         // a fresh context per connection: no session resumption, every handshake is a full one
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trustManagers, null);
@@ -65,6 +70,9 @@ public final class TlsClient {
         parameters.setServerNames(List.of(new SNIHostName(serverName)));
         if (verifyName) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS"); // JSSE checks the SNI name against the certificate
+        }
+        if (protocols != null) {
+            parameters.setApplicationProtocols(protocols);
         }
         socket.setSSLParameters(parameters);
         socket.startHandshake();
@@ -76,6 +84,32 @@ public final class TlsClient {
         try (SSLSocket socket = connect(port, serverName)) {
             return (X509Certificate) socket.getSession().getPeerCertificates()[0];
         }
+    }
+
+    /**
+     * One handshake offering the ALPN {@code protocols} (none: no ALPN extension): what the
+     * server presented and chose, and, when it chose {@code acme-tls/1}, whether it then closed
+     * the connection unasked as RFC 8737 wants (other protocols are not waited for: false).
+     */
+    public Handshake handshake(int port, String serverName, String... protocols) throws Exception {
+        try (SSLSocket socket = connect(port, serverName, protocols.length == 0 ? null : protocols)) {
+            X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            String chosen = socket.getApplicationProtocol();
+            boolean closed = false;
+            if ("acme-tls/1".equals(chosen)) {
+                socket.setSoTimeout(5_000);
+                try {
+                    closed = socket.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    closed = false;
+                }
+            }
+            return new Handshake(leaf, chosen, closed);
+        }
+    }
+
+    /** What one {@link #handshake} saw: the leaf certificate, the ALPN protocol chosen ("" for none), whether the server closed. */
+    public record Handshake(X509Certificate leaf, String protocol, boolean closedByServer) {
     }
 
     /** GETs {@code path} on a new connection; returns the status line and body. */
