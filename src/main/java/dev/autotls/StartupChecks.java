@@ -38,7 +38,6 @@ final class StartupChecks {
         }
     }
 
-    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
     /** Lets {@code https} negotiate acme-tls/1; refuses tls-alpn-01 as configured on a connector without ALPN, where it never works. */
     static void acceptAcmeTls(AutoTlsConfig config, org.eclipse.jetty.server.ServerConnector https) {
         if (!dev.autotls.jetty.TlsConnectors.acceptAcmeTls(https) && config.challenge() == ChallengeMode.TLS_ALPN_01) {
@@ -47,6 +46,7 @@ final class StartupChecks {
         }
     }
 
+    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
     private static void requireWritable(Path folder) {
         Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
         try {
