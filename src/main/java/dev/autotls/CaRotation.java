@@ -2,6 +2,7 @@ package dev.autotls;
 
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.CaRefusalException;
+import dev.autotls.acme.NotTheCaException;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.maintenance.CaAttempt;
 import dev.autotls.maintenance.CaCircuit;
@@ -72,7 +73,7 @@ final class CaRotation {
 
     /** Counts a failure against {@code lane} if it is the CA's; true if the next order goes to another CA. */
     boolean failed(ManagedCertificate certificate, Lane lane, AutoTlsException error) {
-        if (error instanceof PreflightException || error instanceof StorageException) {
+        if (error instanceof PreflightException || error instanceof StorageException || error instanceof NotTheCaException) {
             return false; // not the CA's doing: another CA would fail the same way
         }
         CaAttempt before = certificate.caAttempt;

@@ -1,6 +1,7 @@
 package dev.autotls.challenge;
 
 import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.acme.NotTheCaException;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.spi.AutoTlsException;
@@ -145,7 +146,7 @@ public final class Rfc2136Strategy implements ChallengeStrategy {
         Optional<TxtWait.Seen> late = TxtWait.until(() -> AuthoritativeDns.txtAt(server, owner), values, deadline);
         if (late.isPresent()) {
             String seen = late.get().error().map(IOException::getMessage).orElse("it shows " + late.get().visible());
-            throw new TransientException("the DNS server " + server + " did not answer the new TXT values at " + owner
+            throw new NotTheCaException("the DNS server " + server + " did not answer the new TXT values at " + owner
                     + " within " + VISIBLE_TIMEOUT.toSeconds() + " s (" + seen + "); check that the alias zone's "
                     + "secondaries receive its updates (NOTIFY, IXFR)", null);
         }
