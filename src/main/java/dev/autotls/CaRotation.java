@@ -10,6 +10,7 @@ import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.StorageException;
 import dev.autotls.store.StorageKeys;
+import dev.autotls.store.StoredCertificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,16 +100,19 @@ final class CaRotation {
         }
     }
 
-    /** {@code lane} issued {@code certificate}: remembered for status and ARI; the next renewal starts with the first CA. */
-    void issued(ManagedCertificate certificate, Lane lane) {
-        certificate.issuedBy = lane.client().directory().toString();
+    /**
+     * {@code lane} issued {@code stored} for {@code certificate}: remembered for status and ARI while
+     * it is served; the next renewal starts with the first CA.
+     */
+    void issued(ManagedCertificate certificate, Lane lane, StoredCertificate stored) {
+        certificate.issued = new ManagedCertificate.Issued(stored, lane.client().directory().toString());
         certificate.caAttempt = certificate.caAttempt.issued();
         certificate.tryingCa = lanes.get(0).client().directory().toString();
     }
 
     /** The CA that issued what {@code certificate} serves, if known in this run; else the first (whose ARI is asked). */
     Lane issuerOf(ManagedCertificate certificate) {
-        String issuer = certificate.issuedBy;
+        String issuer = certificate.issuedBy();
         for (Lane lane : lanes) {
             if (lane.client().directory().toString().equals(issuer)) {
                 return lane;
