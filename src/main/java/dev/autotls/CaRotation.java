@@ -72,7 +72,10 @@ final class CaRotation {
         return lane;
     }
 
-    /** Counts a failure against {@code lane} if it is the CA's; true if the next order goes to another CA. */
+    /**
+     * Counts a failure against {@code lane} if it is the CA's; true if the next order goes to another CA at once
+     * (not once every CA has refused in a row: then the next is tried after the owner-action back-off).
+     */
     boolean failed(ManagedCertificate certificate, Lane lane, AutoTlsException error) {
         if (error instanceof PreflightException || error instanceof StorageException || error instanceof NotTheCaException) {
             return false; // not the CA's doing: another CA would fail the same way
@@ -85,7 +88,7 @@ final class CaRotation {
         CaAttempt after = before.failed(clock.instant(), refused, lanes.size());
         certificate.caAttempt = after;
         certificate.tryingCa = lanes.get(after.index()).client().directory().toString();
-        if (after.index() != before.index()) {
+        if (after.index() != before.index() && after.movedAtOnce()) {
             LOG.warn("{} refuses {} for good; trying {} now.", lane, certificate, lanes.get(after.index()));
             return true;
         }
