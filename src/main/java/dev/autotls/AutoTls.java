@@ -12,6 +12,7 @@ import dev.autotls.jetty.HttpChallengeHandler;
 import dev.autotls.jetty.TlsConnectors;
 import dev.autotls.maintenance.Backoff;
 import dev.autotls.maintenance.RenewalPolicy;
+import dev.autotls.maintenance.RepeatingTask;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.spi.AutoTlsException;
@@ -66,8 +67,12 @@ public final class AutoTls extends ContainerLifeCycle {
     private final AutoTlsConfig config;
     private final CertificateRegistry registry = new CertificateRegistry();
     private final Http01Strategy http01;
-    /** Polls the store for other instances' tls-alpn-01 answers; null when no certificate may use tls-alpn-01. */
-    private final TlsAlpnPoll tlsAlpnPoll;
+    /**
+     * Runs {@link TlsAlpn01Strategy#refreshFromStore()} every {@link TlsAlpn01Strategy#POLL_INTERVAL} on the
+     * maintenance scheduler, so this instance answers tls-alpn-01 handshakes for orders another instance
+     * placed without a handshake ever touching the store; null when no certificate may use tls-alpn-01.
+     */
+    private final RepeatingTask tlsAlpnPoll;
     private final AcmeDnsStrategy acmeDns;
     private final DnsPersistStrategy persist;
     private final CertificateManager manager;
@@ -111,7 +116,8 @@ public final class AutoTls extends ContainerLifeCycle {
         List<ManagedCertificate> certificates = new StrategyChoice(config, http01, tlsAlpn, acmeDns, persist, rfc2136)
                 .certificates(builder.strategy);
         this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
-                ? new TlsAlpnPoll(tlsAlpn, clock) : null;
+                ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
+                        "Looking for tls-alpn-01 answers stored by other instances failed") : null;
         this.injectedScheduler = builder.scheduler;
         this.clock = clock;
         this.sslContext = TlsConnectors.sslContext(registry);

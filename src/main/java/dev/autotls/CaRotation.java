@@ -2,6 +2,7 @@ package dev.autotls;
 
 import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.CaRefusalException;
+import dev.autotls.acme.NotTheCaException;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.maintenance.CaAttempt;
 import dev.autotls.maintenance.CaCircuit;
@@ -9,6 +10,7 @@ import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.StorageException;
 import dev.autotls.store.StorageKeys;
+import dev.autotls.store.StoredCertificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,9 +72,12 @@ final class CaRotation {
         return lane;
     }
 
-    /** Counts a failure against {@code lane} if it is the CA's; true if the next order goes to another CA. */
+    /**
+     * Counts a failure against {@code lane} if it is the CA's; true if the next order goes to another CA at once
+     * (not once every CA has refused in a row: then the next is tried after the owner-action back-off).
+     */
     boolean failed(ManagedCertificate certificate, Lane lane, AutoTlsException error) {
-        if (error instanceof PreflightException || error instanceof StorageException) {
+        if (error instanceof PreflightException || error instanceof StorageException || error instanceof NotTheCaException) {
             return false; // not the CA's doing: another CA would fail the same way
         }
         CaAttempt before = certificate.caAttempt;
@@ -83,7 +88,7 @@ final class CaRotation {
         CaAttempt after = before.failed(clock.instant(), refused, lanes.size());
         certificate.caAttempt = after;
         certificate.tryingCa = lanes.get(after.index()).client().directory().toString();
-        if (after.index() != before.index()) {
+        if (after.index() != before.index() && after.movedAtOnce()) {
             LOG.warn("{} refuses {} for good; trying {} now.", lane, certificate, lanes.get(after.index()));
             return true;
         }
@@ -98,16 +103,19 @@ final class CaRotation {
         }
     }
 
-    /** {@code lane} issued {@code certificate}: remembered for status and ARI; the next renewal starts with the first CA. */
-    void issued(ManagedCertificate certificate, Lane lane) {
-        certificate.issuedBy = lane.client().directory().toString();
+    /**
+     * {@code lane} issued {@code stored} for {@code certificate}: remembered for status and ARI while
+     * it is served; the next renewal starts with the first CA.
+     */
+    void issued(ManagedCertificate certificate, Lane lane, StoredCertificate stored) {
+        certificate.issued = new ManagedCertificate.Issued(stored, lane.client().directory().toString());
         certificate.caAttempt = certificate.caAttempt.issued();
         certificate.tryingCa = lanes.get(0).client().directory().toString();
     }
 
     /** The CA that issued what {@code certificate} serves, if known in this run; else the first (whose ARI is asked). */
     Lane issuerOf(ManagedCertificate certificate) {
-        String issuer = certificate.issuedBy;
+        String issuer = certificate.issuedBy();
         for (Lane lane : lanes) {
             if (lane.client().directory().toString().equals(issuer)) {
                 return lane;

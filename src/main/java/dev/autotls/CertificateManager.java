@@ -345,7 +345,7 @@ final class CertificateManager {
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
-        cas.issued(certificate, lane);
+        cas.issued(certificate, lane, stored);
         certificate.forceRenewal = false;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,

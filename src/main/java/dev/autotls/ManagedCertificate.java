@@ -31,8 +31,8 @@ final class ManagedCertificate {
     volatile dev.autotls.maintenance.CaAttempt caAttempt = dev.autotls.maintenance.CaAttempt.FIRST;
     /** The directory of the CA the next order goes to, once maintenance has looked (status). */
     volatile String tryingCa;
-    /** The directory of the CA that issued the served certificate, when issued in this run (status, ARI). */
-    volatile String issuedBy;
+    /** The last certificate this instance obtained in this run and the CA it came from; see {@link #issuedBy()}. */
+    volatile Issued issued;
     /** The serial the expiring-soon event was told for, so it is told once. */
     volatile java.math.BigInteger expiringSaidFor;
 
@@ -40,6 +40,20 @@ final class ManagedCertificate {
         this.names = List.copyOf(names);
         this.strategy = strategy;
         this.strategyReason = strategyReason;
+    }
+
+    /** A certificate this instance obtained, and the directory of the CA that issued it. */
+    record Issued(StoredCertificate certificate, String directory) {
+    }
+
+    /**
+     * The directory of the CA that issued the served certificate, when this instance obtained it
+     * in this run (status, ARI); null for one read from the store (another instance's, or from
+     * before a restart), which may come from any CA.
+     */
+    String issuedBy() {
+        Issued last = issued;
+        return last != null && last.certificate() == state().current() ? last.directory() : null;
     }
 
     String firstName() {

@@ -38,15 +38,27 @@ final class StartupChecks {
         }
     }
 
-    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
-    /** Lets {@code https} negotiate acme-tls/1; refuses tls-alpn-01 as configured on a connector without ALPN, where it never works. */
+    /**
+     * Lets {@code https} negotiate acme-tls/1; refuses tls-alpn-01 as configured on a connector without ALPN, where it
+     * never works, and says so once when {@code auto} would fall back on it there (HTTP port off).
+     */
     static void acceptAcmeTls(AutoTlsConfig config, org.eclipse.jetty.server.ServerConnector https) {
-        if (!dev.autotls.jetty.TlsConnectors.acceptAcmeTls(https) && config.challenge() == ChallengeMode.TLS_ALPN_01) {
+        if (dev.autotls.jetty.TlsConnectors.acceptAcmeTls(https)) {
+            return;
+        }
+        if (config.challenge() == ChallengeMode.TLS_ALPN_01) {
             throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'tls-alpn-01' needs ALPN on the HTTPS connector "
                     + https + ", which has none; add ALPN to it (jetty-home: --add-modules=alpn) or choose another challenge");
         }
+        if (config.challenge() == ChallengeMode.AUTO && config.httpPort() < 0) {
+            org.slf4j.LoggerFactory.getLogger(StartupChecks.class).warn("With {} = off, auto offers tls-alpn-01 in "
+                    + "http-01's place, but the HTTPS connector {} has no ALPN, so the CA's tls-alpn-01 check cannot succeed "
+                    + "there; add ALPN to it (jetty-home: --add-modules=alpn), or give a DNS way to validate",
+                    Setting.HTTP_PORT.key(), https);
+        }
     }
 
+    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
     private static void requireWritable(Path folder) {
         Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
         try {

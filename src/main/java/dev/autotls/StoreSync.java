@@ -1,5 +1,6 @@
 package dev.autotls;
 
+import dev.autotls.maintenance.RepeatingTask;
 import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.CertificateFiles;
@@ -32,13 +33,11 @@ final class StoreSync {
     private final CertificateStore store;
     private final CertificateFiles files;
     private final CertificateRegistry registry;
-    private volatile TaskScheduler scheduler;
     private final Clock clock;
     private final Duration interval;
     /** Versions seen per certificate's version key; read and written by the sync job only. */
     private final Map<String, Long> seen = new HashMap<>();
-    private volatile TaskScheduler.Cancellable scheduled;
-    private volatile boolean running;
+    private final RepeatingTask repeating;
 
     StoreSync(List<ManagedCertificate> certificates, CertificateStore store, CertificateFiles files,
               CertificateRegistry registry, Clock clock, Duration interval) {
@@ -48,6 +47,8 @@ final class StoreSync {
         this.registry = registry;
         this.clock = clock;
         this.interval = interval;
+        this.repeating = new RepeatingTask(this::syncOnce, interval, clock, LOG,
+                "Looking for certificates stored by other instances failed");
     }
 
     Duration interval() {
@@ -55,32 +56,11 @@ final class StoreSync {
     }
 
     void start(TaskScheduler on) {
-        scheduler = on;
-        running = true;
-        schedule();
+        repeating.start(on);
     }
 
     void stop() {
-        running = false;
-        TaskScheduler.Cancellable current = scheduled;
-        if (current != null) {
-            current.cancel();
-        }
-    }
-
-    private void schedule() {
-        if (running) {
-            scheduled = scheduler.schedule(this::syncThenReschedule, clock.instant().plus(interval));
-        }
-    }
-
-    private void syncThenReschedule() {
-        try {
-            syncOnce();
-        } catch (RuntimeException e) {
-            LOG.warn("Looking for certificates stored by other instances failed: {}", e.toString());
-        }
-        schedule();
+        repeating.stop();
     }
 
     /** One look at the store; returns how many certificates it published. */

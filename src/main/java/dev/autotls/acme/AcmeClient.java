@@ -116,7 +116,7 @@ public final class AcmeClient {
             throw CaFailures.classify(e, directory());
         } catch (IOException e) {
             // DNS servers, the acme-dns server, the store of http-01 answers: the name's problem, not the CA's
-            throw new TransientException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            throw new NotTheCaException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
         }
     }
 

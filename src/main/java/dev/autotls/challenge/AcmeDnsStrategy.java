@@ -138,23 +138,10 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
         Instant deadline = Instant.now().plus(VISIBLE_TIMEOUT);
         for (Map.Entry<String, List<String>> entry : valuesByBase(challenges).entrySet()) {
             String fulldomain = registration(entry.getKey()).fulldomain();
-            long pause = 20;
-            while (true) {
-                List<String> visible;
-                try {
-                    visible = dns.txt(fulldomain);
-                } catch (IOException e) {
-                    visible = List.of();
-                }
-                if (visible.containsAll(entry.getValue())) {
-                    break;
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IOException("the acme-dns server's DNS did not show the new TXT values at " + fulldomain
-                            + " within " + VISIBLE_TIMEOUT.toSeconds() + " s (it shows " + visible + ")");
-                }
-                Thread.sleep(pause);
-                pause = Math.min(pause * 2, 2000);
+            Optional<TxtWait.Seen> late = TxtWait.until(() -> dns.txt(fulldomain), entry.getValue(), deadline);
+            if (late.isPresent()) {
+                throw new IOException("the acme-dns server's DNS did not show the new TXT values at " + fulldomain
+                        + " within " + VISIBLE_TIMEOUT.toSeconds() + " s (it shows " + late.get().visible() + ")");
             }
         }
     }

@@ -69,8 +69,14 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
         }
     }
 
+    /** The record for the first CA of {@code autotls.ca} (what {@code records} prints and preflight checks). */
     Expected expected(String base, boolean wildcard) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         JSON meta = acme.metadata().getJSON();
+        List<String> issuers = issuers(meta, acme.directory());
+        return expected(base, wildcard, meta, issuers, acme.login());
+    }
+
+    private static List<String> issuers(JSON meta, Object directory) throws PreflightException {
         List<String> issuers = new ArrayList<>();
         for (String key : List.of("issuerDomainNames", "caaIdentities")) {
             if (issuers.isEmpty() && meta.contains(key)) {
@@ -78,10 +84,13 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
             }
         }
         if (issuers.isEmpty()) {
-            throw new PreflightException("the CA " + acme.directory() + " names no issuer domain (no issuerDomainNames or "
+            throw new PreflightException("the CA " + directory + " names no issuer domain (no issuerDomainNames or "
                     + "caaIdentities in its directory), so it cannot take a dns-persist-01 record");
         }
-        Login login = acme.login();
+        return issuers;
+    }
+
+    private Expected expected(String base, boolean wildcard, JSON meta, List<String> issuers, Login login) {
         String accountUrl = login.getAccountLocation().toString();
         String accountUri = meta.contains("accountHashPrefix")
                 ? PersistAccountUri.hashed(meta.get("accountHashPrefix").asString(), base, login.getKeyPair().getPublic(), accountUrl)
@@ -171,7 +180,10 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
         for (PendingChallenge pending : challenges) {
             DnsPersist01Challenge challenge = (DnsPersist01Challenge) pending.challenge();
             List<String> offered = challenge.issuerDomainNames(); // throws if malformed
-            Expected expected = expected(pending.baseName(), pending.wildcard());
+            // the CA of this order (a fallback CA's issuer domain and account differ from the first's)
+            JSON meta = login.getSession().getMetadata().getJSON();
+            Expected expected = expected(pending.baseName(), pending.wildcard(), meta,
+                    issuers(meta, login.getSession().getServerUri()), login);
             if (!offered.contains(expected.value().substring(0, expected.value().indexOf(';')))) {
                 throw new PreflightException("the CA's challenge for " + pending.name() + " accepts the issuers " + offered
                         + ", not the one in the record; change it to: " + expected.line());

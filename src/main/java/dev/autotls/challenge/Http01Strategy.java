@@ -2,6 +2,7 @@ package dev.autotls.challenge;
 
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.StorageException;
 import dev.autotls.store.StorageKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,14 +55,20 @@ public final class Http01Strategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws IOException {
+    public void present(List<PendingChallenge> challenges, Login login) throws IOException, StorageException {
         for (PendingChallenge pending : challenges) {
             Http01Challenge challenge = (Http01Challenge) pending.challenge();
             answers.put(challenge.getToken(), challenge.getAuthorization());
             String key = StorageKeys.httpToken(challenge.getToken()).orElseThrow(() -> new IOException(
                     "the CA sent an http-01 token that is not base64url: " + challenge.getToken()));
             // the order waits for this write: the CA may ask another instance as soon as it is triggered
-            store.save(key, challenge.getAuthorization().getBytes(StandardCharsets.US_ASCII), CertificateStore.Sensitivity.PUBLIC);
+            try {
+                store.save(key, challenge.getAuthorization().getBytes(StandardCharsets.US_ASCII),
+                        CertificateStore.Sensitivity.PUBLIC);
+            } catch (IOException e) {
+                // the store's failure, not the CA's: retried as storage, and never moves orders to another CA
+                throw new StorageException("could not store the http-01 answer for " + pending.name(), e);
+            }
         }
     }
 

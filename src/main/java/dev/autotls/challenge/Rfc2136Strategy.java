@@ -1,6 +1,7 @@
 package dev.autotls.challenge;
 
 import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.acme.NotTheCaException;
 import dev.autotls.acme.PreflightException;
 import dev.autotls.dns.AuthoritativeDns;
 import dev.autotls.spi.AutoTlsException;
@@ -142,25 +143,12 @@ public final class Rfc2136Strategy implements ChallengeStrategy {
 
     private void awaitAt(InetSocketAddress server, String owner, List<String> values, Instant deadline)
             throws TransientException, InterruptedException {
-        long pause = 20;
-        while (true) {
-            String seen;
-            try {
-                List<String> visible = AuthoritativeDns.txtAt(server, owner);
-                if (visible.containsAll(values)) {
-                    return;
-                }
-                seen = "it shows " + visible;
-            } catch (IOException e) {
-                seen = e.getMessage();
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new TransientException("the DNS server " + server + " did not answer the new TXT values at " + owner
-                        + " within " + VISIBLE_TIMEOUT.toSeconds() + " s (" + seen + "); check that the alias zone's "
-                        + "secondaries receive its updates (NOTIFY, IXFR)", null);
-            }
-            Thread.sleep(pause);
-            pause = Math.min(pause * 2, 2000);
+        Optional<TxtWait.Seen> late = TxtWait.until(() -> AuthoritativeDns.txtAt(server, owner), values, deadline);
+        if (late.isPresent()) {
+            String seen = late.get().error().map(IOException::getMessage).orElse("it shows " + late.get().visible());
+            throw new NotTheCaException("the DNS server " + server + " did not answer the new TXT values at " + owner
+                    + " within " + VISIBLE_TIMEOUT.toSeconds() + " s (" + seen + "); check that the alias zone's "
+                    + "secondaries receive its updates (NOTIFY, IXFR)", null);
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.autotls.challenge;
 
+import dev.autotls.acme.NotTheCaException;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.OwnerActionException;
-import dev.autotls.spi.TransientException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -73,7 +73,7 @@ final class Rfc2136Updates {
         try {
             answer = resolver.send(update);
         } catch (IOException e) {
-            throw new TransientException("could not reach the DNS server " + settings.serverText() + " to " + what
+            throw new NotTheCaException("could not reach the DNS server " + settings.serverText() + " to " + what
                     + " (RFC 2136): " + e.getMessage() + "; check that it runs and that this host may connect to it", e);
         }
         int rcode = answer.getRcode();
@@ -114,7 +114,7 @@ final class Rfc2136Updates {
             return new OwnerActionException("the DNS server " + server + " is not the primary of " + zone + " (" + said
                     + "): set autotls.rfc2136.server to the primary's host:port, or make it primary there with " + policy);
         }
-        return new TransientException("the DNS server " + server + " failed to " + what + " (" + said
+        return new NotTheCaException("the DNS server " + server + " failed to " + what + " (" + said
                 + "), for the TSIG key " + key + " in " + zone, null);
     }
 

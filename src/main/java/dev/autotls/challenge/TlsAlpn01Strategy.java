@@ -2,6 +2,7 @@ package dev.autotls.challenge;
 
 import dev.autotls.acme.ChallengeStrategy;
 import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.StorageException;
 import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertifiedKey;
 import dev.autotls.tls.SelfSignedCertificates;
@@ -86,15 +87,20 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
     }
 
     @Override
-    public void present(List<PendingChallenge> challenges, Login login) throws IOException {
+    public void present(List<PendingChallenge> challenges, Login login) throws StorageException {
         for (PendingChallenge pending : challenges) {
             TlsAlpn01Challenge challenge = (TlsAlpn01Challenge) pending.challenge();
             String name = pending.baseName();
             local.put(name, challenge.getAuthorization());
             validations.put(name, validationCertificate(name, challenge.getAuthorization()));
             // the order waits for this write: another instance may receive the CA's handshake
-            store.save(StorageKeys.tlsAlpnAnswer(name), challenge.getAuthorization().getBytes(StandardCharsets.US_ASCII),
-                    CertificateStore.Sensitivity.PUBLIC);
+            try {
+                store.save(StorageKeys.tlsAlpnAnswer(name), challenge.getAuthorization().getBytes(StandardCharsets.US_ASCII),
+                        CertificateStore.Sensitivity.PUBLIC);
+            } catch (IOException e) {
+                // the store's failure, not the CA's: retried as storage, and never moves orders to another CA
+                throw new StorageException("could not store the tls-alpn-01 answer for " + name, e);
+            }
         }
     }
 

@@ -83,7 +83,7 @@ public final class TsigKey {
     private static TsigKey of(String algorithmText, String nameText, String secretText) {
         String algorithm = algorithmText.trim().toLowerCase(Locale.ROOT);
         if (!ALGORITHMS.containsKey(algorithm)) {
-            throw new IllegalArgumentException("'" + algorithmText.trim() + "' is not a TSIG algorithm this library signs with; "
+            throw new IllegalArgumentException(shown(algorithmText.trim(), "the algorithm") + " is not a TSIG algorithm this library signs with; "
                     + "use " + ALLOWED);
         }
         String name = nameText.trim();
@@ -91,7 +91,7 @@ public final class TsigKey {
             name = name.substring(0, name.length() - 1);
         }
         if (!KEY_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + nameText.trim() + "' is not a key name; use the name of the key "
+            throw new IllegalArgumentException(shown(nameText.trim(), "the key name") + " is not a key name; use the name of the key "
                     + "statement in named.conf, e.g. acme-alias");
         }
         byte[] secret;
@@ -106,6 +106,14 @@ public final class TsigKey {
                     + " bytes, too short for " + algorithm + " (at least 16); copy it whole from the key file tsig-keygen wrote");
         }
         return new TsigKey(algorithm, name, secret);
+    }
+
+    /**
+     * {@code text} quoted, unless it could be a base64 secret (only base64 characters): with the
+     * parts of {@code algorithm:keyname:base64secret} out of order, the secret is what stands there.
+     */
+    private static String shown(String text, String what) {
+        return text.isEmpty() || text.matches("[A-Za-z0-9+/=]+") ? what + " given" : "'" + text + "'";
     }
 
     /** Comments of named.conf syntax, kept out of the way of the statement (a secret holds no # or /). */

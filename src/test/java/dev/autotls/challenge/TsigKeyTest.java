@@ -56,4 +56,12 @@ class TsigKeyTest {
                 .hasMessageContaining("decodes to 5 bytes, too short for hmac-sha256").hasMessageNotContaining("c2hvcnQ=");
         assertThatThrownBy(() -> TsigKey.parse("hmac-sha256:bad name:" + SECRET)).hasMessageContaining("'bad name' is not a key name");
     }
+
+    @Test
+    void partsOutOfOrderNeverQuoteTheSecret() {
+        assertThatThrownBy(() -> TsigKey.parse("hmac-sha256:" + SECRET + ":acme-alias"))
+                .hasMessageContaining("the key name given is not a key name").hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> TsigKey.parse(SECRET + ":acme-alias:hmac-sha256"))
+                .hasMessageContaining("the algorithm given is not a TSIG algorithm").hasMessageNotContaining(SECRET);
+    }
 }

@@ -24,7 +24,25 @@ class CaAttemptTest {
 
     @Test
     void aRefusalNoRetryCanFixMovesOnAtOnce() {
-        assertThat(CaAttempt.FIRST.failed(T0, true, 3)).isEqualTo(new CaAttempt(1, java.util.Optional.empty()));
+        CaAttempt second = CaAttempt.FIRST.failed(T0, true, 3);
+        assertThat(second.index()).isEqualTo(1);
+        assertThat(second.failingSince()).isEmpty();
+        assertThat(second.movedAtOnce()).isTrue();
+    }
+
+    @Test
+    void onceEveryCaHasRefusedInARowTheNextIsNoLongerTriedAtOnce() {
+        CaAttempt second = CaAttempt.FIRST.failed(T0, true, 3);
+        CaAttempt third = second.failed(T0, true, 3);
+        assertThat(third.index()).isEqualTo(2);
+        assertThat(third.movedAtOnce()).isTrue();
+        CaAttempt round = third.failed(T0, true, 3);
+        assertThat(round.index()).as("the first again, after the owner's back-off").isZero();
+        assertThat(round.movedAtOnce()).isFalse();
+        assertThat(round.failed(T0, true, 3).movedAtOnce()).as("a new round").isTrue();
+        CaAttempt two = CaAttempt.FIRST.failed(T0, true, 2).failed(T0, true, 2);
+        assertThat(two.index()).isZero();
+        assertThat(two.movedAtOnce()).isFalse();
     }
 
     @Test
