@@ -40,7 +40,7 @@ jetty.sslContext.keyStorePath=
 ## PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA).
 # autotls.ca.trust=
 
-## ACME profile to order (`classic`, `tlsserver`, `shortlived`, or any the CA lists); every CA in `autotls.ca` must offer it. Default: the CA's default profile.
+## ACME profile to order (`classic`, `tlsserver`, `shortlived`, or any the CA lists); a CA in `autotls.ca` that lists profiles must offer it; one that lists none gets orders without it. Default: the CA's default profile.
 # autotls.profile=
 
 ## How long orders for a certificate may fail on one CA before the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`).

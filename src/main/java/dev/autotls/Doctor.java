@@ -121,7 +121,8 @@ public final class Doctor {
         }
         return Optional.of(ProfileCheck.problem(metadata, profile, autoTls.acmeClient().directory())
                 .map(problem -> Finding.fail("profile: " + problem + "; no order is placed until then."))
-                .orElseGet(() -> Finding.ok("profile: the CA offers " + profile.get() + ".")));
+                .orElseGet(() -> Finding.ok(metadata.isProfileAllowed() ? "profile: the CA offers " + profile.get() + "."
+                        : "profile: the CA offers no profiles; its orders go without " + profile.get() + " and get its default certificate.")));
     }
 
     /** What a strategy that passed preflight still relies on, in words; the ones on ports cannot be checked from inside. */

@@ -14,7 +14,8 @@ public enum Setting {
             + "to three for fallback CAs, the first preferred."),
     CA_TRUST("autotls.ca.trust", null, "PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA)."),
     PROFILE("autotls.profile", null, "ACME profile to order (`classic`, `tlsserver`, `shortlived`, or any the CA lists); "
-            + "every CA in `autotls.ca` must offer it. Default: the CA's default profile."),
+            + "a CA in `autotls.ca` that lists profiles must offer it; one that lists none gets orders without it. "
+            + "Default: the CA's default profile."),
     CA_FALLBACK_AFTER("autotls.ca.fallback-after", "1d", "How long orders for a certificate may fail on one CA before "
             + "the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`)."),
     CA_2_TRUST("autotls.ca.2.trust", null, "`autotls.ca.trust` for the second CA in `autotls.ca`."),

@@ -96,27 +96,4 @@ class CaFallbackIT {
             }
         }
     }
-
-    @Test
-    void aCaWithoutTheChosenProfileIsLeftForOneThatOffersIt(@TempDir Path storage) throws Exception {
-        java.util.Map<String, Duration> profiles = new java.util.LinkedHashMap<>();
-        profiles.put("default", Duration.ofDays(90));
-        profiles.put("shortlived", Duration.ofHours(160));
-        try (Pebble withoutProfiles = Pebble.start("bookworm", Ports.free());
-             Pebble withProfiles = Pebble.startWithProfiles(profiles)) {
-            MutableClock clock = MutableClock.startingNow();
-            ManualScheduler scheduler = new ManualScheduler(clock);
-            try (Site site = Site.start(twoCas(withoutProfiles, withProfiles, storage, Ports.free(), "profile.test")
-                    .set(Setting.PROFILE, "shortlived").clock(clock).scheduler(scheduler))) {
-                scheduler.runDue();
-                clock.advance(Duration.ofSeconds(6));
-                scheduler.runDue();
-                CertificateStatus status = site.autoTls.status().get(0);
-                assertThat(status.issuedBy()).as(status.lastOutcome().orElse("")).contains(withProfiles.directory().toString());
-                assertThat(withoutProfiles.orders()).as("no order where the profile cannot be had").isZero();
-                assertThat(Duration.between(status.notBefore(), status.notAfter()))
-                        .isBetween(Duration.ofHours(160).minusMinutes(1), Duration.ofHours(160).plusSeconds(1));
-            }
-        }
-    }
 }

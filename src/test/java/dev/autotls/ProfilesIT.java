@@ -78,16 +78,20 @@ class ProfilesIT {
     }
 
     @Test
-    void aProfileWithACaThatOffersNoneIsReportedAndNoOrderIsPlaced(@TempDir Path storage) throws Exception {
+    void aCaThatListsNoProfilesGetsOrdersWithoutTheProfileAndIssuesItsDefault(@TempDir Path storage) throws Exception {
         try (Pebble pebble = Pebble.start("bookworm", Ports.free())) { // Pebble 2.4: no profiles in its directory
             MutableClock clock = MutableClock.startingNow();
             ManualScheduler scheduler = new ManualScheduler(clock);
             try (Site site = Site.start(PebbleSites.http01(pebble, storage, "no-profiles.test")
                     .set(Setting.PROFILE, "shortlived").clock(clock).scheduler(scheduler))) {
                 scheduler.runDue();
-                assertThat(site.autoTls.status().get(0).ownerAction())
-                        .hasValueSatisfying(action -> assertThat(action).contains("offers no profiles"));
-                assertThat(pebble.orders()).isZero();
+                CertificateStatus status = site.autoTls.status().get(0);
+                assertThat(status.ownerActionNeeded()).as(status.ownerAction().orElse("")).isFalse();
+                assertThat(pebble.orders()).as("one order, without the profile the CA cannot know").isEqualTo(1);
+                X509Certificate served = site.autoTls.servedCertificate("no-profiles.test").orElseThrow();
+                assertThat(served.getIssuerX500Principal().getName()).as("from Pebble, not the temporary one").contains("Pebble");
+                Duration lifetime = Duration.between(served.getNotBefore().toInstant(), served.getNotAfter().toInstant());
+                assertThat(lifetime).as("Pebble 2.4's default lifetime, not shortlived's").isGreaterThan(SHORTLIVED.plusDays(1));
             }
         }
     }

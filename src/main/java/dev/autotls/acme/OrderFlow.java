@@ -38,6 +38,8 @@ public final class OrderFlow {
     private final Poller poller;
     /** The ACME profile every order asks for ({@code autotls.profile}), if one is chosen. */
     private final Optional<String> profile;
+    /** Whether the CA's lack of profiles has been said: once per flow, which is once per CA. */
+    private final java.util.concurrent.atomic.AtomicBoolean toldNoProfiles = new java.util.concurrent.atomic.AtomicBoolean();
 
     public OrderFlow(Poller poller) {
         this(poller, Optional.empty());
@@ -114,23 +116,29 @@ public final class OrderFlow {
     private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing)
             throws AcmeException, CaRefusalException {
         // before the order: a profile the CA does not list would only be refused (or silently ignored)
-        ProfileCheck.require(login.getSession().getMetadata(), profile, login.getSession().getServerUri());
+        org.shredzone.acme4j.Metadata metadata = login.getSession().getMetadata();
+        ProfileCheck.require(metadata, profile, login.getSession().getServerUri());
+        Optional<String> sent = ProfileCheck.sent(metadata, profile);
+        if (profile.isPresent() && sent.isEmpty() && !toldNoProfiles.getAndSet(true)) {
+            LOG.info("The CA at {} offers no profiles; its orders go without autotls.profile={} and get its default certificate.",
+                    CaFailures.hostAndPort(login.getSession().getServerUri()), profile.get());
+        }
         boolean announceReplacement = replacing.isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         if (announceReplacement) {
             try {
-                return withProfile(login.newOrder().domains(names).replaces(replacing.get())).create();
+                return withProfile(login.newOrder().domains(names).replaces(replacing.get()), sent).create();
             } catch (AcmeServerException e) {
                 // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
                 LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
                         names, e.getMessage());
             }
         }
-        return withProfile(login.newOrder().domains(names)).create();
+        return withProfile(login.newOrder().domains(names), sent).create();
     }
 
-    private OrderBuilder withProfile(OrderBuilder builder) {
-        return profile.map(builder::profile).orElse(builder);
+    private static OrderBuilder withProfile(OrderBuilder builder, Optional<String> sent) {
+        return sent.map(builder::profile).orElse(builder);
     }
 
     private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy)
