@@ -1,10 +1,6 @@
 package dev.autotls;
 
 import dev.autotls.acme.AcmeClient;
-import dev.autotls.acme.ChallengeStrategy;
-import dev.autotls.challenge.AcmeDnsClient;
-import dev.autotls.challenge.AcmeDnsStrategy;
-import dev.autotls.challenge.DnsPersistStrategy;
 import dev.autotls.challenge.Http01Strategy;
 import dev.autotls.challenge.TlsAlpn01Strategy;
 import dev.autotls.dns.AuthoritativeDns;
@@ -73,8 +69,6 @@ public final class AutoTls extends ContainerLifeCycle {
      * placed without a handshake ever touching the store; null when no certificate may use tls-alpn-01.
      */
     private final RepeatingTask tlsAlpnPoll;
-    private final AcmeDnsStrategy acmeDns;
-    private final DnsPersistStrategy persist;
     private final CertificateManager manager;
     private final CertificateStore store;
     private final boolean ownedStore;
@@ -99,7 +93,6 @@ public final class AutoTls extends ContainerLifeCycle {
         listeners.add(counters);
         this.ownedStore = builder.store == null;
         this.store = builder.store != null ? builder.store : Stores.open(config.storage());
-        this.http01 = new Http01Strategy(store);
         String caFolder = StorageKeys.caFolder(config.caDirectory());
         StartupChecks.requireWritableStorage(config);
         this.caFolder = caFolder;
@@ -107,14 +100,10 @@ public final class AutoTls extends ContainerLifeCycle {
 
         AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
         this.dns = dns;
-        this.acmeDns = config.acmeDnsUrl().map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns))
-                .orElse(null);
-        this.persist = new DnsPersistStrategy(acme, dns, clock, config.persistUntil());
-        dev.autotls.challenge.Rfc2136Strategy rfc2136 = config.rfc2136()
-                .map(settings -> new dev.autotls.challenge.Rfc2136Strategy(settings, dns)).orElse(null);
-        TlsAlpn01Strategy tlsAlpn = new TlsAlpn01Strategy(store, registry.validations(), config.domains());
-        List<ManagedCertificate> certificates = new StrategyChoice(config, http01, tlsAlpn, acmeDns, persist, rfc2136)
-                .certificates(builder.strategy);
+        StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
+        this.http01 = strategies.http01();
+        TlsAlpn01Strategy tlsAlpn = strategies.tlsAlpn();
+        List<ManagedCertificate> certificates = strategies.certificates(builder.strategy);
         this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
                 ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
                         "Looking for tls-alpn-01 answers stored by other instances failed") : null;
@@ -406,65 +395,11 @@ public final class AutoTls extends ContainerLifeCycle {
      * system properties ({@code -Dautotls.*}) and environment variables ({@code AUTOTLS_*})
      * override them. {@link #build()} validates everything at once.
      */
-    public static final class Builder extends SettingsBuilder<Builder> {
+    public static final class Builder extends InjectionPoints<Builder> {
         private final java.util.Map<Setting, String> options = new java.util.EnumMap<>(Setting.class);
-        private final Listeners listeners = new Listeners();
-        private Clock clock = Clock.systemUTC();
-        private TaskScheduler scheduler;
-        private ChallengeStrategy strategy;
-        private CertificateStore store;
-        private AuthoritativeDns dns;
-        private Object meterRegistry;
         private boolean readSystemSettings = true;
 
         private Builder() {
-        }
-
-        /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (it is not closed by AutoTls). */
-        public Builder store(CertificateStore store) {
-            this.store = store;
-            return this;
-        }
-
-        /**
-         * Publishes expiry gauges, order and failure counters and an order timer to this
-         * Micrometer registry (Micrometer is an optional dependency: add it to use this).
-         */
-        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-            this.meterRegistry = registry;
-            return this;
-        }
-
-        /** The DNS client for preflight checks, instead of one built from {@code autotls.dns.resolvers}. */
-        public Builder dns(AuthoritativeDns dns) {
-            this.dns = dns;
-            return this;
-        }
-
-        public Builder listener(AutoTlsListener listener) {
-            listeners.add(listener);
-            return this;
-        }
-
-        /** The clock maintenance decisions are made by (renewal times, backoff). */
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** Where maintenance jobs run; an injected scheduler runs them on its own thread. */
-        public Builder scheduler(TaskScheduler scheduler) {
-            this.scheduler = scheduler;
-            return this;
-        }
-
-        /**
-         * Validates every name with this strategy instead of choosing one (for example a
-         * {@link dev.autotls.challenge.Dns01Strategy} that publishes through your own DNS).
-         */
-        public Builder challengeStrategy(ChallengeStrategy strategy) {
-            this.strategy = strategy;
-            return this;
         }
 
         /**

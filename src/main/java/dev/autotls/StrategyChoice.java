@@ -1,6 +1,12 @@
 package dev.autotls;
 
+import dev.autotls.acme.AcmeClient;
 import dev.autotls.acme.ChallengeStrategy;
+import dev.autotls.challenge.AcmeDnsClient;
+import dev.autotls.dns.AuthoritativeDns;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.tls.CertificateRegistry;
+import java.time.Clock;
 import dev.autotls.challenge.AcmeDnsStrategy;
 import dev.autotls.challenge.AutoStrategy;
 import dev.autotls.challenge.DnsPersistStrategy;
@@ -41,6 +47,27 @@ final class StrategyChoice {
         this.acmeDns = acmeDns;
         this.persist = persist;
         this.rfc2136 = rfc2136;
+    }
+
+    /** Makes every strategy the configuration allows, each over this instance's store, CA client and DNS client. */
+    static StrategyChoice wire(AutoTlsConfig config, CertificateStore store, AcmeClient acme, AuthoritativeDns dns,
+                               CertificateRegistry registry, Clock clock) {
+        AcmeDnsStrategy acmeDns = config.acmeDnsUrl()
+                .map(url -> new AcmeDnsStrategy(new AcmeDnsClient(url, config.proxy()), store, dns)).orElse(null);
+        Rfc2136Strategy rfc2136 = config.rfc2136().map(settings -> new Rfc2136Strategy(settings, dns)).orElse(null);
+        return new StrategyChoice(config, new Http01Strategy(store),
+                new TlsAlpn01Strategy(store, registry.validations(), config.domains()), acmeDns,
+                new DnsPersistStrategy(acme, dns, clock, config.persistUntil()), rfc2136);
+    }
+
+    /** The http-01 strategy, whose answers the plain connector's handler serves. */
+    Http01Strategy http01() {
+        return http01;
+    }
+
+    /** The tls-alpn-01 strategy, whose answers stored by other instances this one polls for. */
+    TlsAlpn01Strategy tlsAlpn() {
+        return tlsAlpn;
     }
 
     /** A strategy and why it was chosen, in words for the log and the status. */
