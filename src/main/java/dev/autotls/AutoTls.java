@@ -114,9 +114,7 @@ public final class AutoTls extends ContainerLifeCycle {
         if (builder.meterRegistry != null) {
             listeners.add(MicrometerBinding.bind(builder.meterRegistry, this::status, certificates.size()));
         }
-        for (int i = 0; i < certificates.size(); i++) {
-            addBean(new CertificateBean(this, i)); // JMX, when the server has an MBeanContainer
-        }
+        CertificateBeans.addTo(this, certificates.size()); // JMX, when the server has an MBeanContainer
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
