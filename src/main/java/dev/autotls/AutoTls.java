@@ -80,6 +80,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private final SSLContext sslContext;
     private TaskScheduler runningScheduler;
     private ExecutorService runningWorkers;
+    private WarmStart warmStart;
     private final OperationCounters counters = new OperationCounters();
     private final Listeners listeners;
     private Installation installation;
@@ -222,12 +223,14 @@ public final class AutoTls extends ContainerLifeCycle {
             runningScheduler = TaskScheduler.system(clock);
             runningWorkers = Executors.newFixedThreadPool(Math.min(4, manager.certificates().size()), daemonThreads());
             manager.start(runningScheduler, runningWorkers);
+            warmStart = new WarmStart(acme, dns, registry, manager.certificates()).begin(server, installation, this);
         }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        WarmStart.stop(warmStart);
         manager.stop();
         if (runningWorkers != null) { // both were made in doStart, not injected
             runningScheduler.close();
