@@ -6,6 +6,7 @@ import java.util.List;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.connector.Connection;
+import org.shredzone.acme4j.connector.NonceHolder;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.toolbox.JSONBuilder;
 import org.shredzone.acme4j.toolbox.JoseUtils;
@@ -21,8 +22,12 @@ final class CaWarmUp {
     }
 
     static void afterLogin(Session session, Login login) throws AcmeException, IOException {
-        try (Connection connection = session.connect()) {
-            connection.resetNonce(session);
+        try (NonceHolder holder = session.lockNonce()) { // the lock is reentrant: resetNonce takes it again
+            if (holder.getNonce() == null) { // an order that began meanwhile has one already
+                try (Connection connection = session.connect()) {
+                    connection.resetNonce(session);
+                }
+            }
         }
         JoseUtils.createJoseRequest(login.getAccountLocation(), login.getKeyPair(), new JSONBuilder().put("warm", "up"),
                 "d2FybS11cA", login.getAccountLocation().toString());
