@@ -29,8 +29,15 @@ command=$1
 [ -f "$jar" ] || { echo "autotls-run: $jar is missing; build it with: mvn -DskipTests package (or set RUN_JAR)" >&2; exit 1; }
 command -v "$java" >/dev/null || { echo "autotls-run: no java at '$java'; set JAVA_HOME to a JDK 17 or later" >&2; exit 1; }
 
-version_line=$("$java" -version 2>&1 | head -n 1)
-feature=$(echo "$version_line" | sed -n 's/.*version "\([0-9]*\).*/\1/p')
+# the JDK's release file says its version without starting a JVM (a start is what this script saves)
+release=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")/release
+if [ -f "$release" ] && grep -q '^JAVA_VERSION=' "$release"; then
+  version_line="$(sed -n 's/^IMPLEMENTOR="\(.*\)"/\1/p' "$release") $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$release")"
+  feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+else
+  version_line=$("$java" -version 2>&1 | head -n 1)
+  feature=$(echo "$version_line" | sed -n 's/.*version "\([0-9]*\).*/\1/p')
+fi
 [ -n "$feature" ] && [ "$feature" -ge 17 ] || { echo "autotls-run: autotls needs JDK 17 or later; $java is: $version_line" >&2; exit 1; }
 cache_dir=${RUN_CACHE_DIR:-$(dirname "$jar")}
 if [ "$feature" -ge 25 ]; then cache=$cache_dir/autotls-$command-jdk$feature.aot; else cache=$cache_dir/autotls-$command-jdk$feature.jsa; fi
@@ -45,7 +52,7 @@ if $train; then
   # -Xlog: the JVM lists every class it leaves out (old bytecode, JFR events) as a warning; keep only errors
   if [ "$feature" -ge 25 ]; then record=(-XX:AOTCacheOutput="$cache" -Xlog:aot=error); else record=(-XX:ArchiveClassesAtExit="$cache" -Xlog:cds=error); fi
   seconds=${RUN_TRAIN_SECONDS:-20}
-  echo "autotls-run: training the start-up cache on '$*' for $seconds s ($version_line) -> $cache" >&2
+  echo "autotls-run: training the start-up cache on '$*' (until a CA's certificate is served, at most $seconds s) ($version_line) -> $cache" >&2
   log=$(mktemp)
   "$java" "${record[@]}" "${opts[@]}" -jar "$jar" "$@" > >(tee "$log") 2>&1 &
   pid=$!
