@@ -264,9 +264,9 @@ caddy=$(median "${caddy_ms[@]}")
 times() { [ "$caddy" = - ] && echo - || awk -v c="$caddy" -v f="$1" 'BEGIN { printf "%d", c * f }'; }
 report issuance.md "" "Targets:"
 for j in "${jdks[@]}"; do
-  for strategy in persist alias http; do
-    eval "values=(\"\${${strategy}${j}_lib[@]}\")"
-    target issuance.md "autotls $strategy in-library median on JDK $j, ms" "$(median "${values[@]}")" "<=" 400
+  for strategy in persist:dns-persist-01 alias:acme-dns-alias http:http-01; do
+    eval "values=(\"\${${strategy%%:*}${j}_lib[@]}\")"
+    target issuance.md "autotls ${strategy#*:} in-library median on JDK $j, ms" "$(median "${values[@]}")" "<=" 400
   done
 done
 target issuance.md "autotls http-01 whole-process median on JDK 25 versus 2.0 x Caddy's, ms" "$(median "${http25_ms[@]}")" "<=" "$(times 2.0)"
