@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Issuance latency against one local Pebble 2.10 (PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0),
 # RUNS runs of each client (default 5), interleaved run by run, a fresh name every time:
-#   autotls `serve` with dns-persist-01, with the acme-dns alias, with http-01;
+#   autotls `serve` with dns-persist-01, with the acme-dns alias, with http-01, each on JDK 17 and
+#   on JDK 25 (JDK25_HOME), started by scripts/autotls-run.sh with its start-up cache (CDS on 17,
+#   the AOT cache on 25), trained first on one http-01 issuance of a name of its own;
 #   lego 4.35 (dns-01 through its exec hook, publishing through the acme-dns API);
 #   acme.sh 3.1.5 (dns-persist-01); Caddy 2.11 (http-01, tls-alpn-01 turned off).
 # Whole-process time: process start -> first handshake that shows a Pebble-issued certificate
 # (lego and acme.sh: process start -> exit 0, they serve nothing). In-library time (autotls):
 # order start -> certificate published, from its own log. Then CONCURRENT_NAMES names (default
-# 100, dns-persist-01) issued by one autotls instance: start -> all served.
+# 100, dns-persist-01) issued by one autotls instance on each JDK: start -> all served.
 # Every client keeps one ACME account over all its runs, as it would in use.
 # The built-in responder is authoritative for persist.test and is Pebble's only DNS server.
 set -euo pipefail
@@ -17,6 +19,12 @@ names=${CONCURRENT_NAMES:-100}
 peers=$(bash scripts/peers.sh --bench)
 [ -f target/autotls.jar ] || mvn -q -B -ntp -DskipTests package
 sid="$peers/sid/usr/bin"
+jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+grep -q '^JAVA_VERSION="17' "$jdk17/release" 2>/dev/null || { echo "bench: the java on the PATH ($jdk17) is not JDK 17" >&2; exit 1; }
+grep -q '^JAVA_VERSION="25' "$jdk25/release" 2>/dev/null || { echo "bench: no JDK 25 at $jdk25; install Temurin 25" \
+  "(Debian: apt-get install temurin-25-jdk, from packages.adoptium.net) or set JDK25_HOME" >&2; exit 1; }
+jdks=(17 25)
 
 work=$(mktemp -d /tmp/autotls-bench-issuance.XXXXXX)
 pids=()
@@ -58,14 +66,25 @@ start_responder
 
 settings=(-Dautotls.ca="$ca" -Dautotls.ca.trust="$work/ca-cert.pem" -Dautotls.storage="$work/autotls" -Dautotls.agree-tos=true
           -Dautotls.dns.resolvers="127.0.0.1:$dns" -Dautotls.acmedns.url="http://127.0.0.1:$api")
-autotls=(java ${BENCH_JAVA_OPTS:-} "${settings[@]}") # BENCH_JAVA_OPTS: e.g. a JFR recording of each timed run
 records=(java "${settings[@]}")
+# autotls J OPTION...: `serve` on JDK J through the launcher, with its cache; BENCH_JAVA_OPTS: e.g. -Xlog:class+load
+autotls() {
+  local j=$1; shift
+  local home=$jdk17; [ "$j" = 25 ] && home=$jdk25
+  # exec: the process time_serve started and stops is the JVM itself (the launcher execs java too)
+  exec env JAVA_HOME="$home" RUN_CACHE_DIR="$work/cache" JAVA_OPTS="${BENCH_JAVA_OPTS:-} ${settings[*]}" \
+    bash scripts/autotls-run.sh serve "$@"
+}
 acmesh=(sh "$peers/sid/usr/share/acme.sh/acme.sh" --server "$ca" --ca-bundle "$work/ca-cert.pem" --home "$work/acme.sh"
         --config-home "$work/acme.sh" --no-color)
 # the records each client needs, created once before the clock runs, as their owners would
+printf 't%s.persist.test. A 127.0.0.1\n' "${jdks[@]}" >> "$work/records.txt" # the training names (http-01)
 for i in $(seq 1 "$runs"); do
-  "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
-  "${records[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+  for j in "${jdks[@]}"; do
+    "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records "p$i-$j.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+    "${records[@]}" -Dautotls.challenge=acme-dns -jar target/autotls.jar records "q$i-$j.persist.test" 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+    printf 'h%s-%s.persist.test. A 127.0.0.1\n' "$i" "$j" >> "$work/records.txt"
+  done
   value=$("${acmesh[@]}" --make-dns-persist-value -d "a$i.persist.test" 2>&1 | sed -n 's/.*TXT persist value :\(.*\)$/\1/p' | head -n 1)
   echo "_validation-persist.a$i.persist.test. TXT $value" >> "$work/records.txt"
   reg=$(curl -sf -X POST "http://127.0.0.1:$api/register")
@@ -73,10 +92,12 @@ for i in $(seq 1 "$runs"); do
   # lego hands its hook the name at the end of the CNAME: the acme-dns subdomain itself
   echo "$(field fulldomain). $(field username) $(field password) $(field subdomain)" >> "$work/lego-accounts"
   echo "_acme-challenge.l$i.persist.test. CNAME $(field fulldomain)." >> "$work/records.txt"
-  printf '%s.persist.test. A 127.0.0.1\n' "h$i" "c$i" >> "$work/records.txt" # the http-01 names, for Pebble's look-up
+  printf '%s.persist.test. A 127.0.0.1\n' "c$i" >> "$work/records.txt" # Caddy's http-01 name, for Pebble's look-up
 done
-bulk=$(seq 1 "$names" | sed 's/.*/n&.persist.test/' | paste -sd,)
-"${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+for j in "${jdks[@]}"; do
+  bulk=$(seq 1 "$names" | sed "s/.*/n&-$j.persist.test/" | paste -sd,)
+  "${records[@]}" -Dautotls.challenge=dns-persist-01 -jar target/autotls.jar records ${bulk//,/ } 2>/dev/null | grep -v "^;" >> "$work/records.txt"
+done
 kill "$responder"; wait "$responder" 2>/dev/null || true
 start_responder
 
@@ -120,19 +141,31 @@ time_exit() {
 }
 in_library() { sed -n 's/.*obtained in \([0-9]*\) ms.*/\1/p' "$1" | head -n 1; }
 
-persist_ms=(); alias_ms=(); http_ms=(); lego_ms=(); acmesh_ms=(); caddy_ms=()
-persist_lib=(); alias_lib=(); http_lib=()
+# the start-up caches, each trained on one http-01 issuance (the launcher's one-line training step)
+for j in "${jdks[@]}"; do
+  home=$jdk17; [ "$j" = 25 ] && home=$jdk25
+  env JAVA_HOME="$home" RUN_CACHE_DIR="$work/cache" JAVA_OPTS="${settings[*]}" bash scripts/autotls-run.sh train serve \
+    --challenge=http-01 --domains="t$j.persist.test" --https.port="$(free_port)" --http.port="$http" > "$work/train-$j.log" 2>&1 \
+    || { echo "bench: training the JDK $j cache failed; its log:" >&2; tail -n 20 "$work/train-$j.log" >&2; exit 1; }
+done
+
+lego_ms=(); acmesh_ms=(); caddy_ms=()
+for j in "${jdks[@]}"; do
+  eval "persist${j}_ms=(); alias${j}_ms=(); http${j}_ms=(); persist${j}_lib=(); alias${j}_lib=(); http${j}_lib=()"
+done
 for i in $(seq 1 "$runs"); do
   https=$(free_port)
-  time_serve persist "p$i.persist.test" "$https" "$work/persist-$i.log" "${autotls[@]}" -Dautotls.challenge=dns-persist-01 \
-    -Dautotls.domains="p$i.persist.test" -Dautotls.https.port="$https" -Dautotls.http.port=off -jar target/autotls.jar serve
-  persist_lib+=($(in_library "$work/persist-$i.log"))
-  time_serve alias "q$i.persist.test" "$https" "$work/alias-$i.log" "${autotls[@]}" -Dautotls.challenge=acme-dns \
-    -Dautotls.domains="q$i.persist.test" -Dautotls.https.port="$https" -Dautotls.http.port=off -jar target/autotls.jar serve
-  alias_lib+=($(in_library "$work/alias-$i.log"))
-  time_serve http "h$i.persist.test" "$https" "$work/http-$i.log" "${autotls[@]}" -Dautotls.challenge=http-01 \
-    -Dautotls.domains="h$i.persist.test" -Dautotls.https.port="$https" -Dautotls.http.port="$http" -jar target/autotls.jar serve
-  http_lib+=($(in_library "$work/http-$i.log"))
+  for j in "${jdks[@]}"; do
+    time_serve "persist$j" "p$i-$j.persist.test" "$https" "$work/persist$j-$i.log" autotls "$j" --challenge=dns-persist-01 \
+      --domains="p$i-$j.persist.test" --https.port="$https" --http.port=off
+    eval "persist${j}_lib+=($(in_library "$work/persist$j-$i.log"))"
+    time_serve "alias$j" "q$i-$j.persist.test" "$https" "$work/alias$j-$i.log" autotls "$j" --challenge=acme-dns \
+      --domains="q$i-$j.persist.test" --https.port="$https" --http.port=off
+    eval "alias${j}_lib+=($(in_library "$work/alias$j-$i.log"))"
+    time_serve "http$j" "h$i-$j.persist.test" "$https" "$work/http$j-$i.log" autotls "$j" --challenge=http-01 \
+      --domains="h$i-$j.persist.test" --https.port="$https" --http.port="$http"
+    eval "http${j}_lib+=($(in_library "$work/http$j-$i.log"))"
+  done
   time_exit lego "$work/lego-$i.log" env LEGO_CA_CERTIFICATES="$work/ca-cert.pem" EXEC_PATH="$work/lego-hook.sh" \
     EXEC_POLLING_INTERVAL=1 EXEC_PROPAGATION_TIMEOUT=60 "$sid/lego" --server "$ca" --email bench@example.test --accept-tos \
     --path "$work/lego" --dns exec --dns.resolvers "127.0.0.1:$dns" --dns.propagation-disable-ans -d "l$i.persist.test" run
@@ -162,60 +195,83 @@ CADDY
 done
 
 # one instance, many names: process start -> every name served (each its own certificate and order)
-https=$(free_port)
-start=$(now_ms)
-"${autotls[@]}" -Dautotls.challenge=dns-persist-01 -Dautotls.domains="$bulk" -Dautotls.https.port="$https" \
-  -Dautotls.http.port=off -jar target/autotls.jar serve > "$work/bulk.log" 2>&1 &
-bulk_pid=$!
-pids+=($bulk_pid)
-served() { [ "$(grep -c 'Now serving the CA' "$work/bulk.log")" -ge "$names" ]; }
-if wait_for 300 served && handshake "n$names.persist.test" "$https"; then
-  bulk_ms=$(( $(now_ms) - start ))
-else
-  bulk_ms=; echo "the $names-name run did not finish; its log:" >&2; tail -n 20 "$work/bulk.log" >&2
-fi
-kill "$bulk_pid"; wait "$bulk_pid" 2>/dev/null || true
+for j in "${jdks[@]}"; do
+  https=$(free_port)
+  bulk=$(seq 1 "$names" | sed "s/.*/n&-$j.persist.test/" | paste -sd,)
+  start=$(now_ms)
+  autotls "$j" --challenge=dns-persist-01 --domains="$bulk" --https.port="$https" --http.port=off > "$work/bulk$j.log" 2>&1 &
+  bulk_pid=$!
+  pids+=($bulk_pid)
+  served() { [ "$(grep -c 'Now serving the CA' "$work/bulk$j.log")" -ge "$names" ]; }
+  if wait_for 300 served && handshake "n$names-$j.persist.test" "$https"; then
+    eval "bulk${j}_ms=$(( $(now_ms) - start ))"
+  else
+    eval "bulk${j}_ms="; echo "the $names-name run on JDK $j did not finish; its log:" >&2; tail -n 20 "$work/bulk$j.log" >&2
+  fi
+  kill "$bulk_pid"; wait "$bulk_pid" 2>/dev/null || true
+done
+# signed requests (POSTs) Pebble received per order in the last many-names run
+posts=$(awk -v from="$(sed -n 's/^.*\([0-9][0-9]:[0-9][0-9]:[0-9][0-9]\)\.[0-9]*Z \[main\].*/\1/p' "$work/bulk25.log" | head -n 1)" \
+  '$3 >= from && / POST / && /calling handler/' "$work/pebble.log" | wc -l)
 
-row() { # LABEL CHALLENGE MEASURE VALUES...: a table row, and a chart line for whole-process figures
+row() { # LABEL CHALLENGE MEASURE VALUES17... -- VALUES25...: a table row (JDK 17 and 25 columns), chart lines
   local label=$1 challenge=$2 measure=$3; shift 3
-  read -r n median min max <<< "$(stats "$@")"
-  printf '%-16s %-15s %-34s runs %d  median %6s ms  min %6s ms  max %6s ms   (%s)\n' \
-    "$label" "$challenge" "$measure" "$n" "$median" "$min" "$max" "$*"
-  report issuance.md "| $label | $challenge | $measure | $n | $median | $min | $max |"
-  [ "$measure" != "whole process" ] || [ "$n" = 0 ] || report issuance.tsv "$label ($challenge)	$median	$min	$max"
+  local a=() b=() seen=false v
+  for v in "$@"; do if [ "$v" = -- ]; then seen=true; elif $seen; then b+=("$v"); else a+=("$v"); fi; done
+  read -r n median min max <<< "$(stats "${a[@]}")"
+  read -r n25 median25 min25 max25 <<< "$(stats "${b[@]}")"
+  printf '%-16s %-15s %-32s JDK 17: runs %d median %6s min %6s max %6s | JDK 25: runs %d median %6s min %6s max %6s\n' \
+    "$label" "$challenge" "$measure" "$n" "$median" "$min" "$max" "$n25" "$median25" "$min25" "$max25"
+  report issuance.md "| $label | $challenge | $measure | $n | $median | $min | $max | $median25 | $min25 | $max25 |"
+  if [ "$measure" = "whole process" ]; then
+    [ "$n" = 0 ] || report issuance.tsv "$label ($challenge$( [ "$n25" = 0 ] || echo ', JDK 17'))	$median	$min	$max"
+    [ "$n25" = 0 ] || report issuance.tsv "$label ($challenge, JDK 25)	$median25	$min25	$max25"
+  fi
 }
 cmd="RUNS=$runs CONCURRENT_NAMES=$names bash scripts/bench-issuance.sh"
 echo "== issuance latency, ms ($cmd)"
-report issuance.md "Command: \`$cmd\`. Pebble 2.10 with PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0; runs interleaved." "" \
-  "| Client | Challenge | Measured | Runs | Median ms | Min ms | Max ms |" "|---|---|---|---|---|---|---|"
-row autotls dns-persist-01 "in-library (order -> published)" "${persist_lib[@]}"
-row autotls acme-dns-alias "in-library (order -> published)" "${alias_lib[@]}"
-row autotls http-01 "in-library (order -> published)" "${http_lib[@]}"
-row autotls dns-persist-01 "whole process" "${persist_ms[@]}"
-row autotls acme-dns-alias "whole process" "${alias_ms[@]}"
-row autotls http-01 "whole process" "${http_ms[@]}"
+report issuance.md "Command: \`$cmd\`. Pebble 2.10 with PEBBLE_VA_NOSLEEP=1, PEBBLE_WFE_NONCEREJECT=0; runs interleaved." \
+  "autotls ran through \`scripts/autotls-run.sh serve\` with its start-up cache trained on one http-01 issuance:" \
+  "a CDS archive on JDK 17 ($(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk17/release")), an AOT cache on JDK 25" \
+  "($(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$jdk25/release")). The peers are not Java: their figures stand in the first columns." "" \
+  "| Client | Challenge | Measured | Runs | Median ms (JDK 17) | Min | Max | Median ms (JDK 25) | Min | Max |" \
+  "|---|---|---|---|---|---|---|---|---|---|"
+row autotls dns-persist-01 "in-library (order -> published)" "${persist17_lib[@]}" -- "${persist25_lib[@]}"
+row autotls acme-dns-alias "in-library (order -> published)" "${alias17_lib[@]}" -- "${alias25_lib[@]}"
+row autotls http-01 "in-library (order -> published)" "${http17_lib[@]}" -- "${http25_lib[@]}"
+row autotls dns-persist-01 "whole process" "${persist17_ms[@]}" -- "${persist25_ms[@]}"
+row autotls acme-dns-alias "whole process" "${alias17_ms[@]}" -- "${alias25_ms[@]}"
+row autotls http-01 "whole process" "${http17_ms[@]}" -- "${http25_ms[@]}"
 row "lego 4.35" "dns-01 (exec)" "whole process" "${lego_ms[@]}"
 row "acme.sh 3.1.5" dns-persist-01 "whole process" "${acmesh_ms[@]}"
 row "Caddy 2.11" http-01 "whole process" "${caddy_ms[@]}"
-if [ -n "$bulk_ms" ]; then
-  rate=$(awk -v n="$names" -v ms="$bulk_ms" 'BEGIN { printf "%.1f", n * 1000 / ms }')
-  echo "autotls, $names names in one instance (dns-persist-01): start -> all served $bulk_ms ms, $rate orders/s"
-  report issuance.md "" "One autotls instance, $names names (one certificate each, dns-persist-01): process start to" \
-    "all $names served **$bulk_ms ms**, **$rate orders/s**."
-fi
+for j in "${jdks[@]}"; do
+  eval "ms=\${bulk${j}_ms:-}"
+  if [ -n "$ms" ]; then
+    rate=$(awk -v n="$names" -v ms="$ms" 'BEGIN { printf "%.1f", n * 1000 / ms }')
+    echo "autotls, $names names in one instance (dns-persist-01, JDK $j): start -> all served $ms ms, $rate orders/s"
+    report issuance.md "" "One autotls instance, $names names (one certificate each, dns-persist-01), JDK $j: process start to" \
+      "all $names served **$ms ms**, **$rate orders/s**."
+  fi
+done
+per_order=$(awk -v p="$posts" -v n="$names" 'BEGIN { printf "%.1f", p / n }')
+echo "signed requests per order (the JDK 25 many-names run, from Pebble's log): $per_order"
+report issuance.md "" "Signed requests (POSTs) per order in the JDK 25 many-names run, counted in Pebble's log: **$per_order**" \
+  "(new order, authorization, challenge, authorization polls, finalize, order poll, certificate)."
 
 median() { stats "$@" | awk '{ print $2 }'; }
 caddy=$(median "${caddy_ms[@]}")
+times() { [ "$caddy" = - ] && echo - || awk -v c="$caddy" -v f="$1" 'BEGIN { printf "%d", c * f }'; }
 report issuance.md "" "Targets:"
-target issuance.md "autotls dns-persist-01 in-library median, ms" "$(median "${persist_lib[@]}")" "<=" 150
-target issuance.md "autotls acme-dns alias in-library median, ms" "$(median "${alias_lib[@]}")" "<=" 150
-target issuance.md "autotls http-01 in-library median, ms" "$(median "${http_lib[@]}")" "<=" 150
-target issuance.md "autotls dns-persist-01 whole-process median versus Caddy's, ms" "$(median "${persist_ms[@]}")" "<=" "$caddy"
-target issuance.md "autotls acme-dns alias whole-process median versus Caddy's, ms" "$(median "${alias_ms[@]}")" "<=" "$caddy"
-target issuance.md "autotls http-01 whole-process median versus Caddy's, ms" "$(median "${http_ms[@]}")" "<=" "$caddy"
-tenth() { local m; m=$(median "$@"); [ "$m" = - ] && echo - || echo $(( m / 10 )); }
-target issuance.md "autotls dns-persist-01 whole-process median versus 1/10 of lego's, ms" "$(median "${persist_ms[@]}")" "<=" \
-  "$(tenth "${lego_ms[@]}")"
-target issuance.md "autotls dns-persist-01 whole-process median versus 1/10 of acme.sh's, ms" "$(median "${persist_ms[@]}")" "<=" \
-  "$(tenth "${acmesh_ms[@]}")"
-target issuance.md "$names names in one instance, ms" "${bulk_ms:--}" "<=" 10000
+for j in "${jdks[@]}"; do
+  for strategy in persist:dns-persist-01 alias:acme-dns-alias http:http-01; do
+    eval "values=(\"\${${strategy%%:*}${j}_lib[@]}\")"
+    target issuance.md "autotls ${strategy#*:} in-library median on JDK $j, ms" "$(median "${values[@]}")" "<=" 400
+  done
+done
+target issuance.md "autotls http-01 whole-process median on JDK 25 versus 2.0 x Caddy's, ms" "$(median "${http25_ms[@]}")" "<=" "$(times 2.0)"
+target issuance.md "autotls http-01 whole-process median on JDK 17 versus 3.0 x Caddy's, ms" "$(median "${http17_ms[@]}")" "<=" "$(times 3.0)"
+for j in "${jdks[@]}"; do
+  eval "ms=\${bulk${j}_ms:-}"
+  target issuance.md "$names names in one instance on JDK $j, ms" "${ms:--}" "<=" 5000
+done

@@ -2,7 +2,7 @@
 # The benchmark command. Runs the four benchmarks side by side with their peers on this
 # machine (local peers only, from Debian's packages) and rewrites BENCHMARKS.md with a table
 # per benchmark, the machine, and SVG charts for the first two (docs/bench/).
-#   bash scripts/bench.sh           the full run, 8 to 12 minutes on 2 cores
+#   bash scripts/bench.sh           the full run, 12 to 18 minutes on 2 cores (autotls on JDK 17 and JDK 25)
 #   bash scripts/bench.sh --smoke   a few seconds per benchmark, so the programs cannot rot;
 #                                   writes target/bench-smoke/ and leaves BENCHMARKS.md alone (CI)
 # Every figure is printed with the command that produced it; the sub-commands can be run alone.
@@ -37,7 +37,7 @@ version() { "$@" 2>&1 | grep -o '[0-9]\+\.[0-9]\+\.[0-9]\+' | head -n 1; }
 cpu=$(grep -m 1 'model name' /proc/cpuinfo | sed 's/.*: //')
 memory=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 os=$(. /etc/os-release && echo "$PRETTY_NAME")
-java_version=$(java -version 2>&1 | head -n 1)
+java_version="$(java -version 2>&1 | head -n 1) and $("${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -version 2>&1 | head -n 1)"
 minutes=$(( ($(date +%s) - started + 59) / 60 ))
 chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
 {
@@ -59,7 +59,8 @@ chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
   echo "Whole process: process start to the first TLS handshake showing a Pebble-issued certificate"
   echo "(lego and acme.sh serve nothing: process start to exit). In-library: the certificate's job"
   echo "in autotls, from its start (preflight, order, challenge, finalize, download) to the"
-  echo "certificate being stored and served."
+  echo "certificate being stored and served. autotls runs on JDK 17 and on JDK 25, each with its start-up cache"
+  echo "(\`scripts/autotls-run.sh\`); the hot swap and responder figures are from JDK 17."
   echo
   cat "$fragments/issuance.md"
   echo
@@ -72,6 +73,9 @@ chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
   echo "## 3. Many names"
   echo
   cat "$fragments/names.md"
+  echo
+  echo "Targets:"
+  cat "$fragments/names-targets.md"
   echo
   echo "## 4. Responder"
   echo

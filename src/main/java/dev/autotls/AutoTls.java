@@ -81,6 +81,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private final SSLContext sslContext;
     private TaskScheduler runningScheduler;
     private ExecutorService runningWorkers;
+    private WarmStart warmStart;
     private final OperationCounters counters = new OperationCounters();
     private final Listeners listeners;
     private Installation installation;
@@ -117,9 +118,7 @@ public final class AutoTls extends ContainerLifeCycle {
         if (builder.meterRegistry != null) {
             listeners.add(MicrometerBinding.bind(builder.meterRegistry, this::status, certificates.size()));
         }
-        for (int i = 0; i < certificates.size(); i++) {
-            addBean(new CertificateBean(this, i)); // JMX, when the server has an MBeanContainer
-        }
+        CertificateBeans.addTo(this, certificates.size()); // JMX, when the server has an MBeanContainer
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -228,6 +227,7 @@ public final class AutoTls extends ContainerLifeCycle {
             runningScheduler = TaskScheduler.system(clock);
             runningWorkers = Executors.newFixedThreadPool(Math.min(4, manager.certificates().size()), daemonThreads());
             manager.start(runningScheduler, runningWorkers);
+            warmStart = new WarmStart(acme, dns, registry, manager.certificates()).begin(server, installation, this);
         }
         if (tlsAlpnPoll != null) {
             tlsAlpnPoll.start(runningScheduler);
@@ -237,6 +237,7 @@ public final class AutoTls extends ContainerLifeCycle {
 
     @Override
     protected void doStop() throws Exception {
+        WarmStart.stop(warmStart);
         if (tlsAlpnPoll != null) {
             tlsAlpnPoll.stop();
         }

@@ -93,7 +93,7 @@ final class CertificateManager {
         this.workers = workers;
         running = true;
         long started = System.nanoTime();
-        long fromStore = certificates.stream().filter(sync::serveStoredOrFallback).count();
+        long fromStore = sync.serveAllStoredOrFallback();
         LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, certificates.size() - fromStore,
                 (System.nanoTime() - started) / 1_000_000);
         Instant now = clock.instant();

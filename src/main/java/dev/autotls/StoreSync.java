@@ -5,6 +5,7 @@ import dev.autotls.maintenance.TaskScheduler;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.CertificateFiles;
 import dev.autotls.store.StoredCertificate;
+import dev.autotls.store.StoredCertificates;
 import dev.autotls.store.CorruptDataException;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.SelfSignedCertificates;
@@ -89,10 +90,40 @@ final class StoreSync {
         return published;
     }
 
-    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
-    boolean serveStoredOrFallback(ManagedCertificate certificate) {
+    /**
+     * Publishes what is stored for every certificate, or a temporary one: all read at once and
+     * decoded in parallel ({@link StoredCertificates}); how many stored ones are served.
+     */
+    long serveAllStoredOrFallback() {
+        List<String> firstNames = new ArrayList<>(certificates.size());
+        for (ManagedCertificate certificate : certificates) {
+            firstNames.add(certificate.firstName());
+        }
+        Map<String, StoredCertificates.Loaded> loaded;
         try {
-            Optional<StoredCertificate> stored = files.load(certificate.firstName());
+            loaded = StoredCertificates.load(files, firstNames);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loaded = Map.of(); // stopping: serve temporary ones, the next start reads again
+        }
+        long fromStore = 0;
+        for (ManagedCertificate certificate : certificates) {
+            StoredCertificates.Loaded found = loaded.get(certificate.firstName());
+            if (serveStoredOrFallback(certificate, found != null ? found
+                    : new StoredCertificates.Loaded(Optional.empty(), new java.io.InterruptedIOException("interrupted")))) {
+                fromStore++;
+            }
+        }
+        return fromStore;
+    }
+
+    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
+    private boolean serveStoredOrFallback(ManagedCertificate certificate, StoredCertificates.Loaded loaded) {
+        try {
+            if (loaded.failure() != null) {
+                throw loaded.failure();
+            }
+            Optional<StoredCertificate> stored = loaded.certificate();
             if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
                 StoredCertificate found = stored.get();
                 boolean matches = ManagedCertificate.covers(found.leaf(), certificate.names);

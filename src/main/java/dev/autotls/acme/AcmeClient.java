@@ -32,6 +32,7 @@ public final class AcmeClient {
     private final Session session;
     private final AccountService accounts;
     private final OrderFlow flow;
+    private final SessionPool sessions;
     private final HttpClient probeClient;
     private volatile Login login;
     /** Set by tools that must not register an account as a side effect (doctor). */
@@ -39,11 +40,37 @@ public final class AcmeClient {
 
     public AcmeClient(URI directory, TrustingAcmeProvider provider, AccountService accounts, OrderFlow flow,
                       Optional<ProxySetting> proxy) {
-        this.session = new Session(directory, provider);
-        proxy.ifPresent(setting -> setting.applyTo(session.networkSettings()));
+        this.session = session(directory, provider, proxy);
+        this.sessions = new SessionPool(session, () -> session(directory, provider, proxy));
         this.accounts = accounts;
         this.flow = flow;
         this.probeClient = provider.createHttpClient(session.networkSettings());
+    }
+
+    private static Session session(URI directory, TrustingAcmeProvider provider, Optional<ProxySetting> proxy) {
+        Session session = new Session(directory, provider);
+        proxy.ifPresent(setting -> setting.applyTo(session.networkSettings()));
+        return session;
+    }
+
+    /**
+     * Does the first order's slow steps ahead of it: reads the directory, logs the account in
+     * (from the store, or registering under the account's lease as {@link #login} does) and
+     * prepares a nonce and the signing code ({@link CaWarmUp}). Whatever fails here, the
+     * order meets again and reports.
+     */
+    public void warmUp() throws AutoTlsException, InterruptedException {
+        metadata();
+        Login current = login();
+        try {
+            CaWarmUp.afterLogin(session, current);
+        } catch (AcmeException e) {
+            throw CaFailures.classify(e, directory());
+        } catch (AcmeProtocolException e) {
+            throw CaFailures.classify(e, directory());
+        } catch (IOException e) {
+            throw new TransientException("preparing a CSR failed: " + e.getMessage(), e);
+        }
     }
 
     public URI directory() {
@@ -109,7 +136,7 @@ public final class AcmeClient {
                                     Optional<X509Certificate> replacing) throws AutoTlsException, InterruptedException {
         Login current = login();
         try {
-            return flow.obtain(current, names, strategy, keyType, replacing);
+            return flow.obtain(sessions.onThisThread(current), names, strategy, keyType, replacing);
         } catch (AcmeException e) {
             throw CaFailures.classify(e, directory());
         } catch (AcmeProtocolException e) {

@@ -36,6 +36,11 @@ import org.shredzone.acme4j.toolbox.JSON;
 public final class TrustingAcmeProvider extends GenericAcmeProvider {
     /** How long a fetched directory is used before it is read again. */
     static final Duration DIRECTORY_REUSE = Duration.ofMinutes(10);
+    /** The last directory read, for the other sessions of this provider within {@link #DIRECTORY_REUSE}. */
+    private record SharedDirectory(URI uri, JSON json, ZonedDateTime until) {
+    }
+
+    private volatile SharedDirectory shared;
     private final SSLContext sslContext;
     private final java.time.Clock clock;
 
@@ -95,12 +100,20 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
      * Keeps a fetched directory for at least {@link #DIRECTORY_REUSE}: CAs send it with
      * {@code max-age=0}, and acme4j would read it again before nearly every request (five
      * times per order), costing the CA requests and each order tens of milliseconds. Its
-     * URLs change far less often than that.
+     * URLs change far less often than that. Within that time every session of this provider
+     * (one per ordering thread, {@link SessionPool}) gets the one read last, without a request.
      */
     @Override
-    public JSON directory(Session session, URI serverUri) throws AcmeException {
+    public synchronized JSON directory(Session session, URI serverUri) throws AcmeException {
+        // one read at a time: threads starting together (the warm-up, the first orders) share one request
+        SharedDirectory known = shared;
+        if (known != null && known.uri().equals(serverUri) && ZonedDateTime.now().isBefore(known.until())) {
+            session.setDirectoryExpires(known.until());
+            return known.json();
+        }
         JSON directory = super.directory(session, serverUri);
         if (directory != null) {
+            shared = new SharedDirectory(serverUri, directory, ZonedDateTime.now().plus(DIRECTORY_REUSE));
             ZonedDateTime floor = ZonedDateTime.now().plus(DIRECTORY_REUSE);
             ZonedDateTime expires = session.getDirectoryExpires();
             if (expires == null || expires.isBefore(floor)) {

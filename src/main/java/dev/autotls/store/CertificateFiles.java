@@ -85,9 +85,22 @@ public final class CertificateFiles {
      * @throws CorruptDataException if something is stored but is not a usable, consistent certificate
      */
     public Optional<StoredCertificate> load(String firstName) throws IOException {
+        return fromFound(firstName, store.loadAll(keysOf(firstName)));
+    }
+
+    /** The three keys one certificate is stored under, read together. */
+    List<String> keysOf(String firstName) {
         String name = StorageKeys.certificateName(firstName);
-        java.util.Map<String, byte[]> found = store.loadAll(List.of(key(name, StorageKeys.PRIVATE_KEY),
-                key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA)));
+        return List.of(key(name, StorageKeys.PRIVATE_KEY), key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA));
+    }
+
+    CertificateStore store() {
+        return store;
+    }
+
+    /** {@link #load} over bytes already read ({@code found} holds at least this certificate's keys that exist). */
+    Optional<StoredCertificate> fromFound(String firstName, java.util.Map<String, byte[]> found) throws CorruptDataException {
+        String name = StorageKeys.certificateName(firstName);
         Optional<byte[]> keyBytes = Optional.ofNullable(found.get(key(name, StorageKeys.PRIVATE_KEY)));
         Optional<byte[]> chainBytes = Optional.ofNullable(found.get(key(name, StorageKeys.FULL_CHAIN)));
         Optional<byte[]> metaBytes = Optional.ofNullable(found.get(key(name, StorageKeys.METADATA)));

@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -38,6 +42,10 @@ public final class Pem {
     }
 
     public static KeyPair decodeKeyPair(byte[] pem, String what) throws CorruptDataException {
+        KeyPair quick = quickKeyPair(PemBlocks.split(pem));
+        if (quick != null) {
+            return quick;
+        }
         try (PEMParser parser = new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII))) {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             PrivateKey privateKey = null;
@@ -86,6 +94,10 @@ public final class Pem {
 
     public static List<X509Certificate> decodeChain(byte[] pem, String what) throws CorruptDataException {
         try {
+            List<X509Certificate> quick = quickChain(PemBlocks.split(pem));
+            if (quick != null) {
+                return quick;
+            }
             Collection<? extends java.security.cert.Certificate> certificates =
                     CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
             List<X509Certificate> chain = new ArrayList<>();
@@ -99,6 +111,55 @@ public final class Pem {
         } catch (CertificateException e) {
             throw new CorruptDataException(what + " is not a readable PEM certificate chain: " + e.getMessage(), e);
         }
+    }
+
+    /** The pair as {@link #encodeKeyPair} writes it (PKCS#8, then X.509), read without the general parser; else null. */
+    private static KeyPair quickKeyPair(List<PemBlocks.Block> blocks) {
+        if (blocks == null || blocks.size() != 2 || !blocks.get(0).type().equals("PRIVATE KEY")
+                || !blocks.get(1).type().equals("PUBLIC KEY")) {
+            return null;
+        }
+        try {
+            byte[] privateDer = blocks.get(0).der();
+            String algorithm = algorithmOf(PrivateKeyInfo.getInstance(privateDer).getPrivateKeyAlgorithm().getAlgorithm().getId());
+            if (algorithm == null) {
+                return null;
+            }
+            KeyFactory factory = KeyFactory.getInstance(algorithm);
+            return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(blocks.get(1).der())),
+                    factory.generatePrivate(new PKCS8EncodedKeySpec(privateDer)));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null; // the general parser says precisely what is wrong
+        }
+    }
+
+    private static String algorithmOf(String oid) {
+        switch (oid) {
+            case "1.2.840.10045.2.1":
+                return "EC";
+            case "1.2.840.113549.1.1.1":
+                return "RSA";
+            default:
+                return null;
+        }
+    }
+
+    /** A chain of plain CERTIFICATE blocks, each parsed from its DER; null if the PEM has another shape. */
+    private static List<X509Certificate> quickChain(List<PemBlocks.Block> blocks) throws CertificateException {
+        if (blocks == null) {
+            return null;
+        }
+        for (PemBlocks.Block block : blocks) {
+            if (!block.type().equals("CERTIFICATE")) {
+                return null;
+            }
+        }
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        List<X509Certificate> chain = new ArrayList<>(blocks.size());
+        for (PemBlocks.Block block : blocks) {
+            chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
+        }
+        return chain;
     }
 
     private static byte[] write(Object... objects) {

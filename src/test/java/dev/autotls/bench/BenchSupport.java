@@ -47,9 +47,20 @@ final class BenchSupport {
 
     /** Prints and reports whether a target holds, in the words of scripts/lib.sh's {@code target}. */
     static void target(String fragment, String what, String actual, String limit, boolean met) {
+        report(fragment, target(what, actual, limit, met));
+    }
+
+    /** Prints whether a target holds and returns its report line, for fragments that collect targets apart. */
+    static String target(String what, String actual, String limit, boolean met) {
         String verdict = met ? "met" : "**missed**";
         System.out.printf("target: %s: %s (limit %s): %s%n", what, actual, limit, verdict);
-        report(fragment, "- " + what + ": " + actual + ", target " + limit + ": " + verdict);
+        return "- " + what + ": " + actual + ", target " + limit + ": " + verdict;
+    }
+
+    /** Whether an earlier run (another JDK's) already wrote to {@code fragment}. */
+    static boolean hasFragment(String fragment) {
+        String folder = System.getenv("BENCH_REPORT_DIR");
+        return folder != null && !folder.isEmpty() && Files.exists(Path.of(folder, fragment));
     }
 
     /** Heap in use after a full collection, in MiB. */
