@@ -77,20 +77,26 @@ final class StrategyChoice {
     /** The configured names grouped into certificates, each with its strategy ({@code override} for all, when given). */
     List<ManagedCertificate> certificates(ChallengeStrategy override) {
         List<ManagedCertificate> certificates = new ArrayList<>();
+        // one log line per reason, not per certificate: a site with 10,000 names gets a line, not 10,000
+        java.util.Map<String, List<String>> firstNamesByReason = new java.util.LinkedHashMap<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
             Choice chosen = override != null
                     ? new Choice(override, "validating with " + override.name() + " (given in code)")
-                    : choose(names);
+                    : pick(names);
             certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
+            firstNamesByReason.computeIfAbsent(chosen.reason(), reason -> new ArrayList<>()).add(String.join(", ", names));
         }
+        firstNamesByReason.forEach((reason, which) -> LOG.info("{}: {}.", listed(which), reason));
         return certificates;
     }
 
-    /** Picks the strategy for one certificate's names and says why in one log line. */
-    Choice choose(List<String> names) {
-        Choice choice = pick(names);
-        LOG.info("{}: {}.", String.join(", ", names), choice.reason());
-        return choice;
+    /** The certificates of one log line: all of them when few, else the first three and how many more. */
+    private static String listed(List<String> certificates) {
+        int shown = 3;
+        if (certificates.size() <= shown + 1) {
+            return String.join("; ", certificates);
+        }
+        return String.join("; ", certificates.subList(0, shown)) + " and " + (certificates.size() - shown) + " more certificates";
     }
 
     private Choice pick(List<String> names) {
