@@ -59,6 +59,7 @@ import org.slf4j.LoggerFactory;
 @ManagedObject("Self-configuring, self-renewing HTTPS")
 public final class AutoTls extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
+    private static final int ORDERS_AT_ONCE = 8;
 
     private final AutoTlsConfig config;
     private final CertificateRegistry registry = new CertificateRegistry();
@@ -225,7 +226,9 @@ public final class AutoTls extends ContainerLifeCycle {
             manager.start(injectedScheduler, Runnable::run);
         } else {
             runningScheduler = TaskScheduler.system(clock);
-            runningWorkers = Executors.newFixedThreadPool(Math.min(4, manager.certificates().size()), daemonThreads());
+            // an order spends most of its time waiting on the CA and DNS, so 8 at once keep 2 cores busy;
+            // they share one account, one CA circuit and Retry-After, so the CA still sees one client
+            runningWorkers = Executors.newFixedThreadPool(Math.min(ORDERS_AT_ONCE, manager.certificates().size()), daemonThreads());
             manager.start(runningScheduler, runningWorkers);
             warmStart = new WarmStart(acme, dns, registry, manager.certificates()).begin(server, installation, this);
         }
