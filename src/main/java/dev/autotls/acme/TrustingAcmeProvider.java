@@ -41,25 +41,52 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
     }
 
     private volatile SharedDirectory shared;
-    private final SSLContext sslContext;
+    /** The extra roots from {@code autotls.ca.trust}, or null for the JVM's alone. */
+    private final List<X509Certificate> extraRoots;
+    private volatile SSLContext sslContext;
     private final java.time.Clock clock;
 
-    private TrustingAcmeProvider(SSLContext sslContext, java.time.Clock clock) {
-        this.sslContext = sslContext;
+    private TrustingAcmeProvider(List<X509Certificate> extraRoots, java.time.Clock clock) {
+        this.extraRoots = extraRoots;
         this.clock = clock;
     }
 
     /**
      * A provider trusting the JVM's roots plus the certificates in {@code pemFile}, or only the
-     * JVM's when null; {@code clock} dates the CA's relative Retry-After answers.
+     * JVM's when null; {@code clock} dates the CA's relative Retry-After answers. The file is
+     * read here, so a bad one stops start-up; the TLS context (which parses the JVM's whole
+     * trust store, a few hundred milliseconds on a cold JVM) is made at the first connection,
+     * which the start's warm-up makes in the background, not on the way to {@code server.start()}.
      */
     public static TrustingAcmeProvider create(Path pemFile, java.time.Clock clock) throws IOException, GeneralSecurityException {
-        if (pemFile == null) {
-            return new TrustingAcmeProvider(SSLContext.getDefault(), clock);
+        return new TrustingAcmeProvider(pemFile == null ? null : readCertificates(pemFile), clock);
+    }
+
+    private SSLContext sslContext() {
+        SSLContext context = sslContext;
+        if (context == null) {
+            synchronized (this) {
+                context = sslContext;
+                if (context == null) {
+                    try {
+                        context = extraRoots == null ? SSLContext.getDefault() : combinedContext(extraRoots);
+                    } catch (GeneralSecurityException e) {
+                        throw new IllegalStateException("the JVM's TLS set-up is unusable: " + e.getMessage(), e);
+                    }
+                    sslContext = context;
+                }
+            }
         }
-        List<X509Certificate> extra = readCertificates(pemFile);
+        return context;
+    }
+
+    private static SSLContext combinedContext(List<X509Certificate> extra) throws GeneralSecurityException {
         KeyStore roots = KeyStore.getInstance(KeyStore.getDefaultType());
-        roots.load(null, null);
+        try {
+            roots.load(null, null);
+        } catch (IOException impossible) { // an empty store reads nothing
+            throw new GeneralSecurityException(impossible);
+        }
         int index = 0;
         for (X509Certificate certificate : extra) {
             roots.setCertificateEntry("autotls-extra-" + index++, certificate);
@@ -77,7 +104,7 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
         combined.init(roots);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, combined.getTrustManagers(), null);
-        return new TrustingAcmeProvider(context, clock);
+        return context;
     }
 
     /** Reads every certificate of a PEM file, failing with a message that names the file. */
@@ -134,7 +161,7 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(networkSettings.getTimeout())
                 .proxy(networkSettings.getProxySelector())
-                .sslContext(sslContext);
+                .sslContext(sslContext());
         if (networkSettings.getAuthenticator() != null) {
             builder.authenticator(networkSettings.getAuthenticator());
         }
