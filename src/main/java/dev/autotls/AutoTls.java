@@ -16,14 +16,12 @@ import dev.autotls.spi.CertificateStore;
 import dev.autotls.store.StorageKeys;
 import dev.autotls.tls.CertificateRegistry;
 import dev.autotls.tls.CertifiedKey;
-import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
@@ -59,7 +57,6 @@ import org.slf4j.LoggerFactory;
 @ManagedObject("Self-configuring, self-renewing HTTPS")
 public final class AutoTls extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
-    private static final int ORDERS_AT_ONCE = 8;
 
     private final AutoTlsConfig config;
     private final CertificateRegistry registry = new CertificateRegistry();
@@ -226,9 +223,7 @@ public final class AutoTls extends ContainerLifeCycle {
             manager.start(injectedScheduler, Runnable::run);
         } else {
             runningScheduler = TaskScheduler.system(clock);
-            // an order spends most of its time waiting on the CA and DNS, so 8 at once keep 2 cores busy;
-            // they share one account, one CA circuit and Retry-After, so the CA still sees one client
-            runningWorkers = Executors.newFixedThreadPool(Math.min(ORDERS_AT_ONCE, manager.certificates().size()), daemonThreads());
+            runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
             manager.start(runningScheduler, runningWorkers);
             warmStart = new WarmStart(acme, dns, registry, manager.certificates()).begin(server, installation, this);
         }
@@ -302,19 +297,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * certificate (registering with the acme-dns server where needed; never orders).
      */
     public List<String> requiredRecords() throws AutoTlsException, InterruptedException {
-        List<String> lines = new ArrayList<>();
-        for (ManagedCertificate certificate : manager.certificates()) {
-            try {
-                lines.addAll(certificate.strategy.requiredRecords(certificate.names));
-            } catch (java.io.IOException e) {
-                throw new dev.autotls.spi.TransientException("could not work out the records for " + certificate + ": "
-                        + e.getMessage(), e);
-            } catch (org.shredzone.acme4j.exception.AcmeException e) {
-                throw new dev.autotls.spi.TransientException("the CA did not answer while working out the records for "
-                        + certificate + ": " + e.getMessage(), e);
-            }
-        }
-        return lines;
+        return RequiredRecords.of(manager.certificates());
     }
 
     /**
@@ -383,15 +366,6 @@ public final class AutoTls extends ContainerLifeCycle {
     /** The DNS client the strategies check records with, for tools in this package (doctor's CAA look-ups). */
     AuthoritativeDns dns() {
         return dns;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads() {
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "autotls-order-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /**
