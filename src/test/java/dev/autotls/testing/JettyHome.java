@@ -15,13 +15,9 @@ import java.util.zip.ZipInputStream;
  * unzipped into it and {@code --add-modules=autotls}, then {@code java -jar start.jar} as its
  * own process, with its output in a log file. jetty-home is the one the build unpacked.
  */
-public final class JettyHome implements AutoCloseable {
-    private final Process process;
-    private final Path log;
-
+public final class JettyHome extends LoggedProcess {
     private JettyHome(Process process, Path log) {
-        this.process = process;
-        this.log = log;
+        super(process, log, "jetty-home");
     }
 
     /** The unpacked jetty-home; fails, saying what to run, when the build has not unpacked it. */
@@ -77,33 +73,8 @@ public final class JettyHome implements AutoCloseable {
         return command;
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** The exit code, once it has exited. */
     public int exitValue() {
         return process.exitValue();
-    }
-
-    public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    /** Fails with the log if the process has exited. */
-    public void requireAlive() {
-        if (!process.isAlive()) {
-            throw new AssertionError("jetty-home exited with " + process.exitValue() + ":\n" + log());
-        }
-    }
-
-    @Override
-    public void close() {
-        process.destroy();
-        Processes.awaitExit(process);
     }
 }

@@ -1,21 +1,17 @@
 package dev.autotls.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** {@code java -D... -jar target/autotls.jar serve} as its own process, with its output in a log file. */
-public final class ServeProcess implements AutoCloseable {
-    private final Process process;
-    private final Path log;
+public final class ServeProcess extends LoggedProcess {
     public final int httpsPort;
 
     private ServeProcess(Process process, Path log, int httpsPort) {
-        this.process = process;
-        this.log = log;
+        super(process, log, "serve");
         this.httpsPort = httpsPort;
     }
 
@@ -30,34 +26,9 @@ public final class ServeProcess implements AutoCloseable {
         return new ServeProcess(process, log, httpsPort);
     }
 
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
     /** SIGKILL: no shutdown hook runs, no lease is released, as in a crash. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
-    }
-
-    public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    /** Fails with the log if the process has exited. */
-    public void requireAlive() {
-        if (!process.isAlive()) {
-            throw new AssertionError("serve exited with " + process.exitValue() + ":\n" + log());
-        }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        Processes.awaitExit(process);
     }
 }

@@ -1,20 +1,15 @@
 package dev.autotls.testing;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** A Spring Boot application of the test sources as its own process, on the test classpath, logging to a file. */
-public final class SpringAppProcess implements AutoCloseable {
-    private final Process process;
-    private final Path log;
-
+public final class SpringAppProcess extends LoggedProcess {
     private SpringAppProcess(Process process, Path log) {
-        this.process = process;
-        this.log = log;
+        super(process, log, "the Spring Boot application");
     }
 
     /** Starts {@code mainClass} with each property as a {@code --key=value} argument (Spring's highest source). */
@@ -29,26 +24,5 @@ public final class SpringAppProcess implements AutoCloseable {
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new SpringAppProcess(process, log);
-    }
-
-    public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
-    /** Fails with the log if the process has exited. */
-    public void requireAlive() {
-        if (!process.isAlive()) {
-            throw new AssertionError("the Spring Boot application exited with " + process.exitValue() + ":\n" + log());
-        }
-    }
-
-    @Override
-    public void close() {
-        process.destroy();
-        Processes.awaitExit(process);
     }
 }
