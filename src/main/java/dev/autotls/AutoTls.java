@@ -1,37 +1,35 @@
 package dev.autotls;
 
-import dev.autotls.acme.AcmeClient;
-import dev.autotls.challenge.Http01Strategy;
-import dev.autotls.challenge.TlsAlpn01Strategy;
-import dev.autotls.dns.AuthoritativeDns;
-import dev.autotls.jetty.HttpChallengeHandler;
-import dev.autotls.jetty.TlsConnectors;
-import dev.autotls.maintenance.Backoff;
-import dev.autotls.maintenance.RenewalPolicy;
-import dev.autotls.maintenance.RepeatingTask;
-import dev.autotls.maintenance.TaskScheduler;
-import dev.autotls.store.CertificateFiles;
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.Injections;
+import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.config.SettingSources;
+import dev.autotls.internal.config.StartupChecks;
+import dev.autotls.internal.engine.RequiredRecords;
+import dev.autotls.internal.jetty.HttpChallengeHandler;
+import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.ops.CertificateBeans;
+import dev.autotls.internal.ops.ManagementHandler;
+import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
-import dev.autotls.store.StorageKeys;
-import dev.autotls.tls.CertificateRegistry;
-import dev.autotls.tls.CertifiedKey;
+import dev.autotls.spi.Scheduler;
+import dev.autotls.spi.TxtPublisher;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.random.RandomGenerator;
-import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.annotation.ManagedAttribute;
-import org.eclipse.jetty.util.annotation.ManagedObject;
-import org.eclipse.jetty.util.annotation.ManagedOperation;
-import org.eclipse.jetty.util.annotation.Name;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -53,70 +51,22 @@ import org.slf4j.LoggerFactory;
  * certificate or, the first time, a temporary self-signed one; certificates are obtained
  * and renewed in the background and swapped in without touching connectors or open
  * connections. Start-up never waits for the CA.
+ *
+ * <p>A Jetty component: it starts and stops with the server it is installed on (or as a bean
+ * of any container), and may be stopped and started again. With an {@code MBeanContainer} on
+ * the server it appears in JMX as {@code dev.autotls:type=autotls}, with one
+ * {@code dev.autotls:type=certificatebean} per certificate.
  */
-@ManagedObject("Self-configuring, self-renewing HTTPS")
 public final class AutoTls extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
 
-    private final AutoTlsConfig config;
-    private final CertificateRegistry registry = new CertificateRegistry();
-    private final Http01Strategy http01;
-    /**
-     * Runs {@link TlsAlpn01Strategy#refreshFromStore()} every {@link TlsAlpn01Strategy#POLL_INTERVAL} on the
-     * maintenance scheduler, so this instance answers tls-alpn-01 handshakes for orders another instance
-     * placed without a handshake ever touching the store; null when no certificate may use tls-alpn-01.
-     */
-    private final RepeatingTask tlsAlpnPoll;
-    private final CertificateManager manager;
-    private final CertificateStore store;
-    private final boolean ownedStore;
-    private final String caFolder;
-    private final AcmeClient acme;
-    private final AuthoritativeDns dns;
-    /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
-    private final TaskScheduler injectedScheduler;
-    private final Clock clock;
-    private final SSLContext sslContext;
-    private TaskScheduler runningScheduler;
-    private ExecutorService runningWorkers;
-    private WarmStart warmStart;
-    private final OperationCounters counters = new OperationCounters();
-    private final Listeners listeners;
+    private final Assembly assembly;
     private Installation installation;
-    private Server server;
 
-    private AutoTls(Builder builder, AutoTlsConfig config) {
-        this.config = config;
-        Clock clock = builder.clock;
-        this.listeners = builder.listeners.copy();
-        listeners.add(counters);
-        this.ownedStore = builder.store == null;
-        this.store = builder.store != null ? builder.store : Stores.open(config.storage());
-        String caFolder = StorageKeys.caFolder(config.caDirectory());
-        StartupChecks.requireWritableStorage(config);
-        this.caFolder = caFolder;
-        this.acme = CaConnection.open(config, store, caFolder, clock);
-
-        AuthoritativeDns dns = builder.dns != null ? builder.dns : new AuthoritativeDns(config.dnsResolvers());
-        this.dns = dns;
-        StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
-        this.http01 = strategies.http01();
-        TlsAlpn01Strategy tlsAlpn = strategies.tlsAlpn();
-        List<ManagedCertificate> certificates = strategies.certificates(builder.strategy);
-        this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
-                ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
-                        "Looking for tls-alpn-01 answers stored by other instances failed") : null;
-        this.injectedScheduler = builder.scheduler;
-        this.clock = clock;
-        this.sslContext = TlsConnectors.sslContext(registry);
-        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock), store,
-                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(RandomGenerator.getDefault()),
-                Backoff.standard(), clock, config.keyType(), listeners,
-                config.storage().syncInterval());
-        if (builder.meterRegistry != null) {
-            listeners.add(MicrometerBinding.bind(builder.meterRegistry, this::status, certificates.size()));
-        }
-        CertificateBeans.addTo(this, certificates.size()); // JMX, when the server has an MBeanContainer
+    private AutoTls(Assembly assembly) {
+        this.assembly = assembly;
+        addBean(assembly, true);
+        CertificateBeans.addTo(this, assembly.certificates().size()); // JMX, when the server has an MBeanContainer
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -135,14 +85,15 @@ public final class AutoTls extends ContainerLifeCycle {
      * {@code server.setHandler(...)}. A convenience over {@link #attach(SslContextFactory.Server)}.
      *
      * @throws ConfigurationException if a port cannot be bound
+     * @throws IllegalStateException  if this instance is already installed on a server
      */
     public AutoTls installOn(Server server) {
-        if (this.server != null) {
+        if (installation != null) {
             throw new IllegalStateException("this AutoTls is already installed on a server");
         }
-        this.server = server;
-        installation = Installation.on(server, this, config,
-                http -> new HttpChallengeHandler(http, http01::keyAuthorization, this::httpsPort));
+        installation = Installation.on(server, this, assembly.config(),
+                http -> new HttpChallengeHandler(http, assembly.http01()::keyAuthorization, this::httpsPort));
+        assembly.installedOn(server, installation);
         server.addBean(this);
         return this;
     }
@@ -154,12 +105,12 @@ public final class AutoTls extends ContainerLifeCycle {
      * application may instead mount it where it likes (behind its own access control).
      */
     public Handler managementHandler() {
-        return new ManagementHandler(this::status, counters, clock);
+        return new ManagementHandler(this::status, assembly.counters(), assembly.clock());
     }
 
     /** The management listener's actual port, -1 when it is off. */
     public int managementPort() {
-        return installation == null || installation.management == null ? -1 : installation.management.getLocalPort();
+        return installation == null ? -1 : installation.managementPort();
     }
 
     /**
@@ -172,20 +123,25 @@ public final class AutoTls extends ContainerLifeCycle {
      * application's handler on the port the CA reaches.
      */
     public AutoTls attach(SslContextFactory.Server factory) {
-        factory.setSslContext(sslContext);
+        factory.setSslContext(assembly.sslContext());
         // the key manager picks by SNI from the registry; Jetty's own alias selection only knows keystores
         factory.setSniRequired(false);
         return this;
     }
 
-    /** {@link #attach(SslContextFactory.Server)} for the TLS factory of {@code connector}, which must have one. */
+    /**
+     * {@link #attach(SslContextFactory.Server)} for the TLS factory of {@code connector}.
+     *
+     * @throws IllegalArgumentException if the connector has no TLS
+     * @throws ConfigurationException   if {@code autotls.challenge=tls-alpn-01} and the connector cannot negotiate it
+     */
     public AutoTls attach(ServerConnector connector) {
         SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
         if (tls == null) {
             throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
                     + "attach autotls to the HTTPS connector");
         }
-        StartupChecks.acceptAcmeTls(config, connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
+        StartupChecks.acceptAcmeTls(assembly.config(), connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
         return attach(tls.getSslContextFactory());
     }
 
@@ -196,7 +152,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * (or put it in front in the module's handler chain).
      */
     public Handler.Wrapper challengeHandler() {
-        return new HttpChallengeHandler(null, http01::keyAuthorization, this::httpsPort);
+        return new HttpChallengeHandler(null, assembly.http01()::keyAuthorization, this::httpsPort);
     }
 
     /**
@@ -204,100 +160,44 @@ public final class AutoTls extends ContainerLifeCycle {
      * else added (Spring Boot): there it answers http-01 and redirects everything else to HTTPS on
      * {@code autotls.https.port}; requests on other connectors pass through.
      */
-    public Handler.Wrapper challengeHandler(org.eclipse.jetty.server.Connector plainConnector) {
-        return new HttpChallengeHandler(plainConnector, http01::keyAuthorization, this::httpsPort);
-    }
-
-    @Override
-    protected void doStart() throws Exception {
-        if (installation != null) {
-            installation.requireChallengeHandlerIn(server);
-        }
-        StartupChecks.requireAgreementForANewAccount(config, store, caFolder);
-        LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort(),
-                httpPort() < 0 ? "off" : "on port " + httpPort(),
-                config.caDirectory(), store.describe());
-        if (injectedScheduler != null) {
-            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
-            runningScheduler = injectedScheduler;
-            manager.start(injectedScheduler, Runnable::run);
-        } else {
-            runningScheduler = TaskScheduler.system(clock);
-            runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
-            manager.start(runningScheduler, runningWorkers);
-            warmStart = new WarmStart(acme, dns, registry, manager.certificates()).begin(server, installation, this);
-        }
-        if (tlsAlpnPoll != null) {
-            tlsAlpnPoll.start(runningScheduler);
-        }
-        super.doStart();
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        WarmStart.stop(warmStart);
-        if (tlsAlpnPoll != null) {
-            tlsAlpnPoll.stop();
-        }
-        manager.stop();
-        if (runningWorkers != null) { // both were made in doStart, not injected
-            runningScheduler.close();
-            runningWorkers.shutdownNow();
-            runningWorkers = null;
-        }
-        runningScheduler = null;
-        super.doStop();
-    }
-
-    /** Closes the store's connections if this instance opened the store (an injected one stays open). */
-    @Override
-    public void destroy() {
-        if (ownedStore) {
-            store.close();
-        }
-        super.destroy();
+    public Handler.Wrapper challengeHandler(Connector plainConnector) {
+        return new HttpChallengeHandler(plainConnector, assembly.http01()::keyAuthorization, this::httpsPort);
     }
 
     /** The store this instance keeps its state in (shared with the other instances of the site, if any). */
     public CertificateStore store() {
-        return store;
+        return assembly.store();
     }
 
     /** Looks at once for certificates another instance stored, instead of waiting for the sync interval; how many it served. */
     public int syncWithStore() {
-        return manager.syncNow();
+        return assembly.manager().syncNow();
     }
 
-    public AutoTlsConfig config() {
-        return config;
-    }
-
-    /** The live certificates; tests and tools may read it, and {@code publish} into it to swap by hand. */
-    public CertificateRegistry registry() {
-        return registry;
-    }
-
-    /** The certificate served for {@code name} right now, if any. */
+    /** The certificate served for {@code name} right now, if any (the temporary one included). */
     public Optional<X509Certificate> servedCertificate(String name) {
-        return registry.lookup(name).map(CertifiedKey::leaf);
+        return assembly.registry().lookup(name).map(CertifiedKey::leaf);
     }
 
-    /** The HTTPS connector's actual port (useful with port 0), or the configured one before install. */
+    /** The HTTPS connector's actual port (useful with port 0), or the configured one while autotls made no connector. */
     public int httpsPort() {
-        return Installation.port(Optional.ofNullable(installation).map(i -> i.https), config.httpsPort());
+        return installation == null ? assembly.config().httpsPort() : installation.httpsPort();
     }
 
-    /** The HTTP connector's actual port, -1 when it is off. */
+    /** The HTTP connector's actual port, or the configured one while autotls made no connector; -1 when it is off. */
     public int httpPort() {
-        return Installation.port(Optional.ofNullable(installation).map(i -> i.http), config.httpPort());
+        return installation == null ? assembly.config().httpPort() : installation.httpPort();
     }
 
     /**
      * The DNS records the owner must create once, as zone-file lines, for every configured
      * certificate (registering with the acme-dns server where needed; never orders).
+     *
+     * @throws AutoTlsException    when a record cannot be worked out (the acme-dns server does not answer, ...)
+     * @throws InterruptedException when the calling thread is interrupted while waiting for a server
      */
     public List<String> requiredRecords() throws AutoTlsException, InterruptedException {
-        return RequiredRecords.of(manager.certificates());
+        return RequiredRecords.of(assembly.certificates());
     }
 
     /**
@@ -306,12 +206,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * Immutable snapshots; reading never blocks maintenance or a handshake.
      */
     public List<CertificateStatus> status() {
-        java.time.Instant now = clock.instant();
-        List<CertificateStatus> all = new ArrayList<>();
-        for (ManagedCertificate certificate : manager.certificates()) {
-            all.add(StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null), now));
-        }
-        return all;
+        return assembly.status();
     }
 
     /**
@@ -320,64 +215,108 @@ public final class AutoTls extends ContainerLifeCycle {
      *
      * @throws IllegalArgumentException if no configured certificate covers {@code name}
      */
-    @ManagedOperation(value = "Order a new certificate now for the one covering this name", impact = "ACTION")
-    public void renew(@Name("name") String name) {
-        if (!manager.renewNow(DomainNames.canonical(name))) {
-            throw new IllegalArgumentException(name + " is not among the configured names " + config.domains());
+    public void renew(String name) {
+        if (!assembly.manager().renewNow(DomainNames.canonical(name))) {
+            throw new IllegalArgumentException(name + " is not among the configured names " + assembly.config().domains());
         }
     }
 
     /** Reads the store again and serves what another instance stored, now; how many certificates it replaced. */
-    @ManagedOperation(value = "Read the store again and serve what other instances stored", impact = "ACTION")
     public int reload() {
-        return manager.reload();
-    }
-
-    @ManagedAttribute("How many certificates are configured")
-    public int getCertificateCount() {
-        return manager.certificates().size();
-    }
-
-    @ManagedAttribute("How many certificates wait for their owner to act")
-    public int getOwnerActionsNeeded() {
-        return (int) status().stream().filter(CertificateStatus::ownerActionNeeded).count();
-    }
-
-    @ManagedAttribute("The ACME directory")
-    public String getCa() {
-        return config.caDirectory().toString();
-    }
-
-    @ManagedAttribute("Where state is kept")
-    public String getStorage() {
-        return store.describe();
-    }
-
-    /** The certificates under maintenance, for tools in this package (status, doctor). */
-    List<ManagedCertificate> managedCertificates() {
-        return manager.certificates();
-    }
-
-    /** The CA client, for tools in this package (doctor). */
-    AcmeClient acmeClient() {
-        return acme;
-    }
-
-    /** The DNS client the strategies check records with, for tools in this package (doctor's CAA look-ups). */
-    AuthoritativeDns dns() {
-        return dns;
+        return assembly.manager().reload();
     }
 
     /**
-     * Configures an {@link AutoTls}. Values set here are the application's defaults;
-     * system properties ({@code -Dautotls.*}) and environment variables ({@code AUTOTLS_*})
-     * override them. {@link #build()} validates everything at once.
+     * Configures an {@link AutoTls}. Values set here are the application's defaults:
+     * command-line values ({@link #commandLine}), system properties ({@code -Dautotls.*}) and
+     * environment variables ({@code AUTOTLS_*}) override them. A later call of a setter replaces
+     * an earlier one; {@link #listener} adds. {@link #build()} validates everything at once and
+     * may be called again for another instance with the same settings.
      */
-    public static final class Builder extends InjectionPoints<Builder> {
-        private final java.util.Map<Setting, String> options = new java.util.EnumMap<>(Setting.class);
+    public static final class Builder {
+        private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+        private final Map<Setting, String> commandLine = new EnumMap<>(Setting.class);
+        private final List<AutoTlsListener> listeners = new ArrayList<>();
         private boolean readSystemSettings = true;
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler;
+        private CertificateStore store;
+        private Object meterRegistry;
+        private TxtPublisher dnsPublisher;
 
         private Builder() {
+        }
+
+        /** Any setting by its key, e.g. {@code set(Setting.CA, "letsencrypt-staging")}. */
+        public Builder set(Setting setting, String value) {
+            values.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** The names to serve; {@code *.example.com} for a wildcard. A name and its wildcard share a certificate. */
+        public Builder domains(String... names) {
+            return set(Setting.DOMAINS, String.join(",", names));
+        }
+
+        /** The contact address given to the CA (expiry notices). */
+        public Builder email(String email) {
+            return set(Setting.EMAIL, email);
+        }
+
+        /** {@code letsencrypt}, {@code letsencrypt-staging}, or an ACME directory URL; a comma list for fallback CAs. */
+        public Builder ca(String ca) {
+            return set(Setting.CA, ca);
+        }
+
+        /** A PEM file of extra roots trusted for the CA's own HTTPS (a private or test CA). */
+        public Builder caTrust(Path pemFile) {
+            return set(Setting.CA_TRUST, pemFile.toString());
+        }
+
+        /** A folder for account, keys and certificates. */
+        public Builder storage(Path folder) {
+            return set(Setting.STORAGE, folder.toString());
+        }
+
+        /** A folder, or a PostgreSQL URL ({@code postgresql://user@host:5432/database}) shared by several instances. */
+        public Builder storage(String folderOrUrl) {
+            return set(Setting.STORAGE, folderOrUrl);
+        }
+
+        /** {@code auto}, {@code http-01}, {@code tls-alpn-01}, {@code dns-persist-01}, {@code acme-dns} or {@code rfc2136}. */
+        public Builder challenge(String strategy) {
+            return set(Setting.CHALLENGE, strategy);
+        }
+
+        /** The HTTPS connector's port; 0 picks a free one. */
+        public Builder httpsPort(int port) {
+            return set(Setting.HTTPS_PORT, Integer.toString(port));
+        }
+
+        /** The HTTP connector's port (http-01 answers, redirects to HTTPS); 0 picks a free one. */
+        public Builder httpPort(int port) {
+            return set(Setting.HTTP_PORT, Integer.toString(port));
+        }
+
+        /** The address both connectors listen on; all addresses when not set. */
+        public Builder bind(String address) {
+            return set(Setting.BIND, address);
+        }
+
+        /** {@code true} once you have read and agree to the CA's terms of service (needed for a new account). */
+        public Builder agreeToTermsOfService(boolean agree) {
+            return set(Setting.AGREE_TOS, Boolean.toString(agree));
+        }
+
+        /** The certificates' key: {@code ec256} (the default), {@code rsa2048} or {@code rsa4096}. */
+        public Builder keyType(String type) {
+            return set(Setting.KEY_TYPE, type);
+        }
+
+        /** External account binding, for CAs that need one (ZeroSSL, Google Trust Services, ...). */
+        public Builder externalAccountBinding(String keyId, String hmacKey) {
+            set(Setting.EAB_KID, keyId);
+            return set(Setting.EAB_HMAC_KEY, hmacKey);
         }
 
         /**
@@ -385,14 +324,56 @@ public final class AutoTls extends ContainerLifeCycle {
          * {@link #set}, they win over {@code -Dautotls.*} and {@code AUTOTLS_*}, and errors name
          * them as options ({@code --https.port}).
          */
-        public Builder commandLine(java.util.Map<Setting, String> given) {
-            options.putAll(given);
+        public Builder commandLine(Map<Setting, String> given) {
+            commandLine.putAll(given);
             return this;
         }
 
         /** Ignore {@code -Dautotls.*} and {@code AUTOTLS_*}: only what is set here counts (for tests and tools). */
         public Builder ignoreSystemSettings() {
             this.readSystemSettings = false;
+            return this;
+        }
+
+        /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (AutoTls does not close it). */
+        public Builder store(CertificateStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Publishes expiry gauges, order and failure counters and an order timer to this
+         * Micrometer registry (Micrometer is an optional dependency: add it to use this).
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Also tells {@code listener} of each order, renewal, failure and swap (see {@link AutoTlsListener}). */
+        public Builder listener(AutoTlsListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The clock maintenance decisions are made by (renewal times, back-off); the system's by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where maintenance tasks run, instead of a daemon thread autotls makes at start (tests move a clock with it). */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Validates every name by ACME's dns-01 through {@code publisher}, DNS the application
+         * controls, instead of the strategy {@code autotls.challenge} would choose; wildcards included.
+         */
+        public Builder dnsPublisher(TxtPublisher publisher) {
+            this.dnsPublisher = Objects.requireNonNull(publisher, "publisher");
             return this;
         }
 
@@ -403,15 +384,16 @@ public final class AutoTls extends ContainerLifeCycle {
          */
         public AutoTls build() {
             SettingSources sources = readSystemSettings
-                    ? new SettingSources(options, System::getProperty, System::getenv, values())
-                    : new SettingSources(options, key -> null, key -> null, values());
+                    ? new SettingSources(commandLine, System::getProperty, System::getenv, values)
+                    : new SettingSources(commandLine, key -> null, key -> null, values);
             if (readSystemSettings) {
                 for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
                         System.getenv().keySet())) {
                     LOG.warn("Ignoring the unknown setting {}.", unknown);
                 }
             }
-            return new AutoTls(this, AutoTlsConfig.resolve(sources));
+            AutoTlsConfig config = AutoTlsConfig.resolve(sources);
+            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher)));
         }
     }
 }

@@ -5,13 +5,23 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A certificate that is now being served.
- *
- * @param names       the names it covers, as configured
- * @param certificate the new leaf certificate
- * @param took        from the start of the order to the certificate being served
- * @param strategy    the challenge types that proved control ({@code http-01}, {@code dns-01}, {@code dns-persist-01}),
- *                    or {@code reused authorization} when the CA still held a valid one
+ * A certificate that is now being served. An interface that autotls implements and listeners
+ * only read: accessors may be added in later versions, so do not implement it.
  */
-public record CertificateEvent(List<String> names, X509Certificate certificate, Duration took, String strategy) {
+public interface CertificateEvent {
+
+    /** The names it covers, as configured. */
+    List<String> names();
+
+    /** The new leaf certificate. */
+    X509Certificate certificate();
+
+    /** From the start of the order to the certificate being served. */
+    Duration took();
+
+    /**
+     * The challenge types that proved control ({@code http-01}, {@code dns-01}, {@code dns-persist-01}, ...),
+     * or {@code reused authorization} when the CA still held a valid one.
+     */
+    String strategy();
 }

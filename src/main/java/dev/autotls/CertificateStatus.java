@@ -1,40 +1,21 @@
 package dev.autotls;
 
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One certificate as maintenance sees it at one moment: an immutable snapshot, so reading it
- * never blocks maintenance or a handshake. {@link AutoTls#status()} gives one per configured
+ * never blocks maintenance or a handshake. {@link AutoTls#status()} gives one per managed
  * certificate.
  *
- * @param names          the configured names it covers
- * @param strategy       the validation strategy ({@code http-01}, {@code dns-persist-01}, {@code acme-dns}, {@code auto})
- * @param strategyReason why that strategy, in words
- * @param serial         the served certificate's serial (hex), empty while the temporary one is served
- * @param issuer         its issuer's distinguished name, empty likewise
- * @param notBefore      start of validity of what is served
- * @param notAfter       end of validity of what is served
- * @param source         where the served certificate came from
- * @param lastAttempt    when maintenance last looked at it, if it has
- * @param lastOutcome    what that look found or did, in one sentence
- * @param nextAttempt    when it looks next, if scheduled
- * @param ownerAction    what the owner must do, while only the owner can fix it
- * @param failures       consecutive failed attempts
- * @param issuedBy       the directory URL of the CA that issued what is served, when it was issued in this run
- * @param tryingCa       the directory URL of the CA the next order goes to ({@code autotls.ca}'s first unless it
- *                       has been failing for this certificate), once maintenance has looked
+ * <p>An interface that autotls implements and applications only read: accessors may be added
+ * in later versions, so do not implement it.
  */
-public record CertificateStatus(List<String> names, String strategy, String strategyReason, Optional<String> serial,
-                                Optional<String> issuer, Instant notBefore, Instant notAfter, Source source,
-                                Optional<Instant> lastAttempt, Optional<String> lastOutcome, Optional<Instant> nextAttempt,
-                                Optional<String> ownerAction, int failures, Optional<String> issuedBy,
-                                Optional<String> tryingCa) {
+public interface CertificateStatus {
 
     /** Where a served certificate came from. */
-    public enum Source {
+    enum Source {
         /** Issued by the CA to this instance, in this run. */
         CA,
         /** Read from the store: from an earlier run, or stored by another instance. */
@@ -43,16 +24,56 @@ public record CertificateStatus(List<String> names, String strategy, String stra
         TEMPORARY
     }
 
-    public CertificateStatus {
-        names = List.copyOf(names);
-    }
+    /** The configured names it covers. */
+    List<String> names();
+
+    /** The validation strategy ({@code http-01}, {@code dns-persist-01}, {@code acme-dns}, {@code auto}, ...). */
+    String strategy();
+
+    /** Why that strategy, in words. */
+    String strategyReason();
+
+    /** The served certificate's serial (hex), empty while the temporary one is served. */
+    Optional<String> serial();
+
+    /** The served certificate's issuer (distinguished name), empty while the temporary one is served. */
+    Optional<String> issuer();
+
+    /** Start of validity of what is served. */
+    Instant notBefore();
+
+    /** End of validity of what is served. */
+    Instant notAfter();
+
+    /** Where the served certificate came from. */
+    Source source();
+
+    /** When maintenance last looked at it, if it has. */
+    Optional<Instant> lastAttempt();
+
+    /** What that look found or did, in one sentence. */
+    Optional<String> lastOutcome();
+
+    /** When it looks next, if scheduled. */
+    Optional<Instant> nextAttempt();
+
+    /** What the owner must do, while only the owner can fix it. */
+    Optional<String> ownerAction();
+
+    /** Consecutive failed attempts. */
+    int failures();
+
+    /** The directory URL of the CA that issued what is served, when it was issued in this run. */
+    Optional<String> issuedBy();
+
+    /**
+     * The directory URL of the CA the next order goes to ({@code autotls.ca}'s first unless it
+     * has been failing for this certificate), once maintenance has looked.
+     */
+    Optional<String> tryingCa();
 
     /** Whether owner action is needed. */
-    public boolean ownerActionNeeded() {
-        return ownerAction.isPresent();
-    }
-
-    static String hex(BigInteger serial) {
-        return serial.toString(16);
+    default boolean ownerActionNeeded() {
+        return ownerAction().isPresent();
     }
 }

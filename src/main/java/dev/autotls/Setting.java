@@ -101,17 +101,4 @@ public enum Setting {
 
     /** The most CAs {@code autotls.ca} may list: each after the first has numbered settings of its own. */
     public static final int MAX_CAS = 3;
-
-    /**
-     * The trust, EAB key id and EAB MAC key settings of the {@code position}-th CA in
-     * {@code autotls.ca} (1 is the first, whose settings are the unnumbered ones), in that order.
-     */
-    static java.util.List<Setting> forCa(int position) {
-        switch (position) {
-            case 1: return java.util.List.of(CA_TRUST, EAB_KID, EAB_HMAC_KEY);
-            case 2: return java.util.List.of(CA_2_TRUST, CA_2_EAB_KID, CA_2_EAB_HMAC_KEY);
-            case 3: return java.util.List.of(CA_3_TRUST, CA_3_EAB_KID, CA_3_EAB_HMAC_KEY);
-            default: throw new IllegalArgumentException("autotls.ca lists at most " + MAX_CAS + " CAs, not " + position);
-        }
-    }
 }

@@ -2,7 +2,7 @@ package dev.autotls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autotls.acme.PreflightException;
+import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.testing.Knot;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;

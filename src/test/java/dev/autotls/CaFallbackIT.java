@@ -70,9 +70,9 @@ class CaFallbackIT {
                 assertThat(second.issued()).isEqualTo(1);
             }
             // one account per CA, each in the CA's own folder
-            assertThat(Files.exists(storage.resolve(dev.autotls.store.StorageKeys.caFolder(first.directory()))
+            assertThat(Files.exists(storage.resolve(dev.autotls.internal.store.StorageKeys.caFolder(first.directory()))
                     .resolve("account/account.json"))).isTrue();
-            assertThat(Files.exists(storage.resolve(dev.autotls.store.StorageKeys.caFolder(second.directory()))
+            assertThat(Files.exists(storage.resolve(dev.autotls.internal.store.StorageKeys.caFolder(second.directory()))
                     .resolve("account/account.json"))).isTrue();
         }
     }

@@ -1,5 +1,6 @@
 package dev.autotls;
 
+import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.Await;
@@ -99,14 +100,14 @@ class ClusterIT {
     /** Stores a fresh certificate through instance {@code round % 3}'s store and times its appearance on the others. */
     private static long storedElsewhereAppearsWithin(TlsClient client, List<Site> sites, int round) throws Exception {
         Site writer = sites.get(round % 3);
-        dev.autotls.store.CertificateFiles files = new dev.autotls.store.CertificateFiles(writer.autoTls.store(),
-                dev.autotls.store.StorageKeys.caFolder(writer.autoTls.config().caDirectory()));
-        dev.autotls.store.StoredCertificate current = files.load("c1.test").orElseThrow();
+        dev.autotls.internal.store.CertificateFiles files = new dev.autotls.internal.store.CertificateFiles(writer.autoTls.store(),
+                dev.autotls.internal.store.StorageKeys.caFolder(writer.autoTls.getBean(Assembly.class).config().caDirectory()));
+        dev.autotls.internal.store.StoredCertificate current = files.load("c1.test").orElseThrow();
         // a newer issue (it lasts longer), as another instance's renewal would store it
-        java.security.KeyPair keyPair = dev.autotls.tls.KeyType.EC256.generate();
+        java.security.KeyPair keyPair = dev.autotls.internal.tls.KeyType.EC256.generate();
         X509Certificate leaf = dev.autotls.testing.TestCertificates.selfSigned(List.of("c1.test"), keyPair,
                 current.notAfter().plus(Duration.ofDays(round + 1)));
-        dev.autotls.store.StoredCertificate newer = new dev.autotls.store.StoredCertificate(List.of("c1.test"), keyPair,
+        dev.autotls.internal.store.StoredCertificate newer = new dev.autotls.internal.store.StoredCertificate(List.of("c1.test"), keyPair,
                 List.of(leaf), Instant.now());
         assertThat(newer.notAfter()).isAfter(current.notAfter());
         long before = System.nanoTime();

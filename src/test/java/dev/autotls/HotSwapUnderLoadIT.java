@@ -1,13 +1,14 @@
 package dev.autotls;
 
+import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
-import dev.autotls.tls.CertifiedKey;
-import dev.autotls.tls.SelfSignedCertificates;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.SelfSignedCertificates;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ class HotSwapUnderLoadIT {
                 certificates.add(SelfSignedCertificates.create(List.of("swap.test"), clock));
             }
             TlsClient client = TlsClient.trusting(certificates.stream().map(CertifiedKey::leaf).toList());
-            site.autoTls.registry().publish(certificates.get(0));
+            site.autoTls.getBean(Assembly.class).registry().publish(certificates.get(0));
 
             TlsClient.KeepAlive early = client.keepAlive(site.httpsPort(), "swap.test");
             assertThat(early.get("/").status()).isEqualTo(200);
@@ -53,7 +54,7 @@ class HotSwapUnderLoadIT {
             Thread swapper = new Thread(() -> {
                 int next = 1;
                 while (loadRunning.get()) {
-                    site.autoTls.registry().publish(certificates.get(next++ % certificates.size()));
+                    site.autoTls.getBean(Assembly.class).registry().publish(certificates.get(next++ % certificates.size()));
                     swaps.incrementAndGet();
                     LockSupport.parkNanos(100_000); // thousands of swaps a second, leaving the cores to the handshakes
                 }

@@ -1,5 +1,7 @@
 package dev.autotls;
 
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.ops.Doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.ManualScheduler;
@@ -68,7 +70,7 @@ class ProfilesIT {
                 assertThat(status.source()).isEqualTo(CertificateStatus.Source.TEMPORARY);
                 assertThat(pebble.orders()).as("orders placed with a profile the CA does not offer").isZero();
 
-                java.util.List<Doctor.Finding> findings = new Doctor(site.autoTls).examine();
+                java.util.List<Doctor.Finding> findings = new Doctor(site.autoTls.getBean(Assembly.class)).examine();
                 assertThat(findings).anySatisfy(finding -> {
                     assertThat(finding.level()).isEqualTo(Doctor.Level.FAIL);
                     assertThat(finding.text()).startsWith("profile:").contains("default, shortlived, tlsserver");

@@ -1,5 +1,6 @@
 package dev.autotls;
 
+import dev.autotls.internal.engine.CertificateManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.ManualScheduler;

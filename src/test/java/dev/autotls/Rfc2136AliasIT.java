@@ -1,8 +1,10 @@
 package dev.autotls;
 
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.ops.Doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autotls.acme.PreflightException;
+import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.testing.Bind;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
@@ -219,7 +221,7 @@ class Rfc2136AliasIT {
     void doctorReportsTheCnameAndTheKey(@TempDir Path dir) throws Exception {
         AutoTls autoTls = site(dir, MutableClock.startingNow(), new ManualScheduler(MutableClock.startingNow()),
                 new RecordingListener(), "example.test", "missing.example.test").build();
-        List<Doctor.Finding> findings = new Doctor(autoTls).examine();
+        List<Doctor.Finding> findings = new Doctor(autoTls.getBean(Assembly.class)).examine();
         assertThat(findings).anySatisfy(finding -> {
             assertThat(finding.level()).isEqualTo(Doctor.Level.OK);
             assertThat(finding.text()).startsWith("example.test (rfc2136): rfc2136 can validate");

@@ -1,5 +1,6 @@
 package dev.autotls;
 
+import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.Await;
@@ -9,7 +10,7 @@ import dev.autotls.testing.Ports;
 import dev.autotls.testing.Postgres;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
-import dev.autotls.tls.ValidationCertificates;
+import dev.autotls.internal.tls.ValidationCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -50,7 +51,7 @@ class TlsAlpnIssuanceIT {
              Site site = Site.start(site(pebble, 0, obtained, "t.test").storage(storage))) {
             int httpsPort = site.httpsPort();
             assertThat(site.server.getConnectors()).as("no HTTP connector: autotls.http.port = off").hasSize(1);
-            ValidationCertificates validations = site.autoTls.registry().validations();
+            ValidationCertificates validations = site.autoTls.getBean(Assembly.class).registry().validations();
             Await.until("the tls-alpn-01 validation of t.test to start", Duration.ofSeconds(30),
                     () -> validations.contains("t.test") || !obtained.isEmpty());
             assertThat(obtained).as("validation was caught while it ran").isEmpty();
@@ -109,8 +110,8 @@ class TlsAlpnIssuanceIT {
                             () -> postgres.heldCertificateLeases() == 1 || !obtainedByA.isEmpty());
                     b.server.start();
                     Await.until("B to build the validation certificate from what A stored", Duration.ofSeconds(30),
-                            () -> b.autoTls.registry().validations().contains("c.test"));
-                    assertThat(a.autoTls.registry().validations().contains("c.test")).as("A presented it").isTrue();
+                            () -> b.autoTls.getBean(Assembly.class).registry().validations().contains("c.test"));
+                    assertThat(a.autoTls.getBean(Assembly.class).registry().validations().contains("c.test")).as("A presented it").isTrue();
                     TlsClient.Handshake answer = TlsClient.inspecting().handshake(b.httpsPort(), "c.test",
                             ValidationCertificates.ACME_TLS_1);
                     assertThat(answer.leaf().getCriticalExtensionOIDs()).contains(ACME_IDENTIFIER_OID);
@@ -119,7 +120,7 @@ class TlsAlpnIssuanceIT {
                     }
                     assertThat(pebble.orders()).as("orders placed with the CA").isEqualTo(1);
                     Await.until("B to withdraw the validation certificate once A removed the answer", Duration.ofSeconds(10),
-                            () -> !b.autoTls.registry().validations().contains("c.test"));
+                            () -> !b.autoTls.getBean(Assembly.class).registry().validations().contains("c.test"));
                     TlsClient trusting = TlsClient.trusting(pebble.roots());
                     b.autoTls.syncWithStore();
                     Await.until("B to serve the certificate A stored", Duration.ofSeconds(30), () -> {

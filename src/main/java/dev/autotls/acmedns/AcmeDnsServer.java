@@ -1,9 +1,20 @@
 package dev.autotls.acmedns;
 
-import dev.autotls.jetty.TlsConnectors;
-import dev.autotls.store.Pem;
-import dev.autotls.tls.CertificateRegistry;
-import dev.autotls.tls.CertifiedKey;
+import dev.autotls.internal.acmedns.Databases;
+import dev.autotls.internal.acmedns.AccountStore;
+import dev.autotls.internal.acmedns.ApiHandler;
+import dev.autotls.internal.acmedns.BindFailure;
+import dev.autotls.internal.acmedns.DefenceCounters;
+import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
+import dev.autotls.internal.acmedns.DnsAnswerer;
+import dev.autotls.internal.acmedns.TcpDnsServer;
+import dev.autotls.internal.acmedns.TxtRecords;
+import dev.autotls.internal.acmedns.UdpDnsServer;
+import dev.autotls.internal.acmedns.Zone;
+import dev.autotls.internal.jetty.TlsConnectors;
+import dev.autotls.internal.store.Pem;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -87,17 +98,28 @@ public final class AcmeDnsServer implements AutoCloseable {
         }
     }
 
-    /** Opens the store, starts DNS and, unless the API waits for autotls, the API. */
-    public static AcmeDnsServer start(ResponderConfig config) throws IOException, AccountStore.StoreException {
-        return start(config, config.database().open(), Clock.systemUTC());
+    /**
+     * Opens the database, starts DNS and, unless the API waits for autotls, the API. When any
+     * part fails, whatever was opened so far (sockets, threads, the database) is closed before
+     * the failure is thrown, with a message of one sentence that names the setting.
+     *
+     * @throws IOException when a port cannot be bound or the database cannot be opened
+     */
+    public static AcmeDnsServer start(ResponderConfig config) throws IOException {
+        AccountStore store;
+        try {
+            store = Databases.open(config.database());
+        } catch (AccountStore.StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        try {
+            return start(config, store, Clock.systemUTC());
+        } catch (AccountStore.StoreException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
-    /**
-     * Starts DNS and, unless the API waits for autotls, the API, over {@code store}. When any
-     * part fails, whatever was opened so far (sockets, threads, the store) is closed before
-     * the failure is thrown, with a message of one sentence that names the setting.
-     */
-    public static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)
+    private static AcmeDnsServer start(ResponderConfig config, AccountStore store, Clock clock)
             throws IOException, AccountStore.StoreException {
         AcmeDnsServer server = null;
         try {
@@ -270,5 +292,59 @@ public final class AcmeDnsServer implements AutoCloseable {
     private static long serial(Instant now) {
         java.time.ZonedDateTime utc = now.atZone(java.time.ZoneOffset.UTC);
         return utc.getYear() * 1_000_000L + utc.getMonthValue() * 10_000L + utc.getDayOfMonth() * 100L + 1;
+    }
+
+    /**
+     * What the DNS defences did since the responder started, as one immutable snapshot
+     * ({@link AcmeDnsServer#defenceCounts()}), for logs, status and metrics.
+     *
+     * @param udpDropped              UDP answers rate limiting held back and dropped
+     * @param udpTruncated            UDP answers rate limiting held back and sent truncated (TC), so the client asks over TCP
+     * @param tcpClosedIdle           TCP connections closed after their idle timeout (or an answer that took too long)
+     * @param tcpClosedForNewcomer    idle TCP connections closed because all slots were taken and a new one came
+     * @param tcpClosedOverAddressCap idle TCP connections closed because their address opened more than its cap
+     * @param tcpRefused              new TCP connections closed at once: every slot held a query being answered
+     */
+    public record DefenceCounts(long udpDropped, long udpTruncated, long tcpClosedIdle, long tcpClosedForNewcomer,
+                                long tcpClosedOverAddressCap, long tcpRefused) {
+
+        /** What happened between {@code earlier} and this snapshot. */
+        public DefenceCounts since(DefenceCounts earlier) {
+            return new DefenceCounts(udpDropped - earlier.udpDropped, udpTruncated - earlier.udpTruncated,
+                    tcpClosedIdle - earlier.tcpClosedIdle, tcpClosedForNewcomer - earlier.tcpClosedForNewcomer,
+                    tcpClosedOverAddressCap - earlier.tcpClosedOverAddressCap, tcpRefused - earlier.tcpRefused);
+        }
+
+        public boolean isZero() {
+            return udpDropped == 0 && udpTruncated == 0 && tcpClosedIdle == 0 && tcpClosedForNewcomer == 0
+                    && tcpClosedOverAddressCap == 0 && tcpRefused == 0;
+        }
+
+        /** In words, leaving out what did not happen; "nothing" when all are zero. */
+        public String summary() {
+            java.util.List<String> parts = new java.util.ArrayList<>();
+            if (udpLimited() > 0) {
+                parts.add("rate limiting held back " + udpLimited() + " UDP answers (" + udpDropped + " dropped, " + udpTruncated
+                        + " sent truncated)");
+            }
+            if (tcpClosedIdle > 0) {
+                parts.add(tcpClosedIdle + " idle TCP connections closed");
+            }
+            if (tcpClosedForNewcomer > 0) {
+                parts.add(tcpClosedForNewcomer + " idle TCP connections closed to make room for new ones");
+            }
+            if (tcpClosedOverAddressCap > 0) {
+                parts.add(tcpClosedOverAddressCap + " TCP connections closed because their address held too many");
+            }
+            if (tcpRefused > 0) {
+                parts.add(tcpRefused + " TCP connections refused while every slot was answering");
+            }
+            return parts.isEmpty() ? "nothing" : String.join("; ", parts);
+        }
+
+        /** UDP answers rate limiting held back, dropped or truncated. */
+        public long udpLimited() {
+            return udpDropped + udpTruncated;
+        }
     }
 }

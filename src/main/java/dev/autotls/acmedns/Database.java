@@ -1,12 +1,15 @@
 package dev.autotls.acmedns;
 
+import dev.autotls.internal.acmedns.PostgresConnection;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Where the responder keeps its accounts ({@code [database]} of acme-dns's config): an
  * SQLite file, or a PostgreSQL database that several responders may share. Either way in
- * acme-dns's own schema, so acme-dns's database is served in place.
+ * acme-dns's own schema, so acme-dns's database is served in place. The SQLite engine needs
+ * {@code org.xerial:sqlite-jdbc} on the class path, the PostgreSQL one
+ * {@code org.postgresql:postgresql}; starting without it is refused, naming the jar.
  */
 public sealed interface Database permits Database.Sqlite, Database.Postgres {
 
@@ -21,33 +24,28 @@ public sealed interface Database permits Database.Sqlite, Database.Postgres {
      * @throws IllegalArgumentException when it cannot be read (the message hides the password)
      */
     static Database postgres(String connection) {
-        return new Postgres(PostgresConnection.parse(connection));
+        return new Postgres(connection);
     }
-
-    /** Opens the store, creating acme-dns's tables where they are missing. */
-    AccountStore open() throws AccountStore.StoreException;
 
     /** An SQLite database file. */
     record Sqlite(Path file) implements Database {
         public Sqlite {
             Objects.requireNonNull(file, "file");
         }
-
-        @Override
-        public AccountStore open() throws AccountStore.StoreException {
-            return SqliteAccountStore.open(file);
-        }
     }
 
-    /** A PostgreSQL database; {@link #toString()} hides the password. */
-    record Postgres(PostgresConnection connection) implements Database {
+    /**
+     * A PostgreSQL database, as acme-dns's {@code connection} string ({@code postgres://...} or
+     * {@code key=value} pairs); {@link #toString()} hides the password.
+     */
+    record Postgres(String connection) implements Database {
         public Postgres {
-            Objects.requireNonNull(connection, "connection");
+            PostgresConnection.parse(Objects.requireNonNull(connection, "connection")); // refuse what cannot be read, now
         }
 
         @Override
-        public AccountStore open() throws AccountStore.StoreException {
-            return PostgresAccountStore.open(connection);
+        public String toString() {
+            return "Postgres[" + PostgresConnection.parse(connection) + "]";
         }
     }
 }

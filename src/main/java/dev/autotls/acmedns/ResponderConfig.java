@@ -2,6 +2,7 @@ package dev.autotls.acmedns;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -205,6 +206,103 @@ public record ResponderConfig(
             return new ResponderConfig(zone, nsName, nsAdmin, records, dns, udp, tcp, tcpLimits, rateLimit, database, api, "none", null, null,
                     null, "", registrationOpen, List.of(), useHeader, headerName, txtValues, registrationBurst,
                     registrationsPerMinute, failedAuthPerMinute, maxBodyBytes);
+        }
+    }
+
+    /**
+     * How DNS over TCP shares its connections (RFC 7766 section 6.2): at most
+     * {@code maxConnections} open, at most {@code maxPerAddress} from one client address, and a
+     * connection with no query for {@code idleTimeout} (one second while more than half the
+     * slots are taken) is closed. When all slots are taken a newcomer is still accepted: the
+     * connection idle the longest makes room for it.
+     *
+     * @param maxConnections {@code [autotls] tcp_max_connections}
+     * @param maxPerAddress  {@code [autotls] tcp_max_per_address}
+     * @param idleTimeout    {@code [autotls] tcp_idle_timeout_seconds}
+     * @param busyIdleTimeout the idle timeout while more than half the slots are taken (one second, unless a test says)
+     */
+    public record TcpLimits(int maxConnections, int maxPerAddress, Duration idleTimeout, Duration busyIdleTimeout) {
+        /** The idle timeout while more than half the connections are taken. */
+        public static final Duration BUSY_IDLE_TIMEOUT = Duration.ofSeconds(1);
+        /** BIND allows 150 TCP clients, NSD 100; a responder for one small zone needs fewer. */
+        public static final TcpLimits DEFAULTS = new TcpLimits(128, 16, Duration.ofSeconds(10));
+
+        public TcpLimits(int maxConnections, int maxPerAddress, Duration idleTimeout) {
+            this(maxConnections, maxPerAddress, idleTimeout, BUSY_IDLE_TIMEOUT);
+        }
+
+        public TcpLimits {
+            if (maxConnections < 2 || maxConnections > 10_000) {
+                throw new IllegalArgumentException("tcp_max_connections = " + maxConnections + ": give 2 to 10000");
+            }
+            if (maxPerAddress < 1 || maxPerAddress > maxConnections) {
+                throw new IllegalArgumentException("tcp_max_per_address = " + maxPerAddress + ": give 1 to tcp_max_connections ("
+                        + maxConnections + ")");
+            }
+            if (idleTimeout.compareTo(Duration.ofSeconds(1)) < 0 || idleTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("tcp_idle_timeout_seconds = " + idleTimeout.toSeconds()
+                        + ": give 1 to 600 seconds");
+            }
+            if (busyIdleTimeout.isNegative() || busyIdleTimeout.isZero() || busyIdleTimeout.compareTo(idleTimeout) > 0) {
+                throw new IllegalArgumentException("a busy idle timeout of " + busyIdleTimeout.toMillis()
+                        + " ms: give more than 0 and at most the idle timeout (" + idleTimeout.toSeconds() + " s)");
+            }
+        }
+
+        /** The idle timeout with {@code open} connections open. */
+        public Duration idleTimeout(int open) {
+            return open * 2 > maxConnections ? busyIdleTimeout : idleTimeout;
+        }
+    }
+
+    /**
+     * Response rate limiting for DNS over UDP, so the responder cannot be used to reflect
+     * answers at a victim whose address is forged into queries. Answers to one client network
+     * ({@code /ipv4PrefixLength}, {@code /ipv6PrefixLength}) that are the same answer (the same
+     * name and type answered, or for NXDOMAIN the zone, or for an error its rcode class) may go
+     * out {@code responsesPerSecond} a second; a client that asks faster runs into debt of up
+     * to {@code windowSeconds} seconds of answers, which it pays off before it is answered
+     * again. Of the answers held back, every {@code slip}-th goes out truncated (TC, no records)
+     * so that a real client behind the forged address retries over TCP, which is never limited;
+     * the others are dropped. TCP is not limited: its source address cannot be forged.
+     *
+     * <p>The defaults are those of knot's documented example and NSD's own: 200 a second per
+     * answer and network, every second held-back answer truncated. A CA validates a name with
+     * a handful of queries from each of a few networks, far below that.
+     *
+     * @param responsesPerSecond {@code [autotls] rrl_responses_per_second}; 0 turns rate limiting off
+     * @param windowSeconds      {@code rrl_window_seconds}
+     * @param slip               {@code rrl_slip}: 0 drops every held-back answer, 1 truncates every one
+     * @param ipv4PrefixLength   {@code rrl_ipv4_prefix_length}
+     * @param ipv6PrefixLength   {@code rrl_ipv6_prefix_length}
+     */
+    public record ResponseRateLimit(int responsesPerSecond, int windowSeconds, int slip, int ipv4PrefixLength,
+                                    int ipv6PrefixLength) {
+        public static final ResponseRateLimit DEFAULTS = new ResponseRateLimit(200, 5, 2, 24, 56);
+        /** No rate limiting: every query is answered in full (benchmarks of raw speed). */
+        public static final ResponseRateLimit OFF = new ResponseRateLimit(0, 5, 2, 24, 56);
+
+        public ResponseRateLimit {
+            if (responsesPerSecond < 0 || responsesPerSecond > 1_000_000) {
+                throw new IllegalArgumentException("rrl_responses_per_second = " + responsesPerSecond
+                        + ": give 1 to 1000000, or 0 to turn rate limiting off");
+            }
+            if (windowSeconds < 1 || windowSeconds > 3600) {
+                throw new IllegalArgumentException("rrl_window_seconds = " + windowSeconds + ": give 1 to 3600");
+            }
+            if (slip < 0 || slip > 10) {
+                throw new IllegalArgumentException("rrl_slip = " + slip + ": give 0 (drop all) to 10");
+            }
+            if (ipv4PrefixLength < 1 || ipv4PrefixLength > 32) {
+                throw new IllegalArgumentException("rrl_ipv4_prefix_length = " + ipv4PrefixLength + ": give 1 to 32");
+            }
+            if (ipv6PrefixLength < 1 || ipv6PrefixLength > 64) {
+                throw new IllegalArgumentException("rrl_ipv6_prefix_length = " + ipv6PrefixLength + ": give 1 to 64");
+            }
+        }
+
+        public boolean enabled() {
+            return responsesPerSecond > 0;
         }
     }
 }

@@ -1,5 +1,11 @@
 package dev.autotls.cli;
 
+import dev.autotls.internal.cli.AcmeDnsCommand;
+import dev.autotls.internal.cli.DoctorCommand;
+import dev.autotls.internal.cli.MigrateStorageCommand;
+import dev.autotls.internal.cli.RecordsCommand;
+import dev.autotls.internal.cli.ServeCommand;
+import dev.autotls.internal.cli.SettingOptions;
 import dev.autotls.Setting;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,6 +23,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, DoctorCommand.class,
                 MigrateStorageCommand.class})
 public final class Main implements Runnable {
+
+    /** Picocli makes the one instance; the entry point is {@link #main}. */
+    Main() {
+    }
 
     public static void main(String[] args) {
         loggingDefaults();

@@ -21,6 +21,10 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class JettyHomeModule {
     private final Map<Setting, String> given = new EnumMap<>(Setting.class);
 
+    /** Made by the module's {@code autotls.xml}, which then sets each property and calls {@link #install}. */
+    public JettyHomeModule() {
+    }
+
     /** One Jetty property; a null or blank value (the property is unset) is ignored. */
     public void set(String key, String value) {
         Setting setting = Arrays.stream(Setting.values()).filter(s -> s.key().equals(key)).findFirst()
@@ -43,9 +47,9 @@ public final class JettyHomeModule {
         builder.set(Setting.HTTPS_PORT, given.getOrDefault(Setting.HTTPS_PORT, String.valueOf(https.getPort())));
         builder.set(Setting.HTTP_PORT, given.getOrDefault(Setting.HTTP_PORT, String.valueOf(http.getPort())));
         AutoTls autoTls = builder.build();
-        requireSamePort(Setting.HTTPS_PORT, autoTls.config().httpsPort(), "jetty.ssl.port", https.getPort());
-        if (autoTls.config().httpPort() >= 0) { // off: no http-01, the connector stays Jetty's business
-            requireSamePort(Setting.HTTP_PORT, autoTls.config().httpPort(), "jetty.http.port", http.getPort());
+        requireSamePort(Setting.HTTPS_PORT, autoTls.httpsPort(), "jetty.ssl.port", https.getPort());
+        if (autoTls.httpPort() >= 0) { // off: no http-01, the connector stays Jetty's business
+            requireSamePort(Setting.HTTP_PORT, autoTls.httpPort(), "jetty.http.port", http.getPort());
         }
         autoTls.attach(https);
         server.insertHandler(autoTls.challengeHandler());

@@ -13,7 +13,8 @@ package dev.autotls.spi;
  * </ul>
  * Messages are sentences for people: what was wrong, with the value, and what to do.
  */
-public abstract class AutoTlsException extends Exception {
+public abstract sealed class AutoTlsException extends Exception
+        permits OwnerActionException, TransientException, StorageException {
     private static final long serialVersionUID = 1L;
 
     protected AutoTlsException(String message, Throwable cause) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  * shared by every instance that uses the same store (one site).
  *
  * <p>Contract: keys are relative, slash-separated paths of {@code [A-Za-z0-9._-]} segments
- * built by {@code dev.autotls.store.StorageKeys} (never by callers by hand).
+ * built by {@code dev.autotls.internal.store.StorageKeys} (never by callers by hand).
  * Implementations are safe for concurrent use within a process and across processes.
  * A {@link #save} is atomic: a reader sees the old bytes or the new ones, never a part,
  * also after a crash; {@link #saveAll} makes several keys change together, and only while

@@ -11,7 +11,7 @@ import java.util.Optional;
  * refused by the fencing token. Expiry is judged by the store's own clock (the database's, or
  * the wall clock for files), never by an injected test clock.
  *
- * <p>Names are storage keys ({@code dev.autotls.store.StorageKeys} builds them).
+ * <p>Names are storage keys ({@code dev.autotls.internal.store.StorageKeys} builds them).
  */
 public interface Locker {
 

@@ -5,7 +5,7 @@ package dev.autotls.spi;
  * missing or rejected, the CA offers none of the configured challenges, CAA forbids the CA, a
  * DNS record is missing or wrong. The message is one sentence that says what to do.
  */
-public class OwnerActionException extends AutoTlsException {
+public non-sealed class OwnerActionException extends AutoTlsException {
     private static final long serialVersionUID = 1L;
 
     public OwnerActionException(String message) {

@@ -9,7 +9,7 @@ import java.util.Optional;
  * failing (unreachable or answering 5xx), so all certificates wait together instead of each
  * asking it again; {@link #retryAfter()} is the CA's Retry-After, if its answer carried one.
  */
-public class TransientException extends AutoTlsException {
+public non-sealed class TransientException extends AutoTlsException {
     private static final long serialVersionUID = 1L;
 
     private final boolean caWide;

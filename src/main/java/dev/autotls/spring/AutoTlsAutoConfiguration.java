@@ -1,5 +1,6 @@
 package dev.autotls.spring;
 
+import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -27,6 +28,10 @@ import org.springframework.core.env.Environment;
 @ConditionalOnProperty(prefix = "autotls", name = "domains")
 public class AutoTlsAutoConfiguration {
 
+    /** Made by Spring Boot when it imports the auto-configuration; applications do not make one. */
+    public AutoTlsAutoConfiguration() {
+    }
+
     /** Jetty's server destroys it with itself (it is a bean of a connector), so Spring must not as well. */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
@@ -42,7 +47,8 @@ public class AutoTlsAutoConfiguration {
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         AutoTls autoTls = builder.build();
         if (publisher != null) {
-            publisher.readFrom(autoTls.registry(), autoTls.config().domains().get(0));
+            Assembly site = autoTls.getBean(Assembly.class);
+            publisher.readFrom(site.registry(), site.config().domains().get(0));
             SslBundlePublisher started = publisher;
             autoTls.addEventListener(new LifeCycle.Listener() {
                 @Override

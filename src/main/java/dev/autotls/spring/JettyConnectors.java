@@ -38,7 +38,7 @@ final class JettyConnectors implements JettyServerCustomizer {
         }
         autoTls.attach(https);
         Connector reachedByCa = https;
-        int httpPort = autoTls.config().httpPort();
+        int httpPort = autoTls.httpPort();
         if (httpPort >= 0) {
             ServerConnector http = plainConnector(server, https, httpPort);
             server.addConnector(http);

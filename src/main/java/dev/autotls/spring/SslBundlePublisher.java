@@ -2,8 +2,8 @@ package dev.autotls.spring;
 
 import dev.autotls.AutoTlsListener;
 import dev.autotls.CertificateEvent;
-import dev.autotls.tls.CertificateRegistry;
-import dev.autotls.tls.CertifiedKey;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Optional;

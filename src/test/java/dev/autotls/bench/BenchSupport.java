@@ -1,6 +1,6 @@
 package dev.autotls.bench;
 
-import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.spi.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -16,8 +16,8 @@ final class BenchSupport {
     }
 
     /** A scheduler that never runs anything: benchmarks measure serving, not maintenance. */
-    static TaskScheduler idleScheduler() {
-        return new TaskScheduler() {
+    static Scheduler idleScheduler() {
+        return new Scheduler() {
             @Override
             public Cancellable schedule(Runnable task, Instant at) {
                 return () -> { };

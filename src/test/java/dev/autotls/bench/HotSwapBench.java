@@ -1,9 +1,10 @@
 package dev.autotls.bench;
 
+import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
 import dev.autotls.testing.TempFolders;
-import dev.autotls.tls.CertifiedKey;
-import dev.autotls.tls.SelfSignedCertificates;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.SelfSignedCertificates;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,14 +56,14 @@ public final class HotSwapBench {
                 .storage(storage).challenge("http-01").httpPort(0).httpsPort(0)
                 .scheduler(BenchSupport.idleScheduler()).build().installOn(autotls);
         autotls.start();
-        tls.registry().publish(certificates.get(0));
+        tls.getBean(Assembly.class).registry().publish(certificates.get(0));
 
         Server baseline = keystoreServer(certificates.get(0));
         int baselinePort = ((ServerConnector) baseline.getConnectors()[0]).getLocalPort();
 
         ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger swaps = new AtomicInteger();
-        swapper.scheduleAtFixedRate(() -> tls.registry().publish(certificates.get(swaps.incrementAndGet() % certificates.size())),
+        swapper.scheduleAtFixedRate(() -> tls.getBean(Assembly.class).registry().publish(certificates.get(swaps.incrementAndGet() % certificates.size())),
                 300, 300, TimeUnit.MILLISECONDS);
 
         // warm both servers up first: in one JVM, whichever runs first otherwise pays for the JIT

@@ -1,11 +1,12 @@
 package dev.autotls.bench;
 
+import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
-import dev.autotls.store.CertificateFiles;
-import dev.autotls.store.FileCertificateStore;
-import dev.autotls.store.StorageKeys;
-import dev.autotls.store.StoredCertificate;
-import dev.autotls.tls.KeyType;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.FileCertificateStore;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.tls.KeyType;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class ManyNamesBench {
         double single = handshakesPerSecond(port, new String[] {names[0]}, seconds);
         double spread = handshakesPerSecond(port, names, seconds);
         System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d%n", count, loadedMillis, heap,
-                tls.registry().snapshot().size());
+                tls.getBean(Assembly.class).registry().snapshot().size());
         System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
                 spread, single, spread / single, seconds);
         String jdk = "JDK " + Runtime.version().feature();

@@ -1,5 +1,9 @@
 package dev.autotls.cli;
 
+import dev.autotls.internal.cli.RecordsCommand;
+import dev.autotls.internal.cli.SettingOptions;
+
+import dev.autotls.cli.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.Setting;

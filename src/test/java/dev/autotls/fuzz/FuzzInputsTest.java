@@ -2,13 +2,13 @@ package dev.autotls.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autotls.acmedns.ApiHandlerFuzzer;
-import dev.autotls.acmedns.ConfigFileFuzzer;
-import dev.autotls.acmedns.DnsAnswererFuzzer;
-import dev.autotls.challenge.AcmeDnsRegistrationFuzzer;
-import dev.autotls.challenge.PersistRecordFuzzer;
-import dev.autotls.store.CertificateFilesFuzzer;
-import dev.autotls.store.PemFuzzer;
+import dev.autotls.internal.acmedns.ApiHandlerFuzzer;
+import dev.autotls.internal.acmedns.ConfigFileFuzzer;
+import dev.autotls.internal.acmedns.DnsAnswererFuzzer;
+import dev.autotls.internal.challenge.AcmeDnsRegistrationFuzzer;
+import dev.autotls.internal.challenge.PersistRecordFuzzer;
+import dev.autotls.internal.store.CertificateFilesFuzzer;
+import dev.autotls.internal.store.PemFuzzer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.autotls.testing;
 
-import dev.autotls.store.Pem;
+import dev.autotls.internal.store.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

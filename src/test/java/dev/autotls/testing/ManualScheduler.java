@@ -1,12 +1,12 @@
 package dev.autotls.testing;
 
-import dev.autotls.maintenance.TaskScheduler;
+import dev.autotls.spi.Scheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A scheduler that runs due tasks only when the test says so, on the test's thread, by a {@link MutableClock}. */
-public final class ManualScheduler implements TaskScheduler {
+public final class ManualScheduler implements Scheduler {
     private final MutableClock clock;
     private final List<Task> tasks = new ArrayList<>();
 

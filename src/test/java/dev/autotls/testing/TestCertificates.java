@@ -1,7 +1,7 @@
 package dev.autotls.testing;
 
-import dev.autotls.store.Pem;
-import dev.autotls.tls.KeyType;
+import dev.autotls.internal.store.Pem;
+import dev.autotls.internal.tls.KeyType;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;

@@ -1,0 +1,243 @@
+package dev.autotls.internal;
+
+import dev.autotls.CertificateStatus;
+import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.acme.CaConnection;
+import dev.autotls.internal.challenge.Dns01Strategy;
+import dev.autotls.internal.challenge.Http01Strategy;
+import dev.autotls.internal.challenge.TlsAlpn01Strategy;
+import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.StartupChecks;
+import dev.autotls.internal.dns.AuthoritativeDns;
+import dev.autotls.internal.engine.Backoff;
+import dev.autotls.internal.engine.CaRotation;
+import dev.autotls.internal.engine.CertificateManager;
+import dev.autotls.internal.engine.Listeners;
+import dev.autotls.internal.engine.ManagedCertificate;
+import dev.autotls.internal.engine.OrderWorkers;
+import dev.autotls.internal.engine.RenewalPolicy;
+import dev.autotls.internal.engine.RepeatingTask;
+import dev.autotls.internal.engine.StrategyChoice;
+import dev.autotls.internal.engine.SystemScheduler;
+import dev.autotls.internal.engine.WarmStart;
+import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.jetty.TlsConnectors;
+import dev.autotls.internal.ops.MicrometerBinding;
+import dev.autotls.internal.ops.OperationCounters;
+import dev.autotls.internal.ops.StatusView;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.store.Stores;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Scheduler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: every part one AutoTls is made of, wired from the parsed configuration
+ * and what was injected, and the life cycle of its background work (the maintenance scheduler,
+ * the order workers, the warm start, the tls-alpn-01 poll). {@code AutoTls} holds one as a
+ * managed bean, so it starts, stops and restarts with it; internal tools reach it with
+ * {@code autoTls.getBean(Assembly.class)}.
+ */
+public final class Assembly extends ContainerLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
+
+    private final AutoTlsConfig config;
+    private final CertificateRegistry registry = new CertificateRegistry();
+    private final Http01Strategy http01;
+    /**
+     * Runs {@link TlsAlpn01Strategy#refreshFromStore()} every {@link TlsAlpn01Strategy#POLL_INTERVAL}, so this
+     * instance answers tls-alpn-01 handshakes for orders another instance placed without a handshake ever
+     * touching the store; null when no certificate may use tls-alpn-01.
+     */
+    private final RepeatingTask tlsAlpnPoll;
+    private final CertificateManager manager;
+    private final CertificateStore store;
+    private final boolean ownedStore;
+    private final String caFolder;
+    private final AcmeClient acme;
+    private final AuthoritativeDns dns;
+    /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
+    private final Scheduler injectedScheduler;
+    private final Clock clock;
+    private final SSLContext sslContext;
+    private final OperationCounters counters = new OperationCounters();
+    private volatile Server server;
+    private volatile Installation installation;
+    private Scheduler runningScheduler;
+    private ExecutorService runningWorkers;
+    private WarmStart warmStart;
+
+    private Assembly(AutoTlsConfig config, Injections injected, CertificateStore store, boolean ownedStore) {
+        this.config = config;
+        this.clock = injected.clock();
+        this.store = store;
+        this.ownedStore = ownedStore;
+        Listeners listeners = new Listeners();
+        injected.listeners().forEach(listeners::add);
+        listeners.add(counters);
+        this.caFolder = StorageKeys.caFolder(config.caDirectory());
+        StartupChecks.requireWritableStorage(config);
+        this.acme = CaConnection.open(config, store, caFolder, clock);
+        this.dns = new AuthoritativeDns(config.dnsResolvers());
+        StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
+        this.http01 = strategies.http01();
+        TlsAlpn01Strategy tlsAlpn = strategies.tlsAlpn();
+        List<ManagedCertificate> certificates = strategies.certificates(
+                injected.dnsPublisher() == null ? null : new Dns01Strategy(injected.dnsPublisher()));
+        this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
+                ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
+                        "Looking for tls-alpn-01 answers stored by other instances failed") : null;
+        this.injectedScheduler = injected.scheduler();
+        this.sslContext = TlsConnectors.sslContext(registry);
+        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock), store,
+                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(RandomGenerator.getDefault()),
+                Backoff.standard(), clock, config.keyType(), listeners, config.storage().syncInterval());
+        if (injected.meterRegistry() != null) {
+            listeners.add(MicrometerBinding.bind(injected.meterRegistry(), this::status, certificates.size()));
+        }
+    }
+
+    /**
+     * Wires every part; no network. A store this method opened is closed again when a later
+     * part refuses the configuration, so a failed build leaves no connection pool behind.
+     *
+     * @throws dev.autotls.ConfigurationException naming the setting, the value and what is allowed
+     */
+    public static Assembly assemble(AutoTlsConfig config, Injections injected) {
+        boolean owned = injected.store() == null;
+        CertificateStore store = owned ? Stores.open(config.storage()) : injected.store();
+        try {
+            return new Assembly(config, injected, store, owned);
+        } catch (RuntimeException | Error e) {
+            if (owned) {
+                store.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The server whose connectors autotls made, for the warm start's self-requests after it has started. */
+    public void installedOn(Server server, Installation installation) {
+        this.server = server;
+        this.installation = installation;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (installation != null) {
+            installation.requireChallengeHandlerIn(server);
+        }
+        StartupChecks.requireAgreementForANewAccount(config, store, caFolder);
+        int httpsPort = installation == null ? config.httpsPort() : installation.httpsPort();
+        int httpPort = installation == null ? config.httpPort() : installation.httpPort();
+        LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort,
+                httpPort < 0 ? "off" : "on port " + httpPort, config.caDirectory(), store.describe());
+        if (injectedScheduler != null) {
+            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+            runningScheduler = injectedScheduler;
+            manager.start(injectedScheduler, Runnable::run);
+        } else {
+            runningScheduler = SystemScheduler.start(clock);
+            runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
+            manager.start(runningScheduler, runningWorkers);
+            warmStart = new WarmStart(acme, dns, registry, manager.certificates())
+                    .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
+        }
+        if (tlsAlpnPoll != null) {
+            tlsAlpnPoll.start(runningScheduler);
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        WarmStart.stop(warmStart);
+        if (tlsAlpnPoll != null) {
+            tlsAlpnPoll.stop();
+        }
+        manager.stop();
+        if (runningWorkers != null) { // both were made in doStart, not injected
+            runningScheduler.close();
+            runningWorkers.shutdownNow();
+            runningWorkers = null;
+        }
+        runningScheduler = null;
+        super.doStop();
+    }
+
+    /** Closes the store's connections if this assembly opened the store (an injected one stays open). */
+    @Override
+    public void destroy() {
+        if (ownedStore) {
+            store.close();
+        }
+        super.destroy();
+    }
+
+    /** Every managed certificate as maintenance sees it now; immutable snapshots. */
+    public List<CertificateStatus> status() {
+        Instant now = clock.instant();
+        List<CertificateStatus> all = new ArrayList<>();
+        for (ManagedCertificate certificate : manager.certificates()) {
+            all.add(StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null), now));
+        }
+        return all;
+    }
+
+    public AutoTlsConfig config() {
+        return config;
+    }
+
+    public CertificateRegistry registry() {
+        return registry;
+    }
+
+    public CertificateManager manager() {
+        return manager;
+    }
+
+    public List<ManagedCertificate> certificates() {
+        return manager.certificates();
+    }
+
+    public CertificateStore store() {
+        return store;
+    }
+
+    public AcmeClient acme() {
+        return acme;
+    }
+
+    public AuthoritativeDns dns() {
+        return dns;
+    }
+
+    public Http01Strategy http01() {
+        return http01;
+    }
+
+    public OperationCounters counters() {
+        return counters;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+}

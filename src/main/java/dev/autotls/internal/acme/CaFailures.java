@@ -1,0 +1,152 @@
+package dev.autotls.internal.acme;
+
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.OwnerActionException;
+import dev.autotls.spi.TransientException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeNetworkException;
+import org.shredzone.acme4j.exception.AcmeProtocolException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
+
+/**
+ * Turns what acme4j throws into the three kinds of {@link AutoTlsException}, with a sentence
+ * that names the CA's host and port and the cause (unknown host, connection refused, timed out,
+ * TLS failure with the certificate problem, HTTP status with the CA's problem detail), and the
+ * CA's Retry-After from the answer itself ({@link CaExchange}), whatever the status was.
+ *
+ * <p>CA-wide (every certificate waits): no answer at all, or a 5xx. Per certificate: 4xx
+ * answers, rate limits (Let's Encrypt limits per name and per account, not the whole CA),
+ * failed validations. Owner action: problem types that only a person can fix.
+ */
+final class CaFailures {
+    private CaFailures() {
+    }
+
+    static AutoTlsException classify(AcmeException error, URI directory) {
+        Optional<CaExchange> exchange = CaExchange.last();
+        String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
+        Optional<Instant> retryAfter = exchange.flatMap(CaExchange::retryAfter);
+        if (error instanceof AcmeNetworkException) {
+            return new TransientException("could not reach the CA at " + where + ": " + network(error.getCause()), error,
+                    true, null);
+        }
+        if (error instanceof AcmeUserActionRequiredException) {
+            AcmeUserActionRequiredException action = (AcmeUserActionRequiredException) error;
+            return new CaRefusalException("the CA at " + where + " requires an action of yours"
+                    + action.getTermsOfServiceUri().map(uri -> " (new terms of service: " + uri + ")").orElse("")
+                    + ": " + detail((AcmeServerException) error) + "; after agreeing, restart with autotls.agree-tos=true", error);
+        }
+        if (error instanceof AcmeRateLimitedException) {
+            Optional<Instant> limit = ((AcmeRateLimitedException) error).getRetryAfter().or(() -> retryAfter);
+            return new TransientException("the CA at " + where + " rate-limits this request: "
+                    + detail((AcmeServerException) error) + limit.map(at -> "; allowed again at " + at).orElse(""), error,
+                    false, limit.map(at -> CaExchange.clamp(at, Instant.now())).orElse(null));
+        }
+        int status = exchange.map(CaExchange::status).orElse(0);
+        if (error instanceof AcmeServerException) {
+            AcmeServerException server = (AcmeServerException) error;
+            String type = type(server);
+            String sentence = "the CA at " + where + " answered " + (status > 0 ? "HTTP " + status + " " : "") + type + ": "
+                    + detail(server);
+            switch (type) {
+                case "caa":
+                    return new CaRefusalException(sentence + "; a CAA record of the domain forbids this CA: add one that "
+                            + "names it (see `doctor` for the exact record), or remove the restriction", error);
+                case "externalAccountRequired":
+                    return new CaRefusalException(sentence + "; set autotls.eab.kid and autotls.eab.hmac-key (for "
+                            + "the second or third CA in autotls.ca: autotls.ca.<n>.eab.*) to the values the CA gave you", error);
+                case "rejectedIdentifier":
+                case "unsupportedIdentifier":
+                    // this CA's policy: no retry with it helps, another CA may issue at once
+                    return new CaRefusalException(sentence, error);
+                case "unauthorized":
+                case "invalidContact":
+                case "unsupportedContact":
+                    return new OwnerActionException(sentence, error);
+                default:
+                    return new TransientException(sentence, error, status >= 500 || type.equals("serverInternal")
+                            || type.equals("badNonce"), retryAfter.orElse(null));
+            }
+        }
+        if (status >= 500 || status == 0) {
+            return new TransientException("the CA at " + where + " " + (status > 0 ? "answered HTTP " + status
+                    : "failed: " + error.getMessage()), error, true, retryAfter.orElse(null));
+        }
+        if (status > 0) {
+            return new TransientException("the CA at " + where + " answered HTTP " + status + " (" + error.getMessage() + ")",
+                    error, false, retryAfter.orElse(null));
+        }
+        return new TransientException(error.getMessage(), error, false, retryAfter.orElse(null));
+    }
+
+    /** acme4j's unchecked protocol errors (a malformed answer): the CA is misbehaving; per certificate. */
+    static AutoTlsException classify(AcmeProtocolException error, URI directory) {
+        String where = CaExchange.last().map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
+        return new TransientException("the CA at " + where + " sent an answer this client cannot use: " + error.getMessage(),
+                error, false, CaExchange.last().flatMap(CaExchange::retryAfter).orElse(null));
+    }
+
+    /** One phrase for why a connection failed. */
+    static String network(Throwable cause) {
+        Throwable root = cause;
+        while (root != null && root.getCause() != null && !(root instanceof SSLException)
+                && !(root instanceof UnknownHostException) && !(root instanceof ConnectException)) {
+            root = root.getCause();
+        }
+        if (root instanceof UnknownHostException) {
+            return "unknown host " + root.getMessage() + " (check the name in autotls.ca and this machine's DNS)";
+        }
+        if (root instanceof HttpConnectTimeoutException) {
+            return "the connection timed out";
+        }
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+            String message = root.getMessage() == null ? "" : root.getMessage().toLowerCase(Locale.ROOT);
+            return message.contains("refused") || message.isEmpty() ? "connection refused" : root.getMessage();
+        }
+        if (root instanceof HttpTimeoutException) {
+            return "no answer in time (" + root.getMessage() + ")";
+        }
+        if (root instanceof SSLException) {
+            String message = String.valueOf(root.getMessage());
+            if (message.contains("PKIX") || message.contains("unable to find valid certification path")) {
+                return "TLS failed: the CA's certificate is not trusted here (add its root with autotls.ca.trust)";
+            }
+            if (message.contains("No subject alternative") || message.contains("No name matching")) {
+                return "TLS failed: the CA's certificate is not for this host name (" + message + ")";
+            }
+            return "TLS failed: " + message;
+        }
+        if (root instanceof IOException && root.getMessage() != null) {
+            return root.getMessage();
+        }
+        return root == null ? "unknown network error" : root.getClass().getSimpleName()
+                + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static String type(AcmeServerException error) {
+        String type = error.getType() == null ? "" : error.getType().toString();
+        return type.startsWith("urn:ietf:params:acme:error:") ? type.substring("urn:ietf:params:acme:error:".length()) : type;
+    }
+
+    private static String detail(AcmeServerException error) {
+        return error.getProblem().getDetail().orElse(error.getMessage());
+    }
+
+    static String hostAndPort(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+        return uri.getHost() + ":" + port;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.autotls.internal.acme;
+
+import dev.autotls.internal.acme.ChallengeStrategy.PendingChallenge;
+import dev.autotls.internal.tls.KeyType;
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.shredzone.acme4j.Authorization;
+import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Order;
+import org.shredzone.acme4j.OrderBuilder;
+import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.connector.Resource;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.util.CSRBuilder;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.OwnerActionException;
+import dev.autotls.spi.TransientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One certificate order from start to downloaded chain: order, prove control of every
+ * name through a {@link ChallengeStrategy}, finalize with a fresh key, download.
+ * Stateless and safe to use from several threads for different orders.
+ */
+public final class OrderFlow {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderFlow.class);
+
+    private static final String ORDER_NOT_READY = "urn:ietf:params:acme:error:orderNotReady";
+    private final Poller poller;
+    /** The ACME profile every order asks for ({@code autotls.profile}), if one is chosen. */
+    private final Optional<String> profile;
+    /** Whether the CA's lack of profiles has been said: once per flow, which is once per CA. */
+    private final java.util.concurrent.atomic.AtomicBoolean toldNoProfiles = new java.util.concurrent.atomic.AtomicBoolean();
+
+    public OrderFlow(Poller poller) {
+        this(poller, Optional.empty());
+    }
+
+    public OrderFlow(Poller poller, Optional<String> profile) {
+        this.poller = poller;
+        this.profile = profile;
+    }
+
+    /**
+     * Orders a certificate for {@code names}.
+     *
+     * @param replacing the certificate this one renews, announced to CAs that support ARI
+     */
+    public IssuedCertificate obtain(Login login, List<String> names, ChallengeStrategy strategy, KeyType keyType,
+                                    Optional<X509Certificate> replacing)
+            throws AutoTlsException, IOException, AcmeException, InterruptedException {
+        Order order = createOrder(login, names, replacing);
+        List<PendingChallenge> pending = new ArrayList<>();
+        List<Authorization> awaited = new ArrayList<>();
+        for (Authorization authorization : order.getAuthorizations()) {
+            Status status = authorization.getStatus();
+            if (status == Status.VALID) {
+                continue; // the CA still remembers an earlier proof for this name
+            }
+            String name = (authorization.isWildcard() ? "*." : "") + authorization.getIdentifier().getDomain();
+            if (status != Status.PENDING) {
+                throw new TransientException("the CA's authorization for " + name + " is " + status
+                        + "; a new order will start over", null);
+            }
+            pending.add(new PendingChallenge(name, authorization.isWildcard(), pick(authorization, name, strategy)));
+            awaited.add(authorization);
+        }
+        try {
+            if (!pending.isEmpty()) {
+                LOG.info("Proving control of {} with {}.", names(pending), pending.stream()
+                        .map(p -> p.challenge().getType()).distinct().collect(Collectors.joining(" and ")));
+                strategy.present(pending, login);
+                strategy.awaitVisible(pending);
+                for (PendingChallenge challenge : pending) {
+                    challenge.challenge().trigger();
+                }
+                for (int i = 0; i < awaited.size(); i++) {
+                    awaitAuthorization(awaited.get(i), pending.get(i));
+                }
+            }
+        } finally {
+            strategy.cleanUp(pending);
+        }
+        KeyPair keyPair = keyType.generate();
+        finalizeOrder(order, names, csr(names, keyPair));
+        poller.until("certificate for " + names, order::fetch,
+                () -> order.getStatus() == Status.VALID || order.getStatus() == Status.INVALID);
+        if (order.getStatus() != Status.VALID) {
+            throw new TransientException("the CA did not issue the certificate for " + names
+                    + describe(order.getError()), null);
+        }
+        Certificate certificate = order.getCertificate();
+        certificate.download();
+        List<X509Certificate> chain = certificate.getCertificateChain();
+        LOG.info("The CA issued a certificate for {} (serial {}, valid until {}).", names,
+                chain.get(0).getSerialNumber().toString(16), chain.get(0).getNotAfter().toInstant());
+        return new IssuedCertificate(names, keyPair, chain,
+                pending.stream().map(p -> p.challenge().getType()).distinct().toList());
+    }
+
+    /**
+     * Every authorization is valid by now, which makes the order ready (RFC 8555, 7.1.6), so it
+     * is finalized at once instead of being fetched first (one signed request less per order);
+     * a CA slower to agree answers orderNotReady, and then its readiness is awaited.
+     */
+    private void finalizeOrder(Order order, List<String> names, byte[] csr)
+            throws AcmeException, InterruptedException, TransientException {
+        if (order.getStatus() == Status.PENDING) { // as created, before its authorizations were proved
+            try {
+                order.execute(csr);
+                return;
+            } catch (AcmeServerException e) {
+                if (!ORDER_NOT_READY.equals(e.getType().toString())) {
+                    throw e;
+                }
+                LOG.debug("the CA's order for {} is not ready yet; waiting for it", names);
+            }
+        }
+        poller.until("order for " + names + " to become ready", order::fetch,
+                () -> order.getStatus() != Status.PENDING);
+        if (order.getStatus() != Status.READY) {
+            throw new TransientException("the CA's order for " + names + " is " + order.getStatus()
+                    + describe(order.getError()), null);
+        }
+        order.execute(csr);
+    }
+
+    private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing)
+            throws AcmeException, CaRefusalException {
+        // before the order: a profile the CA does not list would only be refused (or silently ignored)
+        org.shredzone.acme4j.Metadata metadata = login.getSession().getMetadata();
+        ProfileCheck.require(metadata, profile, login.getSession().getServerUri());
+        Optional<String> sent = ProfileCheck.sent(metadata, profile);
+        if (profile.isPresent() && sent.isEmpty() && !toldNoProfiles.getAndSet(true)) {
+            LOG.info("The CA at {} offers no profiles; its orders go without autotls.profile={} and get its default certificate.",
+                    CaFailures.hostAndPort(login.getSession().getServerUri()), profile.get());
+        }
+        boolean announceReplacement = replacing.isPresent()
+                && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        if (announceReplacement) {
+            try {
+                return withProfile(login.newOrder().domains(names).replaces(replacing.get()), sent).create();
+            } catch (AcmeServerException e) {
+                // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
+                LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
+                        names, e.getMessage());
+            }
+        }
+        return withProfile(login.newOrder().domains(names), sent).create();
+    }
+
+    private static OrderBuilder withProfile(OrderBuilder builder, Optional<String> sent) {
+        return sent.map(builder::profile).orElse(builder);
+    }
+
+    private static Challenge pick(Authorization authorization, String name, ChallengeStrategy strategy)
+            throws OwnerActionException {
+        for (String type : strategy.challengeTypes()) {
+            Optional<Challenge> challenge = authorization.findChallenge(type);
+            if (challenge.isPresent()) {
+                return challenge.get();
+            }
+        }
+        String offered = authorization.getChallenges().stream().map(Challenge::getType).collect(Collectors.joining(", "));
+        throw new OwnerActionException("the CA offers no " + String.join(" or ", strategy.challengeTypes())
+                + " challenge for " + name + " (it offers: " + offered + "); choose another autotls.challenge");
+    }
+
+    private void awaitAuthorization(Authorization authorization, PendingChallenge pending)
+            throws AcmeException, InterruptedException, TransientException {
+        poller.until("validation of " + pending.name(), authorization::fetch,
+                () -> authorization.getStatus() != Status.PENDING);
+        if (authorization.getStatus() != Status.VALID) {
+            Challenge challenge = pending.challenge();
+            try {
+                challenge.fetch();
+            } catch (AcmeException e) {
+                LOG.debug("could not read the failed challenge's details", e);
+            }
+            throw new TransientException("the CA could not validate " + pending.name() + " with " + challenge.getType()
+                    + describe(challenge.getError()), null);
+        }
+    }
+
+    static byte[] csr(List<String> names, KeyPair keyPair) throws IOException {
+        CSRBuilder builder = new CSRBuilder();
+        builder.addDomains(names);
+        builder.sign(keyPair);
+        return builder.getEncoded();
+    }
+
+    private static String describe(Optional<Problem> problem) {
+        return problem.map(p -> ": " + p.toString()).orElse("");
+    }
+
+    private static String names(List<PendingChallenge> pending) {
+        return pending.stream().map(PendingChallenge::name).collect(Collectors.joining(", "));
+    }
+}

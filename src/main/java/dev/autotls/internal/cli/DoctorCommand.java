@@ -1,0 +1,50 @@
+package dev.autotls.internal.cli;
+
+import dev.autotls.internal.Assembly;
+import dev.autotls.AutoTls;
+import dev.autotls.ConfigurationException;
+import dev.autotls.internal.ops.Doctor;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code doctor}: checks, with the same settings as {@code serve}, everything serving depends on,
+ * and prints one line per check on stdout ({@code ok}, {@code warn} or {@code fail} and what to
+ * change). Never orders and never creates an account. Exit 0 when nothing fails, 1 when
+ * something does, 2 for a configuration error.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Check, with the same settings as serve, the strategy and DNS records of each certificate, CAA, "
+                + "the CA (directory, offers, clock), the storage and the ports; one line per check: ok, warn or fail "
+                + "with what to change. Never orders. Exit 0 when nothing fails, 1 when something fails.")
+public final class DoctorCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        AutoTls autoTls;
+        try {
+            autoTls = AutoTls.builder().commandLine(SettingOptions.given(spec, err)).build();
+        } catch (ConfigurationException e) {
+            err.println("autotls doctor: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        try {
+            List<Doctor.Finding> findings = new Doctor(autoTls.getBean(Assembly.class)).examine();
+            findings.forEach(finding -> out.println(finding.line()));
+            out.flush();
+            return Doctor.failed(findings) ? 1 : 0;
+        } finally {
+            autoTls.destroy();
+        }
+    }
+}

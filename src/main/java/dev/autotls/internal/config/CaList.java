@@ -1,0 +1,48 @@
+package dev.autotls.internal.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CAs certificates are ordered from, in the order of {@code autotls.ca}: the first is
+ * preferred, the others are tried in turn for a certificate whose orders keep failing on the
+ * one before ({@code autotls.ca.fallback-after}) or that it refuses for good. Every CA has its
+ * own account, trust and EAB settings; all share {@code autotls.profile}.
+ *
+ * @param cas           at least one, at most {@link Setting#MAX_CAS}
+ * @param profile       the ACME profile to order, if one is chosen
+ * @param fallbackAfter how long one CA may fail for a certificate before the next is tried
+ */
+public record CaList(List<Endpoint> cas, Optional<String> profile, Duration fallbackAfter) {
+    public CaList {
+        cas = List.copyOf(cas);
+        if (cas.isEmpty()) {
+            throw new IllegalArgumentException("at least one CA");
+        }
+    }
+
+    /** The preferred CA. */
+    public Endpoint primary() {
+        return cas.get(0);
+    }
+
+    /**
+     * One CA and what its connection needs; {@link #toString} hides the MAC key.
+     *
+     * @param position   1 for the first CA in {@code autotls.ca}, 2 for the next...
+     * @param directory  its ACME directory URL
+     * @param trust      extra roots for its own HTTPS
+     * @param eabKeyId   its external account binding key id
+     * @param eabHmacKey its external account binding MAC key (secret)
+     */
+    public record Endpoint(int position, URI directory, Optional<Path> trust, Optional<String> eabKeyId,
+                           Optional<String> eabHmacKey) {
+        @Override
+        public String toString() {
+            return "CA " + position + " " + directory + (eabKeyId.isPresent() ? " (EAB set)" : "");
+        }
+    }
+}

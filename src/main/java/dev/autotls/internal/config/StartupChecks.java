@@ -1,0 +1,75 @@
+package dev.autotls.internal.config;
+
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.internal.store.StorageKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Refuses what can never work, one sentence each, instead of retrying it for ever: a storage
+ * folder this process cannot write (when the AutoTls is built), and no agreement to the CA's
+ * terms when no account exists yet (when it starts serving: an account cannot be created
+ * without it, while tools such as {@code records} for acme-dns need none). A store that is
+ * only unreachable right now is not refused: that passes.
+ */
+public final class StartupChecks {
+    private StartupChecks() {
+    }
+
+    public static void requireWritableStorage(AutoTlsConfig config) {
+        config.storage().folder().ifPresent(StartupChecks::requireWritable);
+    }
+
+    public static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {
+        if (!config.agreeToTerms()) {
+            boolean accountStored;
+            try {
+                accountStored = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_INFO)).isPresent();
+            } catch (IOException unreachable) {
+                return; // judged again when the store answers: the account may well be there
+            }
+            if (!accountStored) {
+                throw new ConfigurationException(Setting.AGREE_TOS.key() + " is not true and " + store.describe()
+                        + " holds no account for " + config.caDirectory() + ", so none can be created; read the CA's terms "
+                        + "of service, then set -D" + Setting.AGREE_TOS.key() + "=true (or " + Setting.AGREE_TOS.environmentName()
+                        + "=true)");
+            }
+        }
+    }
+
+    /**
+     * Lets {@code https} negotiate acme-tls/1; refuses tls-alpn-01 as configured on a connector without ALPN, where it
+     * never works, and says so once when {@code auto} would fall back on it there (HTTP port off).
+     */
+    public static void acceptAcmeTls(AutoTlsConfig config, org.eclipse.jetty.server.ServerConnector https) {
+        if (dev.autotls.internal.jetty.TlsConnectors.acceptAcmeTls(https)) {
+            return;
+        }
+        if (config.challenge() == ChallengeMode.TLS_ALPN_01) {
+            throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'tls-alpn-01' needs ALPN on the HTTPS connector "
+                    + https + ", which has none; add ALPN to it (jetty-home: --add-modules=alpn) or choose another challenge");
+        }
+        if (config.challenge() == ChallengeMode.AUTO && config.httpPort() < 0) {
+            org.slf4j.LoggerFactory.getLogger(StartupChecks.class).warn("With {} = off, auto offers tls-alpn-01 in "
+                    + "http-01's place, but the HTTPS connector {} has no ALPN, so the CA's tls-alpn-01 check cannot succeed "
+                    + "there; add ALPN to it (jetty-home: --add-modules=alpn), or give a DNS way to validate",
+                    Setting.HTTP_PORT.key(), https);
+        }
+    }
+
+    /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
+    private static void requireWritable(Path folder) {
+        Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
+        try {
+            Files.write(probe, new byte[] {1});
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + folder + "' cannot be written by this process ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); give it to the user running autotls (chown), or choose another folder");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.spi.Scheduler;
+import dev.autotls.CertificateStatus;
+import dev.autotls.internal.acme.ChallengeStrategy;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+
+/**
+ * One certificate under maintenance (one base name and its wildcard, or one name): its
+ * names, its strategy, and its {@link CertificateState}, swapped whole.
+ */
+public final class ManagedCertificate {
+    public final List<String> names;
+    public final ChallengeStrategy strategy;
+    /** Why this strategy, in words (status). */
+    public final String strategyReason;
+    private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
+    volatile Scheduler.Cancellable scheduled;
+    /** An operator asked for a renewal now (JMX): the next job orders even if nothing is due. */
+    volatile boolean forceRenewal;
+    /** Which CA the next order goes to, and since when orders there fail ({@link CaRotation}). */
+    volatile dev.autotls.internal.engine.CaAttempt caAttempt = dev.autotls.internal.engine.CaAttempt.FIRST;
+    /** The directory of the CA the next order goes to, once maintenance has looked (status). */
+    public volatile String tryingCa;
+    /** The last certificate this instance obtained in this run and the CA it came from; see {@link #issuedBy()}. */
+    volatile Issued issued;
+    /** The serial the expiring-soon event was told for, so it is told once. */
+    volatile java.math.BigInteger expiringSaidFor;
+
+    ManagedCertificate(List<String> names, ChallengeStrategy strategy, String strategyReason) {
+        this.names = List.copyOf(names);
+        this.strategy = strategy;
+        this.strategyReason = strategyReason;
+    }
+
+    /** A certificate this instance obtained, and the directory of the CA that issued it. */
+    record Issued(StoredCertificate certificate, String directory) {
+    }
+
+    /**
+     * The directory of the CA that issued the served certificate, when this instance obtained it
+     * in this run (status, ARI); null for one read from the store (another instance's, or from
+     * before a restart), which may come from any CA.
+     */
+    public String issuedBy() {
+        Issued last = issued;
+        return last != null && last.certificate() == state().current() ? last.directory() : null;
+    }
+
+    public String firstName() {
+        return names.get(0);
+    }
+
+    public CertificateState state() {
+        return state.get();
+    }
+
+    CertificateState update(UnaryOperator<CertificateState> change) {
+        return state.updateAndGet(change);
+    }
+
+    /**
+     * Serves {@code certificate} and records it as current, together: the job and the store
+     * watcher may both serve, and the registry must end with the one the state names.
+     */
+    synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateStatus.Source source,
+                            CertificateRegistry registry) {
+        state.updateAndGet(current -> current.serving(certificate, matches, saved, source));
+        registry.publish(new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false));
+    }
+
+    /** {@link #serve} only if {@code certificate} is newer than the served one; whether it was. */
+    synchronized boolean serveIfNewer(StoredCertificate certificate, boolean matches, CertificateRegistry registry) {
+        if (!state.get().isOlderThan(certificate)) {
+            return false;
+        }
+        serve(certificate, matches, true, CertificateStatus.Source.STORED, registry);
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return String.join(", ", names);
+    }
+
+    /** Whether the certificate's DNS names include every configured name. */
+    static boolean covers(X509Certificate certificate, Collection<String> names) {
+        Set<String> sans = new HashSet<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    if (Integer.valueOf(2).equals(alternative.get(0))) {
+                        sans.add(String.valueOf(alternative.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+        return sans.containsAll(names);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.spi.Scheduler;
+import dev.autotls.CertificateStatus;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.store.StoredCertificates;
+import dev.autotls.internal.store.CorruptDataException;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.SelfSignedCertificates;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes what other instances stored: every sync interval one query for the versions of
+ * all configured certificates, and a read of only those that changed since the last look. A
+ * certificate read this way replaces the served one only if it is newer, so a slow instance
+ * can never roll a site back. While the store is unreachable nothing changes here: what is in
+ * memory stays served, and the next look catches up.
+ */
+final class StoreSync {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
+
+    private final List<ManagedCertificate> certificates;
+    private final CertificateStore store;
+    private final CertificateFiles files;
+    private final CertificateRegistry registry;
+    private final Clock clock;
+    private final Duration interval;
+    /** Versions seen per certificate's version key; read and written by the sync job only. */
+    private final Map<String, Long> seen = new HashMap<>();
+    private final RepeatingTask repeating;
+
+    StoreSync(List<ManagedCertificate> certificates, CertificateStore store, CertificateFiles files,
+              CertificateRegistry registry, Clock clock, Duration interval) {
+        this.certificates = certificates;
+        this.store = store;
+        this.files = files;
+        this.registry = registry;
+        this.clock = clock;
+        this.interval = interval;
+        this.repeating = new RepeatingTask(this::syncOnce, interval, clock, LOG,
+                "Looking for certificates stored by other instances failed");
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    void start(Scheduler on) {
+        repeating.start(on);
+    }
+
+    void stop() {
+        repeating.stop();
+    }
+
+    /** One look at the store; returns how many certificates it published. */
+    int syncOnce() {
+        List<String> keys = new ArrayList<>(certificates.size());
+        for (ManagedCertificate certificate : certificates) {
+            keys.add(files.versionKey(certificate.firstName()));
+        }
+        Map<String, Long> versions;
+        try {
+            versions = store.versions(keys);
+        } catch (IOException e) {
+            LOG.debug("could not read versions from the store: {}", e.toString()); // the store says once that it is down
+            return 0;
+        }
+        int published = 0;
+        for (int i = 0; i < certificates.size(); i++) {
+            Long version = versions.get(keys.get(i));
+            if (version != null && !version.equals(seen.get(keys.get(i)))) {
+                seen.put(keys.get(i), version);
+                if (adoptStored(certificates.get(i))) {
+                    published++;
+                }
+            }
+        }
+        return published;
+    }
+
+    /**
+     * Publishes what is stored for every certificate, or a temporary one: all read at once and
+     * decoded in parallel ({@link StoredCertificates}); how many stored ones are served.
+     */
+    long serveAllStoredOrFallback() {
+        List<String> firstNames = new ArrayList<>(certificates.size());
+        for (ManagedCertificate certificate : certificates) {
+            firstNames.add(certificate.firstName());
+        }
+        Map<String, StoredCertificates.Loaded> loaded;
+        try {
+            loaded = StoredCertificates.load(files, firstNames);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            loaded = Map.of(); // stopping: serve temporary ones, the next start reads again
+        }
+        long fromStore = 0;
+        for (ManagedCertificate certificate : certificates) {
+            StoredCertificates.Loaded found = loaded.get(certificate.firstName());
+            if (serveStoredOrFallback(certificate, found != null ? found
+                    : new StoredCertificates.Loaded(Optional.empty(), new java.io.InterruptedIOException("interrupted")))) {
+                fromStore++;
+            }
+        }
+        return fromStore;
+    }
+
+    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
+    private boolean serveStoredOrFallback(ManagedCertificate certificate, StoredCertificates.Loaded loaded) {
+        try {
+            if (loaded.failure() != null) {
+                throw loaded.failure();
+            }
+            Optional<StoredCertificate> stored = loaded.certificate();
+            if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
+                StoredCertificate found = stored.get();
+                boolean matches = ManagedCertificate.covers(found.leaf(), certificate.names);
+                certificate.serve(found, matches, true, CertificateStatus.Source.STORED, registry);
+                if (matches) {
+                    LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
+                } else {
+                    LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
+                            certificate);
+                }
+                return true;
+            }
+            if (stored.isPresent()) {
+                LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
+            }
+        } catch (CorruptDataException e) {
+            LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
+        } catch (IOException e) {
+            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one until the store answers.",
+                    certificate, e.getMessage());
+        }
+        registry.publish(SelfSignedCertificates.create(certificate.names, clock));
+        LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
+        return false;
+    }
+
+    /** Reads every certificate again whatever its version, serving what is newer; how many it served. */
+    int reloadAll() {
+        int published = 0;
+        for (ManagedCertificate certificate : certificates) {
+            if (adoptStored(certificate)) {
+                published++;
+            }
+        }
+        return published;
+    }
+
+    /** Reads the stored certificate and serves it if it is newer than the served one. */
+    private boolean adoptStored(ManagedCertificate certificate) {
+        Optional<StoredCertificate> stored;
+        try {
+            stored = files.load(certificate.firstName());
+        } catch (IOException e) {
+            LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
+            return false;
+        }
+        if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
+            return false;
+        }
+        StoredCertificate found = stored.get();
+        if (!certificate.serveIfNewer(found, ManagedCertificate.covers(found.leaf(), certificate.names), registry)) {
+            return false;
+        }
+        LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,
+                found.notAfter());
+        return true;
+    }
+}

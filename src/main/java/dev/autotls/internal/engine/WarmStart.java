@@ -1,0 +1,184 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.AutoTls;
+import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.dns.AuthoritativeDns;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first order's slow steps, begun at start on a thread of their own so they overlap with
+ * the server's start and the order's own preflight: the CA's directory, the account login, a
+ * nonce and the signing code ({@link AcmeClient#warmUp}), one DNS look-up (which also finds
+ * and keeps the zone's servers for the preflight), and, once the server is up, one request to
+ * its own HTTP port and one handshake with its own HTTPS port, so the CA's http-01 request and
+ * the first client do not meet cold code. The CA steps run only when some certificate has to
+ * be ordered (a restart serving valid stored certificates sends the CA nothing extra). Nothing
+ * here delays or fails the start: every failure is logged at debug and left for the order,
+ * which meets it again and reports it.
+ */
+public final class WarmStart {
+    private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
+    /** How long the self-requests wait for the server to finish starting. */
+    private static final long SERVER_START_WAIT_SECONDS = 30;
+    private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
+
+    private final AcmeClient acme;
+    private final AuthoritativeDns dns;
+    private final CertificateRegistry registry;
+    private final List<ManagedCertificate> certificates;
+    private final CountDownLatch serverStarted = new CountDownLatch(1);
+    private Thread thread;
+
+    public WarmStart(AcmeClient acme, AuthoritativeDns dns, CertificateRegistry registry, List<ManagedCertificate> certificates) {
+        this.acme = acme;
+        this.dns = dns;
+        this.registry = registry;
+        this.certificates = certificates;
+    }
+
+    /**
+     * Begins on a daemon thread; {@code server} and the ports of the connectors autotls made
+     * (-1 when it made none) are for the self-requests after the server has started.
+     */
+    public WarmStart begin(Server server, int httpsPort, int httpPort) {
+        LifeCycle.Listener started = new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                serverStarted.countDown();
+            }
+        };
+        if (server != null) {
+            server.addEventListener(started);
+        }
+        thread = new Thread(() -> {
+            try {
+                run(server, httpsPort, httpPort);
+            } finally {
+                if (server != null) {
+                    server.removeEventListener(started);
+                }
+            }
+        }, "autotls-warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Ends {@code warmStart}'s thread if it still runs (null: none began). */
+    public static void stop(WarmStart warmStart) {
+        if (warmStart != null && warmStart.thread != null) {
+            warmStart.thread.interrupt();
+        }
+    }
+
+    private void run(Server server, int httpsPort, int httpPort) {
+        long begun = System.nanoTime();
+        try {
+            if (certificates.stream().anyMatch(WarmStart::ordersSoon)) {
+                acme.warmUp();
+                LOG.debug("warm-up: CA directory, account and nonce ready after {} ms", (System.nanoTime() - begun) / 1_000_000);
+            }
+        } catch (AutoTlsException e) {
+            LOG.debug("warm-up: the CA steps failed ({}); the first order meets it again", e.getMessage());
+        } catch (InterruptedException e) {
+            return;
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up: the CA steps failed", e);
+        }
+        if (!certificates.isEmpty()) {
+            try {
+                dns.txt(certificates.get(0).firstName());
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("warm-up: the DNS look-up failed ({})", e.toString());
+            }
+        }
+        if (server == null || certificates.isEmpty()) {
+            return;
+        }
+        try {
+            if (!server.isStarted() && !serverStarted.await(SERVER_START_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        String name = certificates.get(0).firstName().replace("*.", "warm-up.");
+        if (httpPort > 0) {
+            httpRequest(httpPort, name);
+        }
+        if (httpsPort > 0) {
+            handshake(httpsPort, name);
+        }
+        LOG.debug("warm-up: done after {} ms", (System.nanoTime() - begun) / 1_000_000);
+    }
+
+    private static boolean ordersSoon(ManagedCertificate certificate) {
+        CertificateState state = certificate.state();
+        return state.current() == null || !state.matchesConfiguration();
+    }
+
+    /** One http-01 request for a token that does not exist (a 404), through the path the CA's request takes. */
+    private static void httpRequest(int port, String name) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /.well-known/acme-challenge/autotls-warm-up HTTP/1.1\r\nHost: " + name
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            LOG.debug("warm-up: the request to the own HTTP port failed ({})", e.toString());
+        }
+    }
+
+    /** One TLS handshake with the own HTTPS port, trusting only what the registry serves for {@code name} now. */
+    private void handshake(int port, String name) {
+        CertifiedKey served = registry.lookup(name).orElse(null);
+        if (served == null) {
+            return;
+        }
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("served", served.leaf());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
+                socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setServerNames(List.of(new SNIHostName(name)));
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+            }
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            // the CA's certificate may have replaced the one trusted here meanwhile: the code ran all the same
+            LOG.debug("warm-up: the handshake with the own HTTPS port failed ({})", e.toString());
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.autotls.internal.jetty;
+
+import dev.autotls.AutoTls;
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.internal.config.AutoTlsConfig;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * What {@link AutoTls#installOn} adds to a server: the HTTPS connector (attached to autotls),
+ * the HTTP connector with its challenge handler in front of the application, and the
+ * management listener when it is configured. Ports are bound here, so a port in use fails at
+ * install, naming the setting.
+ */
+public final class Installation {
+    private final ServerConnector https;
+    private final ServerConnector http;
+    private final ServerConnector management;
+    private final HttpChallengeHandler challenges;
+
+    private Installation(ServerConnector https, ServerConnector http, ServerConnector management,
+                         HttpChallengeHandler challenges) {
+        this.https = https;
+        this.http = http;
+        this.management = management;
+        this.challenges = challenges;
+    }
+
+    public static Installation on(Server server, AutoTls autoTls, AutoTlsConfig config,
+                           Function<ServerConnector, HttpChallengeHandler> challengeHandlerFor) {
+        String host = config.bindAddress().orElse(null);
+        ServerConnector https = TlsConnectors.https(server, host, config.httpsPort());
+        autoTls.attach(https);
+        open(https, Setting.HTTPS_PORT, config.httpsPort());
+        server.addConnector(https);
+        ServerConnector http = null;
+        HttpChallengeHandler challenges = null;
+        if (config.httpPort() >= 0) {
+            http = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
+            open(http, Setting.HTTP_PORT, config.httpPort());
+            server.addConnector(http);
+            challenges = challengeHandlerFor.apply(http);
+            challenges.setHandler(server.getHandler());
+            server.setHandler(challenges);
+        }
+        ServerConnector management = null;
+        if (config.managementPort() >= 0) {
+            management = new ServerConnector(server);
+            management.setName("autotls-management");
+            management.setHost(config.managementBind());
+            management.setPort(config.managementPort());
+            open(management, Setting.MANAGEMENT_PORT, config.managementPort());
+            server.addConnector(management);
+            ConnectorRoute route = new ConnectorRoute(management, autoTls.managementHandler());
+            route.setHandler(server.getHandler());
+            server.setHandler(route);
+        }
+        return new Installation(https, http, management, challenges);
+    }
+
+    private static void open(ServerConnector connector, Setting setting, int port) {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            throw new ConfigurationException(setting.key() + " = " + port + ": cannot listen there ("
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
+                    + "); choose a free port, or stop what uses it", e);
+        }
+    }
+
+    /** Refuses to start when the application replaced the server's handler after installing (the challenge handler is gone). */
+    public void requireChallengeHandlerIn(Server server) {
+        if (challenges == null) {
+            return;
+        }
+        Handler current = server.getHandler();
+        while (current != null) {
+            if (current == challenges) {
+                return;
+            }
+            current = current instanceof Handler.Wrapper ? ((Handler.Wrapper) current).getHandler() : null;
+        }
+        throw new IllegalStateException("the server's handler was replaced after AutoTls was installed; "
+                + "call installOn(server) after server.setHandler(...)");
+    }
+
+    /** The HTTPS connector's actual port (the configured one may be 0). */
+    public int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    /** The HTTP connector's actual port, -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.getLocalPort();
+    }
+
+    /** The management listener's actual port, -1 when it is off. */
+    public int managementPort() {
+        return management == null ? -1 : management.getLocalPort();
+    }
+}

@@ -1,0 +1,351 @@
+package dev.autotls.internal.store.postgres;
+
+import dev.autotls.internal.store.CorruptDataException;
+import dev.autotls.internal.store.Heartbeats;
+import dev.autotls.internal.store.LeaseTimes;
+import dev.autotls.internal.store.Reachability;
+import dev.autotls.internal.store.SecretSealer;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.store.UnusableStoreException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Lease;
+import dev.autotls.spi.Locker;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * A {@link CertificateStore} in PostgreSQL, shared by every instance of a site.
+ *
+ * <p>Items are rows of {@code autotls_items} (see {@link PostgresSchema}); every write takes
+ * a new number from one sequence as the item's version, so instances notice changes with one
+ * cheap query. {@link #saveAll} is one transaction that first locks the guarding lease's row
+ * and checks owner, token and expiry by the database clock, so a writer whose lease expired is
+ * refused even if it wakes up mid-write. Secret items are sealed with AES-GCM when
+ * {@code autotls.storage.key} is set ({@link SecretSealer}). Connections come from a bounded
+ * pool (5), with connect, socket and statement timeouts, so a database that hangs never holds
+ * maintenance for long; while the database is unreachable every call fails fast with an
+ * {@link IOException} and the log says so once ({@link Reachability}).
+ */
+public final class PostgresCertificateStore implements CertificateStore {
+    private static final int POOL_SIZE = 5;
+    private static final int STATEMENT_TIMEOUT_MS = 15_000;
+
+    private final PostgresLocation location;
+    private final SecretSealer sealer;
+    private final boolean createSchema;
+    private final HikariDataSource pool;
+    private final Reachability reachability;
+    private final Heartbeats heartbeats = new Heartbeats("autotls-store-leases");
+    private final PostgresLocker locker;
+    private volatile boolean schemaReady;
+
+    private PostgresCertificateStore(PostgresLocation location, SecretSealer sealer, boolean createSchema, LeaseTimes times) {
+        this.location = location;
+        this.sealer = sealer;
+        this.createSchema = createSchema;
+        this.reachability = new Reachability(location.toString());
+        this.pool = new HikariDataSource(poolConfig(location));
+        this.locker = new PostgresLocker(this, times, heartbeats);
+    }
+
+    /**
+     * Opens the store: checks the login and the database at once, and prepares the tables.
+     * An unreachable database is not an error here (it is retried as maintenance goes on).
+     *
+     * @param storageKey base64 of 32 bytes, or null to store secrets as they are
+     * @throws UnusableStoreException if the login is refused, the database does not exist, the
+     *                                tables cannot or may not be created, or the key is malformed
+     */
+    public static PostgresCertificateStore open(PostgresLocation location, String storageKey, boolean createSchema,
+                                                LeaseTimes times) throws UnusableStoreException {
+        SecretSealer sealer;
+        try {
+            sealer = storageKey == null || storageKey.isBlank() ? null : SecretSealer.fromSetting(storageKey);
+        } catch (IllegalArgumentException e) {
+            throw new UnusableStoreException(e.getMessage(), e);
+        }
+        PostgresCertificateStore store = new PostgresCertificateStore(location, sealer, createSchema, times);
+        try {
+            store.checkAtStart();
+        } catch (UnusableStoreException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    private static HikariConfig poolConfig(PostgresLocation location) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("autotls-store");
+        config.setJdbcUrl(location.jdbcUrl());
+        config.setUsername(location.user());
+        location.passwordValue().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.setInitializationFailTimeout(-1); // an unreachable database at start is retried, not fatal
+        config.setAutoCommit(true);
+        Properties driver = driverProperties(location);
+        driver.forEach((key, value) -> config.addDataSourceProperty((String) key, value));
+        return config;
+    }
+
+    private static Properties driverProperties(PostgresLocation location) {
+        Properties properties = new Properties();
+        properties.putAll(location.parameters()); // sslmode, sslrootcert, ... as the URL says
+        properties.putIfAbsent("connectTimeout", "5");
+        properties.putIfAbsent("socketTimeout", "30");
+        properties.putIfAbsent("ApplicationName", "autotls");
+        properties.put("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
+        return properties;
+    }
+
+    /** One direct connection with the pool's settings: refused logins and missing databases are refused here. */
+    private void checkAtStart() throws UnusableStoreException {
+        Properties properties = driverProperties(location);
+        properties.setProperty("user", location.user());
+        location.passwordValue().ifPresent(password -> properties.setProperty("password", password));
+        try (Connection connection = DriverManager.getConnection(location.jdbcUrl(), properties)) {
+            PostgresSchema.prepare(connection, createSchema, location.toString());
+            schemaReady = true;
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals("28P01") || state.equals("28000")) {
+                throw new UnusableStoreException("autotls.storage = " + location + ": the database refused the login of "
+                        + location.user() + " (" + e.getMessage() + "); check the user and autotls.storage.password", e);
+            }
+            if (state.equals("3D000")) {
+                throw new UnusableStoreException("autotls.storage = " + location + ": the database " + location.database()
+                        + " does not exist; create it (CREATE DATABASE " + location.database() + " OWNER " + location.user()
+                        + ") or name another", e);
+            }
+            if (state.equals("42501")) {
+                throw new UnusableStoreException("autotls.storage = " + location + ": " + location.user()
+                        + " may not create the autotls tables (" + e.getMessage() + "); grant it CREATE on the schema, "
+                        + "or create the tables once as another role", e);
+            }
+            reachability.failed(e); // unreachable or down: transient, served from memory and retried
+        }
+    }
+
+    @Override
+    public String describe() {
+        return location.toString();
+    }
+
+    @Override
+    public Optional<byte[]> load(String key) throws IOException {
+        return Optional.ofNullable(loadAll(List.of(key)).get(key));
+    }
+
+    /** One statement, so the values come from one snapshot of the table. */
+    @Override
+    public Map<String, byte[]> loadAll(Collection<String> keys) throws IOException {
+        for (String key : keys) {
+            StorageKeys.requireValid(key);
+        }
+        Map<String, byte[]> rows = withConnection(connection -> {
+            Map<String, byte[]> found = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT key, data, sealed FROM autotls_items WHERE key = ANY(?)")) {
+                select.setArray(1, textArray(connection, keys));
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        found.put(row.getString(1), row.getBoolean(3) ? open(row.getString(1), row.getBytes(2)) : row.getBytes(2));
+                    }
+                }
+            }
+            return found;
+        });
+        Map<String, byte[]> ordered = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (rows.containsKey(key)) {
+                ordered.put(key, rows.get(key));
+            }
+        }
+        return ordered;
+    }
+
+    @Override
+    public void save(String key, byte[] data, Sensitivity sensitivity) throws IOException {
+        StorageKeys.requireValid(key);
+        withConnection(connection -> {
+            upsert(connection, new Item(key, data, sensitivity));
+            return null;
+        });
+    }
+
+    @Override
+    public void saveAll(List<Item> items, Lease lease) throws IOException {
+        for (Item item : items) {
+            StorageKeys.requireValid(item.key());
+        }
+        withConnection(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                locker.verifyHeld(connection, lease);
+                for (Item item : items) {
+                    upsert(connection, item);
+                }
+                connection.commit();
+                return null;
+            } catch (SQLException | IOException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        });
+    }
+
+    private void upsert(Connection connection, Item item) throws SQLException, IOException {
+        boolean seal = item.sensitivity() == Sensitivity.SECRET && sealer != null;
+        try (PreparedStatement upsert = connection.prepareStatement(
+                "INSERT INTO autotls_items(key, data, secret, sealed, version, modified) "
+                        + "VALUES (?, ?, ?, ?, nextval('autotls_versions'), now()) ON CONFLICT (key) DO UPDATE SET "
+                        + "data = EXCLUDED.data, secret = EXCLUDED.secret, sealed = EXCLUDED.sealed, "
+                        + "version = EXCLUDED.version, modified = EXCLUDED.modified")) {
+            upsert.setString(1, item.key());
+            upsert.setBytes(2, seal ? seal(item.key(), item.data()) : item.data());
+            upsert.setBoolean(3, item.sensitivity() == Sensitivity.SECRET);
+            upsert.setBoolean(4, seal);
+            upsert.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<String> list(String folderKey) throws IOException {
+        String prefix = folderKey.isEmpty() ? "" : folderKey + "/";
+        if (!folderKey.isEmpty()) {
+            StorageKeys.requireValid(folderKey);
+        }
+        return withConnection(connection -> {
+            TreeSet<String> names = new TreeSet<>();
+            // keys are [A-Za-z0-9._-/]: every key below the folder sorts between "folder/" and "folder0"
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT key FROM autotls_items WHERE key COLLATE \"C\" >= ? AND key COLLATE \"C\" < ?")) {
+                select.setString(1, prefix);
+                select.setString(2, folderKey.isEmpty() ? "\uffff" : folderKey + "0");
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        String rest = row.getString(1).substring(prefix.length());
+                        int slash = rest.indexOf('/');
+                        names.add(slash < 0 ? rest : rest.substring(0, slash));
+                    }
+                }
+            }
+            return new ArrayList<>(names);
+        });
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        StorageKeys.requireValid(key);
+        withConnection(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM autotls_items WHERE key = ?")) {
+                delete.setString(1, key);
+                return delete.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Map<String, Long> versions(Collection<String> keys) throws IOException {
+        return withConnection(connection -> {
+            Map<String, Long> versions = new LinkedHashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT key, version FROM autotls_items WHERE key = ANY(?)")) {
+                select.setArray(1, textArray(connection, keys));
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        versions.put(row.getString(1), row.getLong(2));
+                    }
+                }
+            }
+            return versions;
+        });
+    }
+
+    @Override
+    public Locker locker() {
+        return locker;
+    }
+
+    /** Whether the last call found the database unreachable. */
+    public boolean unreachable() {
+        return reachability.isDown();
+    }
+
+    @Override
+    public void close() {
+        heartbeats.close();
+        pool.close();
+    }
+
+    /** Work on one pooled connection. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection connection) throws SQLException, IOException;
+    }
+
+    /** Runs {@code work} on a pooled connection, preparing the tables first if that could not be done at start. */
+    <T> T withConnection(SqlWork<T> work) throws IOException {
+        try (Connection connection = pool.getConnection()) {
+            if (!schemaReady) {
+                PostgresSchema.prepare(connection, createSchema, location.toString());
+                schemaReady = true;
+            }
+            T result = work.run(connection);
+            reachability.reached();
+            return result;
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("08") || e instanceof java.sql.SQLTransientException || state.isEmpty()) {
+                reachability.failed(e);
+            }
+            throw new IOException("the store " + location + " failed: " + Reachability.rootCause(e), e);
+        }
+    }
+
+    private static Array textArray(Connection connection, Collection<String> keys) throws SQLException {
+        return connection.createArrayOf("text", keys.toArray(new String[0]));
+    }
+
+    private byte[] seal(String key, byte[] plain) throws IOException {
+        try {
+            return sealer.seal(key, plain);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("could not encrypt " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] open(String key, byte[] sealed) throws IOException {
+        if (sealer == null) {
+            throw new CorruptDataException("the store " + location + " holds " + key
+                    + " encrypted; set autotls.storage.key to the key the other instances use");
+        }
+        try {
+            return sealer.open(key, sealed);
+        } catch (GeneralSecurityException e) {
+            throw new CorruptDataException("the store " + location + " holds " + key
+                    + " encrypted with another autotls.storage.key (or altered); use the key the other instances use", e);
+        }
+    }
+}

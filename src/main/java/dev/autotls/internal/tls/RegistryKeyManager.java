@@ -1,0 +1,133 @@
+package dev.autotls.internal.tls;
+
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.StandardConstants;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * A server-side key manager that answers every handshake from a {@link CertificateRegistry}.
+ *
+ * <p>This is the handshake hot path: it reads the requested SNI name, looks it up in
+ * memory and hands JSSE an alias that names one immutable {@link CertifiedKey}. No I/O,
+ * no locks. Unknown or missing SNI gets the registry's fallback entry, so clients that
+ * send no SNI still complete a handshake. A handshake that negotiated ALPN {@code acme-tls/1}
+ * gets only the name's {@link ValidationCertificates tls-alpn-01 validation certificate}, and
+ * no certificate at all (the handshake fails) for a name not under validation. It never acts
+ * as a client key manager.
+ */
+public final class RegistryKeyManager extends X509ExtendedKeyManager {
+    private final CertificateRegistry registry;
+
+    public RegistryKeyManager(CertificateRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        return engine == null ? choose(keyType, null, null)
+                : choose(keyType, engine.getHandshakeSession(), applicationProtocol(engine));
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        if (!(socket instanceof SSLSocket)) {
+            return choose(keyType, null, null);
+        }
+        SSLSocket tls = (SSLSocket) socket;
+        return choose(keyType, tls.getHandshakeSession(), applicationProtocol(tls));
+    }
+
+    private String choose(String keyType, SSLSession handshake, String protocol) {
+        if (ValidationCertificates.ACME_TLS_1.equals(protocol)) {
+            // RFC 8737: an acme-tls/1 handshake gets the validation certificate or none at all
+            CertifiedKey validation = registry.validations().find(requestedName(handshake));
+            return validation != null && validation.keyType().equals(keyType) ? validation.alias() : null;
+        }
+        CertifiedKey entry = registry.find(requestedName(handshake));
+        if (entry == null) {
+            entry = registry.fallbackEntry();
+        }
+        if (entry == null || !entry.keyType().equals(keyType)) {
+            return null; // JSSE asks again for its other key types
+        }
+        return entry.alias();
+    }
+
+    /**
+     * The protocol ALPN chose in this handshake, if it chose one yet. With TLS 1.3 the JDK picks
+     * it before the certificate; with TLS 1.2 only afterwards, so a TLS 1.2 {@code acme-tls/1}
+     * handshake gets the ordinary certificate (and fails validation): CAs validate over TLS 1.3.
+     */
+    private static String applicationProtocol(SSLEngine engine) {
+        try {
+            return engine.getHandshakeApplicationProtocol();
+        } catch (UnsupportedOperationException notJdk) {
+            return null;
+        }
+    }
+
+    private static String applicationProtocol(SSLSocket socket) {
+        try {
+            return socket.getHandshakeApplicationProtocol();
+        } catch (UnsupportedOperationException notJdk) {
+            return null;
+        }
+    }
+
+    private static String requestedName(SSLSession handshake) {
+        if (!(handshake instanceof ExtendedSSLSession)) {
+            return null;
+        }
+        List<SNIServerName> names = ((ExtendedSSLSession) handshake).getRequestedServerNames();
+        for (int i = 0; i < names.size(); i++) {
+            SNIServerName name = names.get(i);
+            if (name.getType() == StandardConstants.SNI_HOST_NAME && name instanceof SNIHostName) {
+                return ((SNIHostName) name).getAsciiName();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        CertifiedKey entry = registry.byAlias(alias);
+        return entry == null ? null : entry.chain();
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        CertifiedKey entry = registry.byAlias(alias);
+        return entry == null ? null : entry.privateKey();
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return registry.snapshot().values().stream()
+                .filter(e -> e.keyType().equals(keyType)).map(CertifiedKey::alias).distinct().toArray(String[]::new);
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return null;
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+        return null;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.autotls.jmx;
+
+import dev.autotls.AutoTls;
+import dev.autotls.CertificateStatus;
+import dev.autotls.internal.Assembly;
+import org.eclipse.jetty.jmx.ObjectMBean;
+import org.eclipse.jetty.util.annotation.ManagedAttribute;
+import org.eclipse.jetty.util.annotation.ManagedObject;
+import org.eclipse.jetty.util.annotation.ManagedOperation;
+import org.eclipse.jetty.util.annotation.Name;
+
+/**
+ * The JMX view of an {@link AutoTls}, found by Jetty's {@code MBeanContainer} by its name
+ * ({@code <package>.jmx.<Class>MBean}), so the component itself carries no JMX code. It
+ * appears as {@code dev.autotls:type=autotls}. Not for applications: this package is exported
+ * only to Jetty's JMX module.
+ */
+@ManagedObject("Self-configuring, self-renewing HTTPS")
+public class AutoTlsMBean extends ObjectMBean {
+
+    /** Called by Jetty's {@code MBeanContainer} with the {@link AutoTls} it found among the server's beans. */
+    public AutoTlsMBean(Object managedObject) {
+        super(managedObject);
+    }
+
+    private AutoTls autoTls() {
+        return (AutoTls) getManagedObject();
+    }
+
+    private Assembly site() {
+        return autoTls().getBean(Assembly.class);
+    }
+
+    @ManagedAttribute("How many certificates are configured")
+    public int getCertificateCount() {
+        return site().certificates().size();
+    }
+
+    @ManagedAttribute("How many certificates wait for their owner to act")
+    public int getOwnerActionsNeeded() {
+        return (int) autoTls().status().stream().filter(CertificateStatus::ownerActionNeeded).count();
+    }
+
+    @ManagedAttribute("The ACME directory")
+    public String getCa() {
+        return site().config().caDirectory().toString();
+    }
+
+    @ManagedAttribute("Where state is kept")
+    public String getStorage() {
+        return autoTls().store().describe();
+    }
+
+    @ManagedOperation(value = "Order a new certificate now for the one covering this name", impact = "ACTION")
+    public void renew(@Name("name") String name) {
+        autoTls().renew(name);
+    }
+
+    @ManagedOperation(value = "Read the store again and serve what other instances stored", impact = "ACTION")
+    public int reload() {
+        return autoTls().reload();
+    }
+}

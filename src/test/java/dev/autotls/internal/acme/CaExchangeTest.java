@@ -1,0 +1,41 @@
+package dev.autotls.internal.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpHeaders;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+
+class CaExchangeTest {
+    private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
+
+    private static HttpHeaders retryAfter(String value) {
+        return HttpHeaders.of(Map.of("Retry-After", List.of(value)), (a, b) -> true);
+    }
+
+    @Test
+    void retryAfterInSecondsOrAsADateIsClampedToOneSecondAndOneDay() {
+        assertThat(CaExchange.retryAfter(retryAfter("20"), NOW)).contains(NOW.plusSeconds(20));
+        assertThat(CaExchange.retryAfter(retryAfter("Tue, 01 Dec 2026 10:05:00 GMT"), NOW)).contains(NOW.plusSeconds(300));
+        assertThat(CaExchange.retryAfter(retryAfter("0"), NOW)).contains(NOW.plusSeconds(1));
+        assertThat(CaExchange.retryAfter(retryAfter("9999999"), NOW)).contains(NOW.plusSeconds(86_400));
+        assertThat(CaExchange.retryAfter(retryAfter("soon"), NOW)).isEmpty();
+        assertThat(CaExchange.retryAfter(HttpHeaders.of(Map.of(), (a, b) -> true), NOW)).isEmpty();
+    }
+
+    @Test
+    void networkFailuresAreNamedByTheirCause() {
+        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"))).startsWith("unknown host ca.invalid");
+        assertThat(CaFailures.network(new java.io.IOException("wrapped", new ConnectException("Connection refused"))))
+                .isEqualTo("connection refused");
+        assertThat(CaFailures.network(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")))
+                .isEqualTo("the connection timed out");
+        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path")))
+                .contains("not trusted").contains("autotls.ca.trust");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.autotls.internal.challenge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.internal.store.FileCertificateStore;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Another instance's answer, read from a shared folder store, becomes a validation certificate here, and goes again. */
+class TlsAlpn01StrategyTest {
+    private static final String KEY_AUTHORIZATION = "token-abc.thumbprint-xyz";
+
+    @Test
+    void answersStoredByAnotherInstanceAreServedAndWithdrawnOnTheNextPoll(@TempDir Path folder) throws Exception {
+        CertificateStore store = new FileCertificateStore(folder);
+        CertificateRegistry registry = new CertificateRegistry();
+        TlsAlpn01Strategy strategy = new TlsAlpn01Strategy(store, registry.validations(), List.of("a.test", "*.a.test", "b.test"));
+
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("a.test")).isFalse();
+
+        // what the ordering instance's present() writes
+        store.save(StorageKeys.tlsAlpnAnswer("a.test"), KEY_AUTHORIZATION.getBytes(StandardCharsets.US_ASCII),
+                CertificateStore.Sensitivity.PUBLIC);
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("a.test")).isTrue();
+        assertThat(registry.validations().contains("b.test")).isFalse();
+        assertThat(registry.lookup("a.test")).as("never among the names ordinary handshakes get").isEmpty();
+
+        // and what its cleanUp() removes
+        store.delete(StorageKeys.tlsAlpnAnswer("a.test"));
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("a.test")).isFalse();
+    }
+
+    @Test
+    void validationCertificateFollowsRfc8737() throws Exception {
+        CertifiedKey entry = TlsAlpn01Strategy.validationCertificate("a.test", KEY_AUTHORIZATION);
+        X509Certificate leaf = entry.leaf();
+        assertThat(leaf.getCriticalExtensionOIDs()).contains("1.3.6.1.5.5.7.1.31");
+        assertThat(leaf.getSubjectAlternativeNames()).hasSize(1)
+                .allSatisfy(san -> assertThat(List.copyOf(san)).isEqualTo(List.of(2, "a.test")));
+        byte[] extension = ASN1OctetString.getInstance(leaf.getExtensionValue("1.3.6.1.5.5.7.1.31")).getOctets();
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(KEY_AUTHORIZATION.getBytes(StandardCharsets.US_ASCII));
+        // the extension value is an OCTET STRING (DER) holding the 32-byte digest
+        assertThat(ASN1OctetString.getInstance(extension).getOctets()).isEqualTo(digest);
+        leaf.verify(leaf.getPublicKey()); // self-signed
+    }
+}
