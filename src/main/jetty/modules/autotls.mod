@@ -1,7 +1,8 @@
 [description]
 HTTPS that configures and renews itself: the https connector serves certificates that
 autotls obtains from an ACME CA (Let's Encrypt by default) and renews in the background,
-swapping them in without a restart. http-01 is answered on the http connector.
+swapping them in without a restart. The https connector offers HTTP/2 and HTTP/1.1 (ALPN);
+http-01 is answered on the http connector.
 
 [tags]
 connector
@@ -10,6 +11,7 @@ ssl
 [depend]
 ssl
 https
+http2
 http
 
 [lib]

@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +32,7 @@ class JettyHomeIT {
     void addModulesAutotlsServesACertificateFromTheCa(@TempDir Path folder) throws Exception {
         Path base = folder.resolve("base");
         String added = JettyHome.prepareBase(base);
-        assertThat(added).contains("autotls").contains("https");
+        assertThat(added).contains("autotls").contains("https").contains("http2");
         String ini = Files.readString(base.resolve("start.d/autotls.ini"));
         for (Setting setting : Setting.values()) {
             assertThat(ini).as("start.d/autotls.ini").contains("\n# " + setting.key() + "=");
@@ -61,8 +65,35 @@ class JettyHomeIT {
             assertThat(served.get().getSubjectAlternativeNames()).anySatisfy(san -> assertThat(san.get(1)).isEqualTo("jh.test"));
             assertThat(client.get(sslPort, "jh.test", "/").status()).as("Jetty's own handlers answer behind autotls's")
                     .isEqualTo(404);
+            assertThat(client.handshake(sslPort, "jh.test", "h2", "http/1.1").protocol())
+                    .as("the module's HTTPS connector offers HTTP/2 by default").isEqualTo("h2");
+            assertThat(client.handshake(sslPort, "jh.test", "http/1.1").protocol()).isEqualTo("http/1.1");
             assertThat(jetty.log()).contains("autotls: HTTPS on port " + sslPort + ", HTTP on port " + httpPort);
         }
+    }
+
+    /**
+     * Issue 21: the zip carries what a jetty-home user can switch on by a setting (the PostgreSQL
+     * store) and nothing else: no Spring, no second servlet API, no Micrometer, nothing of the
+     * responder or the command line, and no jar jetty-home brings itself (Jetty, SLF4J).
+     */
+    @Test
+    void moduleZipHoldsOnlyWhatAJettyHomeServerUses() throws Exception {
+        Path zip = Path.of(System.getProperty("autotls.jetty.module"));
+        List<String> jars = new ArrayList<>();
+        try (ZipFile file = new ZipFile(zip.toFile())) {
+            file.stream().map(ZipEntry::getName).filter(name -> name.startsWith("lib/autotls/") && name.endsWith(".jar"))
+                    .map(name -> name.substring("lib/autotls/".length())).forEach(jars::add);
+        }
+        assertThat(jars).as("lib/autotls/ of " + zip).isNotEmpty()
+                .noneMatch(jar -> jar.matches("(?i).*(spring|servlet|micrometer|hdrhistogram|latencyutils|commons-logging"
+                        + "|sqlite|toml|picocli|jetty|slf4j).*"))
+                .anyMatch(jar -> jar.startsWith("autotls-"))
+                .anyMatch(jar -> jar.startsWith("postgresql-"))
+                .anyMatch(jar -> jar.startsWith("HikariCP-"));
+        long size = Files.size(zip);
+        System.out.printf("autotls-jetty-module.zip: %.1f MB, %d jars%n", size / 1e6, jars.size());
+        assertThat(size).as("size of " + zip + " in bytes").isLessThanOrEqualTo(18_000_000L);
     }
 
     @Test
