@@ -1,0 +1,43 @@
+package dev.autotls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.testing.UserClosure;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 21: what a plain embedded user inherits. An application that adds autotls gets Jetty's
+ * server, HTTP/2 and ALPN, acme4j and its own dependencies, Bouncy Castle, dnsjava, Caffeine,
+ * Jackson and SLF4J's API, and nothing that serves only an optional feature.
+ */
+class ClosureIT {
+    /** Each optional feature's own jars: the PostgreSQL store, the responder, metrics, JMX, the CLI, Spring Boot. */
+    private static final List<String> OPTIONAL = List.of("org.postgresql:postgresql", "com.zaxxer:HikariCP",
+            "org.xerial:sqlite-jdbc", "com.fasterxml.jackson.dataformat:jackson-dataformat-toml",
+            "io.micrometer:micrometer-core", "org.eclipse.jetty:jetty-jmx", "info.picocli:picocli",
+            "org.slf4j:slf4j-simple", "org.springframework.boot:spring-boot-autoconfigure",
+            "org.springframework.boot:spring-boot-jetty", "org.springframework:spring-core",
+            "jakarta.servlet:jakarta.servlet-api");
+    private static final long LIMIT = 19L * 1024 * 1024;
+
+    @Test
+    void aPlainUserInheritsAtMost19MibAndNoOptionalJar() throws Exception {
+        List<UserClosure.Artifact> closure = UserClosure.of();
+        long total = 0;
+        for (UserClosure.Artifact artifact : closure) {
+            total += artifact.size();
+            System.out.printf("%8.2f MiB  %s:%s:%s%n", artifact.size() / 1048576.0, artifact.groupId(),
+                    artifact.artifactId(), artifact.version());
+        }
+        System.out.printf("plain user's closure: %d jars, %.1f MiB%n", closure.size(), total / 1048576.0);
+        assertThat(closure).extracting(a -> a.groupId() + ":" + a.artifactId())
+                .as("jars of optional features in the plain user's closure")
+                .doesNotContainAnyElementsOf(OPTIONAL)
+                .contains("dev.autotls:autotls", "org.eclipse.jetty:jetty-server", "org.eclipse.jetty.http2:jetty-http2-server",
+                        "org.shredzone.acme4j:acme4j-client", "dnsjava:dnsjava", "org.bouncycastle:bcpkix-jdk18on",
+                        "com.github.ben-manes.caffeine:caffeine", "com.fasterxml.jackson.core:jackson-databind",
+                        "org.slf4j:slf4j-api");
+        assertThat(total).as("bytes a plain user inherits (at most 19 MiB)").isLessThanOrEqualTo(LIMIT);
+    }
+}
