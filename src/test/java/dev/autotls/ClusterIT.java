@@ -1,8 +1,8 @@
 package dev.autotls;
 
-import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.Assembly;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;

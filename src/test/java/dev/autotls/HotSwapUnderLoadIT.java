@@ -1,14 +1,14 @@
 package dev.autotls;
 
-import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.SelfSignedCertificates;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
-import dev.autotls.internal.tls.CertifiedKey;
-import dev.autotls.internal.tls.SelfSignedCertificates;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;

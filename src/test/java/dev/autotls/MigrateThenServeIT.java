@@ -1,10 +1,10 @@
 package dev.autotls;
 
-import dev.autotls.internal.engine.CertificateManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autotls.cli.Main;
+import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;

@@ -3,8 +3,8 @@ package dev.autotls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.testing.UserClosure;
-import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

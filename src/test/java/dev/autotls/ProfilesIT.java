@@ -1,9 +1,9 @@
 package dev.autotls;
 
-import dev.autotls.internal.Assembly;
-import dev.autotls.internal.ops.Doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.ops.Doctor;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Pebble;

@@ -1,8 +1,8 @@
 package dev.autotls;
 
-import dev.autotls.internal.engine.CertificateManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.Pebble;

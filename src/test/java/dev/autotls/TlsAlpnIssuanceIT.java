@@ -1,8 +1,9 @@
 package dev.autotls;
 
-import dev.autotls.internal.Assembly;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.tls.ValidationCertificates;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.PatientForwarder;
 import dev.autotls.testing.Pebble;
@@ -10,7 +11,6 @@ import dev.autotls.testing.Ports;
 import dev.autotls.testing.Postgres;
 import dev.autotls.testing.Site;
 import dev.autotls.testing.TlsClient;
-import dev.autotls.internal.tls.ValidationCertificates;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.autotls.acmedns;
 
-import dev.autotls.internal.acmedns.Databases;
+import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
 import dev.autotls.internal.acmedns.AccountStore;
 import dev.autotls.internal.acmedns.ApiHandler;
 import dev.autotls.internal.acmedns.BindFailure;
+import dev.autotls.internal.acmedns.Databases;
 import dev.autotls.internal.acmedns.DefenceCounters;
-import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
 import dev.autotls.internal.acmedns.DnsAnswerer;
 import dev.autotls.internal.acmedns.TcpDnsServer;
 import dev.autotls.internal.acmedns.TxtRecords;

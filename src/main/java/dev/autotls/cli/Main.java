@@ -1,17 +1,17 @@
 package dev.autotls.cli;
 
+import dev.autotls.Setting;
 import dev.autotls.internal.cli.AcmeDnsCommand;
 import dev.autotls.internal.cli.DoctorCommand;
 import dev.autotls.internal.cli.MigrateStorageCommand;
 import dev.autotls.internal.cli.RecordsCommand;
 import dev.autotls.internal.cli.ServeCommand;
 import dev.autotls.internal.cli.SettingOptions;
-import dev.autotls.Setting;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /**
  * {@code java [-Dautotls.*=...] -jar autotls.jar <command> [--setting=value...]}. Settings come

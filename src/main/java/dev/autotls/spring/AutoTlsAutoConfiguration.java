@@ -1,7 +1,7 @@
 package dev.autotls.spring;
 
-import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
+import dev.autotls.internal.Assembly;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,10 +1,10 @@
 package dev.autotls.bench;
 
-import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
-import dev.autotls.testing.TempFolders;
+import dev.autotls.internal.Assembly;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.SelfSignedCertificates;
+import dev.autotls.testing.TempFolders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.autotls.bench;
 
-import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
+import dev.autotls.internal.Assembly;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.FileCertificateStore;
 import dev.autotls.internal.store.StorageKeys;

@@ -1,12 +1,11 @@
 package dev.autotls.cli;
 
-import dev.autotls.internal.cli.RecordsCommand;
-import dev.autotls.internal.cli.SettingOptions;
-
-import dev.autotls.cli.Main;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.Setting;
+import dev.autotls.cli.Main;
+import dev.autotls.internal.cli.RecordsCommand;
+import dev.autotls.internal.cli.SettingOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;

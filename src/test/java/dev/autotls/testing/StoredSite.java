@@ -2,7 +2,6 @@ package dev.autotls.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.Pem;
 import dev.autotls.internal.store.StorageKeys;
@@ -10,6 +9,7 @@ import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.internal.tls.SelfSignedCertificates;
+import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.net.URI;
 import java.security.KeyPair;

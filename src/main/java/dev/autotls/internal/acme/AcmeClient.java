@@ -1,9 +1,9 @@
 package dev.autotls.internal.acme;
 
+import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.StorageException;
 import dev.autotls.spi.TransientException;
-import dev.autotls.internal.tls.KeyType;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

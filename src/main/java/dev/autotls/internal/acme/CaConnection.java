@@ -1,10 +1,9 @@
 package dev.autotls.internal.acme;
 
 import dev.autotls.ConfigurationException;
-import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
-import dev.autotls.internal.config.CaSettings;
 import dev.autotls.internal.config.CaList;
+import dev.autotls.internal.config.CaSettings;
 import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;

@@ -1,11 +1,11 @@
 package dev.autotls.internal.acme;
 
-import java.io.IOException;
-import org.shredzone.acme4j.exception.AcmeException;
 import dev.autotls.spi.AutoTlsException;
+import java.io.IOException;
 import java.util.List;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.exception.AcmeException;
 
 /**
  * Proves control of names to the CA. The order flow knows strategies only through this

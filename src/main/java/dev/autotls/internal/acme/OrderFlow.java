@@ -2,6 +2,9 @@ package dev.autotls.internal.acme;
 
 import dev.autotls.internal.acme.ChallengeStrategy.PendingChallenge;
 import dev.autotls.internal.tls.KeyType;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.OwnerActionException;
+import dev.autotls.spi.TransientException;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -21,9 +24,6 @@ import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeServerException;
 import org.shredzone.acme4j.util.CSRBuilder;
-import dev.autotls.spi.AutoTlsException;
-import dev.autotls.spi.OwnerActionException;
-import dev.autotls.spi.TransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,12 +1,12 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.Database;
-import dev.autotls.acmedns.ResponderConfig;
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
-import dev.autotls.acmedns.ResponderConfig.TcpLimits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.autotls.acmedns.Database;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
+import dev.autotls.acmedns.ResponderConfig.TcpLimits;
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.internal.config.OptionalFeature;
 import java.io.IOException;
 import java.net.InetSocketAddress;

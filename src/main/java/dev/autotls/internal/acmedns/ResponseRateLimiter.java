@@ -1,8 +1,8 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.security.SecureRandom;

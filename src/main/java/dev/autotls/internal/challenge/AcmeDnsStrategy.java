@@ -1,12 +1,11 @@
 package dev.autotls.internal.challenge;
 
-import org.shredzone.acme4j.exception.AcmeException;
-import dev.autotls.spi.AutoTlsException;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.internal.dns.AuthoritativeDns;
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,15 +1,15 @@
 package dev.autotls.internal.challenge;
 
-import java.io.IOException;
-import org.shredzone.acme4j.exception.AcmeException;
-import dev.autotls.spi.AutoTlsException;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.PreflightException;
+import dev.autotls.spi.AutoTlsException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

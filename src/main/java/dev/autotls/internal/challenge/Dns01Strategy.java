@@ -1,16 +1,16 @@
 package dev.autotls.internal.challenge;
 
-import java.io.IOException;
-import org.shredzone.acme4j.exception.AcmeException;
+import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.TxtPublisher;
-import dev.autotls.internal.acme.ChallengeStrategy;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
+import org.shredzone.acme4j.exception.AcmeException;
 
 /**
  * dns-01 through a {@link TxtPublisher} the embedding code provides: it writes the

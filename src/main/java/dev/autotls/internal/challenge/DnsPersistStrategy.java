@@ -1,7 +1,5 @@
 package dev.autotls.internal.challenge;
 
-import org.shredzone.acme4j.exception.AcmeException;
-import dev.autotls.spi.AutoTlsException;
 import dev.autotls.internal.acme.AcmeClient;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.DnsPersist01Challenge;
@@ -9,6 +7,7 @@ import dev.autotls.internal.acme.PersistAccountUri;
 import dev.autotls.internal.acme.PersistRecord;
 import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.internal.dns.AuthoritativeDns;
+import dev.autotls.spi.AutoTlsException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.toolbox.JSON;
 
 /**

@@ -1,9 +1,9 @@
 package dev.autotls.internal.challenge;
 
 import dev.autotls.internal.acme.ChallengeStrategy;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.StorageException;
-import dev.autotls.internal.store.StorageKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.autotls.internal.challenge;
 
 import dev.autotls.internal.acme.ChallengeStrategy;
-import dev.autotls.spi.CertificateStore;
-import dev.autotls.spi.StorageException;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.SelfSignedCertificates;
 import dev.autotls.internal.tls.ValidationCertificates;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

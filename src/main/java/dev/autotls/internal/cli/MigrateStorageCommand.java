@@ -1,15 +1,15 @@
 package dev.autotls.internal.cli;
 
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.FileCertificateStore;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.MigrationRefusedException;
 import dev.autotls.internal.store.MigrationReport;
-import dev.autotls.internal.store.postgres.PostgresCertificateStore;
-import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.internal.store.StoreMigration;
 import dev.autotls.internal.store.UnusableStoreException;
+import dev.autotls.internal.store.postgres.PostgresCertificateStore;
+import dev.autotls.internal.store.postgres.PostgresLocation;
+import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.autotls.internal.cli;
 
-import dev.autotls.internal.Assembly;
 import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
-import dev.autotls.internal.ops.Doctor;
 import dev.autotls.Setting;
+import dev.autotls.internal.Assembly;
+import dev.autotls.internal.ops.Doctor;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.autotls.internal.config;
 
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,17 +1,17 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.internal.acme.CaConnection;
-import dev.autotls.internal.config.AutoTlsConfig;
-import dev.autotls.internal.config.CaList;
 import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.acme.CaConnection;
 import dev.autotls.internal.acme.CaRefusalException;
 import dev.autotls.internal.acme.NotTheCaException;
 import dev.autotls.internal.acme.PreflightException;
+import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.CaList;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.StorageException;
-import dev.autotls.internal.store.StorageKeys;
-import dev.autotls.internal.store.StoredCertificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.spi.Scheduler;
 import dev.autotls.CertificateStatus;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.spi.Scheduler;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;

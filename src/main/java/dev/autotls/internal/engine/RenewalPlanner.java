@@ -1,9 +1,9 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.TransientException;
-import dev.autotls.internal.store.StoredCertificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,14 +1,14 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.spi.Scheduler;
 import dev.autotls.CertificateStatus;
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.store.StoredCertificates;
-import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.SelfSignedCertificates;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Scheduler;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,12 +1,10 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.AutoTls;
-import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.acme.AcmeClient;
 import dev.autotls.internal.dns.AuthoritativeDns;
-import dev.autotls.spi.AutoTlsException;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.spi.AutoTlsException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

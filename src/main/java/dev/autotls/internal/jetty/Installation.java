@@ -5,7 +5,6 @@ import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;

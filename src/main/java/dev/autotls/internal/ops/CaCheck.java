@@ -1,7 +1,7 @@
 package dev.autotls.internal.ops;
 
-import dev.autotls.internal.ops.Doctor.Finding;
 import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.ops.Doctor.Finding;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Clock;

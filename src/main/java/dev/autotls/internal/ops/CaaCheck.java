@@ -1,8 +1,8 @@
 package dev.autotls.internal.ops;
 
+import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.ops.Doctor.Finding;
-import dev.autotls.internal.dns.AuthoritativeDns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

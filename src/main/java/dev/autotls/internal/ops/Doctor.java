@@ -1,9 +1,9 @@
 package dev.autotls.internal.ops;
 
 import dev.autotls.internal.Assembly;
-import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.ProfileCheck;
+import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.spi.OwnerActionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

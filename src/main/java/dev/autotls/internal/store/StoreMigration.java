@@ -2,9 +2,9 @@ package dev.autotls.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.CertificateStore.Item;
 import dev.autotls.spi.CertificateStore.Sensitivity;
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
 import java.io.IOException;

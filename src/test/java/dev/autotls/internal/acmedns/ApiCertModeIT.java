@@ -1,13 +1,13 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.AcmeDnsServer;
-import dev.autotls.acmedns.ResponderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.AcmeDnsServer;
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.internal.store.Pem;
-import dev.autotls.testing.TlsClient;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.SelfSignedCertificates;
+import dev.autotls.testing.TlsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.testing.Responder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,13 +1,13 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.Database;
-import dev.autotls.acmedns.ResponderConfig;
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
-import dev.autotls.acmedns.ResponderConfig.TcpLimits;
 import com.code_intelligence.jazzer.api.HookType;
 import com.code_intelligence.jazzer.api.MethodHook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autotls.acmedns.Database;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
+import dev.autotls.acmedns.ResponderConfig.TcpLimits;
+import dev.autotls.acmedns.ResponderConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;

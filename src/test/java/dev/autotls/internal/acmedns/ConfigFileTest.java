@@ -1,12 +1,12 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.Database;
-import dev.autotls.acmedns.ResponderConfig;
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
-import dev.autotls.acmedns.ResponderConfig.TcpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.acmedns.Database;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
+import dev.autotls.acmedns.ResponderConfig.TcpLimits;
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.fuzz.FuzzInput;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

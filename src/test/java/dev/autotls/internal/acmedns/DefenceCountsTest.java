@@ -1,8 +1,8 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
 import org.junit.jupiter.api.Test;
 
 /** The snapshot the responder logs once a minute and offers for status and metrics. */

@@ -1,9 +1,9 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.testing.Responder;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;

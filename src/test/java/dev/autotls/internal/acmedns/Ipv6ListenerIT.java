@@ -1,9 +1,9 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.AcmeDnsServer;
-import dev.autotls.acmedns.ResponderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.AcmeDnsServer;
+import dev.autotls.acmedns.ResponderConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,8 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.testing.Responder;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

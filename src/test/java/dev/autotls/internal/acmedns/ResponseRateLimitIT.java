@@ -1,10 +1,10 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.autotls.acmedns.AcmeDnsServer.DefenceCounts;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.Responder;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import dev.autotls.internal.acmedns.ResponseRateLimiter.Verdict;
 import java.net.InetAddress;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.Database;
-import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.autotls.acmedns.Database;
+import dev.autotls.acmedns.ResponderConfig.ResponseRateLimit;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.Postgres;
 import dev.autotls.testing.Responder;

@@ -1,8 +1,8 @@
 package dev.autotls.internal.acmedns;
 
-import dev.autotls.acmedns.ResponderConfig.TcpLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.acmedns.ResponderConfig.TcpLimits;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.Responder;
 import java.io.DataInputStream;

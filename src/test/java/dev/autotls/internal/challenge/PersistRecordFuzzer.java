@@ -1,7 +1,7 @@
 package dev.autotls.internal.challenge;
 
-import dev.autotls.internal.acme.PersistRecord;
 import dev.autotls.fuzz.FuzzInput;
+import dev.autotls.internal.acme.PersistRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

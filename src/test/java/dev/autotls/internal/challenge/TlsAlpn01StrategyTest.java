@@ -2,11 +2,11 @@ package dev.autotls.internal.challenge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.store.FileCertificateStore;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.spi.CertificateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

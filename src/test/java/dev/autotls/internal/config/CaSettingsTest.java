@@ -1,9 +1,9 @@
 package dev.autotls.internal.config;
 
-import dev.autotls.ConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.ConfigurationException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;

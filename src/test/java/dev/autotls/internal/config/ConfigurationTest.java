@@ -1,11 +1,11 @@
 package dev.autotls.internal.config;
 
-import dev.autotls.AutoTls;
-import dev.autotls.ConfigurationException;
-import dev.autotls.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.AutoTls;
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

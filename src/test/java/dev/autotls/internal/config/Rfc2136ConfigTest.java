@@ -1,10 +1,10 @@
 package dev.autotls.internal.config;
 
-import dev.autotls.ConfigurationException;
-import dev.autotls.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
 import dev.autotls.internal.challenge.Rfc2136Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;

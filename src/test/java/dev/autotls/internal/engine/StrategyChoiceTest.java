@@ -1,12 +1,12 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.internal.Assembly;
-import dev.autotls.AutoTls;
-import dev.autotls.ConfigurationException;
-import dev.autotls.Setting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.AutoTls;
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.internal.Assembly;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.autotls.internal.store;
 
 import dev.autotls.fuzz.FuzzInput;
-import dev.autotls.testing.TestCertificates;
 import dev.autotls.internal.tls.KeyType;
+import dev.autotls.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.autotls.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.autotls.spi.CertificateStore;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.internal.tls.SelfSignedCertificates;
+import dev.autotls.spi.CertificateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

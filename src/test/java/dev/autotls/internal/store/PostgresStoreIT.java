@@ -1,10 +1,10 @@
 package dev.autotls.internal.store;
 
-import dev.autotls.internal.store.postgres.PostgresCertificateStore;
-import dev.autotls.internal.store.postgres.PostgresLocation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.internal.store.postgres.PostgresCertificateStore;
+import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.testing.Postgres;
 import java.nio.charset.StandardCharsets;

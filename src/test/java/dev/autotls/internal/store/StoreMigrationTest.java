@@ -3,9 +3,9 @@ package dev.autotls.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.testing.StoredSite;
-import dev.autotls.internal.tls.KeyType;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

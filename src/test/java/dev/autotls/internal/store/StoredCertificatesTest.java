@@ -2,9 +2,9 @@ package dev.autotls.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.testing.TestCertificates;
-import dev.autotls.internal.tls.KeyType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;

@@ -1,5 +1,7 @@
 package dev.autotls.internal.store.postgres;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.Heartbeats;
 import dev.autotls.internal.store.LeaseTimes;
@@ -7,8 +9,6 @@ import dev.autotls.internal.store.Reachability;
 import dev.autotls.internal.store.SecretSealer;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.UnusableStoreException;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
