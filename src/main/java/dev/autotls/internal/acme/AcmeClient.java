@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,18 +29,21 @@ import org.shredzone.acme4j.exception.AcmeProtocolException;
  * orders, and the CA's renewal windows (ARI) where it offers them. Every failure comes out as
  * one of the three {@link AutoTlsException} kinds ({@link CaFailures}). Thread-safe.
  */
-public final class AcmeClient {
+public final class AcmeClient implements Issuer {
     private final Session session;
     private final AccountService accounts;
     private final OrderFlow flow;
     private final SessionPool sessions;
     private final HttpClient probeClient;
+    /** Dates relative Retry-After answers; the engine's clock, so a test that moves it moves them too. */
+    private final Clock clock;
     private volatile Login login;
     /** Set by tools that must not register an account as a side effect (doctor). */
     private volatile boolean newAccountRefused;
 
     public AcmeClient(URI directory, TrustingAcmeProvider provider, AccountService accounts, OrderFlow flow,
-                      Optional<ProxySetting> proxy) {
+                      Optional<ProxySetting> proxy, Clock clock) {
+        this.clock = clock;
         this.session = session(directory, provider, proxy);
         this.sessions = new SessionPool(session, () -> session(directory, provider, proxy));
         this.accounts = accounts;
@@ -65,9 +69,9 @@ public final class AcmeClient {
         try {
             CaWarmUp.afterLogin(session, current);
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (IOException e) {
             throw new TransientException("preparing a CSR failed: " + e.getMessage(), e);
         }
@@ -110,9 +114,9 @@ public final class AcmeClient {
                         }
                         throw new StorageException("could not read or store the ACME account", e);
                     } catch (AcmeException e) {
-                        throw CaFailures.classify(e, directory());
+                        throw CaFailures.classify(e, directory(), clock);
                     } catch (AcmeProtocolException e) {
-                        throw CaFailures.classify(e, directory());
+                        throw CaFailures.classify(e, directory(), clock);
                     }
                     login = current;
                 }
@@ -125,22 +129,28 @@ public final class AcmeClient {
         try {
             return session.getMetadata();
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         }
     }
 
+    @Override
+    public String id() {
+        return directory().toString();
+    }
+
     /** Orders and downloads a certificate for {@code names}. */
+    @Override
     public IssuedCertificate obtain(List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing) throws AutoTlsException, InterruptedException {
         Login current = login();
         try {
             return flow.obtain(sessions.onThisThread(current), names, strategy, keyType, replacing);
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (IOException e) {
             // DNS servers, the acme-dns server, the store of http-01 answers: the name's problem, not the CA's
             throw new NotTheCaException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
@@ -151,6 +161,7 @@ public final class AcmeClient {
      * The CA's suggested renewal window for {@code certificate}; empty when the CA has no ARI,
      * or its answer is no usable window (its end not after its start).
      */
+    @Override
     public Optional<RenewalWindow> renewalWindow(X509Certificate certificate) throws AutoTlsException, InterruptedException {
         try {
             if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
@@ -160,15 +171,15 @@ public final class AcmeClient {
             Optional<Instant> retryAfter = info.fetch();
             Instant start = info.getSuggestedWindowStart();
             Instant end = info.getSuggestedWindowEnd();
-            Optional<Instant> askAgain = retryAfter.map(at -> CaExchange.clamp(at, Instant.now()));
+            Optional<Instant> askAgain = retryAfter.map(at -> CaExchange.clamp(at, clock.instant()));
             if (start == null || end == null || !end.isAfter(start)) {
                 return Optional.empty();
             }
             return Optional.of(new RenewalWindow(start, end, askAgain));
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory());
+            throw CaFailures.classify(e, directory(), clock);
         }
     }
 
@@ -178,6 +189,7 @@ public final class AcmeClient {
      *
      * @throws TransientException if it does not answer 200
      */
+    @Override
     public void probe() throws TransientException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(directory()).timeout(Duration.ofSeconds(10)).GET().build();
         try {
@@ -202,7 +214,4 @@ public final class AcmeClient {
         return probeClient.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A renewal window as the CA suggested it, and when to ask again. */
-    public record RenewalWindow(Instant start, Instant end, Optional<Instant> askAgainAt) {
-    }
 }

@@ -41,6 +41,6 @@ public final class CaConnection {
                 ca.eabKeyId().orElse(null), ca.eabHmacKey().orElse(null),
                 CaSettings.forCa(ca.position()).get(1).key() + " and " + CaSettings.forCa(ca.position()).get(2).key());
         return new AcmeClient(ca.directory(), provider, new AccountService(store, caFolder, account, clock),
-                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy());
+                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy(), clock);
     }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -35,7 +36,7 @@ final class CaFailures {
     private CaFailures() {
     }
 
-    static AutoTlsException classify(AcmeException error, URI directory) {
+    static AutoTlsException classify(AcmeException error, URI directory, Clock clock) {
         Optional<CaExchange> exchange = CaExchange.last();
         String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         Optional<Instant> retryAfter = exchange.flatMap(CaExchange::retryAfter);
@@ -53,7 +54,7 @@ final class CaFailures {
             Optional<Instant> limit = ((AcmeRateLimitedException) error).getRetryAfter().or(() -> retryAfter);
             return new TransientException("the CA at " + where + " rate-limits this request: "
                     + detail((AcmeServerException) error) + limit.map(at -> "; allowed again at " + at).orElse(""), error,
-                    false, limit.map(at -> CaExchange.clamp(at, Instant.now())).orElse(null));
+                    false, limit.map(at -> CaExchange.clamp(at, clock.instant())).orElse(null));
         }
         int status = exchange.map(CaExchange::status).orElse(0);
         if (error instanceof AcmeServerException) {
@@ -93,7 +94,7 @@ final class CaFailures {
     }
 
     /** acme4j's unchecked protocol errors (a malformed answer): the CA is misbehaving; per certificate. */
-    static AutoTlsException classify(AcmeProtocolException error, URI directory) {
+    static AutoTlsException classify(AcmeProtocolException error, URI directory, Clock clock) {
         String where = CaExchange.last().map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         return new TransientException("the CA at " + where + " sent an answer this client cannot use: " + error.getMessage(),
                 error, false, CaExchange.last().flatMap(CaExchange::retryAfter).orElse(null));

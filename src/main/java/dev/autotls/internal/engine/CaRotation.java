@@ -1,6 +1,7 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.acme.Issuer;
 import dev.autotls.internal.acme.CaConnection;
 import dev.autotls.internal.acme.CaRefusalException;
 import dev.autotls.internal.acme.NotTheCaException;
@@ -30,11 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class CaRotation {
     private static final Logger LOG = LoggerFactory.getLogger(CaRotation.class);
 
-    /** One CA: its position in {@code autotls.ca} (1 for the first), its client and its circuit. */
-    record Lane(int position, AcmeClient client, CaCircuit circuit) {
+    /** One CA: its position in {@code autotls.ca} (1 for the first), its issuer and its circuit. */
+    record Lane(int position, Issuer issuer, CaCircuit circuit) {
         @Override
         public String toString() {
-            return "CA " + position + " (" + client.directory() + ")";
+            return "CA " + position + " (" + issuer.id() + ")";
         }
     }
 
@@ -69,7 +70,7 @@ public final class CaRotation {
             certificate.caAttempt = now;
         }
         Lane lane = lanes.get(now.index());
-        certificate.tryingCa = lane.client().directory().toString();
+        certificate.tryingCa = lane.issuer().id();
         return lane;
     }
 
@@ -88,7 +89,7 @@ public final class CaRotation {
         boolean refused = error instanceof CaRefusalException;
         CaAttempt after = before.failed(clock.instant(), refused, lanes.size());
         certificate.caAttempt = after;
-        certificate.tryingCa = lanes.get(after.index()).client().directory().toString();
+        certificate.tryingCa = lanes.get(after.index()).issuer().id();
         if (after.index() != before.index() && after.movedAtOnce()) {
             LOG.warn("{} refuses {} for good; trying {} now.", lane, certificate, lanes.get(after.index()));
             return true;
@@ -109,16 +110,16 @@ public final class CaRotation {
      * it is served; the next renewal starts with the first CA.
      */
     void issued(ManagedCertificate certificate, Lane lane, StoredCertificate stored) {
-        certificate.issued = new ManagedCertificate.Issued(stored, lane.client().directory().toString());
+        certificate.issued = new ManagedCertificate.Issued(stored, lane.issuer().id());
         certificate.caAttempt = certificate.caAttempt.issued();
-        certificate.tryingCa = lanes.get(0).client().directory().toString();
+        certificate.tryingCa = lanes.get(0).issuer().id();
     }
 
     /** The CA that issued what {@code certificate} serves, if known in this run; else the first (whose ARI is asked). */
     Lane issuerOf(ManagedCertificate certificate) {
         String issuer = certificate.issuedBy();
         for (Lane lane : lanes) {
-            if (lane.client().directory().toString().equals(issuer)) {
+            if (lane.issuer().id().equals(issuer)) {
                 return lane;
             }
         }

@@ -66,6 +66,11 @@ public final class CertificateManager {
     private final Listeners listeners;
     private final StoreSync sync;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Certificates whose look was asked for (an operator's renew) while their job ran: the
+     * running job looks again right after it ends instead of at its own next time.
+     */
+    private final Set<String> askedWhileRunning = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
@@ -155,7 +160,11 @@ public final class CertificateManager {
 
     /** The maintenance job of one certificate: renew if due, then schedule the next look. */
     void maintain(ManagedCertificate certificate) {
-        if (!running || !inFlight.add(certificate.firstName())) {
+        if (!running) {
+            return;
+        }
+        if (!inFlight.add(certificate.firstName())) {
+            askedWhileRunning.add(certificate.firstName());
             return;
         }
         CaExchange.forget();
@@ -191,6 +200,9 @@ public final class CertificateManager {
             inFlight.remove(certificate.firstName());
         }
         Instant at = clock.instant();
+        if (askedWhileRunning.remove(certificate.firstName())) {
+            next = at;
+        }
         Instant scheduledAt = next;
         String said = sentence;
         certificate.update(state -> state.attempted(at, said, scheduledAt));
@@ -342,7 +354,7 @@ public final class CertificateManager {
         } catch (org.shredzone.acme4j.exception.AcmeException e) {
             throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
         }
-        IssuedCertificate issued = lane.client().obtain(certificate.names, certificate.strategy, keyType, replacing);
+        IssuedCertificate issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);

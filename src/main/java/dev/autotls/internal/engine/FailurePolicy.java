@@ -64,9 +64,9 @@ final class FailurePolicy {
             return Optional.of(spread(((CaCircuit.Wait) admission).until()));
         }
         try {
-            lane.client().probe();
+            lane.issuer().probe();
             circuit.succeeded();
-            LOG.info("The CA at {} answers again; certificates waiting for it resume.", lane.client().directory());
+            LOG.info("The CA at {} answers again; certificates waiting for it resume.", lane.issuer().id());
             return Optional.empty();
         } catch (TransientException e) {
             circuit.failed(now, e.retryAfter());

@@ -1,0 +1,143 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.internal.acme.ChallengeStrategy;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.KeyType;
+import dev.autotls.testing.FakeIssuer;
+import dev.autotls.testing.ManualScheduler;
+import dev.autotls.testing.MemoryStore;
+import dev.autotls.testing.MutableClock;
+import dev.autotls.testing.RecordingListener;
+import java.math.BigInteger;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.shredzone.acme4j.Login;
+
+/**
+ * The renewal engine as production wires it (manager, rotation, failure policy, planner, store
+ * sync), over fakes of what crosses a process boundary: an in-memory store and fake issuers.
+ * Time is a {@link MutableClock}; jobs run when the test calls {@link #runDue}, on its thread.
+ */
+final class Engine {
+    static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+    final MutableClock clock = new MutableClock(T0);
+    final MemoryStore store = new MemoryStore();
+    final CertificateRegistry registry = new CertificateRegistry();
+    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final RecordingListener events = new RecordingListener();
+    final List<FakeIssuer> issuers = new ArrayList<>();
+    final List<ManagedCertificate> certificates = new ArrayList<>();
+    final CertificateFiles files = new CertificateFiles(store, "ca/fake");
+    private Duration fallbackAfter = Duration.ofDays(1);
+    private Duration syncInterval = Duration.ofSeconds(10);
+    CertificateManager manager;
+
+    Engine withIssuers(int count) {
+        for (int i = 1; i <= count; i++) {
+            issuers.add(new FakeIssuer("https://ca" + i + ".test/directory", clock));
+        }
+        return this;
+    }
+
+    Engine fallbackAfter(Duration value) {
+        this.fallbackAfter = value;
+        return this;
+    }
+
+    Engine certificate(String... names) {
+        certificates.add(new ManagedCertificate(List.of(names), STRATEGY, "validating with a fake (test)"));
+        return this;
+    }
+
+    /** Builds the engine and starts it, as AutoTls does at start (serve what is stored, schedule the first looks). */
+    Engine start() {
+        if (issuers.isEmpty()) {
+            withIssuers(1);
+        }
+        List<CaRotation.Lane> lanes = new ArrayList<>();
+        for (int i = 0; i < issuers.size(); i++) {
+            lanes.add(new CaRotation.Lane(i + 1, issuers.get(i), CaCircuit.standard()));
+        }
+        CaRotation rotation = new CaRotation(lanes, fallbackAfter, clock);
+        Listeners listeners = new Listeners();
+        listeners.add(events);
+        RandomGenerator seeded = new SplittableRandom(7);
+        manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
+                new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, KeyType.EC256, listeners, syncInterval);
+        manager.start(scheduler, Runnable::run);
+        return this;
+    }
+
+    FakeIssuer issuer() {
+        return issuers.get(0);
+    }
+
+    ManagedCertificate managed(String firstName) {
+        return certificates.stream().filter(c -> c.firstName().equals(firstName)).findFirst().orElseThrow();
+    }
+
+    int runDue() {
+        return scheduler.runDue();
+    }
+
+    /** Moves the clock by {@code by} and runs what fell due. */
+    int advance(Duration by) {
+        clock.advance(by);
+        return runDue();
+    }
+
+    /** The leaf served for {@code name} now. */
+    X509Certificate served(String name) {
+        return registry.lookup(name).map(CertifiedKey::leaf).orElseThrow();
+    }
+
+    /** Whether what is served for {@code name} came from a fake issuer (not the temporary self-signed one). */
+    boolean servesIssued(String name) {
+        return registry.lookup(name).map(k -> k.leaf().getIssuerX500Principal().getName().startsWith("CN=https://ca"))
+                .orElse(false);
+    }
+
+    Optional<StoredCertificate> stored(String firstName) throws Exception {
+        return files.load(firstName);
+    }
+
+    BigInteger servedSerial(String name) {
+        return served(name).getSerialNumber();
+    }
+
+    /** A strategy the fake issuers never call: the engine only hands it to the issuer. */
+    static final ChallengeStrategy STRATEGY = new ChallengeStrategy() {
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public List<String> challengeTypes() {
+            return List.of("fake-01");
+        }
+
+        @Override
+        public Suitability suitability(String name) {
+            return Suitability.yes();
+        }
+
+        @Override
+        public void present(List<PendingChallenge> challenges, Login login) {
+        }
+
+        @Override
+        public void cleanUp(List<PendingChallenge> challenges) {
+        }
+    };
+}
