@@ -326,19 +326,12 @@ public final class CertificateManager {
 
     /** Under the lease: serves what the store holds if another instance stored something newer. */
     private void adoptStored(ManagedCertificate certificate) throws StorageException {
-        Optional<StoredCertificate> stored;
         try {
-            stored = files.load(certificate.firstName());
+            sync.adoptIfNewer(certificate);
         } catch (CorruptDataException e) {
             LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
-            return;
         } catch (IOException e) {
             throw new StorageException("could not read the stored certificate for " + certificate, e);
-        }
-        if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())
-                && certificate.serveIfNewer(stored.get(), ManagedCertificate.covers(stored.get().leaf(), certificate.names), registry)) {
-            LOG.info("Serving the certificate for {} that another instance stored (valid until {}).", certificate,
-                    stored.get().notAfter());
         }
     }
 

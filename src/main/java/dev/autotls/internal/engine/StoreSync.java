@@ -36,7 +36,10 @@ final class StoreSync {
     private final CertificateRegistry registry;
     private final Clock clock;
     private final Duration interval;
-    /** Versions seen per certificate's version key; read and written by the sync job only. */
+    /**
+     * Versions seen per certificate's version key. Guarded by this object's lock: the sync job
+     * and {@code AutoTls.syncWithStore()} (any thread) both look.
+     */
     private final Map<String, Long> seen = new HashMap<>();
     private final RepeatingTask repeating;
 
@@ -64,8 +67,8 @@ final class StoreSync {
         repeating.stop();
     }
 
-    /** One look at the store; returns how many certificates it published. */
-    int syncOnce() {
+    /** One look at the store; returns how many certificates it published. One look at a time. */
+    synchronized int syncOnce() {
         List<String> keys = new ArrayList<>(certificates.size());
         for (ManagedCertificate certificate : certificates) {
             keys.add(files.versionKey(certificate.firstName()));
@@ -161,15 +164,24 @@ final class StoreSync {
         return published;
     }
 
-    /** Reads the stored certificate and serves it if it is newer than the served one. */
+    /** {@link #adoptIfNewer}, saying why not when the store cannot be read. */
     private boolean adoptStored(ManagedCertificate certificate) {
-        Optional<StoredCertificate> stored;
         try {
-            stored = files.load(certificate.firstName());
+            return adoptIfNewer(certificate);
         } catch (IOException e) {
             LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Serves what the store holds for {@code certificate} when it is still valid and newer than
+     * what is served (never rolling back); whether it did.
+     *
+     * @throws IOException when the store cannot be read ({@link CorruptDataException} when what it holds is unusable)
+     */
+    boolean adoptIfNewer(ManagedCertificate certificate) throws IOException {
+        Optional<StoredCertificate> stored = files.load(certificate.firstName());
         if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
             return false;
         }
