@@ -49,7 +49,8 @@ public final class CertificateManager {
     /** How far the first looks at healthy stored certificates are spread after a start. */
     public static final Duration START_SPREAD = Duration.ofMinutes(5);
 
-    private final List<ManagedCertificate> certificates;
+    /** The certificates under maintenance: an immutable list, replaced whole when one is added or removed. */
+    private volatile List<ManagedCertificate> certificates;
     private final CaRotation cas;
     private final CertificateStore store;
     private final CertificateFiles files;
@@ -86,7 +87,7 @@ public final class CertificateManager {
         this.clock = clock;
         this.keyType = keyType;
         this.listeners = listeners;
-        this.sync = new StoreSync(this.certificates, store, files, registry, clock, syncInterval);
+        this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval);
     }
 
     /**
@@ -99,11 +100,12 @@ public final class CertificateManager {
         this.workers = workers;
         running = true;
         long started = System.nanoTime();
+        List<ManagedCertificate> all = certificates;
         long fromStore = sync.serveAllStoredOrFallback();
-        LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, certificates.size() - fromStore,
+        LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, all.size() - fromStore,
                 (System.nanoTime() - started) / 1_000_000);
         Instant now = clock.instant();
-        for (ManagedCertificate certificate : certificates) {
+        for (ManagedCertificate certificate : all) {
             schedule(certificate, firstLook(certificate, now));
         }
         sync.start(scheduler);
@@ -142,13 +144,66 @@ public final class CertificateManager {
         return certificates;
     }
 
+    /**
+     * Puts {@code certificate} under maintenance while the engine runs (or before it starts):
+     * what the store holds for it, or a temporary certificate, is served at once, and its first
+     * look is scheduled as at start.
+     *
+     * @throws IllegalArgumentException if a managed certificate has the same first name
+     */
+    public synchronized void add(ManagedCertificate certificate) {
+        for (ManagedCertificate existing : certificates) {
+            if (existing.firstName().equals(certificate.firstName())) {
+                throw new IllegalArgumentException(certificate.firstName() + " is managed already");
+            }
+        }
+        List<ManagedCertificate> grown = new java.util.ArrayList<>(certificates);
+        grown.add(certificate);
+        certificates = List.copyOf(grown);
+        if (running) {
+            sync.serveStoredOrFallback(List.of(certificate));
+            schedule(certificate, firstLook(certificate, clock.instant()));
+        }
+    }
+
+    /**
+     * Takes the certificate whose first name is {@code firstName} out of maintenance: its next
+     * look is called off, a job of it that is running finishes without scheduling another, and
+     * its names are no longer served. What the store holds for it stays. False if none is managed.
+     */
+    public synchronized boolean remove(String firstName) {
+        ManagedCertificate removed = null;
+        List<ManagedCertificate> kept = new java.util.ArrayList<>(certificates.size());
+        for (ManagedCertificate certificate : certificates) {
+            if (certificate.firstName().equals(firstName)) {
+                removed = certificate;
+            } else {
+                kept.add(certificate);
+            }
+        }
+        if (removed == null) {
+            return false;
+        }
+        certificates = List.copyOf(kept);
+        Scheduler.Cancellable scheduled = removed.scheduled;
+        if (scheduled != null) {
+            scheduled.cancel();
+        }
+        registry.withdraw(removed.names);
+        return true;
+    }
+
+    private boolean isManaged(ManagedCertificate certificate) {
+        return certificates.contains(certificate);
+    }
+
     /** One look at what other instances stored (the scheduler does this every sync interval). */
     public int syncNow() {
         return sync.syncOnce();
     }
 
     private void schedule(ManagedCertificate certificate, Instant at) {
-        if (!running) {
+        if (!running || !isManaged(certificate)) {
             return;
         }
         certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
@@ -160,7 +215,7 @@ public final class CertificateManager {
 
     /** The maintenance job of one certificate: renew if due, then schedule the next look. */
     void maintain(ManagedCertificate certificate) {
-        if (!running) {
+        if (!running || !isManaged(certificate)) {
             return;
         }
         if (!inFlight.add(certificate.firstName())) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
 final class StoreSync {
     private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
 
-    private final List<ManagedCertificate> certificates;
+    /** The certificates under maintenance now: the manager's set, which may grow and shrink while running. */
+    private final Supplier<List<ManagedCertificate>> managed;
     private final CertificateStore store;
     private final CertificateFiles files;
     private final CertificateRegistry registry;
@@ -43,9 +45,9 @@ final class StoreSync {
     private final Map<String, Long> seen = new HashMap<>();
     private final RepeatingTask repeating;
 
-    StoreSync(List<ManagedCertificate> certificates, CertificateStore store, CertificateFiles files,
+    StoreSync(Supplier<List<ManagedCertificate>> managed, CertificateStore store, CertificateFiles files,
               CertificateRegistry registry, Clock clock, Duration interval) {
-        this.certificates = certificates;
+        this.managed = managed;
         this.store = store;
         this.files = files;
         this.registry = registry;
@@ -69,6 +71,7 @@ final class StoreSync {
 
     /** One look at the store; returns how many certificates it published. One look at a time. */
     synchronized int syncOnce() {
+        List<ManagedCertificate> certificates = managed.get();
         List<String> keys = new ArrayList<>(certificates.size());
         for (ManagedCertificate certificate : certificates) {
             keys.add(files.versionKey(certificate.firstName()));
@@ -98,6 +101,11 @@ final class StoreSync {
      * decoded in parallel ({@link StoredCertificates}); how many stored ones are served.
      */
     long serveAllStoredOrFallback() {
+        return serveStoredOrFallback(managed.get());
+    }
+
+    /** {@link #serveAllStoredOrFallback} for {@code certificates} only (certificates added while running). */
+    long serveStoredOrFallback(List<ManagedCertificate> certificates) {
         List<String> firstNames = new ArrayList<>(certificates.size());
         for (ManagedCertificate certificate : certificates) {
             firstNames.add(certificate.firstName());
@@ -156,7 +164,7 @@ final class StoreSync {
     /** Reads every certificate again whatever its version, serving what is newer; how many it served. */
     int reloadAll() {
         int published = 0;
-        for (ManagedCertificate certificate : certificates) {
+        for (ManagedCertificate certificate : managed.get()) {
             if (adoptStored(certificate)) {
                 published++;
             }

@@ -111,6 +111,30 @@ public final class CertificateRegistry {
         }
     }
 
+    /**
+     * Stops serving {@code names} (a certificate no longer managed): new handshakes for them get
+     * no certificate of theirs; an entry left serving no name stays resolvable by alias for
+     * {@link #RETIRED_GRACE}, as a replaced one does.
+     */
+    public synchronized void withdraw(List<String> names) {
+        List<CertifiedKey> removed = new ArrayList<>(1);
+        for (String raw : names) {
+            CertifiedKey previous = byName.remove(normalize(raw));
+            if (previous != null && !removed.contains(previous)) {
+                removed.add(previous);
+            }
+        }
+        for (CertifiedKey previous : removed) {
+            if (!servesAnyName(previous)) {
+                retired.put(previous.alias(), previous);
+                byAlias.remove(previous.alias());
+            }
+        }
+        CertifiedKey currentDefault = defaultEntry;
+        if (currentDefault != null && removed.contains(currentDefault) && !servesAnyName(currentDefault)) {
+            defaultEntry = byName.values().stream().findFirst().orElse(null);
+        }
+    }
 
     /** The names currently served, for diagnostics. */
     public Map<String, CertifiedKey> snapshot() {

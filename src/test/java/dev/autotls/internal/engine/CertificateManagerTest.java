@@ -137,4 +137,38 @@ class CertificateManagerTest {
         assertThat(engine.issuer().orders).hasSize(2);
         assertThat(engine.servesIssued("h.test") ^ engine.servesIssued("i.test")).as("exactly one was served").isTrue();
     }
+
+    @Test
+    void aCertificateAddedAndOneRemovedWhileAnotherIsOrdered() throws Exception {
+        Engine engine = new Engine().certificate("m1.test").certificate("m2.test").start();
+        engine.issuer().duringOrder(() -> {
+            if (engine.issuer().orders.size() == 1) { // while m1.test is being ordered
+                engine.manager.add(new ManagedCertificate(java.util.List.of("m3.test"), Engine.STRATEGY, "added at run time"));
+                engine.manager.remove("m2.test");
+            }
+        });
+
+        engine.runDue();
+        engine.advance(Duration.ofDays(30));
+
+        assertThat(engine.issuer().orders).extracting(names -> names.get(0)).containsExactly("m1.test", "m3.test");
+        assertThat(engine.servesIssued("m3.test")).isTrue();
+        assertThat(engine.registry.lookup("m2.test")).as("a removed certificate is no longer served").isEmpty();
+        assertThat(engine.manager.certificates()).extracting(ManagedCertificate::firstName).containsExactly("m1.test", "m3.test");
+        assertThat(engine.manager.syncNow()).isZero();
+    }
+
+    @Test
+    void aCertificateAddedServesWhatTheStoreHoldsWithoutAnOrder() throws Exception {
+        Engine engine = new Engine().certificate("n1.test").start();
+        engine.runDue();
+        engine.manager.remove("n1.test");
+        engine.advance(Duration.ofDays(1));
+
+        engine.manager.add(new ManagedCertificate(java.util.List.of("n1.test"), Engine.STRATEGY, "managed again"));
+        engine.runDue();
+
+        assertThat(engine.issuer().orders).as("what the store holds is served; no new order").hasSize(1);
+        assertThat(engine.servesIssued("n1.test")).isTrue();
+    }
 }
