@@ -7,12 +7,24 @@ import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.Assembly;
+import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
+import dev.autotls.testing.Ports;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which strategy a certificate gets for tls-alpn-01 and auto, and why; building an AutoTls needs no network. */
+/**
+ * Which strategy a certificate gets for tls-alpn-01 and auto, and why; building an AutoTls needs no
+ * network, and the one preflight run here asks only a directory answered on loopback in this JVM.
+ */
 class StrategyChoiceTest {
     @TempDir
     Path storage;
@@ -42,11 +54,22 @@ class StrategyChoiceTest {
     }
 
     @Test
-    void autoWithAWildcardAndTheHttpPortOffStillUsesOnlyDnsStrategiesForIt() {
-        ManagedCertificate certificate = only(site("auto", "off", "a.test", "*.a.test").build());
-        // tls-alpn-01 stays a candidate in the list, but preflight skips it for a certificate with a wildcard
-        assertThat(certificate.strategy.suitability("*.a.test").suitable()).isTrue();
-        assertThat(new TlsAlpn01Strategy(null, null, java.util.List.of()).suitability("*.a.test").suitable()).isFalse();
+    void autoWithAWildcardAndTheHttpPortOffStillUsesOnlyDnsStrategiesForIt() throws Exception {
+        try (DirectoryWithoutIssuer ca = DirectoryWithoutIssuer.start()) {
+            ManagedCertificate certificate = only(site("auto", "off", "a.test", "*.a.test").ca(ca.url()).build());
+            assertThat(certificate.names).containsExactly("a.test", "*.a.test");
+            for (String name : certificate.names) {
+                assertThat(certificate.strategy.suitability(name).suitable()).as("suitable for %s", name).isTrue();
+            }
+            // tls-alpn-01 stays a candidate of the built strategy; its preflight (run before every order)
+            // must pass it over for this certificate and try only dns-persist-01, which this CA cannot take
+            assertThatThrownBy(() -> certificate.strategy.preflight(certificate.names))
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("no validation method can work yet for a.test, *.a.test")
+                    .hasMessageContaining("dns-persist-01 is not ready: the CA " + ca.url() + " names no issuer domain")
+                    .hasMessageContaining("tls-alpn-01 cannot (tls-alpn-01 cannot validate the wildcard *.a.test")
+                    .hasMessageNotContaining("http-01");
+        }
     }
 
     @Test
@@ -58,5 +81,68 @@ class StrategyChoiceTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("autotls.challenge = 'tls-alpn-01'")
                 .hasMessageContaining("cannot validate the wildcard *.a.test");
+    }
+
+    /**
+     * The one thing dns-persist-01's preflight asks the CA before anything else: an ACME directory
+     * (plain HTTP on loopback, answered in this JVM) whose {@code meta} names no issuer domain, so
+     * that check fails with a {@link PreflightException} before any account or DNS lookup is needed.
+     */
+    private static final class DirectoryWithoutIssuer implements AutoCloseable {
+        private final ServerSocket listener;
+        private final Thread acceptor;
+
+        private DirectoryWithoutIssuer(ServerSocket listener) {
+            this.listener = listener;
+            this.acceptor = new Thread(this::answerEach, "directory-without-issuer");
+            this.acceptor.setDaemon(true);
+        }
+
+        static DirectoryWithoutIssuer start() throws IOException {
+            ServerSocket listener = new ServerSocket(Ports.free(), 50, InetAddress.getLoopbackAddress());
+            DirectoryWithoutIssuer directory = new DirectoryWithoutIssuer(listener);
+            directory.acceptor.start();
+            return directory;
+        }
+
+        String url() {
+            return base() + "/dir";
+        }
+
+        private String base() {
+            return "http://127.0.0.1:" + listener.getLocalPort();
+        }
+
+        /** Every request, whatever its path, gets the directory: acme4j asks for nothing else here. */
+        private void answerEach() {
+            byte[] body = ("{\"newNonce\":\"" + base() + "/nonce\",\"newAccount\":\"" + base() + "/account\","
+                    + "\"newOrder\":\"" + base() + "/order\",\"meta\":{}}").getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            while (!listener.isClosed()) {
+                try (Socket client = listener.accept()) {
+                    InputStream in = client.getInputStream();
+                    int matched = 0; // of the blank line ending the request head
+                    while (matched < 4) {
+                        int b = in.read();
+                        if (b < 0) {
+                            break;
+                        }
+                        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+                    }
+                    OutputStream out = client.getOutputStream();
+                    out.write(head);
+                    out.write(body);
+                    out.flush();
+                } catch (IOException closedOrGone) {
+                    // closed by close(), or a client that went away: the loop condition decides
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
     }
 }
