@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +124,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
 
     @Override
     public void present(List<PendingChallenge> challenges, Login login) throws AutoTlsException, IOException, AcmeException, InterruptedException {
-        for (Map.Entry<String, List<String>> entry : valuesByBase(challenges).entrySet()) {
+        for (Map.Entry<String, List<String>> entry : Dns01Values.byBase(challenges).entrySet()) {
             AcmeDnsClient.Registration registration = registration(entry.getKey());
             for (String value : entry.getValue()) {
                 client.update(registration, value);
@@ -136,7 +135,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     @Override
     public void awaitVisible(List<PendingChallenge> challenges) throws AutoTlsException, IOException, AcmeException, InterruptedException {
         Instant deadline = Instant.now().plus(VISIBLE_TIMEOUT);
-        for (Map.Entry<String, List<String>> entry : valuesByBase(challenges).entrySet()) {
+        for (Map.Entry<String, List<String>> entry : Dns01Values.byBase(challenges).entrySet()) {
             String fulldomain = registration(entry.getKey()).fulldomain();
             Optional<TxtWait.Seen> late = TxtWait.until(() -> dns.txt(fulldomain), entry.getValue(), deadline);
             if (late.isPresent()) {
@@ -149,15 +148,5 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
     @Override
     public void cleanUp(List<PendingChallenge> challenges) {
         // acme-dns has no delete: the values are harmless and replaced by the next order's
-    }
-
-
-    private static Map<String, List<String>> valuesByBase(List<PendingChallenge> challenges) {
-        Map<String, List<String>> values = new LinkedHashMap<>();
-        for (PendingChallenge pending : challenges) {
-            values.computeIfAbsent(pending.baseName(), b -> new ArrayList<>())
-                    .add(((Dns01Challenge) pending.challenge()).getDigest());
-        }
-        return values;
     }
 }

@@ -4,7 +4,6 @@ import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.TxtPublisher;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,7 @@ public final class Dns01Strategy implements ChallengeStrategy {
 
     private static Map<String, List<String>> records(List<PendingChallenge> challenges) {
         Map<String, List<String>> records = new LinkedHashMap<>();
-        for (PendingChallenge pending : challenges) {
-            Dns01Challenge challenge = (Dns01Challenge) pending.challenge();
-            records.computeIfAbsent("_acme-challenge." + pending.baseName(), n -> new ArrayList<>()).add(challenge.getDigest());
-        }
+        Dns01Values.byBase(challenges).forEach((base, digests) -> records.put("_acme-challenge." + base, digests));
         return records;
     }
 }

@@ -179,13 +179,7 @@ public final class Rfc2136Strategy implements ChallengeStrategy {
 
     private Map<String, List<String>> valuesByAlias(List<PendingChallenge> challenges) {
         Map<String, List<String>> values = new LinkedHashMap<>();
-        for (PendingChallenge pending : challenges) {
-            List<String> atAlias = values.computeIfAbsent(settings.aliasOf(pending.baseName()), b -> new ArrayList<>());
-            String digest = ((Dns01Challenge) pending.challenge()).getDigest();
-            if (!atAlias.contains(digest)) {
-                atAlias.add(digest);
-            }
-        }
+        Dns01Values.byBase(challenges).forEach((base, digests) -> values.put(settings.aliasOf(base), digests));
         return values;
     }
 }
