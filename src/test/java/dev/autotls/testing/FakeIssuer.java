@@ -51,6 +51,7 @@ public final class FakeIssuer implements Issuer {
     public final List<Optional<X509Certificate>> replaced = new CopyOnWriteArrayList<>();
     public final AtomicInteger windowRequests = new AtomicInteger();
     public final AtomicInteger probes = new AtomicInteger();
+    public final AtomicInteger warmUps = new AtomicInteger();
     /** Runs inside each order before it returns (a test stops the engine or takes the lease there). */
     private volatile Runnable duringOrder = () -> { };
 
@@ -123,6 +124,11 @@ public final class FakeIssuer implements Issuer {
         if (failure instanceof TransientException transientFailure) {
             throw transientFailure;
         }
+    }
+
+    @Override
+    public void warmUp() {
+        warmUps.incrementAndGet();
     }
 
     private X509Certificate sign(List<String> names, KeyPair key) {

@@ -63,6 +63,7 @@ public final class AcmeClient implements Issuer {
      * prepares a nonce and the signing code ({@link CaWarmUp}). Whatever fails here, the
      * order meets again and reports.
      */
+    @Override
     public void warmUp() throws AutoTlsException, InterruptedException {
         metadata();
         Login current = login();

@@ -35,4 +35,11 @@ public interface Issuer {
      * @throws TransientException if it does not answer
      */
     void probe() throws TransientException, InterruptedException;
+
+    /**
+     * Does the first order's slow steps ahead of it (for an ACME CA: the directory, the account,
+     * a nonce), on the warm start's thread; nothing by default. A failure is left for the order.
+     */
+    default void warmUp() throws AutoTlsException, InterruptedException {
+    }
 }

@@ -1,6 +1,6 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.acme.Issuer;
 import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The first order's slow steps, begun at start on a thread of their own so they overlap with
  * the server's start and the order's own preflight: the CA's directory, the account login, a
- * nonce and the signing code ({@link AcmeClient#warmUp}), one DNS look-up (which also finds
+ * nonce and the signing code ({@link Issuer#warmUp}), one DNS look-up (which also finds
  * and keeps the zone's servers for the preflight), and, once the server is up, one request to
  * its own HTTP port and one handshake with its own HTTPS port, so the CA's http-01 request and
  * the first client do not meet cold code. The CA steps run only when some certificate has to
@@ -42,15 +42,15 @@ public final class WarmStart {
     private static final long SERVER_START_WAIT_SECONDS = 30;
     private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
 
-    private final AcmeClient acme;
+    private final Issuer issuer;
     private final AuthoritativeDns dns;
     private final CertificateRegistry registry;
     private final List<ManagedCertificate> certificates;
     private final CountDownLatch serverStarted = new CountDownLatch(1);
     private Thread thread;
 
-    public WarmStart(AcmeClient acme, AuthoritativeDns dns, CertificateRegistry registry, List<ManagedCertificate> certificates) {
-        this.acme = acme;
+    public WarmStart(Issuer issuer, AuthoritativeDns dns, CertificateRegistry registry, List<ManagedCertificate> certificates) {
+        this.issuer = issuer;
         this.dns = dns;
         this.registry = registry;
         this.certificates = certificates;
@@ -84,6 +84,11 @@ public final class WarmStart {
         return this;
     }
 
+    /** Whether it began and its thread has ended (for tests). */
+    boolean finished() {
+        return thread != null && !thread.isAlive();
+    }
+
     /** Ends {@code warmStart}'s thread if it still runs (null: none began). */
     public static void stop(WarmStart warmStart) {
         if (warmStart != null && warmStart.thread != null) {
@@ -95,7 +100,7 @@ public final class WarmStart {
         long begun = System.nanoTime();
         try {
             if (certificates.stream().anyMatch(WarmStart::ordersSoon)) {
-                acme.warmUp();
+                issuer.warmUp();
                 LOG.debug("warm-up: CA directory, account and nonce ready after {} ms", (System.nanoTime() - begun) / 1_000_000);
             }
         } catch (AutoTlsException e) {

@@ -61,6 +61,19 @@ final class Engine {
 
     /** Builds the engine and starts it, as AutoTls does at start (serve what is stored, schedule the first looks). */
     Engine start() {
+        build();
+        manager.start(scheduler, Runnable::run);
+        return this;
+    }
+
+    /** Builds the engine and starts it on the production scheduler and order workers; the caller stops it. */
+    Engine startOnThreads(dev.autotls.spi.Scheduler threads, java.util.concurrent.Executor workers) {
+        build();
+        manager.start(threads, workers);
+        return this;
+    }
+
+    private void build() {
         if (issuers.isEmpty()) {
             withIssuers(1);
         }
@@ -74,8 +87,6 @@ final class Engine {
         RandomGenerator seeded = new SplittableRandom(7);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
                 new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, KeyType.EC256, listeners, syncInterval);
-        manager.start(scheduler, Runnable::run);
-        return this;
     }
 
     FakeIssuer issuer() {
