@@ -62,15 +62,14 @@ public final class CaRotation {
 
     /** The CA {@code certificate}'s next order goes to, moving on first if it has failed there long enough. */
     Lane lane(ManagedCertificate certificate) {
-        CaAttempt before = certificate.caAttempt;
+        CaAttempt before = certificate.state().caAttempt();
         CaAttempt now = before.look(clock.instant(), lanes.size(), fallbackAfter);
         if (now != before) {
             LOG.warn("Orders for {} have failed on {} since {}; trying {} now.", certificate, lanes.get(before.index()),
                     before.failingSince().orElseThrow(), lanes.get(now.index()));
-            certificate.caAttempt = now;
         }
         Lane lane = lanes.get(now.index());
-        certificate.tryingCa = lane.issuer().id();
+        certificate.update(state -> state.routed(now, lane.issuer().id()));
         return lane;
     }
 
@@ -82,14 +81,13 @@ public final class CaRotation {
         if (error instanceof PreflightException || error instanceof StorageException || error instanceof NotTheCaException) {
             return false; // not the CA's doing: another CA would fail the same way
         }
-        CaAttempt before = certificate.caAttempt;
+        CaAttempt before = certificate.state().caAttempt();
         if (lanes.get(before.index()) != lane) {
             return false;
         }
         boolean refused = error instanceof CaRefusalException;
         CaAttempt after = before.failed(clock.instant(), refused, lanes.size());
-        certificate.caAttempt = after;
-        certificate.tryingCa = lanes.get(after.index()).issuer().id();
+        certificate.update(state -> state.routed(after, lanes.get(after.index()).issuer().id()));
         if (after.index() != before.index() && after.movedAtOnce()) {
             LOG.warn("{} refuses {} for good; trying {} now.", lane, certificate, lanes.get(after.index()));
             return true;
@@ -99,9 +97,10 @@ public final class CaRotation {
 
     /** {@code certificate} waits for {@code lane}, which is failing: the wait counts as failing time. */
     void waiting(ManagedCertificate certificate, Lane lane) {
-        CaAttempt before = certificate.caAttempt;
+        CaAttempt before = certificate.state().caAttempt();
         if (lanes.get(before.index()) == lane && before.failingSince().isEmpty()) {
-            certificate.caAttempt = before.failed(clock.instant(), false, lanes.size());
+            CaAttempt failing = before.failed(clock.instant(), false, lanes.size());
+            certificate.update(state -> state.routed(failing, state.tryingCa()));
         }
     }
 
@@ -110,9 +109,9 @@ public final class CaRotation {
      * it is served; the next renewal starts with the first CA.
      */
     void issued(ManagedCertificate certificate, Lane lane, StoredCertificate stored) {
-        certificate.issued = new ManagedCertificate.Issued(stored, lane.issuer().id());
-        certificate.caAttempt = certificate.caAttempt.issued();
-        certificate.tryingCa = lanes.get(0).issuer().id();
+        String first = lanes.get(0).issuer().id();
+        certificate.update(state -> state.obtained(new CertificateState.Issued(stored, lane.issuer().id()),
+                state.caAttempt().issued(), first));
     }
 
     /** The CA that issued what {@code certificate} serves, if known in this run; else the first (whose ARI is asked). */

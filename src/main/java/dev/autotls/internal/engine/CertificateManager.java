@@ -268,13 +268,13 @@ public final class CertificateManager {
     /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
     private void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
         StoredCertificate current = certificate.state().current();
-        if (current == null || current.leaf().getSerialNumber().equals(certificate.expiringSaidFor)) {
+        if (current == null || current.leaf().getSerialNumber().equals(certificate.state().expiringSaidFor())) {
             return;
         }
         Duration third = Duration.between(current.notBefore(), current.notAfter()).dividedBy(3);
         Duration margin = third.compareTo(Duration.ofDays(7)) < 0 ? third : Duration.ofDays(7);
         if (now.isAfter(current.notAfter().minus(margin))) {
-            certificate.expiringSaidFor = current.leaf().getSerialNumber();
+            certificate.update(state -> state.expiringSaid(current.leaf().getSerialNumber()));
             LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
             listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
         }
@@ -287,7 +287,7 @@ public final class CertificateManager {
     public boolean renewNow(String name) {
         for (ManagedCertificate certificate : certificates) {
             if (certificate.names.contains(name)) {
-                certificate.forceRenewal = true;
+                certificate.update(CertificateState::askRenewal);
                 Scheduler.Cancellable scheduled = certificate.scheduled;
                 if (scheduled != null) {
                     scheduled.cancel();
@@ -360,7 +360,7 @@ public final class CertificateManager {
         if (state.current() == null || !state.matchesConfiguration()) {
             return true;
         }
-        if (certificate.forceRenewal) {
+        if (state.renewalAsked()) {
             if (say) {
                 LOG.info("Renewing the certificate for {}: asked to by an operator.", certificate);
             }
@@ -406,8 +406,7 @@ public final class CertificateManager {
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
-        cas.issued(certificate, lane, stored);
-        certificate.forceRenewal = false;
+        cas.issued(certificate, lane, stored); // also meets the operator's request, if any
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,
                 took.toMillis(), lane, stored.notAfter());

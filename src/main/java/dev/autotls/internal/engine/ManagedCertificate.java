@@ -25,17 +25,8 @@ public final class ManagedCertificate {
     /** Why this strategy, in words (status). */
     public final String strategyReason;
     private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
+    /** The next look's handle, so it can be called off: the scheduler's business, not the certificate's state. */
     volatile Scheduler.Cancellable scheduled;
-    /** An operator asked for a renewal now (JMX): the next job orders even if nothing is due. */
-    volatile boolean forceRenewal;
-    /** Which CA the next order goes to, and since when orders there fail ({@link CaRotation}). */
-    volatile dev.autotls.internal.engine.CaAttempt caAttempt = dev.autotls.internal.engine.CaAttempt.FIRST;
-    /** The directory of the CA the next order goes to, once maintenance has looked (status). */
-    public volatile String tryingCa;
-    /** The last certificate this instance obtained in this run and the CA it came from; see {@link #issuedBy()}. */
-    volatile Issued issued;
-    /** The serial the expiring-soon event was told for, so it is told once. */
-    volatile java.math.BigInteger expiringSaidFor;
 
     ManagedCertificate(List<String> names, ChallengeStrategy strategy, String strategyReason) {
         this.names = List.copyOf(names);
@@ -43,18 +34,9 @@ public final class ManagedCertificate {
         this.strategyReason = strategyReason;
     }
 
-    /** A certificate this instance obtained, and the directory of the CA that issued it. */
-    record Issued(StoredCertificate certificate, String directory) {
-    }
-
-    /**
-     * The directory of the CA that issued the served certificate, when this instance obtained it
-     * in this run (status, ARI); null for one read from the store (another instance's, or from
-     * before a restart), which may come from any CA.
-     */
+    /** {@link CertificateState#issuedBy()} of the current state. */
     public String issuedBy() {
-        Issued last = issued;
-        return last != null && last.certificate() == state().current() ? last.directory() : null;
+        return state().issuedBy();
     }
 
     public String firstName() {
@@ -65,6 +47,7 @@ public final class ManagedCertificate {
         return state.get();
     }
 
+    /** The one way the state changes: {@code change} applied atomically to the current value. */
     CertificateState update(UnaryOperator<CertificateState> change) {
         return state.updateAndGet(change);
     }

@@ -24,6 +24,6 @@ public final class StatusView {
                 source, Optional.ofNullable(state.last()).map(CertificateState.Attempt::at),
                 Optional.ofNullable(state.last()).map(CertificateState.Attempt::outcome),
                 Optional.ofNullable(state.nextAttempt()), Optional.ofNullable(state.ownerAction()), state.failures(),
-                Optional.ofNullable(certificate.issuedBy()), Optional.ofNullable(certificate.tryingCa));
+                Optional.ofNullable(certificate.issuedBy()), Optional.ofNullable(state.tryingCa()));
     }
 }

@@ -82,7 +82,7 @@ class FailureHandlingTest {
         assertThat(engine.issuers.get(0).orders).hasSize(1);
         assertThat(engine.issuers.get(1).orders).hasSize(1);
         assertThat(engine.served("f.test").getIssuerX500Principal().getName()).contains("ca2.test");
-        assertThat(engine.managed("f.test").tryingCa).as("the next renewal starts with the first CA")
+        assertThat(engine.managed("f.test").state().tryingCa()).as("the next renewal starts with the first CA")
                 .isEqualTo(engine.issuers.get(0).id());
 
         engine.advance(Duration.ofDays(62));
