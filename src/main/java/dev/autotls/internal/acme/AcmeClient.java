@@ -34,7 +34,7 @@ public final class AcmeClient implements Issuer {
     private final AccountService accounts;
     private final OrderFlow flow;
     private final SessionPool sessions;
-    private final HttpClient probeClient;
+    private final ObservedHttpClient probeClient;
     /** Dates relative Retry-After answers; the engine's clock, so a test that moves it moves them too. */
     private final Clock clock;
     private volatile Login login;
@@ -49,6 +49,20 @@ public final class AcmeClient implements Issuer {
         this.accounts = accounts;
         this.flow = flow;
         this.probeClient = provider.createHttpClient(session.networkSettings());
+    }
+
+    /** The failure of an operation on {@code used}, with what the CA last answered there. */
+    private AutoTlsException failure(AcmeException error, Session used) {
+        return CaFailures.classify(error, directory(), clock, ObservedHttpClient.of(used).flatMap(ObservedHttpClient::last));
+    }
+
+    private AutoTlsException failure(AcmeProtocolException error, Session used) {
+        return CaFailures.classify(error, directory(), ObservedHttpClient.of(used).flatMap(ObservedHttpClient::last));
+    }
+
+    /** Starts an operation on {@code used}: an earlier operation's answer must not be taken for its own. */
+    private static void forget(Session used) {
+        ObservedHttpClient.of(used).ifPresent(ObservedHttpClient::forget);
     }
 
     private static Session session(URI directory, TrustingAcmeProvider provider, Optional<ProxySetting> proxy) {
@@ -67,12 +81,13 @@ public final class AcmeClient implements Issuer {
     public void warmUp() throws AutoTlsException, InterruptedException {
         metadata();
         Login current = login();
+        forget(session);
         try {
             CaWarmUp.afterLogin(session, current);
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, session);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, session);
         } catch (IOException e) {
             throw new TransientException("preparing a CSR failed: " + e.getMessage(), e);
         }
@@ -108,6 +123,7 @@ public final class AcmeClient implements Issuer {
                                     + "records that name it cannot be checked; run `records` (it creates the account and "
                                     + "prints them), publish them, then check again");
                         }
+                        forget(session);
                         current = accounts.login(session);
                     } catch (IOException e) {
                         if (e instanceof java.io.InterruptedIOException) {
@@ -115,9 +131,9 @@ public final class AcmeClient implements Issuer {
                         }
                         throw new StorageException("could not read or store the ACME account", e);
                     } catch (AcmeException e) {
-                        throw CaFailures.classify(e, directory(), clock);
+                        throw failure(e, session);
                     } catch (AcmeProtocolException e) {
-                        throw CaFailures.classify(e, directory(), clock);
+                        throw failure(e, session);
                     }
                     login = current;
                 }
@@ -127,12 +143,13 @@ public final class AcmeClient implements Issuer {
     }
 
     public Metadata metadata() throws AutoTlsException {
+        forget(session);
         try {
             return session.getMetadata();
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, session);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, session);
         }
     }
 
@@ -145,13 +162,15 @@ public final class AcmeClient implements Issuer {
     @Override
     public IssuedCertificate obtain(List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing) throws AutoTlsException, InterruptedException {
-        Login current = login();
+        Login onThisThread = sessions.onThisThread(login());
+        Session used = onThisThread.getSession();
+        forget(used);
         try {
-            return flow.obtain(sessions.onThisThread(current), names, strategy, keyType, replacing);
+            return flow.obtain(onThisThread, names, strategy, keyType, replacing);
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, used);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, used);
         } catch (IOException e) {
             // DNS servers, the acme-dns server, the store of http-01 answers: the name's problem, not the CA's
             throw new NotTheCaException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
@@ -164,11 +183,15 @@ public final class AcmeClient implements Issuer {
      */
     @Override
     public Optional<RenewalWindow> renewalWindow(X509Certificate certificate) throws AutoTlsException, InterruptedException {
+        Session used = session;
         try {
             if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
                 return Optional.empty();
             }
-            RenewalInfo info = login().bindRenewalInfo(certificate);
+            Login onThisThread = sessions.onThisThread(login());
+            used = onThisThread.getSession();
+            forget(used);
+            RenewalInfo info = onThisThread.bindRenewalInfo(certificate);
             Optional<Instant> retryAfter = info.fetch();
             Instant start = info.getSuggestedWindowStart();
             Instant end = info.getSuggestedWindowEnd();
@@ -178,9 +201,9 @@ public final class AcmeClient implements Issuer {
             }
             return Optional.of(new RenewalWindow(start, end, askAgain));
         } catch (AcmeException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, used);
         } catch (AcmeProtocolException e) {
-            throw CaFailures.classify(e, directory(), clock);
+            throw failure(e, used);
         }
     }
 
@@ -198,7 +221,7 @@ public final class AcmeClient implements Issuer {
             if (answer.statusCode() != 200) {
                 throw new TransientException("the CA at " + CaFailures.hostAndPort(directory()) + " answered HTTP "
                         + answer.statusCode() + " for its directory", null, true,
-                        CaExchange.last().flatMap(CaExchange::retryAfter).orElse(null));
+                        probeClient.last().flatMap(CaExchange::retryAfter).orElse(null));
             }
         } catch (IOException e) {
             throw new TransientException("could not reach the CA at " + CaFailures.hostAndPort(directory()) + ": "

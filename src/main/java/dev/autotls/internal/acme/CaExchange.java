@@ -10,35 +10,25 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * The last request this thread sent to the CA and what came back: its URI, the HTTP status
- * (0 when no answer came) and the Retry-After of the answer. acme4j turns most answers into
- * exceptions that no longer carry the header (a 503 with {@code Retry-After: 20} becomes
- * "HTTP 503"), so the recorder in {@link ObservedHttpClient} keeps it here, per thread
- * because acme4j sends on the calling thread, for the failure handling to read.
+ * One request to the CA and what came back: its URI, the HTTP status (0 when no answer came)
+ * and the Retry-After of the answer. acme4j turns most answers into exceptions that no longer
+ * carry the header (a 503 with {@code Retry-After: 20} becomes "HTTP 503"), so the client that
+ * sent it ({@link ObservedHttpClient}) keeps the last one, and {@link AcmeClient} hands it to
+ * the failure handling ({@link CaFailures}) with the exception.
  */
 public record CaExchange(URI uri, int status, Optional<Instant> retryAfter) {
     /** Retry-After is honoured within these bounds, so a typo'd or hostile header never stalls or floods. */
     static final Duration MIN_RETRY_AFTER = Duration.ofSeconds(1);
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
-    private static final ThreadLocal<CaExchange> LAST = new ThreadLocal<>();
-
-    /** What this thread last sent to the CA, if anything since {@link #forget}. */
-    public static Optional<CaExchange> last() {
-        return Optional.ofNullable(LAST.get());
+    /** An answer with {@code status}, and its Retry-After read at {@code now}. */
+    static CaExchange answered(URI uri, int status, HttpHeaders headers, Instant now) {
+        return new CaExchange(uri, status, retryAfter(headers, now));
     }
 
-    /** Starts a new job on this thread: nothing of an earlier job may be mistaken for its answer. */
-    public static void forget() {
-        LAST.remove();
-    }
-
-    static void record(URI uri, int status, HttpHeaders headers, Instant now) {
-        LAST.set(new CaExchange(uri, status, retryAfter(headers, now)));
-    }
-
-    static void recordNoAnswer(URI uri) {
-        LAST.set(new CaExchange(uri, 0, Optional.empty()));
+    /** A request that got no answer (connection refused, timed out, TLS failed). */
+    static CaExchange noAnswer(URI uri) {
+        return new CaExchange(uri, 0, Optional.empty());
     }
 
     /** The Retry-After header (seconds or an HTTP date) clamped to [1 s, 1 day] from {@code now}; empty if absent or unreadable. */

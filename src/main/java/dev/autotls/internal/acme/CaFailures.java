@@ -36,8 +36,8 @@ final class CaFailures {
     private CaFailures() {
     }
 
-    static AutoTlsException classify(AcmeException error, URI directory, Clock clock) {
-        Optional<CaExchange> exchange = CaExchange.last();
+    /** @param exchange what the CA last answered on the session that failed, if anything */
+    static AutoTlsException classify(AcmeException error, URI directory, Clock clock, Optional<CaExchange> exchange) {
         String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         Optional<Instant> retryAfter = exchange.flatMap(CaExchange::retryAfter);
         if (error instanceof AcmeNetworkException) {
@@ -94,10 +94,10 @@ final class CaFailures {
     }
 
     /** acme4j's unchecked protocol errors (a malformed answer): the CA is misbehaving; per certificate. */
-    static AutoTlsException classify(AcmeProtocolException error, URI directory, Clock clock) {
-        String where = CaExchange.last().map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
+    static AutoTlsException classify(AcmeProtocolException error, URI directory, Optional<CaExchange> exchange) {
+        String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         return new TransientException("the CA at " + where + " sent an answer this client cannot use: " + error.getMessage(),
-                error, false, CaExchange.last().flatMap(CaExchange::retryAfter).orElse(null));
+                error, false, exchange.flatMap(CaExchange::retryAfter).orElse(null));
     }
 
     /** One phrase for why a connection failed. */

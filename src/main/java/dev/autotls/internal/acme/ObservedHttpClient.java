@@ -16,13 +16,17 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
 /**
- * The HTTP client acme4j talks to the CA through, recording every exchange ({@link CaExchange})
+ * The HTTP client acme4j talks to the CA through, recording its last exchange ({@link CaExchange})
  * so that Retry-After and the host of a failed connection are known whatever exception acme4j
- * makes of the answer. Everything else is the wrapped client's.
+ * makes of the answer. One per session, and a session is used by one ordering thread at a time
+ * ({@link SessionPool}), so the record read after a failure is that operation's answer.
+ * Everything else is the wrapped client's.
  */
 final class ObservedHttpClient extends HttpClient {
     private final HttpClient delegate;
     private final Clock clock;
+    /** The last exchange this client made (its session's; see {@link #last}). */
+    private volatile CaExchange last;
 
     ObservedHttpClient(HttpClient delegate, Clock clock) {
         this.delegate = delegate;
@@ -34,17 +38,32 @@ final class ObservedHttpClient extends HttpClient {
             throws IOException, InterruptedException {
         try {
             HttpResponse<T> response = delegate.send(request, handler);
-            CaExchange.record(request.uri(), response.statusCode(), response.headers(), clock.instant());
+            last = CaExchange.answered(request.uri(), response.statusCode(), response.headers(), clock.instant());
             return response;
         } catch (IOException e) {
-            CaExchange.recordNoAnswer(request.uri());
+            last = CaExchange.noAnswer(request.uri());
             throw e;
         }
     }
 
+    /** What this client last sent to the CA and what came back, if anything since {@link #forget}. */
+    Optional<CaExchange> last() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Starts a new operation: nothing of an earlier one may be mistaken for its answer. */
+    void forget() {
+        last = null;
+    }
+
+    /** The record of {@code session}'s client: each session (one per ordering thread) has a client of its own. */
+    static Optional<ObservedHttpClient> of(org.shredzone.acme4j.Session session) {
+        return session.getHttpClient() instanceof ObservedHttpClient observed ? Optional.of(observed) : Optional.empty();
+    }
+
     @Override
     public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
-        return delegate.sendAsync(request, handler); // acme4j sends synchronously; nothing to record per thread here
+        return delegate.sendAsync(request, handler); // acme4j sends synchronously; nothing to record here
     }
 
     @Override

@@ -26,6 +26,11 @@ final class SessionPool {
         this.own = ThreadLocal.withInitial(() -> primaryGiven.compareAndSet(false, true) ? this.primary : this.more.get());
     }
 
+    /** This thread's own session. */
+    Session current() {
+        return own.get();
+    }
+
     /** {@code login}'s account on this thread's own session. */
     Login onThisThread(Login login) {
         Session session = own.get();

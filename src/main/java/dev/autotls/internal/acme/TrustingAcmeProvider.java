@@ -156,7 +156,7 @@ public final class TrustingAcmeProvider extends GenericAcmeProvider {
     }
 
     @Override
-    public HttpClient createHttpClient(NetworkSettings networkSettings) {
+    public ObservedHttpClient createHttpClient(NetworkSettings networkSettings) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(networkSettings.getTimeout())

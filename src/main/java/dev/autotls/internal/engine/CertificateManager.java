@@ -2,7 +2,6 @@ package dev.autotls.internal.engine;
 
 import dev.autotls.CertificateEvent;
 import dev.autotls.CertificateStatus;
-import dev.autotls.internal.acme.CaExchange;
 import dev.autotls.internal.acme.IssuedCertificate;
 import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
@@ -222,7 +221,6 @@ public final class CertificateManager {
             askedWhileRunning.add(certificate.firstName());
             return;
         }
-        CaExchange.forget();
         Instant next;
         String sentence;
         CaRotation.Lane lane = cas.lane(certificate);
