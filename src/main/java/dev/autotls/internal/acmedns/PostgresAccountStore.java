@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -301,7 +302,7 @@ public final class PostgresAccountStore implements AccountStore {
 
     /** The setting to change, saying which of its keys travel in the start-up parameter {@code options}. */
     private static String setting(PostgresConnection connection) {
-        List<String> sent = new java.util.ArrayList<>(connection.serverSettings().keySet());
+        List<String> sent = new ArrayList<>(connection.serverSettings().keySet());
         if (connection.setting("options") != null) {
             sent.add(0, "options");
         }

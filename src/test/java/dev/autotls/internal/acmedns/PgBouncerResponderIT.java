@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
@@ -92,7 +93,7 @@ class PgBouncerResponderIT {
                 .hasMessageNotContaining(Postgres.PASSWORD);
     }
 
-    private static List<String> txt(org.xbill.DNS.Message answer) {
+    private static List<String> txt(Message answer) {
         return answer.getSection(Section.ANSWER).stream().map(r -> ((TXTRecord) r).getStrings().get(0)).toList();
     }
 }

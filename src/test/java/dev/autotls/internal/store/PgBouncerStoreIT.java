@@ -8,6 +8,7 @@ import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Lease;
 import dev.autotls.testing.PgBouncer;
+import dev.autotls.testing.Postgres;
 import dev.autotls.testing.SharedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ class PgBouncerStoreIT {
                 .hasMessageContaining("PostgreSQL at 127.0.0.1:" + transactionPooling.port()
                         + " refused the start-up parameter options: a connection pooler (PgBouncer)")
                 .hasMessageContaining("remove 'options' from autotls.storage, or list it in the pooler's ignore_startup_parameters")
-                .hasMessageNotContaining(dev.autotls.testing.Postgres.PASSWORD);
+                .hasMessageNotContaining(Postgres.PASSWORD);
     }
 
     @Test

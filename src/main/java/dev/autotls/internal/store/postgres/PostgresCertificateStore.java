@@ -15,13 +15,13 @@ import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -334,9 +334,10 @@ public final class PostgresCertificateStore implements CertificateStore {
         }
     }
 
+    /** Auto-commit, turned off here, is set back by the pool when the connection returns to it. */
     private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException, IOException {
-        PoolerSafe.limit(connection, STATEMENT_TIMEOUT, null);
         try {
+            PoolerSafe.limit(connection, STATEMENT_TIMEOUT, null);
             T result = work.run(connection);
             connection.commit();
             return result;
@@ -348,7 +349,6 @@ public final class PostgresCertificateStore implements CertificateStore {
             }
             throw e;
         }
-        // auto-commit is set back by the pool when the connection returns to it
     }
 
     private static Array textArray(Connection connection, Collection<String> keys) throws SQLException {
