@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real peers the tests talk to, from Debian's packages. Packages of this
-# release (unbound, knot, dnsperf, the PostgreSQL server, BIND 9) are installed with apt-get when missing; packages only
+# release (unbound, knot, dnsperf, the PostgreSQL server, PgBouncer, BIND 9) are installed with apt-get when missing; packages only
 # sid has (pebble 2.10, acme.sh) and the older pebble 2.4 are downloaded and unpacked into
 # a private cache folder, never installed. The mirror is read from this machine's own apt
 # configuration.
@@ -18,8 +18,8 @@ wanted_sid=(pebble acme.sh)
 if $bench; then wanted_sid+=(lego caddy); fi
 wanted_bookworm=(pebble)
 # commands this machine's own release provides, and the packages that bring them
-system_commands=(unbound knotd dnsperf h2load named)
-system_packages=(unbound knot dnsperf nghttp2-client postgresql bind9)
+system_commands=(unbound knotd dnsperf h2load named pgbouncer)
+system_packages=(unbound knot dnsperf nghttp2-client postgresql bind9 pgbouncer)
 if $demo; then
   # the demo's DNS server is the built-in responder and its CA is Pebble: nothing of this release is needed
   wanted_sid=(pebble)

@@ -2,11 +2,13 @@ package dev.autotls.internal.acmedns;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.autotls.internal.postgres.PoolerSafe;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections come from a small bounded pool; every statement is cut off by the server
  * after {@link #STATEMENT_TIMEOUT}, a transaction left idle (a stalled or partitioned
- * responder holding row locks) after {@link #IDLE_IN_TRANSACTION_TIMEOUT}.
+ * responder holding row locks) after {@link #IDLE_IN_TRANSACTION_TIMEOUT}. Both are set with
+ * {@code SET LOCAL} in each call's own transaction, not at connection start, and the driver
+ * makes no server-side prepared statements ({@link PoolerSafe}), so the database may sit
+ * behind PgBouncer in transaction or session pooling with its default settings. Run-time
+ * settings in the connection string ({@code options}, {@code search_path}, ...) are still
+ * sent at connection start, as lib/pq sends them; a pooler that refuses them is named in the
+ * error, with what to change.
  */
 public final class PostgresAccountStore implements AccountStore {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresAccountStore.class);
@@ -41,6 +49,7 @@ public final class PostgresAccountStore implements AccountStore {
     static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
     /** Serializes the first start of several responders on an empty database (any constant; ours spells "acmedns"). */
     private static final long SCHEMA_LOCK = 0x61636d65646e73L;
+    private static final String SETTING = "[database] connection";
 
     private final HikariDataSource pool;
     private final PostgresConnection connection;
@@ -56,16 +65,20 @@ public final class PostgresAccountStore implements AccountStore {
         try {
             pool = new HikariDataSource(poolConfig(connection));
         } catch (RuntimeException e) {
+            Optional<String> pooler = PoolerSafe.explain(e, connection.hostPorts(), setting(connection));
+            if (pooler.isPresent()) {
+                throw new StoreException(pooler.get(), e);
+            }
             throw new StoreException("cannot connect to the PostgreSQL database " + connection + ": " + reason(e)
                     + "; check the host, port, user, password and sslmode of [database] connection", e);
         }
         try (Connection db = pool.getConnection()) {
-            createSchema(db);
-            checkColumns(db);
-            createIndex(db);
+            createSchema(db, connection);
+            checkColumns(db, connection);
+            createIndex(db, connection);
         } catch (SQLException e) {
             pool.close();
-            throw new StoreException("cannot use the PostgreSQL database " + connection + ": " + reason(e), e);
+            throw new StoreException("cannot use the PostgreSQL database " + connection + ": " + reason(e, connection), e);
         }
         LOG.info("acme-dns database: PostgreSQL {}.", connection);
         return new PostgresAccountStore(pool, connection);
@@ -119,7 +132,17 @@ public final class PostgresAccountStore implements AccountStore {
         String application = connection.setting("application_name") != null ? connection.setting("application_name")
                 : connection.setting("fallback_application_name");
         source.setApplicationName(application != null ? application : "autotls-acmedns");
-        source.setOptions(options(connection));
+        String options = options(connection);
+        if (!options.isEmpty()) { // only what the connection string asks for: a pooler may refuse start-up parameters
+            source.setOptions(options);
+        }
+        for (Map.Entry<String, String> property : PoolerSafe.DRIVER_DEFAULTS.entrySet()) {
+            try {
+                source.setProperty(property.getKey(), property.getValue());
+            } catch (SQLException unknownToTheDriver) {
+                throw new IllegalStateException("this PostgreSQL driver does not know " + property.getKey(), unknownToTheDriver);
+            }
+        }
         return source;
     }
 
@@ -129,24 +152,43 @@ public final class PostgresAccountStore implements AccountStore {
         return ports;
     }
 
-    /** Our timeouts first, then the user's {@code options} and run-time settings, which may override them. */
+    /** The user's {@code options} and run-time settings, as lib/pq sends them at connection start; empty if none. */
     private static String options(PostgresConnection connection) {
-        StringBuilder options = new StringBuilder()
-                .append("-c statement_timeout=").append(STATEMENT_TIMEOUT.toMillis())
-                .append(" -c idle_in_transaction_session_timeout=").append(IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
+        StringBuilder options = new StringBuilder();
         if (connection.setting("options") != null) {
-            options.append(' ').append(connection.setting("options"));
+            options.append(connection.setting("options"));
         }
         for (Map.Entry<String, String> setting : connection.serverSettings().entrySet()) {
-            options.append(" -c ").append(setting.getKey()).append('=')
+            options.append(options.length() > 0 ? " " : "").append("-c ").append(setting.getKey()).append('=')
                     .append(setting.getValue().replace("\\", "\\\\").replace(" ", "\\ "));
         }
         return options.toString();
     }
 
+    /**
+     * Runs {@code work} in one transaction limited by our timeouts ({@code SET LOCAL}), unless
+     * the connection string sets a timeout itself, which then holds as it did with lib/pq.
+     */
+    private <T> T limited(Connection db, AcmeDnsSql.Work<T> work) throws SQLException {
+        return limited(db, connection, work);
+    }
+
+    private static <T> T limited(Connection db, PostgresConnection connection, AcmeDnsSql.Work<T> work) throws SQLException {
+        return AcmeDnsSql.inTransaction(db, () -> {
+            PoolerSafe.limit(db, ownSetting(connection, "statement_timeout") ? null : STATEMENT_TIMEOUT,
+                    ownSetting(connection, "idle_in_transaction_session_timeout") ? null : IDLE_IN_TRANSACTION_TIMEOUT);
+            return work.run();
+        });
+    }
+
+    private static boolean ownSetting(PostgresConnection connection, String name) {
+        String options = connection.setting("options");
+        return connection.serverSettings().containsKey(name) || options != null && options.contains(name);
+    }
+
     /** acme-dns's DDL, in one transaction under an advisory lock so two responders starting at once do not race. */
-    private static void createSchema(Connection db) throws SQLException {
-        AcmeDnsSql.inTransaction(db, () -> {
+    private static void createSchema(Connection db, PostgresConnection connection) throws SQLException {
+        limited(db, connection, () -> {
             try (Statement statement = db.createStatement()) {
                 statement.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
                 // only what is missing: a role that may write acme-dns's tables need not be allowed to create any
@@ -170,19 +212,29 @@ public final class PostgresAccountStore implements AccountStore {
     }
 
     /** An existing database must have acme-dns's columns, rowid included; say so at start, not at the first update. */
-    private static void checkColumns(Connection db) throws SQLException {
-        try (Statement statement = db.createStatement()) {
-            statement.executeQuery("SELECT Username, Password, Subdomain, AllowFrom FROM records LIMIT 0").close();
-            statement.executeQuery("SELECT rowid, Subdomain, Value, LastUpdate FROM txt LIMIT 0").close();
+    private static void checkColumns(Connection db, PostgresConnection connection) throws SQLException {
+        try {
+            limited(db, connection, () -> {
+                try (Statement statement = db.createStatement()) {
+                    statement.executeQuery("SELECT Username, Password, Subdomain, AllowFrom FROM records LIMIT 0").close();
+                    statement.executeQuery("SELECT rowid, Subdomain, Value, LastUpdate FROM txt LIMIT 0").close();
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new SQLException("its tables lack acme-dns's columns (records: username, password, subdomain, allowfrom;"
                     + " txt: rowid, subdomain, value, lastupdate): " + e.getMessage(), e.getSQLState(), e);
         }
     }
 
-    private static void createIndex(Connection db) {
-        try (Statement statement = db.createStatement()) {
-            statement.execute(AcmeDnsSql.TXT_INDEX);
+    private static void createIndex(Connection db, PostgresConnection connection) {
+        try {
+            limited(db, connection, () -> {
+                try (Statement statement = db.createStatement()) {
+                    statement.execute(AcmeDnsSql.TXT_INDEX);
+                }
+                return null;
+            });
         } catch (SQLException e) {
             LOG.warn("The PostgreSQL table txt has no index on subdomain and this role cannot add it ({}): every DNS answer"
                     + " scans the table. As the table's owner, run: {}", e.getMessage(), AcmeDnsSql.TXT_INDEX);
@@ -192,21 +244,21 @@ public final class PostgresAccountStore implements AccountStore {
     @Override
     public void register(Account account, int slots) throws StoreException {
         try (Connection db = pool.getConnection()) {
-            AcmeDnsSql.inTransaction(db, () -> {
+            limited(db, () -> {
                 AcmeDnsSql.insert(db, account, slots);
                 return null;
             });
         } catch (SQLException e) {
-            throw new StoreException("could not store the registration in " + connection + ": " + reason(e), e);
+            throw new StoreException("could not store the registration in " + connection + ": " + reason(e, connection), e);
         }
     }
 
     @Override
     public Optional<Account> find(UUID username) throws StoreException {
         try (Connection db = pool.getConnection()) {
-            return AcmeDnsSql.find(db, username);
+            return limited(db, () -> AcmeDnsSql.find(db, username));
         } catch (SQLException e) {
-            throw new StoreException("could not read the registration from " + connection + ": " + reason(e), e);
+            throw new StoreException("could not read the registration from " + connection + ": " + reason(e, connection), e);
         }
     }
 
@@ -214,34 +266,48 @@ public final class PostgresAccountStore implements AccountStore {
     public List<String> update(String subdomain, String value, long unixSeconds) throws StoreException {
         try (Connection db = pool.getConnection()) {
             // rowid order: every writer takes the account's row locks in the same order, so none deadlocks
-            return AcmeDnsSql.inTransaction(db, () -> AcmeDnsSql.update(db, subdomain, value, unixSeconds,
-                    " ORDER BY rowid FOR UPDATE"));
+            return limited(db, () -> AcmeDnsSql.update(db, subdomain, value, unixSeconds, " ORDER BY rowid FOR UPDATE"));
         } catch (SQLException e) {
-            throw new StoreException("could not store the TXT value in " + connection + ": " + reason(e), e);
+            throw new StoreException("could not store the TXT value in " + connection + ": " + reason(e, connection), e);
         }
     }
 
     @Override
     public Optional<List<String>> values(String subdomain) throws StoreException {
         try (Connection db = pool.getConnection()) {
-            return AcmeDnsSql.values(db, subdomain);
+            return limited(db, () -> AcmeDnsSql.values(db, subdomain));
         } catch (SQLException e) {
-            throw new StoreException("could not read the TXT values from " + connection + ": " + reason(e), e);
+            throw new StoreException("could not read the TXT values from " + connection + ": " + reason(e, connection), e);
         }
     }
 
     @Override
     public Map<String, List<String>> allValues() throws StoreException {
         try (Connection db = pool.getConnection()) {
-            return AcmeDnsSql.allValues(db);
+            return limited(db, () -> AcmeDnsSql.allValues(db));
         } catch (SQLException e) {
-            throw new StoreException("could not read the TXT values from " + connection + ": " + reason(e), e);
+            throw new StoreException("could not read the TXT values from " + connection + ": " + reason(e, connection), e);
         }
     }
 
     @Override
     public boolean shared() {
         return true;
+    }
+
+    /** What went wrong: a pooler's refusal in one sentence naming what to change, else {@link #reason(Throwable)}. */
+    private static String reason(Throwable e, PostgresConnection connection) {
+        return PoolerSafe.explain(e, connection.hostPorts(), setting(connection)).orElseGet(() -> reason(e));
+    }
+
+    /** The setting to change, saying which of its keys travel in the start-up parameter {@code options}. */
+    private static String setting(PostgresConnection connection) {
+        List<String> sent = new ArrayList<>(connection.serverSettings().keySet());
+        if (connection.setting("options") != null) {
+            sent.add(0, "options");
+        }
+        return sent.isEmpty() ? SETTING : SETTING + " (it sends " + String.join(", ", sent)
+                + " at connection start, in the start-up parameter options)";
     }
 
     /**

@@ -1,21 +1,19 @@
 package dev.autotls.internal.acmedns;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.autotls.internal.postgres.ConnectionString;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * acme-dns's {@code [database] connection} for {@code engine = "postgres"}, read as lib/pq
  * (acme-dns's driver) reads it: the URL form
  * {@code postgres://user:password@host:port/dbname?sslmode=verify-full&...} (percent-escapes
  * decoded, {@code postgresql://} too, several hosts as {@code h1:5432,h2:5432}) or the
- * key=value form {@code host=db user=acme password='with space' dbname=acme}.
+ * key=value form {@code host=db user=acme password='with space' dbname=acme}, read by
+ * {@link ConnectionString} as {@code autotls.storage} is.
  *
  * <p>Defaults are lib/pq's: host {@code localhost}, port 5432, {@code sslmode=require}
  * (encrypted, certificate not checked: lib/pq's default, stricter than libpq's
@@ -41,16 +39,13 @@ public final class PostgresConnection {
             "target_session_attrs", "load_balance_hosts", "sslinline", "sslnegotiation", "sslpassword",
             "ssl_min_protocol_version", "ssl_max_protocol_version", "min_protocol_version", "max_protocol_version",
             "krbsrvname", "krbspn");
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/?#@]*?:)[^/?#]*@");
-    private static final Pattern QUERY_PASSWORD = Pattern.compile("([?&]password=)[^&#]*");
-    private static final Pattern PAIR_PASSWORD = Pattern.compile("(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S+)");
 
+    private final ConnectionString parsed;
     private final Map<String, String> settings;
-    private final String password;
 
-    private PostgresConnection(Map<String, String> settings, String password) {
+    private PostgresConnection(ConnectionString parsed, Map<String, String> settings) {
+        this.parsed = parsed;
         this.settings = settings;
-        this.password = password;
     }
 
     /**
@@ -59,16 +54,19 @@ public final class PostgresConnection {
      * @throws IllegalArgumentException saying what is wrong, with the text's password hidden
      */
     public static PostgresConnection parse(String text) {
-        String trimmed = text.trim();
-        Map<String, String> settings = trimmed.startsWith("postgres://") || trimmed.startsWith("postgresql://")
-                ? fromUrl(trimmed) : fromPairs(trimmed);
-        String password = settings.remove("password");
+        ConnectionString parsed;
+        try {
+            parsed = ConnectionString.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw wrong(text, e.getMessage());
+        }
+        Map<String, String> settings = new LinkedHashMap<>(parsed.settings());
         for (String key : settings.keySet()) {
             if (UNSUPPORTED.contains(key)) {
                 throw wrong(text, "this responder's PostgreSQL driver cannot honour '" + key + "'; remove it");
             }
         }
-        PostgresConnection connection = new PostgresConnection(settings, password);
+        PostgresConnection connection = new PostgresConnection(parsed, settings);
         connection.check(text);
         return connection;
     }
@@ -78,18 +76,6 @@ public final class PostgresConnection {
             if (host.startsWith("/")) {
                 throw wrong(text, "host '" + host + "' is a Unix-domain socket folder; give a TCP host name or address");
             }
-        }
-        try {
-            for (int port : ports()) {
-                if (port < 1 || port > 65535) {
-                    throw new NumberFormatException();
-                }
-            }
-        } catch (NumberFormatException e) {
-            throw wrong(text, "port '" + settings.get("port") + "' is not a port number (1 to 65535)");
-        }
-        if (ports().length != 1 && ports().length != hosts().size()) {
-            throw wrong(text, "give one port, or one port per host (" + hosts().size() + " hosts)");
         }
         if (!SSL_MODES.contains(sslMode())) {
             throw wrong(text, "sslmode '" + sslMode() + "': use disable, allow, prefer, require, verify-ca or verify-full");
@@ -110,149 +96,22 @@ public final class PostgresConnection {
 
     /** {@code text} with any password in it replaced by {@code ***}, for messages and logs. */
     static String redact(String text) {
-        String hidden = URL_PASSWORD.matcher(text).replaceFirst("$1***@");
-        hidden = QUERY_PASSWORD.matcher(hidden).replaceAll("$1***");
-        return text.startsWith("postgres") ? hidden : PAIR_PASSWORD.matcher(hidden).replaceAll("$1***");
-    }
-
-    /** lib/pq's URL form: user info, hosts, path as the database, query parameters as settings. */
-    private static Map<String, String> fromUrl(String text) {
-        String rest = text.substring(text.indexOf("://") + 3);
-        int fragment = rest.indexOf('#');
-        if (fragment >= 0) {
-            rest = rest.substring(0, fragment);
-        }
-        int query = rest.indexOf('?');
-        String queryPart = query >= 0 ? rest.substring(query + 1) : "";
-        rest = query >= 0 ? rest.substring(0, query) : rest;
-        int slash = rest.indexOf('/');
-        String path = slash >= 0 ? rest.substring(slash + 1) : "";
-        String authority = slash >= 0 ? rest.substring(0, slash) : rest;
-        int at = authority.lastIndexOf('@');
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            int colon = userInfo.indexOf(':');
-            put(settings, "user", decode(text, colon >= 0 ? userInfo.substring(0, colon) : userInfo, false));
-            if (colon >= 0) {
-                settings.put("password", decode(text, userInfo.substring(colon + 1), false));
-            }
-            authority = authority.substring(at + 1);
-        }
-        List<String> hosts = new ArrayList<>();
-        List<String> ports = new ArrayList<>();
-        for (String entry : authority.isEmpty() ? new String[0] : authority.split(",", -1)) {
-            int close = entry.startsWith("[") ? entry.indexOf(']') : -1;
-            if (entry.startsWith("[") && close < 0) {
-                throw wrong(text, "the IPv6 address '" + entry + "' lacks its closing ]");
-            }
-            int colon = close >= 0 ? entry.indexOf(':', close) : entry.lastIndexOf(':');
-            hosts.add(decode(text, colon >= 0 ? entry.substring(0, colon) : entry, false).replace("[", "").replace("]", ""));
-            if (colon >= 0) {
-                ports.add(entry.substring(colon + 1));
-            }
-        }
-        put(settings, "host", String.join(",", hosts));
-        put(settings, "port", String.join(",", ports));
-        put(settings, "dbname", decode(text, path, false));
-        for (String pair : queryPart.split("&")) {
-            if (!pair.isEmpty()) {
-                int equals = pair.indexOf('=');
-                String key = decode(text, equals >= 0 ? pair.substring(0, equals) : pair, true);
-                settings.put(key, decode(text, equals >= 0 ? pair.substring(equals + 1) : "", true));
-            }
-        }
-        return settings;
-    }
-
-    private static void put(Map<String, String> settings, String key, String value) {
-        if (!value.isEmpty()) {
-            settings.put(key, value);
-        }
-    }
-
-    /** Percent-escapes, as Go's net/url undoes them ({@code +} is a space only in the query). */
-    private static String decode(String text, String part, boolean query) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < part.length(); i++) {
-            char c = part.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= part.length() || Character.digit(part.charAt(i + 1), 16) < 0
-                        || Character.digit(part.charAt(i + 2), 16) < 0) {
-                    throw wrong(text, "'%' must start an escape such as %40 (for @); write a literal % as %25");
-                }
-                bytes.write(Integer.parseInt(part.substring(i + 1, i + 3), 16));
-                i += 2;
-            } else if (c == '+' && query) {
-                bytes.write(' ');
-            } else {
-                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** lib/pq's key=value form: whitespace between pairs, single quotes around values with spaces, \ escapes. */
-    private static Map<String, String> fromPairs(String text) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        int i = 0;
-        int n = text.length();
-        while (true) {
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i >= n) {
-                return settings;
-            }
-            int start = i;
-            while (i < n && text.charAt(i) != '=' && !Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            String key = text.substring(start, i);
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            if (i >= n || text.charAt(i) != '=') {
-                throw wrong(text, "'" + key + "' has no '=': give a postgres:// URL or key=value pairs");
-            }
-            i++;
-            while (i < n && Character.isWhitespace(text.charAt(i))) {
-                i++;
-            }
-            StringBuilder value = new StringBuilder();
-            boolean quoted = i < n && text.charAt(i) == '\'';
-            if (quoted) {
-                i++;
-            }
-            while (i < n && (quoted ? text.charAt(i) != '\'' : !Character.isWhitespace(text.charAt(i)))) {
-                if (text.charAt(i) == '\\' && i + 1 < n) {
-                    i++;
-                }
-                value.append(text.charAt(i++));
-            }
-            if (quoted) {
-                if (i >= n) {
-                    throw wrong(text, "the value of '" + key + "' opens a quote that is never closed");
-                }
-                i++;
-            }
-            settings.put(key, value.toString());
-        }
+        return ConnectionString.redact(text);
     }
 
     /** The hosts to try, in order. */
     public List<String> hosts() {
-        return List.of(settings.getOrDefault("host", "localhost").split(","));
+        return parsed.hosts();
     }
 
     /** One port for all hosts, or one per host. */
     int[] ports() {
-        String[] parts = settings.getOrDefault("port", "5432").split(",");
-        int[] ports = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            ports[i] = Integer.parseInt(parts[i].trim());
-        }
-        return ports;
+        return parsed.ports();
+    }
+
+    /** {@code host:port} of each host, as messages name where the responder connected. */
+    String hostPorts() {
+        return parsed.hostPorts();
     }
 
     public String user() {
@@ -269,7 +128,7 @@ public final class PostgresConnection {
 
     /** The password, or null when none is given (the server may not ask for one). Never log it. */
     String password() {
-        return password;
+        return parsed.password();
     }
 
     /** A client setting of lib/pq's ({@code sslrootcert}, {@code connect_timeout}, ...), or null. */
@@ -292,17 +151,11 @@ public final class PostgresConnection {
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("postgres://").append(user());
-        if (password != null) {
+        if (parsed.password() != null) {
             text.append(":***");
         }
         text.append('@');
-        int[] ports = ports();
-        List<String> hosts = hosts();
-        for (int i = 0; i < hosts.size(); i++) {
-            String host = hosts.get(i).contains(":") ? "[" + hosts.get(i) + "]" : hosts.get(i);
-            text.append(i > 0 ? "," : "").append(host).append(':').append(ports[Math.min(i, ports.length - 1)]);
-        }
-        text.append('/').append(database()).append("?sslmode=").append(sslMode());
+        text.append(hostPorts()).append('/').append(database()).append("?sslmode=").append(sslMode());
         settings.forEach((key, value) -> {
             if (!Set.of("user", "host", "port", "dbname", "sslmode").contains(key)) {
                 text.append('&').append(key).append('=').append(value);

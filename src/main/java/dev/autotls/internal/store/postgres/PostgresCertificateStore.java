@@ -2,6 +2,7 @@ package dev.autotls.internal.store.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.autotls.internal.postgres.PoolerSafe;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.Heartbeats;
 import dev.autotls.internal.store.LeaseTimes;
@@ -20,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -41,10 +43,18 @@ import java.util.TreeSet;
  * pool (5), with connect, socket and statement timeouts, so a database that hangs never holds
  * maintenance for long; while the database is unreachable every call fails fast with an
  * {@link IOException} and the log says so once ({@link Reachability}).
+ *
+ * <p>Works behind a connection pooler (PgBouncer) in transaction or session pooling with its
+ * default settings ({@link PoolerSafe}): every call is one transaction that sets its own
+ * statement timeout ({@code SET LOCAL}), no start-up parameter beyond what PgBouncer knows, no
+ * server-side prepared statements, no session state (the pool sets no init SQL and checks
+ * connections with the driver's empty query; leases and the schema lock are rows and a
+ * transaction-scoped advisory lock). A pooler's refusal is reported as such, naming host:port.
  */
 public final class PostgresCertificateStore implements CertificateStore {
     private static final int POOL_SIZE = 5;
-    private static final int STATEMENT_TIMEOUT_MS = 15_000;
+    static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(15);
+    private static final String SETTING = "autotls.storage";
 
     private final PostgresLocation location;
     private final SecretSealer sealer;
@@ -113,7 +123,7 @@ public final class PostgresCertificateStore implements CertificateStore {
         properties.putIfAbsent("connectTimeout", "5");
         properties.putIfAbsent("socketTimeout", "30");
         properties.putIfAbsent("ApplicationName", "autotls");
-        properties.put("options", "-c statement_timeout=" + STATEMENT_TIMEOUT_MS);
+        PoolerSafe.DRIVER_DEFAULTS.forEach(properties::putIfAbsent); // the URL may turn prepared statements back on
         return properties;
     }
 
@@ -127,6 +137,10 @@ public final class PostgresCertificateStore implements CertificateStore {
             schemaReady = true;
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
+            Optional<String> pooler = PoolerSafe.explain(e, location.hostPort(), SETTING);
+            if (pooler.isPresent()) {
+                throw new UnusableStoreException(SETTING + " = " + location + ": " + pooler.get(), e);
+            }
             if (state.equals("28P01") || state.equals("28000")) {
                 throw new UnusableStoreException("autotls.storage = " + location + ": the database refused the login of "
                         + location.user() + " (" + e.getMessage() + "); check the user and autotls.storage.password", e);
@@ -197,21 +211,12 @@ public final class PostgresCertificateStore implements CertificateStore {
         for (Item item : items) {
             StorageKeys.requireValid(item.key());
         }
-        withConnection(connection -> {
-            connection.setAutoCommit(false);
-            try {
-                locker.verifyHeld(connection, lease);
-                for (Item item : items) {
-                    upsert(connection, item);
-                }
-                connection.commit();
-                return null;
-            } catch (SQLException | IOException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+        withConnection(connection -> { // one transaction: the lease's row stays locked until every item is written
+            locker.verifyHeld(connection, lease);
+            for (Item item : items) {
+                upsert(connection, item);
             }
+            return null;
         });
     }
 
@@ -305,22 +310,44 @@ public final class PostgresCertificateStore implements CertificateStore {
         T run(Connection connection) throws SQLException, IOException;
     }
 
-    /** Runs {@code work} on a pooled connection, preparing the tables first if that could not be done at start. */
+    /**
+     * Runs {@code work} as one transaction on a pooled connection (committed when it returns,
+     * rolled back when it throws, its statements limited by {@code SET LOCAL}), preparing the
+     * tables first if that could not be done at start.
+     */
     <T> T withConnection(SqlWork<T> work) throws IOException {
         try (Connection connection = pool.getConnection()) {
             if (!schemaReady) {
                 PostgresSchema.prepare(connection, createSchema, location.toString());
                 schemaReady = true;
             }
-            T result = work.run(connection);
+            T result = inTransaction(connection, work);
             reachability.reached();
             return result;
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
+            Optional<String> pooler = PoolerSafe.explain(e, location.hostPort(), SETTING);
             if (state.startsWith("08") || e instanceof java.sql.SQLTransientException || state.isEmpty()) {
-                reachability.failed(e);
+                reachability.failed(pooler.isPresent() ? new SQLException(pooler.get()) : e);
             }
-            throw new IOException("the store " + location + " failed: " + Reachability.rootCause(e), e);
+            throw new IOException("the store " + location + " failed: " + pooler.orElseGet(() -> Reachability.rootCause(e)), e);
+        }
+    }
+
+    /** Auto-commit, turned off here, is set back by the pool when the connection returns to it. */
+    private static <T> T inTransaction(Connection connection, SqlWork<T> work) throws SQLException, IOException {
+        try {
+            PoolerSafe.limit(connection, STATEMENT_TIMEOUT, null);
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException alsoFailed) {
+                e.addSuppressed(alsoFailed); // the connection broke: the pool discards it, the server ends the transaction
+            }
+            throw e;
         }
     }
 

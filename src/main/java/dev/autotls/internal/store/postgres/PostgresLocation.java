@@ -1,18 +1,15 @@
 package dev.autotls.internal.store.postgres;
 
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.autotls.internal.postgres.ConnectionString;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Where a PostgreSQL store is, parsed from {@code autotls.storage}:
  * {@code postgresql://user[:password]@host[:port]/database[?params]}, the same with
- * {@code postgres://}, or {@code jdbc:postgresql://host[:port]/database[?params]}. The query
+ * {@code postgres://}, or {@code jdbc:postgresql://host[:port]/database[?params]}, read by
+ * {@link ConnectionString} as the responder's connection strings are. The query
  * parameters ({@code sslmode}, {@code sslrootcert}, ...) go to the JDBC driver as they are. A
  * password may come from the URL or, so that it stays out of process lists, from
  * {@code autotls.storage.password}. {@link #toString} never shows the password.
@@ -27,64 +24,50 @@ public record PostgresLocation(String host, int port, String database, String us
 
     /** Whether {@code value} names a PostgreSQL store rather than a folder. */
     public static boolean isPostgres(String value) {
-        String lower = value.toLowerCase(Locale.ROOT);
-        return lower.startsWith("postgresql://") || lower.startsWith("postgres://") || lower.startsWith("jdbc:postgresql://");
+        return ConnectionString.isUrl(value);
     }
 
     /**
-     * Parses {@code value}; {@code passwordSetting} (may be null) wins over a password in the URL.
+     * Parses {@code value} with the one connection-string reader ({@link ConnectionString});
+     * {@code passwordSetting} (may be null) wins over a password in the URL.
      *
      * @throws IllegalArgumentException naming the setting and what is wrong, without the password
      */
     public static PostgresLocation parse(String value, String passwordSetting) {
-        String lower = value.toLowerCase(Locale.ROOT);
-        String withoutJdbc = lower.startsWith("jdbc:") ? value.substring("jdbc:".length()) : value;
-        URI uri;
+        if (!isPostgres(value)) {
+            throw new IllegalArgumentException(SETTING + " = '" + masked(value)
+                    + "' is not a PostgreSQL URL; use postgresql://user@host:5432/database");
+        }
+        ConnectionString parsed;
         try {
-            uri = new URI(withoutJdbc);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value) + "' is not a valid URL (" + e.getReason()
+            parsed = ConnectionString.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SETTING + " = '" + masked(value) + "' is not a valid URL (" + e.getMessage()
                     + "); use postgresql://user@host:5432/database");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        Map<String, String> parameters = new LinkedHashMap<>(parsed.settings());
+        String host = parameters.remove("host");
+        parameters.remove("port");
+        String database = parameters.remove("dbname");
+        String user = parameters.remove("user");
+        if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException(SETTING + " = '" + masked(value)
                     + "' names no host; use postgresql://user@host:5432/database");
         }
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        String database = path.startsWith("/") ? path.substring(1) : path;
-        if (database.isEmpty() || database.contains("/")) {
+        if (parsed.hosts().size() != 1) {
+            throw new IllegalArgumentException(SETTING + " = '" + masked(value) + "' names " + parsed.hosts().size()
+                    + " hosts; give one: postgresql://user@host:5432/database");
+        }
+        if (database == null || database.isEmpty() || database.contains("/")) {
             throw new IllegalArgumentException(SETTING + " = '" + masked(value)
                     + "' names no database; add it after the host: postgresql://user@host:5432/database");
-        }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                if (!pair.isEmpty()) {
-                    int equals = pair.indexOf('=');
-                    String key = decode(equals < 0 ? pair : pair.substring(0, equals));
-                    parameters.put(key, equals < 0 ? "" : decode(pair.substring(equals + 1)));
-                }
-            }
-        }
-        String user = parameters.remove("user");
-        String password = parameters.remove("password");
-        if (uri.getRawUserInfo() != null) {
-            String info = uri.getRawUserInfo();
-            int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            if (colon >= 0) {
-                password = decode(info.substring(colon + 1));
-            }
         }
         if (user == null || user.isEmpty()) {
             throw new IllegalArgumentException(SETTING + " = '" + masked(value)
                     + "' names no user; use postgresql://user@host:5432/database");
         }
-        if (passwordSetting != null && !passwordSetting.isEmpty()) {
-            password = passwordSetting;
-        }
-        return new PostgresLocation(uri.getHost(), uri.getPort() == -1 ? 5432 : uri.getPort(), database, user,
-                password, parameters);
+        String password = passwordSetting != null && !passwordSetting.isEmpty() ? passwordSetting : parsed.password();
+        return new PostgresLocation(parsed.hosts().get(0), parsed.ports()[0], database, user, password, parameters);
     }
 
     /** The JDBC URL without credentials (they are passed as properties). */
@@ -98,6 +81,11 @@ public record PostgresLocation(String host, int port, String database, String us
         return Optional.ofNullable(password);
     }
 
+    /** {@code host:port}, as messages name where they connected. */
+    public String hostPort() {
+        return hostForUrl() + ":" + port;
+    }
+
     private String hostForUrl() {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
@@ -107,12 +95,8 @@ public record PostgresLocation(String host, int port, String database, String us
         return "postgresql://" + user + "@" + hostForUrl() + ":" + port + "/" + database;
     }
 
-    private static String decode(String raw) {
-        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
     /** {@code value} with any password in it replaced, for error messages. */
     static String masked(String value) {
-        return value.replaceAll("(://[^:/@?]*:)[^@/?]*@", "$1***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+        return ConnectionString.redact(value);
     }
 }

@@ -1,5 +1,6 @@
 package dev.autotls.internal.store.postgres;
 
+import dev.autotls.internal.postgres.PoolerSafe;
 import dev.autotls.internal.store.UnusableStoreException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,7 +34,7 @@ final class PostgresSchema {
      */
     static void prepare(Connection connection, boolean create, String where) throws SQLException, UnusableStoreException {
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
+        PoolerSafe.limit(connection, PostgresCertificateStore.STATEMENT_TIMEOUT, null); // a transaction, not a session SET
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(hashtext('autotls_schema'))");
             Integer version = version(statement);
