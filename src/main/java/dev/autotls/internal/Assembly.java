@@ -103,9 +103,10 @@ public final class Assembly extends ContainerLifeCycle {
                         "Looking for tls-alpn-01 answers stored by other instances failed") : null;
         this.injectedScheduler = injected.scheduler();
         this.sslContext = TlsConnectors.sslContext(registry);
-        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock), store,
-                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(RandomGenerator.getDefault()),
-                Backoff.standard(), clock, config.keyType(), listeners, config.storage().syncInterval());
+        RandomGenerator random = injected.random();
+        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock, random), store,
+                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(random),
+                Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
         if (injected.meterRegistry() != null) {
             listeners.add(MicrometerBinding.bind(injected.meterRegistry(), this::status, certificates.size()));
         }

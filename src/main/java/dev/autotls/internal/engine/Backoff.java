@@ -27,8 +27,8 @@ public final class Backoff {
     }
 
     /** The default: 10 s after the first failure, doubling to at most one hour. */
-    public static Backoff standard() {
-        return new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), RandomGenerator.getDefault());
+    public static Backoff standard(RandomGenerator random) {
+        return new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), random);
     }
 
     /**

@@ -45,9 +45,9 @@ public final class CaCircuit {
     }
 
     /** 10 s after the first failure, doubling to at most 30 s: two or three probes a minute while the CA is down. */
-    public static CaCircuit standard() {
+    public static CaCircuit standard(java.util.random.RandomGenerator random) {
         Duration cap = Duration.ofSeconds(30);
-        return new CaCircuit(new Backoff(Duration.ofSeconds(10), cap, java.util.random.RandomGenerator.getDefault()), cap);
+        return new CaCircuit(new Backoff(Duration.ofSeconds(10), cap, random), cap);
     }
 
     public synchronized Admission admit(Instant now) {

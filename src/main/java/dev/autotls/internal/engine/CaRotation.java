@@ -50,12 +50,13 @@ public final class CaRotation {
     }
 
     /** The lanes of every configured CA: {@code primary} first (already open), the others opened here. */
-    public static CaRotation open(AutoTlsConfig config, AcmeClient primary, CertificateStore store, Clock clock) {
+    public static CaRotation open(AutoTlsConfig config, AcmeClient primary, CertificateStore store, Clock clock,
+                                  java.util.random.RandomGenerator random) {
         List<Lane> lanes = new ArrayList<>();
-        lanes.add(new Lane(1, primary, CaCircuit.standard()));
+        lanes.add(new Lane(1, primary, CaCircuit.standard(random)));
         for (CaList.Endpoint ca : config.cas().cas().subList(1, config.cas().cas().size())) {
             AcmeClient client = CaConnection.open(config, ca, store, StorageKeys.caFolder(ca.directory()), clock);
-            lanes.add(new Lane(ca.position(), client, CaCircuit.standard()));
+            lanes.add(new Lane(ca.position(), client, CaCircuit.standard(random)));
         }
         return new CaRotation(lanes, config.cas().fallbackAfter(), clock);
     }

@@ -26,7 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +62,8 @@ public final class CertificateManager {
     private volatile Scheduler scheduler;
     private volatile Executor workers;
     private final Clock clock;
+    /** Spreads the first looks after a start; the same source as the back-offs' jitter. Thread-safe. */
+    private final RandomGenerator random;
     private final KeyType keyType;
     private final Listeners listeners;
     private final StoreSync sync;
@@ -77,13 +79,14 @@ public final class CertificateManager {
 
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff,
-                       Clock clock, KeyType keyType, Listeners listeners, Duration syncInterval) {
+                       Clock clock, RandomGenerator random, KeyType keyType, Listeners listeners, Duration syncInterval) {
         this.certificates = List.copyOf(certificates);
         this.cas = cas;
         this.store = store;
         this.files = files;
         this.registry = registry;
-        this.failures = new FailurePolicy(backoff, cas, clock, listeners);
+        this.failures = new FailurePolicy(backoff, cas, clock, listeners, random);
+        this.random = random;
         this.planner = new RenewalPlanner(policy, cas, failures);
         this.clock = clock;
         this.keyType = keyType;
@@ -127,7 +130,7 @@ public final class CertificateManager {
         if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
             return now;
         }
-        return now.plusMillis(ThreadLocalRandom.current().nextLong(START_SPREAD.toMillis()));
+        return now.plusMillis(random.nextLong(START_SPREAD.toMillis()));
     }
 
     public void stop() {

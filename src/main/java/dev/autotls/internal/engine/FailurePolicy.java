@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,16 +33,21 @@ final class FailurePolicy {
     private static final Duration RESUME_SPREAD = Duration.ofSeconds(5);
 
     private final Backoff backoff;
-    private final Backoff preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50),
-            RandomGenerator.getDefault());
-    private final Backoff ownerBackoff = new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(30), RandomGenerator.getDefault());
-    private final Backoff storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), RandomGenerator.getDefault());
+    private final Backoff preflightBackoff;
+    private final Backoff ownerBackoff;
+    private final Backoff storageBackoff;
+    /** Jitter for every wait here; injected so a test's seed makes it repeatable. Thread-safe. */
+    private final RandomGenerator random;
     private final CaRotation cas;
     private final Clock clock;
     private final Listeners listeners;
 
-    FailurePolicy(Backoff backoff, CaRotation cas, Clock clock, Listeners listeners) {
+    FailurePolicy(Backoff backoff, CaRotation cas, Clock clock, Listeners listeners, RandomGenerator random) {
         this.backoff = backoff;
+        this.random = random;
+        this.preflightBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(50), random);
+        this.ownerBackoff = new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(30), random);
+        this.storageBackoff = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(60), random);
         this.cas = cas;
         this.clock = clock;
         this.listeners = listeners;
@@ -127,8 +131,8 @@ final class FailurePolicy {
         return next;
     }
 
-    private static Instant spread(Instant at) {
-        return at.plusMillis(ThreadLocalRandom.current().nextLong(RESUME_SPREAD.toMillis()));
+    private Instant spread(Instant at) {
+        return at.plusMillis(random.nextLong(RESUME_SPREAD.toMillis()));
     }
 
     private static String trimmed(String sentence) {

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.shredzone.acme4j.Login;
 
@@ -77,16 +76,16 @@ final class Engine {
         if (issuers.isEmpty()) {
             withIssuers(1);
         }
+        RandomGenerator seeded = new java.util.Random(7); // one seed: every jitter repeats from run to run
         List<CaRotation.Lane> lanes = new ArrayList<>();
         for (int i = 0; i < issuers.size(); i++) {
-            lanes.add(new CaRotation.Lane(i + 1, issuers.get(i), CaCircuit.standard()));
+            lanes.add(new CaRotation.Lane(i + 1, issuers.get(i), CaCircuit.standard(seeded)));
         }
         CaRotation rotation = new CaRotation(lanes, fallbackAfter, clock);
         Listeners listeners = new Listeners();
         listeners.add(events);
-        RandomGenerator seeded = new SplittableRandom(7);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
-                new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, KeyType.EC256, listeners, syncInterval);
+                new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, seeded, KeyType.EC256, listeners, syncInterval);
     }
 
     FakeIssuer issuer() {
