@@ -12,7 +12,6 @@ import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.Backoff;
 import dev.autotls.internal.engine.CaRotation;
 import dev.autotls.internal.engine.CertificateManager;
-import dev.autotls.internal.engine.JobsObserver;
 import dev.autotls.internal.engine.Listeners;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.engine.OrderWorkers;
@@ -147,16 +146,17 @@ public final class Assembly extends ContainerLifeCycle {
         int httpPort = installation == null ? config.httpPort() : installation.httpPort();
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort,
                 httpPort < 0 ? "off" : "on port " + httpPort, config.caDirectory(), store.describe());
-        // an injected scheduler (tests) only says when; the jobs run on the order workers and the warm
-        // start runs, exactly as in production
-        runningScheduler = injectedScheduler != null ? injectedScheduler : SystemScheduler.start(clock);
-        runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
-        if (runningScheduler instanceof JobsObserver observer) {
-            observer.observe(manager::idle);
+        if (injectedScheduler != null) {
+            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+            runningScheduler = injectedScheduler;
+            manager.start(injectedScheduler, Runnable::run);
+        } else {
+            runningScheduler = SystemScheduler.start(clock);
+            runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
+            manager.start(runningScheduler, runningWorkers);
+            warmStart = new WarmStart(acme, dns, registry, manager.certificates())
+                    .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
         }
-        manager.start(runningScheduler, runningWorkers);
-        warmStart = new WarmStart(acme, dns, registry, manager.certificates())
-                .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
         if (tlsAlpnPoll != null) {
             tlsAlpnPoll.start(runningScheduler);
         }
@@ -170,10 +170,8 @@ public final class Assembly extends ContainerLifeCycle {
             tlsAlpnPoll.stop();
         }
         manager.stop();
-        if (runningScheduler != null && runningScheduler != injectedScheduler) { // made in doStart, not injected
+        if (runningWorkers != null) { // both were made in doStart, not injected
             runningScheduler.close();
-        }
-        if (runningWorkers != null) { // null when a start was refused before it made them
             runningWorkers.shutdownNow();
             runningWorkers = null;
         }

@@ -1,23 +1,14 @@
 package dev.autotls.testing;
 
-import dev.autotls.internal.engine.JobsObserver;
 import dev.autotls.spi.Scheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * A scheduler that runs due tasks only when the test says so, on the test's thread, by a
- * {@link MutableClock}. The maintenance jobs those tasks start run on AutoTls's order workers, as
- * in production; {@link #runDue} waits for them to finish (and runs what they make due) before it
- * returns, so a test moves the clock, runs what is due and looks at the outcome.
- */
-public final class ManualScheduler implements Scheduler, JobsObserver {
-    /** How long {@link #runDue} waits for the jobs it started before it fails the test. */
-    private static final java.time.Duration JOBS_DEADLINE = java.time.Duration.ofMinutes(3);
+/** A scheduler that runs due tasks only when the test says so, on the test's thread, by a {@link MutableClock}. */
+public final class ManualScheduler implements Scheduler {
     private final MutableClock clock;
     private final List<Task> tasks = new ArrayList<>();
-    private final List<java.util.function.BooleanSupplier> idle = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ManualScheduler(MutableClock clock) {
         this.clock = clock;
@@ -41,33 +32,8 @@ public final class ManualScheduler implements Scheduler, JobsObserver {
         return () -> task.cancelled = true;
     }
 
-    @Override
-    public void observe(java.util.function.BooleanSupplier condition) {
-        idle.add(condition);
-    }
-
-    /**
-     * Runs every task due by the clock's now, waits until the jobs they started have finished,
-     * and repeats while that made more tasks due; returns how many tasks ran.
-     */
+    /** Runs every task due by the clock's now (tasks they schedule for now too); returns how many ran. */
     public int runDue() {
-        int ran = 0;
-        while (true) {
-            int now = runDueOnce(ran);
-            ran += now;
-            Await.until("the maintenance jobs started by the due tasks to finish", JOBS_DEADLINE,
-                    () -> idle.stream().allMatch(java.util.function.BooleanSupplier::getAsBoolean));
-            if (now == 0 || !anyDue()) {
-                return ran;
-            }
-        }
-    }
-
-    private synchronized boolean anyDue() {
-        return tasks.stream().anyMatch(t -> !t.cancelled && !t.at.isAfter(clock.instant()));
-    }
-
-    private int runDueOnce(int before) {
         int ran = 0;
         while (true) {
             Task next;
@@ -81,7 +47,7 @@ public final class ManualScheduler implements Scheduler, JobsObserver {
                 tasks.remove(next);
             }
             next.runnable.run();
-            if (++ran + before > 1000) {
+            if (++ran > 1000) {
                 throw new AssertionError("more than 1000 tasks due at once: a task keeps rescheduling itself for now");
             }
         }

@@ -68,8 +68,6 @@ public final class CertificateManager {
     private final Listeners listeners;
     private final StoreSync sync;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    /** Jobs handed to the workers and not finished yet (queued or running). */
-    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * Certificates whose look was asked for (an operator's renew) while their job ran: the
      * running job looks again right after it ends instead of at its own next time.
@@ -210,28 +208,7 @@ public final class CertificateManager {
         if (!running || !isManaged(certificate)) {
             return;
         }
-        certificate.scheduled = scheduler.schedule(() -> dispatch(certificate), at);
-    }
-
-    /** Hands {@code certificate}'s job to the workers, counted until it ends. */
-    private void dispatch(ManagedCertificate certificate) {
-        pending.incrementAndGet();
-        try {
-            workers.execute(() -> {
-                try {
-                    maintain(certificate);
-                } finally {
-                    pending.decrementAndGet();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            pending.decrementAndGet(); // the workers were shut down: AutoTls is stopping
-        }
-    }
-
-    /** Whether no job is queued or running on the workers (tests that move a clock wait for this). */
-    public boolean idle() {
-        return pending.get() == 0;
+        certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
     }
 
     /** What one job did and when to look again. */
