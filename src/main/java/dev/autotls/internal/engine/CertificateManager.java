@@ -67,12 +67,17 @@ public final class CertificateManager {
     private final KeyType keyType;
     private final Listeners listeners;
     private final StoreSync sync;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * Certificates whose job runs now. By identity, not name: a certificate removed and added
+     * again is a new one whose looks do not wait for the old one's job. Changed, together with
+     * {@link #askedWhileRunning} and the certificate's next look, only under the certificate's lock.
+     */
+    private final Set<ManagedCertificate> inFlight = ConcurrentHashMap.newKeySet();
     /**
      * Certificates whose look was asked for (an operator's renew) while their job ran: the
      * running job looks again right after it ends instead of at its own next time.
      */
-    private final Set<String> askedWhileRunning = ConcurrentHashMap.newKeySet();
+    private final Set<ManagedCertificate> askedWhileRunning = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
@@ -191,7 +196,7 @@ public final class CertificateManager {
         if (scheduled != null) {
             scheduled.cancel();
         }
-        registry.withdraw(removed.names);
+        removed.retire(registry); // a job or a store look still running for it can no longer serve it
         return true;
     }
 
@@ -204,11 +209,16 @@ public final class CertificateManager {
         return sync.syncOnce();
     }
 
+    /** Sets the certificate's one next look, calling off the one it replaces: never two chains of jobs. */
     private void schedule(ManagedCertificate certificate, Instant at) {
         if (!running || !isManaged(certificate)) {
             return;
         }
+        Scheduler.Cancellable previous = certificate.scheduled;
         certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
+        if (previous != null) {
+            previous.cancel();
+        }
     }
 
     /** What one job did and when to look again. */
@@ -220,9 +230,11 @@ public final class CertificateManager {
         if (!running || !isManaged(certificate)) {
             return;
         }
-        if (!inFlight.add(certificate.firstName())) {
-            askedWhileRunning.add(certificate.firstName());
-            return;
+        synchronized (certificate) {
+            if (!inFlight.add(certificate)) {
+                askedWhileRunning.add(certificate);
+                return;
+            }
         }
         Instant next;
         String sentence;
@@ -237,6 +249,7 @@ public final class CertificateManager {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            release(certificate);
             return;
         } catch (LostLeaseException e) {
             next = clock.instant().plus(sync.interval());
@@ -252,18 +265,30 @@ public final class CertificateManager {
             sentence = unexpected.getMessage();
             LOG.warn("Unexpected failure for {}", certificate, e);
             listeners.failed(new MaintenanceEvents.Failed(certificate.names, unexpected, certificate.state().failures(), next));
-        } finally {
-            inFlight.remove(certificate.firstName());
+        } catch (Error e) {
+            release(certificate);
+            throw e;
         }
         Instant at = clock.instant();
-        if (askedWhileRunning.remove(certificate.firstName())) {
-            next = at;
-        }
-        Instant scheduledAt = next;
         String said = sentence;
-        certificate.update(state -> state.attempted(at, said, scheduledAt));
+        synchronized (certificate) { // one step: a renew asked from now on finds no job running and schedules itself
+            if (askedWhileRunning.remove(certificate)) {
+                next = at;
+            }
+            Instant scheduledAt = next;
+            certificate.update(state -> state.attempted(at, said, scheduledAt));
+            inFlight.remove(certificate);
+            schedule(certificate, next);
+        }
         warnIfExpiringSoon(certificate, at);
-        schedule(certificate, next);
+    }
+
+    /** Ends a job that schedules no next look (stopping, or a JVM error). */
+    private void release(ManagedCertificate certificate) {
+        synchronized (certificate) {
+            inFlight.remove(certificate);
+            askedWhileRunning.remove(certificate);
+        }
     }
 
     /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
@@ -289,11 +314,13 @@ public final class CertificateManager {
         for (ManagedCertificate certificate : certificates) {
             if (certificate.names.contains(name)) {
                 certificate.update(CertificateState::askRenewal);
-                Scheduler.Cancellable scheduled = certificate.scheduled;
-                if (scheduled != null) {
-                    scheduled.cancel();
+                synchronized (certificate) {
+                    if (inFlight.contains(certificate)) {
+                        askedWhileRunning.add(certificate); // the running job looks again as soon as it ends
+                    } else {
+                        schedule(certificate, clock.instant());
+                    }
                 }
-                schedule(certificate, clock.instant());
                 return true;
             }
         }

@@ -27,6 +27,8 @@ public final class ManagedCertificate {
     private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
     /** The next look's handle, so it can be called off: the scheduler's business, not the certificate's state. */
     volatile Scheduler.Cancellable scheduled;
+    /** No longer managed: nothing serves it again (guarded by this object's lock, as serving is). */
+    private boolean retired;
 
     ManagedCertificate(List<String> names, ChallengeStrategy strategy, String strategyReason) {
         this.names = List.copyOf(names);
@@ -58,17 +60,26 @@ public final class ManagedCertificate {
      */
     synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateStatus.Source source,
                             CertificateRegistry registry) {
+        if (retired) {
+            return;
+        }
         state.updateAndGet(current -> current.serving(certificate, matches, saved, source));
         registry.publish(new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false));
     }
 
     /** {@link #serve} only if {@code certificate} is newer than the served one; whether it was. */
     synchronized boolean serveIfNewer(StoredCertificate certificate, boolean matches, CertificateRegistry registry) {
-        if (!state.get().isOlderThan(certificate)) {
+        if (retired || !state.get().isOlderThan(certificate)) {
             return false;
         }
         serve(certificate, matches, true, CertificateStatus.Source.STORED, registry);
         return true;
+    }
+
+    /** Takes it out of service for good: its names are withdrawn, and a job or a store look still running cannot serve it. */
+    synchronized void retire(CertificateRegistry registry) {
+        retired = true;
+        registry.withdraw(names);
     }
 
     @Override

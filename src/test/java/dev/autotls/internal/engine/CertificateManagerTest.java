@@ -166,9 +166,41 @@ class CertificateManagerTest {
         engine.advance(Duration.ofDays(1));
 
         engine.manager.add(new ManagedCertificate(java.util.List.of("n1.test"), Engine.STRATEGY, "managed again"));
-        engine.runDue();
+        engine.advance(CertificateManager.START_SPREAD);
 
+        assertThat(engine.managed("n1.test").state().last()).as("its first look came").isNotNull();
         assertThat(engine.issuer().orders).as("what the store holds is served; no new order").hasSize(1);
         assertThat(engine.servesIssued("n1.test")).isTrue();
+    }
+
+    @Test
+    void aCertificateRemovedWhileItsOrderRunsIsNotServedByThatOrder() throws Exception {
+        Engine engine = new Engine().certificate("q.test").start();
+        engine.issuer().duringOrder(() -> engine.manager.remove("q.test"));
+
+        engine.runDue();
+
+        assertThat(engine.issuer().orders).hasSize(1);
+        assertThat(engine.registry.lookup("q.test")).as("the order that was running does not serve it again").isEmpty();
+        engine.manager.syncNow();
+        engine.manager.reload();
+        assertThat(engine.registry.lookup("q.test")).as("nor does a look at the store").isEmpty();
+    }
+
+    @Test
+    void aCertificateRemovedAndAddedAgainWhileItsJobRunsIsLookedAt() throws Exception {
+        Engine engine = new Engine().certificate("a2.test").start();
+        engine.issuer().duringOrder(() -> {
+            if (engine.issuer().orders.size() == 1) {
+                engine.manager.remove("a2.test");
+                engine.manager.add(new ManagedCertificate(java.util.List.of("a2.test"), Engine.STRATEGY, "again"));
+            }
+        });
+
+        engine.runDue();
+        engine.advance(CertificateManager.START_SPREAD);
+
+        assertThat(engine.managed("a2.test").state().last()).as("the new certificate had its own look").isNotNull();
+        assertThat(engine.servesIssued("a2.test")).isTrue();
     }
 }

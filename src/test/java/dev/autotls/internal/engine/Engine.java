@@ -93,7 +93,7 @@ final class Engine {
     }
 
     ManagedCertificate managed(String firstName) {
-        return certificates.stream().filter(c -> c.firstName().equals(firstName)).findFirst().orElseThrow();
+        return manager.certificates().stream().filter(c -> c.firstName().equals(firstName)).findFirst().orElseThrow();
     }
 
     int runDue() {
