@@ -184,6 +184,7 @@ public final class AcmeClient implements Issuer {
     @Override
     public Optional<RenewalWindow> renewalWindow(X509Certificate certificate) throws AutoTlsException, InterruptedException {
         Session used = session;
+        forget(used);
         try {
             if (session.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
                 return Optional.empty();

@@ -18,15 +18,20 @@ import javax.net.ssl.SSLParameters;
 /**
  * The HTTP client acme4j talks to the CA through, recording its last exchange ({@link CaExchange})
  * so that Retry-After and the host of a failed connection are known whatever exception acme4j
- * makes of the answer. One per session, and a session is used by one ordering thread at a time
- * ({@link SessionPool}), so the record read after a failure is that operation's answer.
+ * makes of the answer. One per session; the record is kept per sending thread, so the record read
+ * after a failure is that operation's answer even where two threads share a session.
  * Everything else is the wrapped client's.
  */
 final class ObservedHttpClient extends HttpClient {
     private final HttpClient delegate;
     private final Clock clock;
-    /** The last exchange this client made (its session's; see {@link #last}). */
-    private volatile CaExchange last;
+    /**
+     * The last exchange each thread made through this client. acme4j sends on the calling
+     * thread, and a session (the primary one) may serve the warm start and the first order at
+     * once, so the record is the sending thread's: what an operation reads after its failure
+     * is its own answer. Owned by this client and read only by {@link AcmeClient}.
+     */
+    private final ThreadLocal<CaExchange> last = new ThreadLocal<>();
 
     ObservedHttpClient(HttpClient delegate, Clock clock) {
         this.delegate = delegate;
@@ -38,22 +43,22 @@ final class ObservedHttpClient extends HttpClient {
             throws IOException, InterruptedException {
         try {
             HttpResponse<T> response = delegate.send(request, handler);
-            last = CaExchange.answered(request.uri(), response.statusCode(), response.headers(), clock.instant());
+            last.set(CaExchange.answered(request.uri(), response.statusCode(), response.headers(), clock.instant()));
             return response;
         } catch (IOException e) {
-            last = CaExchange.noAnswer(request.uri());
+            last.set(CaExchange.noAnswer(request.uri()));
             throw e;
         }
     }
 
-    /** What this client last sent to the CA and what came back, if anything since {@link #forget}. */
+    /** What the calling thread last sent to the CA through this client and what came back, if anything since {@link #forget}. */
     Optional<CaExchange> last() {
-        return Optional.ofNullable(last);
+        return Optional.ofNullable(last.get());
     }
 
-    /** Starts a new operation: nothing of an earlier one may be mistaken for its answer. */
+    /** Starts a new operation on the calling thread: nothing of an earlier one may be mistaken for its answer. */
     void forget() {
-        last = null;
+        last.remove();
     }
 
     /** The record of {@code session}'s client: each session (one per ordering thread) has a client of its own. */

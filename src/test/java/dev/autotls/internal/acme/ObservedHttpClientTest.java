@@ -19,8 +19,9 @@ import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each client keeps the last answer it got, for the failure of the operation that sent it: no
- * per-thread side channel, so what one session's client saw is never read as another's.
+ * Each client keeps the last answer each thread got through it, for the failure of the operation
+ * that sent it: what one session's client saw is never read as another's, nor as another
+ * thread's on the same session.
  */
 class ObservedHttpClientTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
@@ -55,6 +56,12 @@ class ObservedHttpClientTest {
                 assertThat(exchange.retryAfter()).contains(NOW.plusSeconds(20));
             });
             assertThat(two.last()).hasValueSatisfying(exchange -> assertThat(exchange.status()).isEqualTo(200));
+            java.util.concurrent.atomic.AtomicReference<java.util.Optional<CaExchange>> seenElsewhere =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread other = new Thread(() -> seenElsewhere.set(one.last()));
+            other.start();
+            other.join();
+            assertThat(seenElsewhere.get()).as("another thread on the same client (a shared session) sees its own, none").isEmpty();
             one.forget();
             assertThat(one.last()).isEmpty();
         } finally {
