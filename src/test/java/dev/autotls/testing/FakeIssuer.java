@@ -45,6 +45,7 @@ public final class FakeIssuer implements Issuer {
     private volatile Duration lifetime = Duration.ofDays(90);
     private final Deque<AutoTlsException> failures = new ArrayDeque<>();
     private volatile AutoTlsException probeFailure;
+    private volatile AutoTlsException windowFailure;
     private volatile Function<X509Certificate, Optional<RenewalWindow>> windows = leaf -> Optional.empty();
     /** The names of every order, in order; and the certificate each renewed (null for a first order). */
     public final List<List<String>> orders = new CopyOnWriteArrayList<>();
@@ -75,6 +76,12 @@ public final class FakeIssuer implements Issuer {
     /** The probe fails with {@code error} until set to null. */
     public FakeIssuer failProbe(AutoTlsException error) {
         this.probeFailure = error;
+        return this;
+    }
+
+    /** Renewal-window requests fail with {@code error} until set to null. */
+    public FakeIssuer failWindows(AutoTlsException error) {
+        this.windowFailure = error;
         return this;
     }
 
@@ -112,8 +119,12 @@ public final class FakeIssuer implements Issuer {
     }
 
     @Override
-    public Optional<RenewalWindow> renewalWindow(X509Certificate certificate) {
+    public Optional<RenewalWindow> renewalWindow(X509Certificate certificate) throws AutoTlsException {
         windowRequests.incrementAndGet();
+        AutoTlsException failure = windowFailure;
+        if (failure != null) {
+            throw failure;
+        }
         return windows.apply(certificate);
     }
 

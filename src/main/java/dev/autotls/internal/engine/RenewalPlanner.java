@@ -32,10 +32,15 @@ final class RenewalPlanner {
     private final RenewalPolicy policy;
     private final CaRotation cas;
     private final FailurePolicy failures;
-    /** Per certificate (its first name): the window last fetched, for which serial, and until when it holds. */
+    /** Per certificate (its first name): the window last fetched, or the failure to fetch it, until when it holds. */
     private final Map<String, Fetched> fetched = new ConcurrentHashMap<>();
 
-    private record Fetched(BigInteger serial, String issuer, Optional<RenewalWindow> window, Instant keepUntil) {
+    /** What the issuer said about one certificate's window (nothing when {@code window} is empty), and when to ask again. */
+    private record Fetched(BigInteger serial, String issuer, Optional<RenewalWindow> window, Instant keepUntil,
+                           Optional<Instant> askAgain) {
+        boolean holds(BigInteger leaf, String id, Instant now) {
+            return serial.equals(leaf) && issuer.equals(id) && now.isBefore(keepUntil);
+        }
     }
 
     RenewalPlanner(RenewalPolicy policy, CaRotation cas, FailurePolicy failures) {
@@ -49,37 +54,40 @@ final class RenewalPlanner {
         Optional<RenewalPolicy.Window> window = Optional.empty();
         Optional<Instant> askAgain = Optional.empty();
         if (now.isBefore(certificate.notAfter())) { // an expired certificate is renewed now: no window to ask for
-            CaRotation.Lane issuer = cas.issuerOf(managed);
-            try {
-                Fetched ari = window(managed, certificate, issuer, now);
-                if (ari.window().isPresent()) {
-                    window = Optional.of(new RenewalPolicy.Window(ari.window().get().start(), ari.window().get().end()));
-                    askAgain = ari.window().get().askAgainAt();
-                }
-            } catch (TransientException e) {
-                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
-                askAgain = Optional.of(e.caWide() ? failures.caFailed(issuer, e)
-                        : e.retryAfter().orElse(now.plus(ARI_UNAVAILABLE_RECHECK)));
-            } catch (AutoTlsException e) {
-                LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
-                askAgain = Optional.of(now.plus(ARI_UNAVAILABLE_RECHECK));
-            }
+            Fetched ari = window(managed, certificate, cas.issuerOf(managed), now);
+            window = ari.window().map(w -> new RenewalPolicy.Window(w.start(), w.end()));
+            askAgain = ari.askAgain();
         }
         return policy.plan(certificate.notBefore(), certificate.notAfter(), certificate.issuedAt(), window, askAgain, now);
     }
 
-    /** The window kept for this certificate, or a fresh one from its issuer when none is kept or it has lapsed. */
+    /**
+     * What is kept for this certificate, or a fresh answer from its issuer when nothing is kept
+     * or it has lapsed. A failure is kept too, until its own ask-again time, so the several plans
+     * of one look neither ask again nor count one CA failure several times.
+     */
     private Fetched window(ManagedCertificate managed, StoredCertificate certificate, CaRotation.Lane issuer, Instant now)
-            throws AutoTlsException, InterruptedException {
+            throws InterruptedException {
         BigInteger serial = certificate.leaf().getSerialNumber();
+        String id = issuer.issuer().id();
         Fetched kept = fetched.get(managed.firstName());
-        if (kept != null && kept.serial().equals(serial) && kept.issuer().equals(issuer.issuer().id())
-                && now.isBefore(kept.keepUntil())) {
+        if (kept != null && kept.holds(serial, id, now)) {
             return kept;
         }
-        Optional<RenewalWindow> answer = issuer.issuer().renewalWindow(certificate.leaf());
-        Instant keepUntil = answer.flatMap(RenewalWindow::askAgainAt).orElse(now.plus(KEEP_WITHOUT_RETRY_AFTER));
-        Fetched fresh = new Fetched(serial, issuer.issuer().id(), answer, keepUntil);
+        Fetched fresh;
+        try {
+            Optional<RenewalWindow> answer = issuer.issuer().renewalWindow(certificate.leaf());
+            Optional<Instant> retryAfter = answer.flatMap(RenewalWindow::askAgainAt);
+            fresh = new Fetched(serial, id, answer, retryAfter.orElse(now.plus(KEEP_WITHOUT_RETRY_AFTER)), retryAfter);
+        } catch (TransientException e) {
+            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+            Instant again = e.caWide() ? failures.caFailed(issuer, e) : e.retryAfter().orElse(now.plus(ARI_UNAVAILABLE_RECHECK));
+            fresh = new Fetched(serial, id, Optional.empty(), again, Optional.of(again));
+        } catch (AutoTlsException e) {
+            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+            Instant again = now.plus(ARI_UNAVAILABLE_RECHECK);
+            fresh = new Fetched(serial, id, Optional.empty(), again, Optional.of(again));
+        }
         fetched.put(managed.firstName(), fresh);
         return fresh;
     }

@@ -203,4 +203,17 @@ class CertificateManagerTest {
         assertThat(engine.managed("a2.test").state().last()).as("the new certificate had its own look").isNotNull();
         assertThat(engine.servesIssued("a2.test")).isTrue();
     }
+
+    @Test
+    void aCaThatCannotAnswerForTheWindowIsAskedOncePerLookAndCountedOnce() throws Exception {
+        Engine engine = new Engine().certificate("ari.test").start();
+        engine.runDue();
+        engine.issuer().windowRequests.set(0);
+        engine.issuer().failWindows(new dev.autotls.spi.TransientException("the CA is down", null, true, null));
+
+        engine.advance(Duration.ofHours(7)); // one healthy look
+
+        assertThat(engine.issuer().windowRequests.get()).isEqualTo(1);
+        assertThat(engine.issuer().orders).as("a window that cannot be read never causes a renewal").hasSize(1);
+    }
 }
