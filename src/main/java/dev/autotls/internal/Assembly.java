@@ -146,21 +146,26 @@ public final class Assembly extends ContainerLifeCycle {
         int httpPort = installation == null ? config.httpPort() : installation.httpPort();
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort,
                 httpPort < 0 ? "off" : "on port " + httpPort, config.caDirectory(), store.describe());
-        if (injectedScheduler != null) {
-            // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
-            runningScheduler = injectedScheduler;
-            manager.start(injectedScheduler, Runnable::run);
-        } else {
-            runningScheduler = SystemScheduler.start(clock);
-            runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
-            manager.start(runningScheduler, runningWorkers);
-            warmStart = new WarmStart(acme, dns, registry, manager.certificates())
-                    .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
+        try {
+            if (injectedScheduler != null) {
+                // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
+                runningScheduler = injectedScheduler;
+                manager.start(injectedScheduler, Runnable::run);
+            } else {
+                runningScheduler = SystemScheduler.start(clock);
+                runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
+                manager.start(runningScheduler, runningWorkers);
+                warmStart = new WarmStart(acme, dns, registry, manager.certificates())
+                        .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
+            }
+            if (tlsAlpnPoll != null) {
+                tlsAlpnPoll.start(runningScheduler);
+            }
+            super.doStart();
+        } catch (Exception | Error e) {
+            doStop(); // Jetty does not stop what failed to start: end the threads made above here
+            throw e;
         }
-        if (tlsAlpnPoll != null) {
-            tlsAlpnPoll.start(runningScheduler);
-        }
-        super.doStart();
     }
 
     @Override

@@ -7,9 +7,11 @@ import java.time.Instant;
  * own (one daemon thread) when none is injected; a test injects one that runs due tasks when
  * the test moves its clock, instead of waiting.
  *
- * <p>Contract: {@link #schedule} never runs the task on the calling thread before returning
- * unless {@code at} has passed and the implementation chooses to; tasks may run on any thread
- * the implementation owns; {@link #close} drops tasks not yet started.
+ * <p>Contract: {@link #schedule} never runs the task on the calling thread before it returns,
+ * even when {@code at} has passed (autotls schedules from inside its own tasks and under its
+ * own locks); tasks run one after another or at once on threads the implementation owns;
+ * {@link Cancellable#cancel} keeps a task that has not started from running; {@link #close}
+ * drops tasks not yet started.
  */
 public interface Scheduler extends AutoCloseable {
 
