@@ -4,8 +4,10 @@
  * <p>An application uses {@code dev.autotls} (the {@code AutoTls} builder and component, its
  * listener, events and status) and may implement {@code dev.autotls.spi} (a store, a
  * scheduler, a TXT publisher). {@code dev.autotls.acmedns} starts the built-in acme-dns
- * responder. Everything under {@code dev.autotls.internal} is the implementation and is not
- * exported: a modular application cannot reach it.
+ * responder; {@code dev.autotls.cli}, {@code dev.autotls.jetty} and {@code dev.autotls.spring}
+ * are where the command line, jetty-home and Spring Boot look; {@code dev.autotls.jmx} is for
+ * Jetty's JMX only. Everything under {@code dev.autotls.internal} is the implementation and is
+ * not exported: a modular application cannot reach it.
  *
  * <p>Optional features need their own jars, which a plain user does not inherit: the
  * PostgreSQL store ({@code org.postgresql.jdbc}, {@code com.zaxxer.hikari}), the responder's

@@ -27,6 +27,7 @@ class FailedBuildIT {
     void aBuildRefusedAfterTheStoreOpenedLeavesNoConnectionOpen() throws Exception {
         Postgres postgres = DATABASE.postgres();
         long before = connections(postgres);
+        long poolsBefore = poolThreads();
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> AutoTls.builder().ignoreSystemSettings().domains("*.e.test").storage(postgres.url())
                     .challenge("http-01").agreeToTermsOfService(true).build())
@@ -34,6 +35,12 @@ class FailedBuildIT {
         }
         Await.until("the refused builds' connections to close", Duration.ofSeconds(10), () -> connections(postgres) <= before);
         assertThat(connections(postgres)).isLessThanOrEqualTo(before);
+        Await.until("the refused builds' pool threads to end", Duration.ofSeconds(10), () -> poolThreads() <= poolsBefore);
+    }
+
+    /** Threads of the PostgreSQL store's connection pools in this JVM (HikariCP names them after the pool). */
+    private static long poolThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("autotls-store")).count();
     }
 
     /** Connections of the autotls role other than this one. */
