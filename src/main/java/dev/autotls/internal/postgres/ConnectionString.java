@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * the text through {@link #redact}.
  */
 public final class ConnectionString {
-    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/?#@]*?:)[^/?#]*@");
+    /** The user's password in the URL form: from the ':' after the user up to the last '@', whatever it holds. */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/?#@:]*:).*@");
     private static final Pattern QUERY_PASSWORD = Pattern.compile("(?i)([?&]password=)[^&#]*");
     private static final Pattern PAIR_PASSWORD = Pattern.compile("(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S+)");
 
@@ -51,11 +52,28 @@ public final class ConnectionString {
      */
     public static ConnectionString parse(String text) {
         String trimmed = text.trim();
+        if (isUrl(trimmed) && userInfoHoldsADelimiter(trimmed)) {
+            // the authority would end inside the password, whose pieces would then be echoed as a host or port
+            throw new IllegalArgumentException("the user's password holds '/', '?' or '#', which end the host part of a URL;"
+                    + " percent-encode them (%2F, %3F, %23)");
+        }
         Map<String, String> settings = isUrl(trimmed) ? fromUrl(trimmed) : fromPairs(trimmed);
         String password = settings.remove("password");
         ConnectionString parsed = new ConnectionString(settings, password);
         parsed.checkPorts();
         return parsed;
+    }
+
+    /** Whether an '@' comes after the first '/', '?' or '#' of the authority: a password with one of those unescaped. */
+    private static boolean userInfoHoldsADelimiter(String url) {
+        int start = url.indexOf("://") + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.indexOf('@', end);
+        int slashAfter = url.indexOf('/', end + 1);
+        return end < url.length() && at > end && (slashAfter < 0 || at < slashAfter) && url.substring(start, end).contains(":");
     }
 
     private void checkPorts() {

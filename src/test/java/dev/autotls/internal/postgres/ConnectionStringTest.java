@@ -45,4 +45,14 @@ class ConnectionStringTest {
         assertThat(ConnectionString.redact("jdbc:postgresql://db/site?user=app&Password=hunter2"))
                 .isEqualTo("jdbc:postgresql://db/site?user=app&Password=***");
     }
+
+    @Test
+    void aPasswordWithAnUnescapedSlashIsNeitherEchoedNorLeftUnredacted() {
+        String url = "postgresql://autotls:kq9/zv7@db.example:5432/autotls";
+        assertThatThrownBy(() -> ConnectionString.parse(url))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("percent-encode")
+                .hasMessageNotContaining("kq9").hasMessageNotContaining("zv7");
+        assertThat(ConnectionString.redact(url)).doesNotContain("kq9").doesNotContain("zv7").contains("***");
+    }
 }
