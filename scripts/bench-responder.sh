@@ -22,10 +22,16 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 . scripts/lib.sh
 
-dns=$(free_port); api=$(free_port); knot_port=$(free_port); limited_dns=$(free_port); limited_api=$(free_port)
+knot_port=$(free_port)
+# The responders bind port 0 (UDP and TCP get one free number together) and log the numbers they
+# got; the bench reads them back instead of guessing free ones.
+responder_ports() { # LOG: prints "DNS_PORT API_PORT" once the responder has logged both; fails after 30 s
+  wait_for 30 grep -q 'acme-dns API on port' "$1" || return 1
+  echo "$(sed -n 's/.*DNS on port \([0-9]*\) .*/\1/p' "$1" | head -1) $(sed -n 's/.*API on port \([0-9]*\) .*/\1/p' "$1" | head -1)"
+}
 cat > "$work/config.cfg" <<CFG
 [general]
-listen = "127.0.0.1:$dns"
+listen = "127.0.0.1:0"
 protocol = "both"
 domain = "auth.bench.test"
 nsname = "auth.bench.test"
@@ -36,7 +42,7 @@ engine = "sqlite3"
 connection = "$work/acme-dns.db"
 [api]
 ip = "127.0.0.1"
-port = "$api"
+port = "0"
 tls = "none"
 [autotls]
 registrations_per_minute = 100000
@@ -44,7 +50,9 @@ rrl_responses_per_second = 0
 CFG
 java -jar target/autotls.jar acme-dns --config "$work/config.cfg" > "$work/responder.log" 2>&1 &
 pids+=($!)
-wait_for 30 curl -sf "http://127.0.0.1:$api/health" || { echo "bench: the responder did not start" >&2; exit 1; }
+read -r dns api < <(responder_ports "$work/responder.log") \
+  && wait_for 30 curl -sf "http://127.0.0.1:$api/health" \
+  || { echo "bench: the responder did not start; its log:" >&2; cat "$work/responder.log" >&2; exit 1; }
 
 : > "$work/queries.txt"
 { echo "\$ORIGIN auth.bench.test."; echo "\$TTL 1"; echo "@ SOA auth.bench.test. admin.auth.bench.test. 1 28800 7200 604800 86400"
@@ -63,12 +71,13 @@ for i in $(seq 1 100); do
 done
 
 # the limited responder: the same zone and database, every [autotls] setting at its default
-sed -e "s/127.0.0.1:$dns/127.0.0.1:$limited_dns/" -e "s/port = \"$api\"/port = \"$limited_api\"/" -e '/^\[autotls\]/,$d' \
-  "$work/config.cfg" > "$work/config-limited.cfg"
+sed -e '/^\[autotls\]/,$d' "$work/config.cfg" > "$work/config-limited.cfg"
 java -jar target/autotls.jar acme-dns --config "$work/config-limited.cfg" > "$work/responder-limited.log" 2>&1 &
 limited_pid=$!
 pids+=($limited_pid)
-wait_for 30 curl -sf "http://127.0.0.1:$limited_api/health" || { echo "bench: the limited responder did not start" >&2; exit 1; }
+read -r limited_dns limited_api < <(responder_ports "$work/responder-limited.log") \
+  && wait_for 30 curl -sf "http://127.0.0.1:$limited_api/health" \
+  || { echo "bench: the limited responder did not start; its log:" >&2; cat "$work/responder-limited.log" >&2; exit 1; }
 echo "$(head -n 1 "$work/queries.txt")" > "$work/one-name.txt"
 
 mkdir -p "$work/knot-db"
