@@ -126,28 +126,38 @@ final class Engine {
     }
 
     /** A strategy the fake issuers never call: the engine only hands it to the issuer. */
-    static final ChallengeStrategy STRATEGY = new ChallengeStrategy() {
-        @Override
-        public String name() {
-            return "fake";
-        }
+    static final ChallengeStrategy STRATEGY = strategy(List.of());
 
-        @Override
-        public List<String> challengeTypes() {
-            return List.of("fake-01");
-        }
+    /** {@link #STRATEGY}, asking the owner for {@code records} (zone-file lines). */
+    static ChallengeStrategy strategy(List<String> records) {
+        return new ChallengeStrategy() {
+            @Override
+            public String name() {
+                return "fake";
+            }
 
-        @Override
-        public Suitability suitability(String name) {
-            return Suitability.yes();
-        }
+            @Override
+            public List<String> challengeTypes() {
+                return List.of("fake-01");
+            }
 
-        @Override
-        public void present(List<PendingChallenge> challenges, Login login) {
-        }
+            @Override
+            public Suitability suitability(String name) {
+                return Suitability.yes();
+            }
 
-        @Override
-        public void cleanUp(List<PendingChallenge> challenges) {
-        }
-    };
+            @Override
+            public List<String> requiredRecords(List<String> names) {
+                return records;
+            }
+
+            @Override
+            public void present(List<PendingChallenge> challenges, Login login) {
+            }
+
+            @Override
+            public void cleanUp(List<PendingChallenge> challenges) {
+            }
+        };
+    }
 }

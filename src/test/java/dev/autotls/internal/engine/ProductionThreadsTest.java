@@ -51,41 +51,9 @@ class ProductionThreadsTest {
 
     @Test
     void requiredRecordsGatherEachCertificatesLines() throws Exception {
-        ManagedCertificate one = new ManagedCertificate(List.of("r1.test"), recording("r1.test. TXT \"one\""), "test");
-        ManagedCertificate two = new ManagedCertificate(List.of("r2.test"), recording("r2.test. TXT \"two\""), "test");
+        ManagedCertificate one = new ManagedCertificate(List.of("r1.test"), Engine.strategy(List.of("r1.test. TXT \"one\"")), "test");
+        ManagedCertificate two = new ManagedCertificate(List.of("r2.test"), Engine.strategy(List.of("r2.test. TXT \"two\"")), "test");
 
         assertThat(RequiredRecords.of(List.of(one, two))).containsExactly("r1.test. TXT \"one\"", "r2.test. TXT \"two\"");
-    }
-
-    private static dev.autotls.internal.acme.ChallengeStrategy recording(String line) {
-        return new dev.autotls.internal.acme.ChallengeStrategy() {
-            @Override
-            public String name() {
-                return "records";
-            }
-
-            @Override
-            public List<String> challengeTypes() {
-                return List.of("fake-01");
-            }
-
-            @Override
-            public Suitability suitability(String name) {
-                return Suitability.yes();
-            }
-
-            @Override
-            public List<String> requiredRecords(List<String> names) {
-                return List.of(line);
-            }
-
-            @Override
-            public void present(List<PendingChallenge> challenges, org.shredzone.acme4j.Login login) {
-            }
-
-            @Override
-            public void cleanUp(List<PendingChallenge> challenges) {
-            }
-        };
     }
 }
