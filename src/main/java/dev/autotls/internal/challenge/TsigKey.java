@@ -1,7 +1,6 @@
 package dev.autotls.internal.challenge;
 
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -116,14 +115,30 @@ public final class TsigKey {
         return text.isEmpty() || text.matches("[A-Za-z0-9+/=]+") ? what + " given" : "'" + text + "'";
     }
 
-    /** Comments of named.conf syntax, kept out of the way of the statement (a secret holds no # or /). */
+    /**
+     * The text without named.conf's comments ({@code #} and {@code //} to the end of the line,
+     * {@code /* ... *}{@code /}), each made a space; quoted text is kept as it is, since a base64
+     * secret may well hold {@code //}.
+     */
     private static String withoutComments(String text) {
-        StringBuilder kept = new StringBuilder();
-        for (String line : text.replaceAll("(?s)/\\*.*?\\*/", " ").split("\n", -1)) {
-            int hash = line.indexOf('#');
-            int slashes = line.indexOf("//");
-            int cut = List.of(hash, slashes).stream().filter(i -> i >= 0).min(Integer::compare).orElse(line.length());
-            kept.append(line, 0, cut).append('\n');
+        StringBuilder kept = new StringBuilder(text.length());
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == '#' || text.startsWith("//", i))) {
+                int end = text.indexOf('\n', i);
+                i = (end < 0 ? text.length() : end) - 1;
+                kept.append(' ');
+                continue;
+            } else if (!quoted && text.startsWith("/*", i)) {
+                int end = text.indexOf("*/", i + 2);
+                i = (end < 0 ? text.length() : end + 2) - 1;
+                kept.append(' ');
+                continue;
+            }
+            kept.append(c);
         }
         return kept.toString();
     }

@@ -64,4 +64,15 @@ class TsigKeyTest {
         assertThatThrownBy(() -> TsigKey.parse(SECRET + ":acme-alias:hmac-sha256"))
                 .hasMessageContaining("the algorithm given is not a TSIG algorithm").hasMessageNotContaining(SECRET);
     }
+
+    @Test
+    void aSecretHoldingTwoSlashesIsReadWholeWhileCommentsAroundItAreDropped() {
+        byte[] bytes = new byte[32];
+        java.util.Arrays.fill(bytes, 0, 3, (byte) 0xff); // encodes as "////..."
+        String secret = java.util.Base64.getEncoder().encodeToString(bytes);
+        String file = "// made by tsig-keygen\nkey \"acme-alias\" { # the alias zone's key\n"
+                + "\talgorithm hmac-sha256; /* only TXT */\n\tsecret \"" + secret + "\";\n};\n";
+
+        assertThat(TsigKey.parseKeyFile(file).sameAs(TsigKey.parse("hmac-sha256:acme-alias:" + secret))).isTrue();
+    }
 }
