@@ -12,6 +12,7 @@ import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.Backoff;
 import dev.autotls.internal.engine.CaRotation;
 import dev.autotls.internal.engine.CertificateManager;
+import dev.autotls.internal.engine.JobsObserver;
 import dev.autotls.internal.engine.Listeners;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.engine.OrderWorkers;
@@ -36,7 +37,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Server;
@@ -68,6 +68,7 @@ public final class Assembly extends ContainerLifeCycle {
     private final boolean ownedStore;
     private final String caFolder;
     private final AcmeClient acme;
+    private final CaRotation cas;
     private final AuthoritativeDns dns;
     /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
     private final Scheduler injectedScheduler;
@@ -77,7 +78,7 @@ public final class Assembly extends ContainerLifeCycle {
     private volatile Server server;
     private volatile Installation installation;
     private Scheduler runningScheduler;
-    private ExecutorService runningWorkers;
+    private OrderWorkers runningWorkers;
     private WarmStart warmStart;
 
     private Assembly(AutoTlsConfig config, Injections injected, CertificateStore store, boolean ownedStore) {
@@ -103,7 +104,8 @@ public final class Assembly extends ContainerLifeCycle {
         this.injectedScheduler = injected.scheduler();
         this.sslContext = TlsConnectors.sslContext(registry);
         RandomGenerator random = injected.random();
-        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock, random), store,
+        this.cas = CaRotation.open(config, acme, store, clock, random);
+        this.manager = new CertificateManager(certificates, cas, store,
                 new CertificateFiles(store, caFolder), registry, new RenewalPolicy(random),
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
         if (injected.meterRegistry() != null) {
@@ -147,17 +149,19 @@ public final class Assembly extends ContainerLifeCycle {
         LOG.info("autotls: HTTPS on port {}, HTTP {}, CA {}, storage {}.", httpsPort,
                 httpPort < 0 ? "off" : "on port " + httpPort, config.caDirectory(), store.describe());
         try {
-            if (injectedScheduler != null) {
-                // an injected scheduler (tests) runs jobs itself, so a moved clock gives a finished job
-                runningScheduler = injectedScheduler;
-                manager.start(injectedScheduler, Runnable::run);
-            } else {
-                runningScheduler = SystemScheduler.start(clock);
-                runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
-                manager.start(runningScheduler, runningWorkers);
-                warmStart = new WarmStart(acme, dns, registry, manager.certificates())
-                        .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
+            // an injected scheduler (tests) only says when; the jobs run on the order workers and the warm
+            // start runs, exactly as in production
+            runningScheduler = injectedScheduler != null ? injectedScheduler : SystemScheduler.start(clock);
+            runningWorkers = OrderWorkers.start();
+            if (runningScheduler instanceof JobsObserver observer) {
+                observer.observe(runningWorkers::idle);
             }
+            // what is stored first, so the warm start knows whether an order is coming; then the warm start
+            // before the jobs, so it is the CA's first contact and the orders wait for its answer
+            manager.serveStored();
+            warmStart = new WarmStart(acme, cas.firstCircuit(), clock, dns, registry, manager.certificates())
+                    .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
+            manager.start(runningScheduler, runningWorkers);
             if (tlsAlpnPoll != null) {
                 tlsAlpnPoll.start(runningScheduler);
             }
@@ -175,8 +179,10 @@ public final class Assembly extends ContainerLifeCycle {
             tlsAlpnPoll.stop();
         }
         manager.stop();
-        if (runningWorkers != null) { // both were made in doStart, not injected
+        if (runningScheduler != null && runningScheduler != injectedScheduler) { // made in doStart, not injected
             runningScheduler.close();
+        }
+        if (runningWorkers != null) { // null when a start was refused before it made them
             runningWorkers.shutdownNow();
             runningWorkers = null;
         }

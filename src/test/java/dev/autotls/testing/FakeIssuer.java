@@ -46,6 +46,7 @@ public final class FakeIssuer implements Issuer {
     private final Deque<AutoTlsException> failures = new ArrayDeque<>();
     private volatile AutoTlsException probeFailure;
     private volatile AutoTlsException windowFailure;
+    private volatile AutoTlsException warmUpFailure;
     private volatile Function<X509Certificate, Optional<RenewalWindow>> windows = leaf -> Optional.empty();
     /** The names of every order, in order; and the certificate each renewed (null for a first order). */
     public final List<List<String>> orders = new CopyOnWriteArrayList<>();
@@ -76,6 +77,12 @@ public final class FakeIssuer implements Issuer {
     /** The probe fails with {@code error} until set to null. */
     public FakeIssuer failProbe(AutoTlsException error) {
         this.probeFailure = error;
+        return this;
+    }
+
+    /** The warm-up fails with {@code error} until set to null. */
+    public FakeIssuer failWarmUp(AutoTlsException error) {
+        this.warmUpFailure = error;
         return this;
     }
 
@@ -138,8 +145,12 @@ public final class FakeIssuer implements Issuer {
     }
 
     @Override
-    public void warmUp() {
+    public void warmUp() throws AutoTlsException {
         warmUps.incrementAndGet();
+        AutoTlsException failure = warmUpFailure;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private X509Certificate sign(List<String> names, KeyPair key) {

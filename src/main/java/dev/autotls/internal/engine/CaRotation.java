@@ -61,6 +61,11 @@ public final class CaRotation {
         return new CaRotation(lanes, config.cas().fallbackAfter(), clock);
     }
 
+    /** The circuit in front of the first CA, whose first contact the warm start makes. */
+    public CaCircuit firstCircuit() {
+        return lanes.get(0).circuit();
+    }
+
     /** The CA {@code certificate}'s next order goes to, moving on first if it has failed there long enough. */
     Lane lane(ManagedCertificate certificate) {
         CaAttempt before = certificate.state().caAttempt();

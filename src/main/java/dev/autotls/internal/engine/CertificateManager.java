@@ -61,6 +61,8 @@ public final class CertificateManager {
     /** Given at each start: AutoTls makes its threads when it starts and ends them when it stops. */
     private volatile Scheduler scheduler;
     private volatile Executor workers;
+    /** Whether {@link #serveStored} ran since the last stop. */
+    private volatile boolean servedStored;
     private final Clock clock;
     /** Spreads the first looks after a start; the same source as the back-offs' jitter. Thread-safe. */
     private final RandomGenerator random;
@@ -98,19 +100,34 @@ public final class CertificateManager {
     }
 
     /**
-     * Publishes what can be served right now and schedules the first look at every certificate
-     * on {@code scheduler}, running jobs on {@code workers}. Never waits for the CA. After
-     * {@link #stop} it may be started again (with new threads): what is served is read anew.
+     * Publishes what can be served right now: each stored certificate, or a temporary one. Called
+     * before {@link #start} when something must know what is stored before the first job runs
+     * (the warm start, which contacts the CA only if some certificate is to be ordered); else
+     * {@link #start} calls it.
      */
-    public void start(Scheduler scheduler, Executor workers) {
-        this.scheduler = scheduler;
-        this.workers = workers;
-        running = true;
+    public void serveStored() {
         long started = System.nanoTime();
         List<ManagedCertificate> all = certificates;
         long fromStore = sync.serveAllStoredOrFallback();
         LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, all.size() - fromStore,
                 (System.nanoTime() - started) / 1_000_000);
+        servedStored = true;
+    }
+
+    /**
+     * Publishes what can be served right now (unless {@link #serveStored} did since the last
+     * stop) and schedules the first look at every certificate on {@code scheduler}, running jobs
+     * on {@code workers}. Never waits for the CA. After {@link #stop} it may be started again
+     * (with new threads): what is served is read anew.
+     */
+    public void start(Scheduler scheduler, Executor workers) {
+        this.scheduler = scheduler;
+        this.workers = workers;
+        running = true;
+        if (!servedStored) {
+            serveStored();
+        }
+        List<ManagedCertificate> all = certificates;
         Instant now = clock.instant();
         for (ManagedCertificate certificate : all) {
             schedule(certificate, firstLook(certificate, now));
@@ -138,6 +155,7 @@ public final class CertificateManager {
 
     public void stop() {
         running = false;
+        servedStored = false;
         sync.stop();
         for (ManagedCertificate certificate : certificates) {
             Scheduler.Cancellable scheduled = certificate.scheduled;

@@ -57,25 +57,36 @@ final class FailurePolicy {
      * Before a job talks to the CA: empty if it may go ahead, else when to look again. While the
      * CA is failing, the first job whose wait is over probes it, and the others wait.
      */
-    Optional<Instant> holdForCa(CaRotation.Lane lane) throws InterruptedException {
+    Optional<Instant> holdForCa(CaRotation.Lane lane) throws TransientException, InterruptedException {
         Instant now = clock.instant();
         CaCircuit circuit = lane.circuit();
         CaCircuit.Admission admission = circuit.admit(now);
         if (admission instanceof CaCircuit.Proceed) {
             return Optional.empty();
         }
-        if (admission instanceof CaCircuit.Wait) {
-            return Optional.of(spread(((CaCircuit.Wait) admission).until()));
+        if (admission instanceof CaCircuit.Wait wait) {
+            Optional<TransientException> firstContact = circuit.takeUnreported();
+            if (firstContact.isPresent()) {
+                throw firstContact.get(); // the warm start's answer is this order's failure, reported once
+            }
+            return Optional.of(spread(wait.until()));
         }
+        boolean reported = false;
         try {
             lane.issuer().probe();
             circuit.succeeded();
+            reported = true;
             LOG.info("The CA at {} answers again; certificates waiting for it resume.", lane.issuer().id());
             return Optional.empty();
         } catch (TransientException e) {
-            circuit.failed(now, e.retryAfter());
+            circuit.failedBy(now, e);
+            reported = true;
             LOG.debug("the CA still fails: {}", e.getMessage());
             return Optional.of(spread(circuit.openUntil().orElse(now)));
+        } finally {
+            if (!reported) {
+                circuit.released(); // interrupted, or a bug: the next job whose wait is over probes instead
+            }
         }
     }
 
@@ -84,11 +95,10 @@ final class FailurePolicy {
         Instant now = clock.instant();
         CaCircuit circuit = lane.circuit();
         boolean wasOpen = circuit.isOpen();
-        circuit.failed(now, e.retryAfter());
+        circuit.failedBy(now, e);
         Instant until = circuit.openUntil().orElse(now);
         if (!wasOpen) {
-            LOG.warn("{}. Every certificate whose orders go to it waits; it is asked again (one cheap request) from {}.",
-                    capitalized(e.getMessage()), until);
+            logCaDown(e, until);
         }
         return spread(until);
     }
@@ -137,6 +147,12 @@ final class FailurePolicy {
 
     private static String trimmed(String sentence) {
         return sentence.endsWith(".") ? sentence.substring(0, sentence.length() - 1) : sentence;
+    }
+
+    /** Said once when a CA is found failing as a whole (at the first contact, or later). */
+    static void logCaDown(TransientException e, Instant until) {
+        LOG.warn("{}. Every certificate whose orders go to it waits; it is asked again (one cheap request) from {}.",
+                capitalized(e.getMessage()), until);
     }
 
     private static String capitalized(String sentence) {

@@ -5,6 +5,7 @@ import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.TransientException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * and keeps the zone's servers for the preflight), and, once the server is up, one request to
  * its own HTTP port and one handshake with its own HTTPS port, so the CA's http-01 request and
  * the first client do not meet cold code. The CA steps run only when some certificate has to
- * be ordered (a restart serving valid stored certificates sends the CA nothing extra). Nothing
- * here delays or fails the start: every failure is logged at debug and left for the order,
- * which meets it again and reports it.
+ * be ordered (a restart serving valid stored certificates sends the CA nothing extra), and
+ * they are the first contact with the CA ({@link CaCircuit#claimFirstContact}): orders wait for
+ * their answer, so a CA that is down at start is asked once, and its Retry-After is kept from
+ * the first answer. Nothing here delays or fails the start: every other failure is logged at
+ * debug and left for the order, which meets it again and reports it.
  */
 public final class WarmStart {
     private static final Logger LOG = LoggerFactory.getLogger(WarmStart.class);
@@ -43,24 +47,34 @@ public final class WarmStart {
     private static final int SOCKET_TIMEOUT_MILLIS = 2_000;
 
     private final Issuer issuer;
+    private final CaCircuit circuit;
+    private final Clock clock;
     private final AuthoritativeDns dns;
     private final CertificateRegistry registry;
     private final List<ManagedCertificate> certificates;
     private final CountDownLatch serverStarted = new CountDownLatch(1);
     private Thread thread;
 
-    public WarmStart(Issuer issuer, AuthoritativeDns dns, CertificateRegistry registry, List<ManagedCertificate> certificates) {
+    /** {@code issuer} is the first CA's, and {@code circuit} the circuit in front of it. */
+    public WarmStart(Issuer issuer, CaCircuit circuit, Clock clock, AuthoritativeDns dns, CertificateRegistry registry,
+                     List<ManagedCertificate> certificates) {
         this.issuer = issuer;
+        this.circuit = circuit;
+        this.clock = clock;
         this.dns = dns;
         this.registry = registry;
         this.certificates = certificates;
     }
 
     /**
-     * Begins on a daemon thread; {@code server} and the ports of the connectors autotls made
-     * (-1 when it made none) are for the self-requests after the server has started.
+     * Claims the first contact with the CA when some certificate is to be ordered, then begins on
+     * a daemon thread; call it before the certificates' jobs start, so they wait for its answer.
+     * {@code server} and the ports of the connectors autotls made (-1 when it made none) are for
+     * the self-requests after the server has started.
      */
     public WarmStart begin(Server server, int httpsPort, int httpPort) {
+        boolean contactsCa = certificates.stream().anyMatch(WarmStart::ordersSoon)
+                && circuit.claimFirstContact(clock.instant());
         LifeCycle.Listener started = new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarted(LifeCycle event) {
@@ -72,7 +86,7 @@ public final class WarmStart {
         }
         thread = new Thread(() -> {
             try {
-                run(server, httpsPort, httpPort);
+                run(contactsCa, server, httpsPort, httpPort);
             } finally {
                 if (server != null) {
                     server.removeEventListener(started);
@@ -96,19 +110,10 @@ public final class WarmStart {
         }
     }
 
-    private void run(Server server, int httpsPort, int httpPort) {
+    private void run(boolean contactsCa, Server server, int httpsPort, int httpPort) {
         long begun = System.nanoTime();
-        try {
-            if (certificates.stream().anyMatch(WarmStart::ordersSoon)) {
-                issuer.warmUp();
-                LOG.debug("warm-up: CA directory, account and nonce ready after {} ms", (System.nanoTime() - begun) / 1_000_000);
-            }
-        } catch (AutoTlsException e) {
-            LOG.debug("warm-up: the CA steps failed ({}); the first order meets it again", e.getMessage());
-        } catch (InterruptedException e) {
+        if (contactsCa && !warmUpCa(begun)) {
             return;
-        } catch (RuntimeException e) {
-            LOG.debug("warm-up: the CA steps failed", e);
         }
         if (!certificates.isEmpty()) {
             try {
@@ -135,6 +140,40 @@ public final class WarmStart {
             handshake(httpsPort, name);
         }
         LOG.debug("warm-up: done after {} ms", (System.nanoTime() - begun) / 1_000_000);
+    }
+
+    /** The CA steps, reported to the circuit; false if interrupted (stopping). */
+    private boolean warmUpCa(long begun) {
+        boolean reported = false;
+        try {
+            issuer.warmUp();
+            circuit.succeeded();
+            reported = true;
+            LOG.debug("warm-up: CA directory, account and nonce ready after {} ms", (System.nanoTime() - begun) / 1_000_000);
+        } catch (TransientException e) {
+            if (e.caWide()) {
+                // the CA is down or busy: orders wait for its back-off or Retry-After instead of asking again now
+                circuit.firstContactFailed(clock.instant(), e);
+                reported = true;
+                FailurePolicy.logCaDown(e, circuit.openUntil().orElse(clock.instant()));
+            } else {
+                LOG.debug("warm-up: the CA steps failed ({}); the first order meets it again", e.getMessage());
+            }
+        } catch (AutoTlsException e) {
+            // the CA answered (it refused the account, say): the order meets the refusal again and reports it
+            circuit.succeeded();
+            reported = true;
+            LOG.debug("warm-up: the CA steps failed ({}); the first order meets it again", e.getMessage());
+        } catch (InterruptedException e) {
+            return false;
+        } catch (RuntimeException e) {
+            LOG.debug("warm-up: the CA steps failed", e);
+        } finally {
+            if (!reported) {
+                circuit.released(); // nothing learnt of the CA: the first order contacts it itself
+            }
+        }
+        return true;
     }
 
     private static boolean ordersSoon(ManagedCertificate certificate) {

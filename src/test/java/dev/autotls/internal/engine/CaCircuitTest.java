@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.autotls.spi.TransientException;
+import dev.autotls.testing.Await;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +32,70 @@ class CaCircuitTest {
     }
 
     @Test
-    void aClosedCircuitLetsEveryoneProceed() {
+    void aClosedCircuitLetsEveryoneProceed() throws Exception {
         CaCircuit circuit = circuit();
         assertThat(circuit.admit(T0)).isInstanceOf(CaCircuit.Proceed.class);
         assertThat(circuit.isOpen()).isFalse();
     }
 
     @Test
-    void afterAFailureEveryoneWaitsThenExactlyOneProbes() {
+    void ordersWaitForTheFirstContactsAnswerAndTheFirstOfThemReportsItsFailure() throws Exception {
+        CaCircuit circuit = circuit();
+        assertThat(circuit.claimFirstContact(T0)).isTrue();
+        CompletableFuture<CaCircuit.Admission> order = CompletableFuture.supplyAsync(() -> admit(circuit, T0));
+        Await.until("the order to wait on the circuit", Duration.ofSeconds(10), () -> waiting(circuit));
+        assertThat(order).as("no answer before the first contact reports").isNotDone();
+        TransientException unavailable = new TransientException("HTTP 503", null, true, T0.plusSeconds(20));
+        circuit.firstContactFailed(T0, unavailable);
+        assertThat(order.get(10, TimeUnit.SECONDS)).as("after a 503 with Retry-After 20")
+                .isEqualTo(new CaCircuit.Wait(T0.plusSeconds(20)));
+        assertThat(circuit.takeUnreported()).as("for the first order that waits").containsSame(unavailable);
+        assertThat(circuit.takeUnreported()).as("once").isEmpty();
+        circuit.failedBy(T0, unavailable);
+        assertThat(circuit.openUntil()).as("reported again by that order, counted once").contains(T0.plusSeconds(20));
+    }
+
+    @Test
+    void aFirstContactClaimedByTheWarmStartHoldsOrdersUntilItAnswers() throws Exception {
+        CaCircuit circuit = circuit();
+        assertThat(circuit.claimFirstContact(T0)).isTrue();
+        assertThat(circuit.claimFirstContact(T0)).as("a second claim").isFalse();
+        CompletableFuture<CaCircuit.Admission> order = CompletableFuture.supplyAsync(() -> admit(circuit, T0));
+        Await.until("the order to wait on the circuit", Duration.ofSeconds(10), () -> waiting(circuit));
+        circuit.succeeded();
+        assertThat(order.get(10, TimeUnit.SECONDS)).isInstanceOf(CaCircuit.Proceed.class);
+        assertThat(circuit.claimFirstContact(T0)).as("once contacted").isFalse();
+    }
+
+    @Test
+    void aReleasedFirstContactPassesToTheNextCaller() throws Exception {
+        CaCircuit circuit = circuit();
+        assertThat(circuit.claimFirstContact(T0)).isTrue();
+        CompletableFuture<CaCircuit.Admission> order = CompletableFuture.supplyAsync(() -> admit(circuit, T0));
+        Await.until("the order to wait on the circuit", Duration.ofSeconds(10), () -> waiting(circuit));
+        circuit.released();
+        assertThat(order.get(10, TimeUnit.SECONDS)).as("nothing learnt: the waiting order goes ahead")
+                .isInstanceOf(CaCircuit.Proceed.class);
+    }
+
+    private static CaCircuit.Admission admit(CaCircuit circuit, Instant now) {
+        try {
+            return circuit.admit(now);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether some thread waits in the circuit's monitor (an admission blocked on the first contact). */
+    private static boolean waiting(CaCircuit circuit) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .anyMatch(entry -> entry.getKey().getState() == Thread.State.TIMED_WAITING
+                        && java.util.Arrays.stream(entry.getValue()).anyMatch(frame -> frame.getClassName()
+                                .equals(CaCircuit.class.getName()) && frame.getMethodName().equals("admit")));
+    }
+
+    @Test
+    void afterAFailureEveryoneWaitsThenExactlyOneProbes() throws Exception {
         CaCircuit circuit = circuit();
         circuit.failed(T0, Optional.empty());
         assertThat(circuit.admit(T0.plusSeconds(4))).isEqualTo(new CaCircuit.Wait(T0.plusSeconds(5)));
@@ -60,7 +120,7 @@ class CaCircuitTest {
     }
 
     @Test
-    void aProbeThatNeverReportsDoesNotHoldEveryoneForEver() {
+    void aProbeThatNeverReportsDoesNotHoldEveryoneForEver() throws Exception {
         CaCircuit circuit = circuit();
         circuit.failed(T0, Optional.empty());
         assertThat(circuit.admit(T0.plusSeconds(5))).isInstanceOf(CaCircuit.Probe.class);

@@ -40,6 +40,7 @@ final class Engine {
     private Duration fallbackAfter = Duration.ofDays(1);
     private Duration syncInterval = Duration.ofSeconds(10);
     CertificateManager manager;
+    CaRotation rotation;
 
     Engine withIssuers(int count) {
         for (int i = 1; i <= count; i++) {
@@ -72,7 +73,8 @@ final class Engine {
         return this;
     }
 
-    private void build() {
+    /** Builds the engine without starting it (a test begins a warm start first, as AutoTls does). */
+    Engine build() {
         if (issuers.isEmpty()) {
             withIssuers(1);
         }
@@ -81,11 +83,12 @@ final class Engine {
         for (int i = 0; i < issuers.size(); i++) {
             lanes.add(new CaRotation.Lane(i + 1, issuers.get(i), CaCircuit.standard(seeded)));
         }
-        CaRotation rotation = new CaRotation(lanes, fallbackAfter, clock);
+        rotation = new CaRotation(lanes, fallbackAfter, clock);
         Listeners listeners = new Listeners();
         listeners.add(events);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
                 new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, seeded, KeyType.EC256, listeners, syncInterval);
+        return this;
     }
 
     FakeIssuer issuer() {

@@ -6,7 +6,6 @@ import dev.autotls.spi.Scheduler;
 import dev.autotls.testing.Await;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 
 /** The engine on the scheduler thread and order workers AutoTls makes when none is injected. */
@@ -16,7 +15,7 @@ class ProductionThreadsTest {
     void ordersRunOnTheOrderWorkersOfTheSystemScheduler() throws Exception {
         Engine engine = new Engine().certificate("p1.test").certificate("p2.test").certificate("p3.test");
         Scheduler scheduler = SystemScheduler.start(engine.clock);
-        ExecutorService workers = OrderWorkers.forCertificates(3);
+        OrderWorkers workers = OrderWorkers.start();
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         engine.withIssuers(1);
         engine.issuer().duringOrder(() -> threads.add(Thread.currentThread().getName()));

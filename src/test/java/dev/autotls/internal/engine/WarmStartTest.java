@@ -6,6 +6,7 @@ import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.Ports;
+import dev.autotls.spi.TransientException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ class WarmStartTest {
         https.open();
         http.open();
         try {
-            WarmStart warm = new WarmStart(engine.issuer(), SILENT_DNS, engine.registry, engine.manager.certificates())
+            WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
                     .begin(server, https.getLocalPort(), http.getLocalPort());
             server.start();
             Await.until("the warm start to end", Duration.ofSeconds(30), warm::finished);
@@ -73,7 +74,7 @@ class WarmStartTest {
         engine.runDue(); // now served and stored
         engine.issuer().warmUps.set(0);
 
-        WarmStart warm = new WarmStart(engine.issuer(), SILENT_DNS, engine.registry, engine.manager.certificates())
+        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
                 .begin(null, -1, -1);
         Await.until("the warm start to end", Duration.ofSeconds(30), warm::finished);
 
@@ -81,10 +82,33 @@ class WarmStartTest {
     }
 
     @Test
+    void theWarmStartIsTheCasFirstContactAndOrdersKeepItsRetryAfter() throws Exception {
+        Engine engine = new Engine().certificate("first.test").certificate("second.test").build();
+        engine.issuer().failWarmUp(new TransientException("the CA at ca1.test answered HTTP 503 for its directory", null, true,
+                Engine.T0.plusSeconds(20)));
+        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(), engine.clock, SILENT_DNS,
+                engine.registry, engine.manager.certificates()).begin(null, -1, -1);
+        engine.manager.start(engine.scheduler, Runnable::run);
+
+        engine.runDue(); // the order waits for the warm start's answer, then for its Retry-After
+        Await.until("the warm start to end", Duration.ofSeconds(30), warm::finished);
+        assertThat(engine.events.failures).as("the warm start's 503, reported once by the order").hasSize(1);
+        engine.advance(Duration.ofSeconds(19));
+        assertThat(engine.issuer().probes.get() + engine.issuer().orders.size())
+                .as("requests to the CA before its Retry-After, after the warm start's 503").isZero();
+
+        engine.issuer().failWarmUp(null);
+        engine.advance(Duration.ofSeconds(7)); // past the Retry-After and the resume spread
+        assertThat(engine.issuer().probes.get()).as("one cheap probe once the Retry-After is over").isEqualTo(1);
+        assertThat(engine.servesIssued("first.test") && engine.servesIssued("second.test")).isTrue();
+        assertThat(engine.events.failures).hasSize(1);
+    }
+
+    @Test
     void stoppingEndsItsThread() throws Exception {
         Engine engine = new Engine().certificate("stop.test").start();
         Server server = new Server(); // never started: the warm start waits for it until stopped
-        WarmStart warm = new WarmStart(engine.issuer(), SILENT_DNS, engine.registry, engine.manager.certificates())
+        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
                 .begin(server, Ports.free(), -1);
 
         WarmStart.stop(warm);
