@@ -395,6 +395,33 @@ class DocsTest {
                 .contains("a comma list of up to " + word(Setting.MAX_CAS) + ", the first preferred");
     }
 
+    /** Figures that scripts and the build hold: fuzzing times, coverage minimum, training time, benchmark sizes. */
+    @Test
+    void theScriptsFiguresAreTheScripts() throws IOException {
+        String fuzz = Files.readString(Path.of("scripts/fuzz.sh"));
+        String ci = Files.readString(Path.of(".ci/run"));
+        String pom = Files.readString(Path.of("pom.xml"));
+        String run = Files.readString(Path.of("scripts/autotls-run.sh"));
+        String bench = Files.readString(Path.of("scripts/bench.sh"));
+        assertThat(flat("docs/testing.md"))
+                .contains("each fuzz target for " + script(fuzz, "seconds=\\$\\{1:-(\\d+)}") + " s")
+                .contains("CI runs each target for " + script(ci, "bash scripts/fuzz.sh (\\d+)") + " s")
+                .contains("cover less than " + Math.round(Double.parseDouble(
+                        script(pom, "<engine.coverage.minimum>([\\d.]+)</engine.coverage.minimum>")) * 100) + "% of the engine's lines");
+        assertThat(flat("docs/command-line.md"))
+                .contains("for RUN_TRAIN_SECONDS (" + script(run, "seconds=\\$\\{RUN_TRAIN_SECONDS:-(\\d+)}") + ")");
+        assertThat(flat("docs/benchmarks.md"))
+                .contains(script(bench, "smoke=false;[^\\n]*[ ;]names=(\\d+)") + " names in one instance")
+                .contains(String.format(java.util.Locale.ROOT, "%,d", Integer.parseInt(script(bench, "smoke=false;[^\\n]*tls_names=(\\d+)")))
+                        + " stored names");
+    }
+
+    private static String script(String text, String pattern) {
+        Matcher m = Pattern.compile(pattern).matcher(text);
+        assertThat(m.find()).as("/" + pattern + "/ in a script or the pom").isTrue();
+        return m.group(1);
+    }
+
     /** What the demo needs, in README.md, against what scripts/demo.sh checks and what peers.sh --demo runs. */
     @Test
     void theDemosNeedsAreItsScripts() throws IOException {
