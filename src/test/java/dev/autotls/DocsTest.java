@@ -422,6 +422,16 @@ class DocsTest {
         return m.group(1);
     }
 
+    /** The README's "run it" and "test it" commands are the ones CI runs, so they cannot rot unseen. */
+    @Test
+    void theReadmesCommandsAreWhatCiRuns() throws IOException {
+        String readme = Files.readString(README);
+        List<String> ci = Files.readAllLines(Path.of(".ci/run"));
+        assertThat(readme).contains("\nbash scripts/demo.sh ").contains("\nmvn -B verify ");
+        assertThat(ci).as(".ci/run runs the demo and mvn -B verify (with -ntp only to quiet downloads)")
+                .contains("bash scripts/demo.sh", "mvn -B -ntp verify");
+    }
+
     /** What the demo needs, in README.md, against what scripts/demo.sh checks and what peers.sh --demo runs. */
     @Test
     void theDemosNeedsAreItsScripts() throws IOException {
