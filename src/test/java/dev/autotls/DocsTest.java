@@ -97,6 +97,17 @@ class DocsTest {
         assertThat(broken).as("relative links in README.md and docs/*.md").isEmpty();
     }
 
+    @Test
+    void theReadmeLinksEveryDocsPage() throws IOException {
+        String readme = Files.readString(README);
+        for (Path page : pages()) {
+            if (!page.equals(README)) {
+                assertThat(readme).as("README.md links " + page).contains("](" + page + ")");
+            }
+        }
+        WRITTEN_ELSEWHERE.forEach(page -> assertThat(readme).as("README.md links " + page).contains("](" + page + ")"));
+    }
+
     /** Each {@code java} block, and each inline {@code AutoTls.builder()...} expression, compiles against this build. */
     @Test
     void everyJavaSampleCompiles(@TempDir Path work) throws IOException {
