@@ -12,18 +12,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the three lists of settings one list: the {@link Setting} table, the README's reference
- * table and {@code serve --help} (and {@code records --help}) name the same settings, with the
+ * Keeps the three lists of settings one list: the {@link Setting} table, the reference table in
+ * {@code docs/settings.md} and {@code serve --help} (and {@code records --help}) name the same settings, with the
  * same environment names and defaults, and nothing more.
  */
 class ReadmeTest {
 
     @Test
     void readmeTableServeHelpAndTheSettingTableAgree() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        List<String> rows = readme.lines().filter(line -> line.startsWith("| `autotls.")).toList();
+        String settings = Files.readString(Path.of("docs/settings.md"));
+        List<String> rows = settings.lines().filter(line -> line.startsWith("| `autotls.")).toList();
         assertThat(rows.stream().map(row -> row.substring(3, row.indexOf('`', 3))))
-                .as("the README's settings table")
+                .as("the settings table in docs/settings.md")
                 .containsExactlyInAnyOrderElementsOf(Arrays.stream(Setting.values()).map(Setting::key).toList());
         for (Setting setting : Setting.values()) {
             String row = rows.stream().filter(line -> line.startsWith("| `" + setting.key() + "` |")).findFirst().orElseThrow();
