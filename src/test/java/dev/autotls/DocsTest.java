@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -182,9 +180,9 @@ class DocsTest {
 
     @Test
     void theWorkerCountIsTheCodes() throws IOException {
-        ExecutorService workers = OrderWorkers.forCertificates(1_000);
+        OrderWorkers workers = OrderWorkers.start();
         try {
-            int most = ((ThreadPoolExecutor) workers).getMaximumPoolSize();
+            int most = workers.atOnce();
             assertThat(flat("docs/how-it-works.md")).contains("Orders run on up to " + word(most) + " worker threads");
         } finally {
             workers.shutdownNow();

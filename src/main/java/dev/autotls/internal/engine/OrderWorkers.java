@@ -61,6 +61,11 @@ public final class OrderWorkers implements Executor {
         }
     }
 
+    /** How many jobs run at once at most. */
+    public int atOnce() {
+        return pool.getMaximumPoolSize();
+    }
+
     /** Whether no job is queued or running. */
     public boolean idle() {
         return pending.get() == 0;
