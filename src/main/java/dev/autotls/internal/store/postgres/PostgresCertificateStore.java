@@ -93,8 +93,8 @@ public final class PostgresCertificateStore implements CertificateStore {
         PostgresCertificateStore store = new PostgresCertificateStore(location, sealer, createSchema, times);
         try {
             store.checkAtStart();
-        } catch (UnusableStoreException e) {
-            store.close();
+        } catch (UnusableStoreException | RuntimeException | Error e) {
+            store.close(); // the pool's threads and connections must not outlive a refused start
             throw e;
         }
         return store;
