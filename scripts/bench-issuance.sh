@@ -35,12 +35,12 @@ cleanup() {
 trap cleanup EXIT
 . scripts/lib.sh
 
-acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port); http=$(free_port)
+{ read -r acme; read -r mgmt; read -r dns; read -r api; read -r http; read -r pebble_tls; } < <(free_ports 6)
 ca="https://127.0.0.1:$acme/dir"
 pebble_listener_cert "$work"
 cat > "$work/pebble.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
-  "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem", "httpPort": $http, "tlsPort": $(free_port),
+  "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem", "httpPort": $http, "tlsPort": $pebble_tls,
   "ocspResponderURL": "", "externalAccountBindingRequired": false}}
 JSON
 PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 "$sid/pebble" -config "$work/pebble.json" -dnsserver "127.0.0.1:$dns" \

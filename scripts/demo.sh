@@ -54,7 +54,7 @@ await() { # description, seconds, command...
   wait_for "$@" || { echo "demo: gave up waiting for $what; the logs (in target/demo/):" >&2; tail -n 20 "$work"/*.log >&2 || true; exit 1; }
 }
 
-acme=$(free_port); mgmt=$(free_port); dns=$(free_port); api=$(free_port); https=$(free_port)
+{ read -r acme; read -r mgmt; read -r dns; read -r api; read -r https; read -r pebble_http; read -r pebble_tls; } < <(free_ports 7)
 name=demo.test
 ca="https://127.0.0.1:$acme/dir"
 settings=(--domains="$name,*.$name" --ca="$ca" --ca.trust="$work/ca-cert.pem"
@@ -65,7 +65,7 @@ pebble_listener_cert "$work"
 cat > "$work/pebble.json" <<JSON
 {"pebble": {"listenAddress": "127.0.0.1:$acme", "managementListenAddress": "127.0.0.1:$mgmt",
   "certificate": "$work/ca-cert.pem", "privateKey": "$work/ca-key.pem",
-  "httpPort": $(free_port), "tlsPort": $(free_port), "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+  "httpPort": $pebble_http, "tlsPort": $pebble_tls, "ocspResponderURL": "", "externalAccountBindingRequired": false}}
 JSON
 
 echo "1. A private test CA (Pebble 2.10) on 127.0.0.1, validating through the DNS server of step 3"

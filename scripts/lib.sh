@@ -1,13 +1,9 @@
 # Shared by the scripts in this folder (sourced, not run).
 
-# A loopback TCP port nothing listens on right now.
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 30000 ))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
+# free_ports N: N distinct loopback ports the system chose (each bound for TCP and UDP at port 0
+# and read back, then released), one per line; free_port: one of them.
+free_ports() { java "$(dirname "${BASH_SOURCE[0]}")/FreePorts.java" "${1:-1}"; }
+free_port() { free_ports 1; }
 
 # wait_for SECONDS COMMAND...: runs COMMAND until it succeeds; returns 1 after SECONDS.
 wait_for() {
