@@ -81,6 +81,7 @@ public final class Main implements Callable<Integer> {
         SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("doctor").getCommandSpec());
+        AcmeDnsCommand.describeIn(cli.getSubcommands().get("acme-dns").getCommandSpec());
         SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
                 Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
         cli.setParameterExceptionHandler(Main::wrongArguments);
