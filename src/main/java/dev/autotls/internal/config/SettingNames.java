@@ -86,7 +86,8 @@ public final class SettingNames {
 
     /**
      * {@code setting=value} in the one form the person used ({@code --https.port=8443},
-     * {@code -Dautotls.https.port=8443}, {@code AUTOTLS_HTTPS_PORT=8443}); the key for code and defaults.
+     * {@code -Dautotls.https.port=8443}, {@code AUTOTLS_HTTPS_PORT=8443}); the key for a value set in code,
+     * and -D for one not given outside the command line.
      * For sentences that name several settings, where {@link #toSet}'s alternatives would be too long.
      */
     public String assignment(Setting setting, String value) {
@@ -94,10 +95,11 @@ public final class SettingNames {
         if (source == Source.OPTION || (source == null && commandLine)) {
             return optionWith(setting, value);
         }
-        if (source == Source.PROPERTY) {
-            return "-D" + setting.key() + "=" + value;
+        if (source == Source.ENVIRONMENT) {
+            return setting.environmentName() + "=" + value;
         }
-        return source == Source.ENVIRONMENT ? setting.environmentName() + "=" + value : setting.key() + "=" + value;
+        // -D for one not given: it also wins over what the application's code sets
+        return source == Source.CODE ? setting.key() + "=" + value : "-D" + setting.key() + "=" + value;
     }
 
     /** {@code --ca.trust} for {@code autotls.ca.trust}. */
