@@ -36,10 +36,14 @@ peers=$(bash scripts/peers.sh --demo 2> "$work/peers.log") || {
   tail -n 5 "$work/peers.log" >&2; exit 1; }
 if [ ! -f target/autotls.jar ]; then
   echo "0. Building target/autotls.jar (mvn package, about a minute; log in target/demo/build.log)"
-  # -B and style.color: Maven's colour codes stay out of the log; the log keeps the demo's output clean
-  mvn -B -q -ntp -Dstyle.color=never -DskipTests package > "$work/build.log" 2>&1 || {
+  # -B and style.color keep Maven's colours off, but Maven 3.8's console library still writes reset codes
+  # (ESC[0m) into a redirected log: strip every escape sequence on the way into the log
+  { mvn -B -q -ntp -Dstyle.color=never -DskipTests package 2>&1; echo "maven exit $?"; } \
+    | sed -E 's/\x1b\[[0-9;]*[A-Za-z]//g' > "$work/build.log"
+  if ! tail -n 1 "$work/build.log" | grep -qx "maven exit 0"; then
     echo "demo: the build failed; the end of target/demo/build.log:" >&2
-    sed -E 's/\x1b\[[0-9;]*m//g' "$work/build.log" | tail -n 20 >&2; exit 1; }
+    tail -n 20 "$work/build.log" >&2; exit 1
+  fi
 fi
 
 pids=()

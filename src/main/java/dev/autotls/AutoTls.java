@@ -236,6 +236,8 @@ public final class AutoTls extends ContainerLifeCycle {
     public static final class Builder {
         private final Map<Setting, String> values = new EnumMap<>(Setting.class);
         private final Map<Setting, String> commandLine = new EnumMap<>(Setting.class);
+        /** Set by {@link #commandLine}: errors then tell of a setting nobody gave as the option to add. */
+        private boolean fromCommandLine;
         private final List<AutoTlsListener> listeners = new ArrayList<>();
         private boolean readSystemSettings = true;
         private Clock clock = Clock.systemUTC();
@@ -326,6 +328,7 @@ public final class AutoTls extends ContainerLifeCycle {
          */
         public Builder commandLine(Map<Setting, String> given) {
             commandLine.putAll(given);
+            fromCommandLine = true;
             return this;
         }
 
@@ -384,8 +387,8 @@ public final class AutoTls extends ContainerLifeCycle {
          */
         public AutoTls build() {
             SettingSources sources = readSystemSettings
-                    ? new SettingSources(commandLine, System::getProperty, System::getenv, values)
-                    : new SettingSources(commandLine, key -> null, key -> null, values);
+                    ? new SettingSources(commandLine, fromCommandLine, System::getProperty, System::getenv, values)
+                    : new SettingSources(commandLine, fromCommandLine, key -> null, key -> null, values);
             if (readSystemSettings) {
                 for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
                         System.getenv().keySet())) {

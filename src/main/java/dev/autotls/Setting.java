@@ -27,7 +27,7 @@ public enum Setting {
     CA_3_EAB_HMAC_KEY("autotls.ca.3.eab.hmac-key", null, "`autotls.eab.hmac-key` for the third CA in `autotls.ca`. "
             + "Secret: never logged."),
     STORAGE("autotls.storage", null, "Folder for account, keys and certificates, or a PostgreSQL URL "
-            + "(`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` "
+            + "(`postgresql://user@host/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` "
             + "or `~/.local/share/autotls`."),
     STORAGE_PASSWORD("autotls.storage.password", null, "Password for the PostgreSQL store, instead of writing it into the URL. "
             + "Secret: never logged."),

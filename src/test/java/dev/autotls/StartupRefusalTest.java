@@ -22,20 +22,21 @@ class StartupRefusalTest {
     void aStorageFolderThisProcessCannotWrite() {
         // /proc refuses new files even to root, unlike a chmod'ed folder
         assertThatThrownBy(() -> builder().storage(Path.of("/proc")).build()).isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("autotls.storage = '/proc'").hasMessageContaining("choose");
+                .hasMessage("autotls.storage (set in code) = '/proc' cannot be used (cannot create or find /proc/.guard); "
+                        + "choose a folder this user may create files in");
     }
 
     @Test
     void aFileWhereTheFolderShouldBe() throws Exception {
         Path file = Files.writeString(folder.resolve("file"), "x");
         assertThatThrownBy(() -> builder().storage(file).build()).isInstanceOf(ConfigurationException.class)
-                .hasMessage("autotls.storage = '" + file + "' is a file, not a folder; name a folder (it is created if missing)");
+                .hasMessage("autotls.storage (set in code) = '" + file + "' is a file, not a folder; name a folder (it is created if missing)");
     }
 
     @Test
     void aStorageUrlOfAnUnsupportedScheme() {
         assertThatThrownBy(() -> builder().storage("mysql://db.test/autotls").build())
-                .hasMessage("autotls.storage starts with mysql://, which is no supported store; give a folder, "
+                .hasMessage("autotls.storage (set in code) starts with mysql://, which is no supported store; give a folder, "
                         + "or a postgresql://user@host:5432/database URL");
     }
 
@@ -55,7 +56,7 @@ class StartupRefusalTest {
         org.eclipse.jetty.server.Server server = new org.eclipse.jetty.server.Server();
         autoTls.installOn(server);
         assertThatThrownBy(server::start).isInstanceOf(ConfigurationException.class)
-                .hasMessageStartingWith("autotls.agree-tos is not true and ").hasMessageContaining("holds no account for "
+                .hasMessageStartingWith("autotls.agree-tos (set in code) is not true and ").hasMessageContaining("holds no account for "
                         + "https://ca.invalid/dir").hasMessageEndingWith("then set -Dautotls.agree-tos=true (or AUTOTLS_AGREE_TOS=true)");
         try {
             server.stop();

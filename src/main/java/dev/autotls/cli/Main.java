@@ -8,7 +8,12 @@ import dev.autotls.internal.cli.RecordsCommand;
 import dev.autotls.internal.cli.ServeCommand;
 import dev.autotls.internal.cli.SettingOptions;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 import picocli.CommandLine;
@@ -21,8 +26,15 @@ import picocli.CommandLine;
 @Command(name = "java -jar autotls.jar", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
         subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, DoctorCommand.class,
-                MigrateStorageCommand.class})
-public final class Main implements Runnable {
+                MigrateStorageCommand.class, HelpCommand.class},
+        footer = {"%n'java -jar autotls.jar help COMMAND' (or COMMAND --help) shows a command's options."})
+public final class Main implements Callable<Integer> {
+    /** picocli's exit code for a usage error, also when no command is given. */
+    static final int USAGE_ERROR = 2;
+
+    @Spec
+    CommandSpec spec;
+
 
     /** Picocli makes the one instance; the entry point is {@link #main}. */
     Main() {
@@ -69,18 +81,23 @@ public final class Main implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("doctor").getCommandSpec());
+        AcmeDnsCommand.describeIn(cli.getSubcommands().get("acme-dns").getCommandSpec());
         SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
                 Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
         cli.setParameterExceptionHandler(Main::wrongArguments);
         return cli;
     }
 
-    /** picocli's one sentence, a hint for -D given after -jar, and where the help is; not the whole usage. */
+    /**
+     * picocli's one sentence, the option or command most likely meant, a hint for -D given after -jar,
+     * and where the help is; not the whole usage.
+     */
     private static int wrongArguments(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
         PrintWriter err = command.getErr();
         err.println(e.getMessage());
         if (e instanceof UnmatchedArgumentException unmatched) {
+            didYouMean(unmatched).ifPresent(err::println);
             for (String argument : unmatched.getUnmatched()) {
                 if (argument.startsWith("-D")) {
                     err.println(systemPropertyHint(argument, command.getCommandSpec().parent() == null
@@ -93,6 +110,23 @@ public final class Main implements Runnable {
         return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 
+    /**
+     * {@code Did you mean --domains=x?} for {@code --domain=x}: picocli's nearest names, given the value
+     * that was typed, so the line can be copied. Empty for -D (the next hint covers it) or when nothing is near.
+     */
+    static java.util.Optional<String> didYouMean(UnmatchedArgumentException unmatched) {
+        List<String> typed = unmatched.getUnmatched();
+        List<String> near = unmatched.getSuggestions();
+        if (typed.isEmpty() || near.isEmpty() || typed.get(0).startsWith("-D")) {
+            return java.util.Optional.empty();
+        }
+        String first = typed.get(0);
+        int equals = first.indexOf('=');
+        String value = first.startsWith("--") && equals > 0 ? first.substring(equals) : "";
+        List<String> candidates = near.stream().limit(3).map(name -> name.startsWith("-") ? name + value : name).toList();
+        return java.util.Optional.of("Did you mean " + String.join(" or ", candidates) + "?");
+    }
+
     /** One line: java reads -D only before -jar; an autotls setting may also be written as the command's option. */
     static String systemPropertyHint(String argument, String command) {
         String hint = argument + " comes after -jar, where java passes it on to autotls: put it before -jar (java "
@@ -103,8 +137,10 @@ public final class Main implements Runnable {
         return hint + ".";
     }
 
+    /** No command: the usage on stderr, and the exit code of a usage error, so a script notices. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.err);
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE_ERROR;
     }
 }

@@ -121,7 +121,7 @@ public final class Assembly extends ContainerLifeCycle {
      */
     public static Assembly assemble(AutoTlsConfig config, Injections injected) {
         boolean owned = injected.store() == null;
-        CertificateStore store = owned ? Stores.open(config.storage()) : injected.store();
+        CertificateStore store = owned ? Stores.open(config.storage(), config.names().of(dev.autotls.Setting.STORAGE)) : injected.store();
         try {
             return new Assembly(config, injected, store, owned);
         } catch (RuntimeException | Error e) {

@@ -226,7 +226,7 @@ public final class AcmeClient implements Issuer {
             }
         } catch (IOException e) {
             throw new TransientException("could not reach the CA at " + CaFailures.hostAndPort(directory()) + ": "
-                    + CaFailures.network(e), e, true, null);
+                    + CaFailures.network(e, directory().getHost()), e, true, null);
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -32,7 +33,7 @@ import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
  * answers, rate limits (Let's Encrypt limits per name and per account, not the whole CA),
  * failed validations. Owner action: problem types that only a person can fix.
  */
-final class CaFailures {
+public final class CaFailures {
     private CaFailures() {
     }
 
@@ -41,7 +42,7 @@ final class CaFailures {
         String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         Optional<Instant> retryAfter = exchange.flatMap(CaExchange::retryAfter);
         if (error instanceof AcmeNetworkException) {
-            return new TransientException("could not reach the CA at " + where + ": " + network(error.getCause()), error,
+            return new TransientException("could not reach the CA at " + where + ": " + network(error.getCause(), directory.getHost()), error,
                     true, null);
         }
         if (error instanceof AcmeUserActionRequiredException) {
@@ -100,15 +101,18 @@ final class CaFailures {
                 error, false, exchange.flatMap(CaExchange::retryAfter).orElse(null));
     }
 
-    /** One phrase for why a connection failed. */
-    static String network(Throwable cause) {
+    /** One phrase for why a connection to {@code host} (the CA's, for the unknown-host phrase) failed. */
+    public static String network(Throwable cause, String host) {
+        // the JDK's HTTP client reports a name that does not resolve as a ConnectException without a message,
+        // caused by an UnresolvedAddressException: look down the whole chain before judging by the outer one
+        Optional<String> unresolved = unresolvedHost(cause, host);
+        if (unresolved.isPresent()) {
+            return "unknown host " + unresolved.get() + " (check the name in autotls.ca and this machine's DNS)";
+        }
         Throwable root = cause;
         while (root != null && root.getCause() != null && !(root instanceof SSLException)
-                && !(root instanceof UnknownHostException) && !(root instanceof ConnectException)) {
+                && !(root instanceof ConnectException)) {
             root = root.getCause();
-        }
-        if (root instanceof UnknownHostException) {
-            return "unknown host " + root.getMessage() + " (check the name in autotls.ca and this machine's DNS)";
         }
         if (root instanceof HttpConnectTimeoutException) {
             return "the connection timed out";
@@ -122,7 +126,7 @@ final class CaFailures {
         }
         if (root instanceof SSLException) {
             String message = String.valueOf(root.getMessage());
-            if (message.contains("PKIX") || message.contains("unable to find valid certification path")) {
+            if (untrusted(root)) {
                 return "TLS failed: the CA's certificate is not trusted here (add its root with autotls.ca.trust)";
             }
             if (message.contains("No subject alternative") || message.contains("No name matching")) {
@@ -137,6 +141,34 @@ final class CaFailures {
                 + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
+    /** Whether TLS failed because this Java does not trust the CA's certificate (no path to a trusted root). */
+    public static boolean untrusted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof SSLException && (message.contains("PKIX") || message.contains("unable to find valid certification path"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The host that did not resolve, when that is what failed: an {@link UnknownHostException}
+     * (its message is the host) or an {@link UnresolvedAddressException} (no message: then {@code host})
+     * anywhere in the chain.
+     */
+    private static Optional<String> unresolvedHost(Throwable cause, String host) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return Optional.of(t.getMessage() == null ? host : t.getMessage());
+            }
+            if (t instanceof UnresolvedAddressException) {
+                return Optional.of(host);
+            }
+        }
+        return Optional.empty();
+    }
+
     private static String type(AcmeServerException error) {
         String type = error.getType() == null ? "" : error.getType().toString();
         return type.startsWith("urn:ietf:params:acme:error:") ? type.substring("urn:ietf:params:acme:error:".length()) : type;
@@ -146,7 +178,7 @@ final class CaFailures {
         return error.getProblem().getDetail().orElse(error.getMessage());
     }
 
-    static String hostAndPort(URI uri) {
+    public static String hostAndPort(URI uri) {
         int port = uri.getPort() != -1 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
         return uri.getHost() + ":" + port;
     }

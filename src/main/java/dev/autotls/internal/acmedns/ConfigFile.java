@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConfigFile {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFile.class);
+    /** The keys of the {@code [autotls]} section, in the order {@code acme-dns --help} lists them. */
+    public static final List<String> AUTOTLS_KEYS = List.of("txt_values", "registration_burst", "registrations_per_minute",
+            "failed_auth_per_minute", "max_body_bytes", "tcp_max_connections", "tcp_max_per_address",
+            "tcp_idle_timeout_seconds", "rrl_responses_per_second", "rrl_window_seconds", "rrl_slip",
+            "rrl_ipv4_prefix_length", "rrl_ipv6_prefix_length");
     private static final Map<String, Set<String>> KNOWN = Map.of(
             "general", Set.of("listen", "protocol", "domain", "nsname", "nsadmin", "records", "debug"),
             "database", Set.of("engine", "connection"),
@@ -40,10 +45,7 @@ public final class ConfigFile {
                     "notification_email", "disable_registration", "corsorigins", "use_header", "header_name",
                     "autocert_port"),
             "logconfig", Set.of("loglevel", "logtype", "logfile", "logformat"),
-            "autotls", Set.of("txt_values", "registration_burst", "registrations_per_minute", "failed_auth_per_minute", "max_body_bytes",
-                    "tcp_max_connections", "tcp_max_per_address", "tcp_idle_timeout_seconds",
-                    "rrl_responses_per_second", "rrl_window_seconds", "rrl_slip", "rrl_ipv4_prefix_length",
-                    "rrl_ipv6_prefix_length"));
+            "autotls", Set.copyOf(AUTOTLS_KEYS));
     private static final Set<String> TLS_MODES = Set.of("none", "cert", "letsencrypt", "letsencryptstaging");
 
     private ConfigFile() {

@@ -7,9 +7,12 @@ import dev.autotls.acmedns.AcmeDnsServer;
 import dev.autotls.acmedns.ResponderConfig;
 import dev.autotls.internal.acmedns.ConfigFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,15 +21,25 @@ import picocli.CommandLine.Option;
  * comes from autotls, validated by dns-01 through the responder's own zone.
  */
 @Command(name = "acme-dns", mixinStandardHelpOptions = true,
-        description = "Run the built-in acme-dns responder (authoritative DNS + acme-dns HTTP API) from acme-dns's config.cfg.",
-        footer = {"%nSettings: config.cfg holds them all, read as acme-dns reads it; extras go in an [autotls] section "
-                + "(txt_values, registrations_per_minute, failed_auth_per_minute, max_body_bytes). With [api] tls = "
-                + "\"letsencrypt\" the API's own certificate comes from autotls, which also reads -Dautotls.* and AUTOTLS_*."})
+        description = "Run the built-in acme-dns responder (authoritative DNS + acme-dns HTTP API) from acme-dns's config.cfg.")
 public final class AcmeDnsCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, defaultValue = "/etc/acme-dns/config.cfg",
             description = "acme-dns configuration file (default: ${DEFAULT-VALUE})")
     Path config;
+
+    /**
+     * The help's footer, with the {@code [autotls]} keys from {@link ConfigFile#AUTOTLS_KEYS}, the list the file is
+     * read by, so the help cannot name fewer keys than the responder accepts.
+     */
+    public static void describeIn(CommandSpec spec) {
+        String text = "Settings: config.cfg holds them all, read as acme-dns reads it; extras go in an [autotls] section ("
+                + String.join(", ", ConfigFile.AUTOTLS_KEYS) + "). With [api] tls = \"letsencrypt\" the API's own "
+                + "certificate comes from autotls, which also reads -Dautotls.* and AUTOTLS_*.";
+        List<String> footer = new ArrayList<>(List.of(""));
+        footer.addAll(SettingOptions.wrapped(text, "", 80));
+        spec.usageMessage().footer(footer.toArray(String[]::new));
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -37,7 +37,15 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        server.start();
+        try {
+            server.start();
+        } catch (ConfigurationException e) {
+            // refused at start (no agreement to the terms for a new account, ...): one sentence, not a stack trace
+            err.println("autotls serve: " + e.getMessage());
+            err.flush();
+            server.stop();
+            return 2;
+        }
         server.join();
         return 0;
     }

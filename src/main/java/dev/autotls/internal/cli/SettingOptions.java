@@ -3,7 +3,9 @@ package dev.autotls.internal.cli;
 import dev.autotls.AutoTls;
 import dev.autotls.Setting;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,23 +35,45 @@ public final class SettingOptions {
         return "true".equals(setting.defaultValue()) || "false".equals(setting.defaultValue());
     }
 
-    /** Adds one option per setting to {@code spec}, in the table's order, under a heading that says how they relate to -D. */
+    /**
+     * The width of an option's description column in picocli's default layout (80 columns, less the options
+     * column and the continuation indent): descriptions are wrapped here at spaces, because picocli's own
+     * wrapping also breaks after '.', ':' and '/', which cut names in two ({@code autotls.} / {@code ca}).
+     */
+    static final int DESCRIPTION_WIDTH = 49;
+
+    /**
+     * Adds one option per setting to {@code spec}, under {@link SettingGroup}'s headings (the essentials
+     * first, saying how options relate to -D), in the table's order within a group.
+     */
     public static void addTo(CommandSpec spec) {
-        ArgGroupSpec.Builder group = ArgGroupSpec.builder().exclusive(false).multiplicity("0..1").validate(false)
-                .heading("%nSettings (each also -Dautotls.NAME=VALUE before -jar, or AUTOTLS_NAME in the environment "
-                        + "with . and - as _; an option here wins over -D, and -D over the environment):%n");
-        for (Setting setting : Setting.values()) {
-            OptionSpec.Builder option = OptionSpec.builder(optionName(setting)).description(optionHelp(setting));
-            if (isSwitch(setting)) {
-                // Boolean, so that `records --agree-tos a.test` leaves a.test a NAME instead of taking it as the value
-                option.type(Boolean.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
-            } else {
-                option.type(String.class).arity("1").paramLabel("VALUE");
+        int order = 0;
+        for (SettingGroup group : SettingGroup.values()) {
+            ArgGroupSpec.Builder options = ArgGroupSpec.builder().exclusive(false).multiplicity("0..1").validate(false)
+                    .order(order++).heading("%n" + String.join("%n", wrapped(group.heading, "")) + "%n");
+            for (Setting setting : Setting.values()) {
+                if (SettingGroup.of(setting) == group) {
+                    options.addArg(option(setting));
+                }
             }
-            group.addArg(option.build());
+            spec.addArgGroup(options.build());
         }
-        spec.addArgGroup(group.build());
-        spec.usageMessage().sortOptions(false).abbreviateSynopsis(true).footer(footer());
+        List<String> footer = new ArrayList<>(List.of(spec.usageMessage().footer()));
+        footer.add(""); // a blank line before it
+        footer.addAll(wrapped(secretsFooter(), ""));
+        spec.usageMessage().sortOptions(false).abbreviateSynopsis(true).footer(footer.toArray(String[]::new));
+    }
+
+    private static OptionSpec option(Setting setting) {
+        OptionSpec.Builder option = OptionSpec.builder(optionName(setting))
+                .description(wrapped(optionHelp(setting), "", DESCRIPTION_WIDTH).toArray(String[]::new));
+        if (isSwitch(setting)) {
+            // Boolean, so that `records --agree-tos a.test` leaves a.test a NAME instead of taking it as the value
+            option.type(Boolean.class).arity("0..1").fallbackValue("true").paramLabel("true|false");
+        } else {
+            option.type(String.class).arity("1").paramLabel("VALUE");
+        }
+        return option.build();
     }
 
     /**
@@ -57,21 +81,26 @@ public final class SettingOptions {
      * from the same table, before the rest of its footer.
      */
     public static void describeIn(CommandSpec spec, Setting... settings) {
-        java.util.List<String> footer = new java.util.ArrayList<>();
+        List<String> footer = new ArrayList<>();
         footer.add("%nSettings it reads (from the environment, or as -D before -jar):");
         for (Setting setting : settings) {
             footer.add("  " + setting.environmentName() + " (-D" + setting.key() + ")");
             footer.addAll(wrapped(helpText(setting.description().replace("`", "")), "      "));
         }
-        footer.addAll(java.util.List.of(spec.usageMessage().footer()));
+        footer.addAll(List.of(spec.usageMessage().footer()));
         spec.usageMessage().footer(footer.toArray(String[]::new));
     }
 
-    private static java.util.List<String> wrapped(String text, String indent) {
-        java.util.List<String> lines = new java.util.ArrayList<>();
+    private static List<String> wrapped(String text, String indent) {
+        return wrapped(text, indent, 80);
+    }
+
+    /** Lines of at most {@code width} characters, broken at spaces only (a longer word gets a line of its own). */
+    static List<String> wrapped(String text, String indent, int width) {
+        List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder(indent);
         for (String word : text.split(" ")) {
-            if (line.length() > indent.length() && line.length() + 1 + word.length() > 80) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
                 lines.add(line.toString());
                 line = new StringBuilder(indent);
             }
@@ -116,14 +145,14 @@ public final class SettingOptions {
         return text.replace("%", "%%").replace("${", "$${");
     }
 
-    private static String footer() {
+    private static String secretsFooter() {
         StringBuilder secrets = new StringBuilder();
         for (Setting setting : Setting.values()) {
             if (setting.secret()) {
                 secrets.append(secrets.length() == 0 ? "" : ", ").append(setting.environmentName());
             }
         }
-        return "%nSecrets belong in the environment (" + secrets + "): options and -D are visible to other users of "
+        return "Secrets belong in the environment (" + secrets + "): options and -D are visible to other users of "
                 + "this machine.";
     }
 }

@@ -39,7 +39,8 @@ public record AutoTlsConfig(
         Optional<ProxySetting> proxy,
         int managementPort,
         String managementBind,
-        CaList cas) {
+        CaList cas,
+        SettingNames names) {
 
     static final URI LETSENCRYPT = CaSettings.LETSENCRYPT;
     static final URI LETSENCRYPT_STAGING = CaSettings.LETSENCRYPT_STAGING;
@@ -67,7 +68,8 @@ public record AutoTlsConfig(
                 proxy(sources),
                 portOrOff(sources, Setting.MANAGEMENT_PORT),
                 text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
-                cas);
+                cas,
+                sources.names());
     }
 
     private static Optional<ProxySetting> proxy(SettingSources sources) {
@@ -83,10 +85,10 @@ public record AutoTlsConfig(
     }
 
     private static List<String> domains(SettingSources sources) {
+        SettingNames how = sources.names();
         SettingSources.Value value = sources.get(Setting.DOMAINS)
-                .orElseThrow(() -> new ConfigurationException(Setting.DOMAINS.key() + " is not set: name at least one domain, "
-                        + "e.g. -D" + Setting.DOMAINS.key() + "=example.com,*.example.com or "
-                        + Setting.DOMAINS.environmentName() + "=example.com"));
+                .orElseThrow(() -> new ConfigurationException(how.of(Setting.DOMAINS) + " is not set: name at least one "
+                        + "domain, e.g. " + how.toSet(Setting.DOMAINS, "example.com,*.example.com")));
         java.util.Set<String> names = new java.util.LinkedHashSet<>(); // thousands of names: no quadratic de-duplication
         for (String part : value.text().split(",")) {
             if (part.isBlank()) {
@@ -132,11 +134,12 @@ public record AutoTlsConfig(
         }
         if (value.isPresent() && value.get().text().matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
             String scheme = value.get().text().substring(0, value.get().text().indexOf(':'));
-            throw new ConfigurationException(Setting.STORAGE.key() + " starts with " + scheme + "://, which is no supported "
+            throw new ConfigurationException(value.get().origin() + " starts with " + scheme + "://, which is no supported "
                     + "store; give a folder, or a postgresql://user@host:5432/database URL");
         }
         if (key.isPresent()) {
-            throw new ConfigurationException(Setting.STORAGE_KEY.key() + " is set, but " + Setting.STORAGE.key()
+            throw new ConfigurationException(sources.names().of(Setting.STORAGE_KEY) + " is set, but "
+                    + sources.names().of(Setting.STORAGE)
                     + " is a folder, where secrets are protected by 0600 files instead; unset it, or use a PostgreSQL store");
         }
         Path folder;

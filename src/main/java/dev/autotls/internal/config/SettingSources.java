@@ -18,6 +18,8 @@ public final class SettingSources {
     private final Function<String, String> systemProperties;
     private final Function<String, String> environment;
     private final Map<Setting, String> builderValues;
+    /** Whether autotls runs from its command line, where a setting nobody gave is best given as an option. */
+    private final boolean commandLine;
 
     public SettingSources(Function<String, String> systemProperties, Function<String, String> environment,
                    Map<Setting, String> builderValues) {
@@ -26,6 +28,13 @@ public final class SettingSources {
 
     public SettingSources(Map<Setting, String> options, Function<String, String> systemProperties,
                    Function<String, String> environment, Map<Setting, String> builderValues) {
+        this(options, !options.isEmpty(), systemProperties, environment, builderValues);
+    }
+
+    /** @param commandLine whether autotls runs from its command line (even when no option was given) */
+    public SettingSources(Map<Setting, String> options, boolean commandLine, Function<String, String> systemProperties,
+                   Function<String, String> environment, Map<Setting, String> builderValues) {
+        this.commandLine = commandLine;
         this.options = new EnumMap<>(Setting.class);
         this.options.putAll(options);
         this.systemProperties = systemProperties;
@@ -34,9 +43,21 @@ public final class SettingSources {
         this.builderValues.putAll(builderValues);
     }
 
-    /** The command-line option for a setting: its key without {@code autotls.}, e.g. {@code --ca.trust}. */
-    static String optionName(Setting setting) {
-        return "--" + setting.key().substring("autotls.".length());
+    /** How each setting is written by whoever runs autotls, for sentences decided after parsing. */
+    public SettingNames names() {
+        Map<Setting, SettingNames.Source> given = new EnumMap<>(Setting.class);
+        for (Setting setting : Setting.values()) {
+            if (options.get(setting) != null) {
+                given.put(setting, SettingNames.Source.OPTION);
+            } else if (systemProperties.apply(setting.key()) != null) {
+                given.put(setting, SettingNames.Source.PROPERTY);
+            } else if (environment.apply(setting.environmentName()) != null) {
+                given.put(setting, SettingNames.Source.ENVIRONMENT);
+            } else if (builderValues.get(setting) != null) {
+                given.put(setting, SettingNames.Source.CODE);
+            }
+        }
+        return new SettingNames(given, commandLine);
     }
 
     /**
@@ -102,7 +123,7 @@ public final class SettingSources {
     Optional<Value> get(Setting setting) {
         String fromOption = options.get(setting);
         if (fromOption != null) {
-            return Optional.of(new Value(setting, fromOption.trim(), optionName(setting)));
+            return Optional.of(new Value(setting, fromOption.trim(), SettingNames.option(setting)));
         }
         String fromProperty = systemProperties.apply(setting.key());
         if (fromProperty != null) {

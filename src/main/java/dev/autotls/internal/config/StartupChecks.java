@@ -2,6 +2,7 @@ package dev.autotls.internal.config;
 
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
+import dev.autotls.internal.store.StorageFailures;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
@@ -20,7 +21,7 @@ public final class StartupChecks {
     }
 
     public static void requireWritableStorage(AutoTlsConfig config) {
-        config.storage().folder().ifPresent(StartupChecks::requireWritable);
+        config.storage().folder().ifPresent(folder -> requireWritable(folder, config.names().of(Setting.STORAGE)));
     }
 
     public static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {
@@ -32,10 +33,12 @@ public final class StartupChecks {
                 return; // judged again when the store answers: the account may well be there
             }
             if (!accountStored) {
-                throw new ConfigurationException(Setting.AGREE_TOS.key() + " is not true and " + store.describe()
-                        + " holds no account for " + config.caDirectory() + ", so none can be created; read the CA's terms "
-                        + "of service, then set -D" + Setting.AGREE_TOS.key() + "=true (or " + Setting.AGREE_TOS.environmentName()
-                        + "=true)");
+                SettingNames names = config.names();
+                String subject = names.onCommandLine(Setting.AGREE_TOS) && !names.given(Setting.AGREE_TOS)
+                        ? names.of(Setting.AGREE_TOS) + " is not given" : names.of(Setting.AGREE_TOS) + " is not true";
+                throw new ConfigurationException(subject + " and " + store.describe() + " holds no account for "
+                        + config.caDirectory() + ", so none can be created; read the CA's terms of service, then set "
+                        + names.toSet(Setting.AGREE_TOS, "true"));
             }
         }
     }
@@ -49,7 +52,7 @@ public final class StartupChecks {
             return;
         }
         if (config.challenge() == ChallengeMode.TLS_ALPN_01) {
-            throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'tls-alpn-01' needs ALPN on the HTTPS connector "
+            throw new ConfigurationException(config.names().of(Setting.CHALLENGE) + " = 'tls-alpn-01' needs ALPN on the HTTPS connector "
                     + https + ", which has none; add ALPN to it (jetty-home: --add-modules=alpn) or choose another challenge");
         }
         if (config.challenge() == ChallengeMode.AUTO && config.httpPort() < 0) {
@@ -61,15 +64,14 @@ public final class StartupChecks {
     }
 
     /** Creates and removes a probe file, so a read-only or foreign folder fails now rather than at the first save. */
-    private static void requireWritable(Path folder) {
+    private static void requireWritable(Path folder, String setting) {
         Path probe = folder.resolve(".autotls-write-probe-" + ProcessHandle.current().pid());
         try {
             Files.write(probe, new byte[] {1});
             Files.delete(probe);
         } catch (IOException e) {
-            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + folder + "' cannot be written by this process ("
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                    + "); give it to the user running autotls (chown), or choose another folder");
+            throw new ConfigurationException(setting + " = '" + folder + "' cannot be written by this process ("
+                    + StorageFailures.reason(e) + "); " + StorageFailures.fix(folder, e));
         }
     }
 }

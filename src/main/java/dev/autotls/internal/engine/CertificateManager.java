@@ -109,7 +109,7 @@ public final class CertificateManager {
         long started = System.nanoTime();
         List<ManagedCertificate> all = certificates;
         long fromStore = sync.serveAllStoredOrFallback();
-        LOG.info("Serving {} stored and {} temporary certificates ({} ms).", fromStore, all.size() - fromStore,
+        LOG.info("Serving {} ({} ms).", StoreSync.servedAtStart(fromStore, all.size() - fromStore),
                 (System.nanoTime() - started) / 1_000_000);
         servedStored = true;
     }

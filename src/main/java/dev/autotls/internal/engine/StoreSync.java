@@ -201,4 +201,19 @@ final class StoreSync {
                 found.notAfter());
         return true;
     }
+
+    /** "1 stored certificate and 2 temporary self-signed ones until the CA's arrive": counted, in words, nothing said of none. */
+    static String servedAtStart(long stored, long temporary) {
+        String storedPart = stored == 1 ? "1 stored certificate" : stored + " stored certificates";
+        String temporaryPart = temporary == 1 ? "a temporary self-signed certificate until the CA's arrives"
+                : temporary + " temporary self-signed certificates until the CA's arrive";
+        if (temporary == 0) {
+            return storedPart;
+        }
+        if (stored == 0) {
+            return temporaryPart;
+        }
+        return storedPart + " and " + (temporary == 1 ? "a temporary self-signed one until the CA's arrives"
+                : temporary + " temporary self-signed ones until the CA's arrive");
+    }
 }

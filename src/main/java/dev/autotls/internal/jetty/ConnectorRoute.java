@@ -4,6 +4,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 
 /** Sends what arrives on one connector to its own handler (the management listener) and the rest on down the chain. */
@@ -15,6 +16,16 @@ final class ConnectorRoute extends Handler.Wrapper {
         this.connector = connector;
         this.target = target;
         addBean(target);
+    }
+
+    /**
+     * The target is a bean, not the wrapped handler, so Jetty's {@code Handler.Wrapper} does not pass the server on to
+     * it; without one its start logs a false "No Server set" warning (issue 23, item 7).
+     */
+    @Override
+    public void setServer(Server server) {
+        super.setServer(server);
+        target.setServer(server);
     }
 
     @Override

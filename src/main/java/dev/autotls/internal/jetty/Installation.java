@@ -35,13 +35,13 @@ public final class Installation {
         String host = config.bindAddress().orElse(null);
         ServerConnector https = TlsConnectors.https(server, host, config.httpsPort());
         autoTls.attach(https);
-        open(https, Setting.HTTPS_PORT, config.httpsPort());
+        open(https, config, Setting.HTTPS_PORT, config.httpsPort());
         server.addConnector(https);
         ServerConnector http = null;
         HttpChallengeHandler challenges = null;
         if (config.httpPort() >= 0) {
             http = TlsConnectors.http(server, host, config.httpPort(), config.httpsPort());
-            open(http, Setting.HTTP_PORT, config.httpPort());
+            open(http, config, Setting.HTTP_PORT, config.httpPort());
             server.addConnector(http);
             challenges = challengeHandlerFor.apply(http);
             challenges.setHandler(server.getHandler());
@@ -53,7 +53,7 @@ public final class Installation {
             management.setName("autotls-management");
             management.setHost(config.managementBind());
             management.setPort(config.managementPort());
-            open(management, Setting.MANAGEMENT_PORT, config.managementPort());
+            open(management, config, Setting.MANAGEMENT_PORT, config.managementPort());
             server.addConnector(management);
             ConnectorRoute route = new ConnectorRoute(management, autoTls.managementHandler());
             route.setHandler(server.getHandler());
@@ -62,13 +62,11 @@ public final class Installation {
         return new Installation(https, http, management, challenges);
     }
 
-    private static void open(ServerConnector connector, Setting setting, int port) {
+    private static void open(ServerConnector connector, AutoTlsConfig config, Setting setting, int port) {
         try {
             connector.open();
         } catch (IOException e) {
-            throw new ConfigurationException(setting.key() + " = " + port + ": cannot listen there ("
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + "); choose a free port, or stop what uses it", e);
+            throw new ConfigurationException(ListenFailure.sentence(config.names(), setting, port, ListenFailure.reason(e)), e);
         }
     }
 

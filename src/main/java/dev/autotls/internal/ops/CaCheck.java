@@ -1,8 +1,12 @@
 package dev.autotls.internal.ops;
 
+import dev.autotls.Setting;
 import dev.autotls.internal.acme.AcmeClient;
+import dev.autotls.internal.acme.CaFailures;
+import dev.autotls.internal.config.SettingNames;
 import dev.autotls.internal.ops.Doctor.Finding;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,14 +29,16 @@ final class CaCheck {
     static final Duration SKEW_FAILURE = Duration.ofMinutes(5);
 
     private final AcmeClient acme;
+    private final SettingNames names;
     private final Clock clock;
 
-    CaCheck(AcmeClient acme) {
-        this(acme, Clock.systemUTC());
+    CaCheck(AcmeClient acme, SettingNames names) {
+        this(acme, names, Clock.systemUTC());
     }
 
-    CaCheck(AcmeClient acme, Clock clock) {
+    CaCheck(AcmeClient acme, SettingNames names, Clock clock) {
         this.acme = acme;
+        this.names = names;
         this.clock = clock;
     }
 
@@ -43,8 +49,7 @@ final class CaCheck {
         try {
             answer = acme.fetchDirectory();
         } catch (IOException e) {
-            return List.of(Finding.fail("CA directory " + where + " could not be reached (" + e.getMessage() + "); check "
-                    + "autotls.ca, autotls.ca.trust, autotls.proxy and that this host may connect out to it."));
+            return List.of(Finding.fail(unreachable(e)));
         }
         Instant received = clock.instant();
         if (answer.statusCode() != 200) {
@@ -60,6 +65,22 @@ final class CaCheck {
         }
         findings.add(skew(answer.headers().firstValue("Date"), sent, received));
         return findings;
+    }
+
+    /** One sentence for a directory that did not answer: the JDK's own text ("PKIX path building failed: ...") is none. */
+    String unreachable(IOException failure) {
+        URI directory = acme.directory();
+        if (CaFailures.untrusted(failure)) {
+            return untrusted(directory, names);
+        }
+        return "CA directory " + directory + " could not be reached: " + CaFailures.network(failure, directory.getHost())
+                + "; check " + names.of(Setting.CA) + ", " + names.of(Setting.PROXY) + " and that this host may connect out to it.";
+    }
+
+    /** The sentence for a CA whose HTTPS certificate this Java does not trust (a private or test CA). */
+    static String untrusted(URI directory, SettingNames names) {
+        return "The CA's certificate at " + CaFailures.hostAndPort(directory) + " is not trusted by this Java; pass "
+                + names.assignment(Setting.CA_TRUST, "FILE") + " with the CA's root (PEM).";
     }
 
     /** What the directory says the CA offers, as one clause. */

@@ -4,6 +4,7 @@ import dev.autotls.internal.Assembly;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.ProfileCheck;
 import dev.autotls.internal.engine.ManagedCertificate;
+import dev.autotls.internal.store.Reachability;
 import dev.autotls.spi.OwnerActionException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import org.shredzone.acme4j.Metadata;
  * {@code doctor}: everything that {@code serve} would depend on, checked once, without ordering
  * and without creating an account: each certificate's strategy and DNS records (the same
  * judgement as before an order), CAA at the names and their parents, the CA's directory and what
- * it offers, the clock against the CA's, the storage, and the ports. Each finding is one line,
+ * it offers, the clock against the CA's, the storage, the site (running here or not, and each
+ * certificate's issuer, expiry and renewal), and the ports unless the site itself holds them. Each finding is one line,
  * {@code ok}, {@code warn} or {@code fail}, whose sentence says what to change.
  */
 public final class Doctor {
@@ -77,10 +79,14 @@ public final class Doctor {
         Optional<String> account = accountUrl(site);
         findings.addAll(new CaaCheck(site.dns()).check(methods, identities, account));
         findings.addAll(CaaCheck.advice(methods, identities, account));
-        findings.addAll(new CaCheck(site.acme()).check());
+        findings.addAll(new CaCheck(site.acme(), site.config().names()).check());
         metadata.flatMap(m -> profile(m, site.config().cas().profile())).ifPresent(findings::add);
         findings.addAll(new StorageCheck(site.config().storage(), site.store()).check());
-        findings.addAll(new PortCheck(site.config()).check());
+        SiteCheck.Result running = new SiteCheck(site, java.time.Clock.systemUTC()).check();
+        findings.addAll(running.findings());
+        if (!running.running()) {
+            findings.addAll(new PortCheck(site.config()).check()); // a running site holds its own ports: nothing to check
+        }
         return findings;
     }
 
@@ -111,8 +117,11 @@ public final class Doctor {
         } catch (OwnerActionException e) {
             return Finding.fail(which + ": " + e.getMessage());
         } catch (Exception e) {
-            return Finding.fail(which + ": could not check the records (" + e.getMessage() + "); check that the DNS servers "
-                    + "and the CA answer from this host, then run doctor again.");
+            if (dev.autotls.internal.acme.CaFailures.untrusted(e)) {
+                return Finding.fail(which + ": " + CaCheck.untrusted(site.acme().directory(), site.config().names()));
+            }
+            return Finding.fail(which + ": could not check the records (" + Reachability.rootCause(e) + "); check that the "
+                    + "DNS servers and the CA answer from this host, then run doctor again.");
         }
     }
 

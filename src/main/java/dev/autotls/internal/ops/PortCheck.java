@@ -2,6 +2,7 @@ package dev.autotls.internal.ops;
 
 import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.jetty.ListenFailure;
 import dev.autotls.internal.ops.Doctor.Finding;
 import java.io.IOException;
 import java.net.BindException;
@@ -9,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Whether {@code serve} could listen on its ports: each is bound for a moment and let go. In use
@@ -42,16 +42,14 @@ final class PortCheck {
             socket.bind(host == null ? new InetSocketAddress(port) : new InetSocketAddress(host, port));
             return Finding.ok(what + " port " + where + " can be bound.");
         } catch (BindException e) {
-            String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("permission denied") || message.contains("access denied")) {
-                return Finding.fail(what + " port " + where + " may not be bound by this user (" + e.getMessage() + "): ports "
-                        + "below 1024 are privileged; give java the right once (sudo setcap cap_net_bind_service=+ep "
-                        + "\"$(readlink -f \"$(command -v java)\")\"), or lower net.ipv4.ip_unprivileged_port_start, or set "
-                        + setting.key() + " to a port above 1023 and forward " + port + " to it.");
+            String reason = ListenFailure.reason(e);
+            if (ListenFailure.denied(reason)) {
+                return Finding.fail(ListenFailure.sentence(config.names(), setting, port, reason) + ".");
             }
-            if (message.contains("in use")) {
-                return Finding.warn(what + " port " + where + " is in use: another autotls or web server may be running "
-                        + "here; stop it before serve, or set " + setting.key() + " to a free port.");
+            if (ListenFailure.inUse(reason)) {
+                return Finding.warn(what + " port " + where + " is in use by a program that is not this site (it does not "
+                        + "serve this storage's certificates); stop it before serve, or set "
+                        + config.names().assignment(setting, "PORT") + " to a free port.");
             }
             return Finding.fail(what + " port " + where + " cannot be bound (" + e.getMessage() + "); check "
                     + Setting.BIND.key() + " and " + setting.key() + ".");

@@ -18,10 +18,13 @@ public final class Stores {
     private Stores() {
     }
 
-    /** @throws ConfigurationException for a store that can never work as configured */
-    public static CertificateStore open(StorageSetting setting) {
+    /**
+     * @param named the setting as the person wrote it ({@code --storage}, {@code AUTOTLS_STORAGE}), for the sentences
+     * @throws ConfigurationException for a store that can never work as configured
+     */
+    public static CertificateStore open(StorageSetting setting, String named) {
         if (setting.database().isPresent()) {
-            OptionalFeature.POSTGRESQL_STORE.missing(Setting.STORAGE.key() + " = " + setting.database().get()).ifPresent(sentence -> {
+            OptionalFeature.POSTGRESQL_STORE.missing(named + " = " + setting.database().get()).ifPresent(sentence -> {
                 throw new ConfigurationException(sentence);
             });
             try {
@@ -33,14 +36,14 @@ public final class Stores {
         }
         Path folder = setting.folder().orElseThrow();
         if (Files.exists(folder) && !Files.isDirectory(folder)) {
-            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + folder + "' is a file, not a folder; "
+            throw new ConfigurationException(named + " = '" + folder + "' is a file, not a folder; "
                     + "name a folder (it is created if missing)");
         }
         try {
             return new FileCertificateStore(folder);
         } catch (IOException e) {
-            throw new ConfigurationException(Setting.STORAGE.key() + " = '" + folder
-                    + "': cannot create or use this folder (" + e + "); choose a folder this process may write", e);
+            throw new ConfigurationException(named + " = '" + folder + "' cannot be used ("
+                    + StorageFailures.reason(e) + "); " + StorageFailures.fix(folder, e), e);
         }
     }
 }

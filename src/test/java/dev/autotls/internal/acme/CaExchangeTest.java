@@ -30,12 +30,22 @@ class CaExchangeTest {
 
     @Test
     void networkFailuresAreNamedByTheirCause() {
-        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"))).startsWith("unknown host ca.invalid");
-        assertThat(CaFailures.network(new java.io.IOException("wrapped", new ConnectException("Connection refused"))))
+        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"), "ca.invalid")).startsWith("unknown host ca.invalid");
+        assertThat(CaFailures.network(new java.io.IOException("wrapped", new ConnectException("Connection refused")), "ca.test"))
                 .isEqualTo("connection refused");
-        assertThat(CaFailures.network(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out")))
+        assertThat(CaFailures.network(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"), "ca.test"))
                 .isEqualTo("the connection timed out");
-        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path")))
+        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path"), "ca.test"))
                 .contains("not trusted").contains("autotls.ca.trust");
+    }
+
+    /** Issue 23 (2): how the JDK's HTTP client reports a name that does not resolve: a ConnectException without a message. */
+    @Test
+    void aNameThatDoesNotResolveIsAnUnknownHostNotARefusedConnection() {
+        ConnectException jdk = new ConnectException();
+        jdk.initCause(new java.nio.channels.UnresolvedAddressException());
+        assertThat(CaFailures.network(new ConnectException().initCause(jdk), "no-such-ca.invalid"))
+                .isEqualTo("unknown host no-such-ca.invalid (check the name in autotls.ca and this machine's DNS)");
+        assertThat(CaFailures.network(new ConnectException(), "ca.test")).isEqualTo("connection refused");
     }
 }

@@ -109,8 +109,8 @@ class ConfigurationTest {
                     .agreeToTermsOfService(true).httpsPort(taken.getLocalPort()).httpPort(0).build();
             assertThatThrownBy(() -> autoTls.installOn(new org.eclipse.jetty.server.Server()))
                     .isInstanceOf(ConfigurationException.class)
-                    .hasMessageContaining("autotls.https.port = " + taken.getLocalPort())
-                    .hasMessageContaining("choose a free port");
+                    .hasMessage("autotls.https.port (set in code) = " + taken.getLocalPort() + ": another program already "
+                            + "listens there (Address already in use); stop it, or choose a free port");
         }
     }
 
