@@ -19,7 +19,7 @@ class AttachAcmeTlsTest {
     Path storage;
 
     private AutoTls autoTls(String challenge) {
-        return AutoTls.builder().ignoreSystemSettings().domains("a.test").storage(storage).challenge(challenge)
+        return AutoTls.builder().ignoreSystemSettings().domains("a.example").storage(storage).challenge(challenge)
                 .set(Setting.HTTP_PORT, "off").httpsPort(0).agreeToTermsOfService(true).build();
     }
 

@@ -1,12 +1,14 @@
 package dev.autotls.internal;
 
 import dev.autotls.CertificateStatus;
+import dev.autotls.Setting;
 import dev.autotls.internal.acme.AcmeClient;
 import dev.autotls.internal.acme.CaConnection;
 import dev.autotls.internal.challenge.Dns01Strategy;
 import dev.autotls.internal.challenge.Http01Strategy;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
 import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.LocalCaUse;
 import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.Backoff;
@@ -21,6 +23,8 @@ import dev.autotls.internal.engine.StrategyChoice;
 import dev.autotls.internal.engine.SystemScheduler;
 import dev.autotls.internal.engine.WarmStart;
 import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.localca.AuthorityStore;
+import dev.autotls.internal.localca.LocalCa;
 import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.internal.ops.MicrometerBinding;
 import dev.autotls.internal.ops.OperationCounters;
@@ -68,6 +72,8 @@ public final class Assembly extends ContainerLifeCycle {
     private final boolean ownedStore;
     private final String caFolder;
     private final AcmeClient acme;
+    /** The built-in local CA, or null when {@code autotls.ca} names ACME CAs only. */
+    private final LocalCa localCa;
     private final AuthoritativeDns dns;
     /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
     private final Scheduler injectedScheduler;
@@ -91,6 +97,7 @@ public final class Assembly extends ContainerLifeCycle {
         this.caFolder = StorageKeys.caFolder(config.caDirectory());
         StartupChecks.requireWritableStorage(config);
         this.acme = CaConnection.open(config, store, caFolder, clock);
+        this.localCa = localCa(config, store, clock);
         this.dns = new AuthoritativeDns(config.dnsResolvers());
         StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
         this.http01 = strategies.http01();
@@ -103,7 +110,7 @@ public final class Assembly extends ContainerLifeCycle {
         this.injectedScheduler = injected.scheduler();
         this.sslContext = TlsConnectors.sslContext(registry);
         RandomGenerator random = injected.random();
-        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, store, clock, random), store,
+        this.manager = new CertificateManager(certificates, CaRotation.open(config, acme, localCa, store, clock, random), store,
                 new CertificateFiles(store, caFolder), registry, new RenewalPolicy(random),
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
         if (injected.meterRegistry() != null) {
@@ -128,6 +135,22 @@ public final class Assembly extends ContainerLifeCycle {
             }
             throw e;
         }
+    }
+
+    /**
+     * The local CA when some certificate may come from it; its root's key is a secret worth a warning
+     * where a database would hold it readable.
+     */
+    private static LocalCa localCa(AutoTlsConfig config, CertificateStore store, Clock clock) {
+        if (config.cas().localCa() == LocalCaUse.OFF) {
+            return null;
+        }
+        if (config.usesLocalCa() && config.storage().database().isPresent() && config.storage().key().isEmpty()) {
+            LOG.warn("{} holds the local CA's root and intermediate keys unencrypted, readable in every dump and backup of "
+                    + "the database; set {} (make one with: openssl rand -base64 32) on every instance.", store.describe(),
+                    Setting.STORAGE_KEY.key());
+        }
+        return new LocalCa(new AuthorityStore(store, clock), clock);
     }
 
     /** The server whose connectors autotls made, for the warm start's self-requests after it has started. */
@@ -155,7 +178,7 @@ public final class Assembly extends ContainerLifeCycle {
                 runningScheduler = SystemScheduler.start(clock);
                 runningWorkers = OrderWorkers.forCertificates(manager.certificates().size());
                 manager.start(runningScheduler, runningWorkers);
-                warmStart = new WarmStart(acme, dns, registry, manager.certificates())
+                warmStart = new WarmStart(config.needsAcme() || localCa == null ? acme : localCa, dns, registry, manager.certificates())
                         .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             }
             if (tlsAlpnPoll != null) {
