@@ -3,10 +3,13 @@ package dev.autotls.cli;
 import dev.autotls.Setting;
 import dev.autotls.internal.cli.AcmeDnsCommand;
 import dev.autotls.internal.cli.DoctorCommand;
+import dev.autotls.internal.cli.ExportRootCommand;
 import dev.autotls.internal.cli.MigrateStorageCommand;
 import dev.autotls.internal.cli.RecordsCommand;
 import dev.autotls.internal.cli.ServeCommand;
 import dev.autotls.internal.cli.SettingOptions;
+import dev.autotls.internal.cli.TrustCommand;
+import dev.autotls.internal.cli.UntrustCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -21,7 +24,7 @@ import picocli.CommandLine;
 @Command(name = "java -jar autotls.jar", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
         subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, DoctorCommand.class,
-                MigrateStorageCommand.class})
+                MigrateStorageCommand.class, TrustCommand.class, UntrustCommand.class, ExportRootCommand.class})
 public final class Main implements Runnable {
 
     /** Picocli makes the one instance; the entry point is {@link #main}. */
@@ -69,6 +72,9 @@ public final class Main implements Runnable {
         SettingOptions.addTo(cli.getSubcommands().get("serve").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("doctor").getCommandSpec());
+        for (String localRoot : new String[] {"trust", "untrust", "export-root"}) { // the same storage settings as serve
+            SettingOptions.addTo(cli.getSubcommands().get(localRoot).getCommandSpec());
+        }
         SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
                 Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
         cli.setParameterExceptionHandler(Main::wrongArguments);

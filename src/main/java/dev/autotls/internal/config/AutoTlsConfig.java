@@ -147,6 +147,11 @@ public record AutoTlsConfig(
         return value.map(SettingSources.Value::text);
     }
 
+    /** Only the storage settings, for tools that need the store but no names ({@code trust}, {@code export-root}). */
+    public static StorageSetting storageOf(SettingSources sources) {
+        return storage(sources);
+    }
+
     private static StorageSetting storage(SettingSources sources) {
         Optional<SettingSources.Value> value = sources.get(Setting.STORAGE).filter(v -> !v.text().isEmpty());
         Optional<String> key = text(sources, Setting.STORAGE_KEY);
