@@ -142,7 +142,7 @@ public final class Assembly extends ContainerLifeCycle {
      * where a database would hold it readable.
      */
     private static LocalCa localCa(AutoTlsConfig config, CertificateStore store, Clock clock) {
-        if (config.cas().localCa() == LocalCaUse.OFF) {
+        if (!config.usesLocalCa() && config.cas().localCa() == LocalCaUse.OFF) {
             return null;
         }
         if (config.usesLocalCa() && config.storage().database().isPresent() && config.storage().key().isEmpty()) {

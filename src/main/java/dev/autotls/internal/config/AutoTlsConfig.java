@@ -73,10 +73,7 @@ public record AutoTlsConfig(
                 cas);
     }
 
-    /**
-     * The built-in local CA issues only for local names, and no ACME CA for a single-label name: a
-     * configuration that would ask either for what it never gives is refused now, in one sentence.
-     */
+    /** The built-in local CA issues only for local names: asking it for another is refused now, in one sentence. */
     private static void checkLocalCa(List<String> domains, CaList cas, SettingSources sources) {
         SettingSources.Value ca = sources.get(Setting.CA).orElseThrow();
         String outside = LocalNames.firstPublic(domains);
@@ -84,10 +81,6 @@ public record AutoTlsConfig(
             throw ca.invalid(outside + " is not a local name, and the built-in local CA issues only for "
                     + LocalNames.described() + "; remove " + outside + " from " + Setting.DOMAINS.key()
                     + ", or unset " + Setting.CA.key() + " so that public names go to the default ACME CA");
-        }
-        if (cas.localCa() == LocalCaUse.OFF && domains.contains(DomainNames.LOCALHOST)) {
-            throw ca.invalid("no ACME CA issues for localhost (a single label); unset " + Setting.CA.key()
-                    + " so that local names use the built-in local CA, or set it to local");
         }
     }
 

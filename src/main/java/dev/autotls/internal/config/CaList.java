@@ -36,7 +36,7 @@ public record CaList(List<Endpoint> cas, Optional<String> profile, Duration fall
         return switch (localCa) {
             case ALL -> true;
             case LOCAL_NAMES -> LocalNames.allLocal(names);
-            case OFF -> false;
+            case OFF -> names.stream().allMatch(LocalNames::isLocalhost);
         };
     }
 

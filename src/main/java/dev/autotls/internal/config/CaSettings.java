@@ -35,6 +35,11 @@ public final class CaSettings {
     private CaSettings() {
     }
 
+    /** The CA of an unset {@code autotls.ca}. */
+    public static URI defaultDirectory() {
+        return LETSENCRYPT;
+    }
+
     static CaList resolve(SettingSources sources) {
         SettingSources.Value value = sources.get(Setting.CA).orElseThrow();
         String[] parts = value.text().split(",", -1);

@@ -109,10 +109,12 @@ public final class StrategyChoice {
 
     /** A certificate of the built-in local CA proves nothing: said once, with why it goes there. */
     private Choice local() {
-        return new Choice(LOCAL_CA, config.cas().localCa() == LocalCaUse.ALL
-                ? "issued by the built-in local CA (" + Setting.CA.key() + " = local), no challenge"
-                : "issued by the built-in local CA, no challenge: every name is local and " + Setting.CA.key()
-                        + " is not set (other names go to " + config.caDirectory() + ")");
+        return new Choice(LOCAL_CA, switch (config.cas().localCa()) {
+            case ALL -> "issued by the built-in local CA (" + Setting.CA.key() + " = local), no challenge";
+            case LOCAL_NAMES -> "issued by the built-in local CA, no challenge: every name is local and " + Setting.CA.key()
+                    + " is not set (other names go to " + config.caDirectory() + ")";
+            case OFF -> "issued by the built-in local CA, no challenge: no ACME CA can validate localhost";
+        });
     }
 
     private Choice pick(List<String> names) {

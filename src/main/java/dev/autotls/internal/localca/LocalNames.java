@@ -39,6 +39,16 @@ public final class LocalNames {
                 || host.endsWith(".internal") || host.endsWith(".home.arpa");
     }
 
+    /**
+     * Whether {@code name} is {@code localhost} or under it (RFC 6761): no ACME CA can validate such a
+     * name, since its validation request would reach the CA's own machine, so the local CA issues it
+     * whatever CA is configured.
+     */
+    public static boolean isLocalhost(String name) {
+        String host = name.startsWith("*.") ? name.substring(2) : name;
+        return host.equals("localhost") || host.endsWith(".localhost");
+    }
+
     /** Whether every name of one certificate is local. */
     public static boolean allLocal(Collection<String> names) {
         return !names.isEmpty() && names.stream().allMatch(LocalNames::isLocal);

@@ -36,6 +36,14 @@ class LocalCaSettingsTest {
     }
 
     @Test
+    void anAutoTlsWithLocalAloneBuildsWithoutAnyAcmeSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path storage) {
+        dev.autotls.AutoTls autoTls = dev.autotls.AutoTls.builder().ignoreSystemSettings().domains("localhost")
+                .storage(storage).set(dev.autotls.Setting.CA, "local").httpsPort(0).build();
+        assertThat(autoTls.getBean(dev.autotls.internal.Assembly.class).certificates().get(0).strategyReason)
+                .isEqualTo("issued by the built-in local CA (autotls.ca = local), no challenge");
+    }
+
+    @Test
     void anExplicitAcmeCaGetsEveryCertificate() {
         AutoTlsConfig config = resolve(Map.of("autotls.domains", "app.test", "autotls.ca", "letsencrypt-staging"));
         assertThat(config.cas().localCa()).isEqualTo(LocalCaUse.OFF);
@@ -61,9 +69,10 @@ class LocalCaSettingsTest {
     }
 
     @Test
-    void localhostWithAnAcmeCaIsRefusedAtStart() {
-        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "letsencrypt")))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("no ACME CA issues for localhost (a single label)");
+    void localhostGoesToTheLocalCaWhateverAcmeCaIsSetSinceNoneCanValidateIt() {
+        AutoTlsConfig config = resolve(Map.of("autotls.domains", "localhost,app.test,example.com", "autotls.ca", "letsencrypt"));
+        assertThat(config.cas().issuedLocally(List.of("localhost"))).isTrue();
+        assertThat(config.cas().issuedLocally(List.of("app.test"))).as("a private ACME CA may serve .test").isFalse();
+        assertThat(config.cas().issuedLocally(List.of("example.com"))).isFalse();
     }
 }
