@@ -39,8 +39,10 @@ public final class AutotlsJar {
         return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), java.nio.file.Files.readString(err));
     }
 
-    /** {@code HOME} under the test's folder, no XDG overrides: what a program writes for "this user" stays there. */
-    static void isolate(Map<String, String> environment, Path home) {
+    /** {@code HOME} and {@code TMPDIR} under the test's folder, no XDG overrides: what a program writes for "this user" stays there. */
+    static void isolate(Map<String, String> environment, Path home) throws IOException {
+        Path temporary = java.nio.file.Files.createDirectories(home.toAbsolutePath().resolveSibling("tmp"));
+        environment.put("TMPDIR", temporary.toString()); // Chromium's and certutil's scratch files too
         environment.put("HOME", home.toAbsolutePath().toString());
         environment.keySet().removeIf(name -> name.startsWith("XDG_") || name.startsWith("AUTOTLS_"));
     }
