@@ -18,8 +18,8 @@ wanted_sid=(pebble acme.sh)
 if $bench; then wanted_sid+=(lego caddy); fi
 wanted_bookworm=(pebble)
 # commands this machine's own release provides, and the packages that bring them
-system_commands=(unbound knotd dnsperf h2load named pgbouncer)
-system_packages=(unbound knot dnsperf nghttp2-client postgresql bind9 pgbouncer)
+system_commands=(unbound knotd dnsperf h2load named pgbouncer chromium certutil)
+system_packages=(unbound knot dnsperf nghttp2-client postgresql bind9 pgbouncer chromium libnss3-tools)
 if $demo; then
   # the demo's DNS server is the built-in responder and its CA is Pebble: nothing of this release is needed
   wanted_sid=(pebble)

@@ -66,7 +66,7 @@ jetty.sslContext.keyStorePath=
 ## `autotls.eab.hmac-key` for the third CA in `autotls.ca`. Secret: never logged.
 # autotls.ca.3.eab.hmac-key=
 
-## Folder for account, keys and certificates, or a PostgreSQL URL (`postgresql://user@host:5432/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` or `~/.local/share/autotls`.
+## Folder for account, keys and certificates, or a PostgreSQL URL (`postgresql://user@host/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` or `~/.local/share/autotls`.
 # autotls.storage=
 
 ## Password for the PostgreSQL store, instead of writing it into the URL. Secret: never logged.

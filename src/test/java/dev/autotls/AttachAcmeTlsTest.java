@@ -19,7 +19,7 @@ class AttachAcmeTlsTest {
     Path storage;
 
     private AutoTls autoTls(String challenge) {
-        return AutoTls.builder().ignoreSystemSettings().domains("a.test").storage(storage).challenge(challenge)
+        return AutoTls.builder().ignoreSystemSettings().domains("a.example").storage(storage).challenge(challenge)
                 .set(Setting.HTTP_PORT, "off").httpsPort(0).agreeToTermsOfService(true).build();
     }
 
@@ -42,7 +42,7 @@ class AttachAcmeTlsTest {
         ServerConnector noAlpn = new ServerConnector(server, new SslConnectionFactory(new SslContextFactory.Server(), "http/1.1"),
                 new HttpConnectionFactory());
         assertThatThrownBy(() -> autoTls("tls-alpn-01").attach(noAlpn)).isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("autotls.challenge = 'tls-alpn-01' needs ALPN on the HTTPS connector")
+                .hasMessageContaining("autotls.challenge (set in code) = 'tls-alpn-01' needs ALPN on the HTTPS connector")
                 .hasMessageContaining("--add-modules=alpn");
         autoTls("dns-persist-01").attach(noAlpn);
         autoTls("auto").attach(noAlpn); // auto may still validate through DNS: said, not refused

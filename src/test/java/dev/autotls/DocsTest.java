@@ -472,7 +472,7 @@ class DocsTest {
         String text = flat("README.md");
         String sentence = text.substring(text.indexOf("`mvn -B verify` runs every test"), text.indexOf("CI (`.ci/run`)"));
         Map<String, String> shown = Map.of("unbound", "unbound", "knotd", "knot", "dnsperf", "dnsperf", "h2load", "h2load",
-                "named", "BIND 9", "pgbouncer", "PgBouncer");
+                "named", "BIND 9", "pgbouncer", "PgBouncer", "chromium", "Chromium", "certutil", "certutil");
         Matcher commands = Pattern.compile("(?m)^system_commands=\\(([^)]*)\\)").matcher(Files.readString(Path.of("scripts/peers.sh")));
         assertThat(commands.find()).as("system_commands=(...) in scripts/peers.sh").isTrue();
         for (String command : commands.group(1).trim().split("\\s+")) {

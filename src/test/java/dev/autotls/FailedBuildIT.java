@@ -29,9 +29,9 @@ class FailedBuildIT {
         long before = connections(postgres);
         long poolsBefore = poolThreads();
         for (int i = 0; i < 3; i++) {
-            assertThatThrownBy(() -> AutoTls.builder().ignoreSystemSettings().domains("*.e.test").storage(postgres.url())
+            assertThatThrownBy(() -> AutoTls.builder().ignoreSystemSettings().domains("*.e.example").storage(postgres.url())
                     .challenge("http-01").agreeToTermsOfService(true).build())
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("http-01 cannot validate the wildcard *.e.test");
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("http-01 cannot validate the wildcard *.e.example");
         }
         Await.until("the refused builds' connections to close", Duration.ofSeconds(10), () -> connections(postgres) <= before);
         assertThat(connections(postgres)).isLessThanOrEqualTo(before);

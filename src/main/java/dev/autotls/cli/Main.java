@@ -3,10 +3,13 @@ package dev.autotls.cli;
 import dev.autotls.Setting;
 import dev.autotls.internal.cli.AcmeDnsCommand;
 import dev.autotls.internal.cli.DoctorCommand;
+import dev.autotls.internal.cli.ExportRootCommand;
 import dev.autotls.internal.cli.MigrateStorageCommand;
 import dev.autotls.internal.cli.RecordsCommand;
 import dev.autotls.internal.cli.ServeCommand;
 import dev.autotls.internal.cli.SettingOptions;
+import dev.autotls.internal.cli.TrustCommand;
+import dev.autotls.internal.cli.UntrustCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +29,8 @@ import picocli.CommandLine;
 @Command(name = "java -jar autotls.jar", mixinStandardHelpOptions = true, version = "autotls 0.1.0",
         description = "Self-configuring, self-renewing HTTPS for Jetty 12.",
         subcommands = {ServeCommand.class, AcmeDnsCommand.class, RecordsCommand.class, DoctorCommand.class,
-                MigrateStorageCommand.class, HelpCommand.class},
+                MigrateStorageCommand.class, TrustCommand.class, UntrustCommand.class, ExportRootCommand.class,
+                HelpCommand.class},
         footer = {"%n'java -jar autotls.jar help COMMAND' (or COMMAND --help) shows a command's options."})
 public final class Main implements Callable<Integer> {
     /** picocli's exit code for a usage error, also when no command is given. */
@@ -82,6 +86,9 @@ public final class Main implements Callable<Integer> {
         SettingOptions.addTo(cli.getSubcommands().get("records").getCommandSpec());
         SettingOptions.addTo(cli.getSubcommands().get("doctor").getCommandSpec());
         AcmeDnsCommand.describeIn(cli.getSubcommands().get("acme-dns").getCommandSpec());
+        for (String localRoot : new String[] {"trust", "untrust", "export-root"}) { // the same storage settings as serve
+            SettingOptions.addTo(cli.getSubcommands().get(localRoot).getCommandSpec());
+        }
         SettingOptions.describeIn(cli.getSubcommands().get("migrate-storage").getCommandSpec(),
                 Setting.STORAGE_PASSWORD, Setting.STORAGE_KEY);
         cli.setParameterExceptionHandler(Main::wrongArguments);

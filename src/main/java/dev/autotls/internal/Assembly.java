@@ -1,12 +1,14 @@
 package dev.autotls.internal;
 
 import dev.autotls.CertificateStatus;
+import dev.autotls.Setting;
 import dev.autotls.internal.acme.AcmeClient;
 import dev.autotls.internal.acme.CaConnection;
 import dev.autotls.internal.challenge.Dns01Strategy;
 import dev.autotls.internal.challenge.Http01Strategy;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
 import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.LocalCaUse;
 import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.Backoff;
@@ -22,6 +24,8 @@ import dev.autotls.internal.engine.StrategyChoice;
 import dev.autotls.internal.engine.SystemScheduler;
 import dev.autotls.internal.engine.WarmStart;
 import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.localca.AuthorityStore;
+import dev.autotls.internal.localca.LocalCa;
 import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.internal.ops.MicrometerBinding;
 import dev.autotls.internal.ops.OperationCounters;
@@ -69,6 +73,8 @@ public final class Assembly extends ContainerLifeCycle {
     private final String caFolder;
     private final AcmeClient acme;
     private final CaRotation cas;
+    /** The built-in local CA, or null when {@code autotls.ca} names ACME CAs only. */
+    private final LocalCa localCa;
     private final AuthoritativeDns dns;
     /** Injected (tests, tools), or null: then made in {@link #doStart} and ended in {@link #doStop}. */
     private final Scheduler injectedScheduler;
@@ -92,6 +98,7 @@ public final class Assembly extends ContainerLifeCycle {
         this.caFolder = StorageKeys.caFolder(config.caDirectory());
         StartupChecks.requireWritableStorage(config);
         this.acme = CaConnection.open(config, store, caFolder, clock);
+        this.localCa = localCa(config, store, clock);
         this.dns = new AuthoritativeDns(config.dnsResolvers());
         StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
         this.http01 = strategies.http01();
@@ -104,7 +111,7 @@ public final class Assembly extends ContainerLifeCycle {
         this.injectedScheduler = injected.scheduler();
         this.sslContext = TlsConnectors.sslContext(registry);
         RandomGenerator random = injected.random();
-        this.cas = CaRotation.open(config, acme, store, clock, random);
+        this.cas = CaRotation.open(config, acme, localCa, store, clock, random);
         this.manager = new CertificateManager(certificates, cas, store,
                 new CertificateFiles(store, caFolder), registry, new RenewalPolicy(random),
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
@@ -130,6 +137,22 @@ public final class Assembly extends ContainerLifeCycle {
             }
             throw e;
         }
+    }
+
+    /**
+     * The local CA when some certificate may come from it; its root's key is a secret worth a warning
+     * where a database would hold it readable.
+     */
+    private static LocalCa localCa(AutoTlsConfig config, CertificateStore store, Clock clock) {
+        if (!config.usesLocalCa() && config.cas().localCa() == LocalCaUse.OFF) {
+            return null;
+        }
+        if (config.usesLocalCa() && config.storage().database().isPresent() && config.storage().key().isEmpty()) {
+            LOG.warn("{} holds the local CA's root and intermediate keys unencrypted, readable in every dump and backup of "
+                    + "the database; set {} (make one with: openssl rand -base64 32) on every instance.", store.describe(),
+                    Setting.STORAGE_KEY.key());
+        }
+        return new LocalCa(new AuthorityStore(store, clock), clock);
     }
 
     /** The server whose connectors autotls made, for the warm start's self-requests after it has started. */
@@ -159,7 +182,9 @@ public final class Assembly extends ContainerLifeCycle {
             // what is stored first, so the warm start knows whether an order is coming; then the warm start
             // before the jobs, so it is the CA's first contact and the orders wait for its answer
             manager.serveStored();
-            warmStart = new WarmStart(acme, cas.firstCircuit(), clock, dns, registry, manager.certificates())
+            boolean localFirst = !config.needsAcme() && localCa != null; // every certificate goes to the local CA
+            warmStart = new WarmStart(localFirst ? localCa : acme, cas.firstCircuit(localFirst), clock, dns, registry,
+                            manager.certificates())
                     .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             manager.start(runningScheduler, runningWorkers);
             if (tlsAlpnPoll != null) {

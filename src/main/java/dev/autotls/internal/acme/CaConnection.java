@@ -4,10 +4,12 @@ import dev.autotls.ConfigurationException;
 import dev.autotls.internal.config.AutoTlsConfig;
 import dev.autotls.internal.config.CaList;
 import dev.autotls.internal.config.CaSettings;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,13 @@ public final class CaConnection {
 
     /** The client of the first CA in {@code autotls.ca}, keeping its account under {@code caFolder}. */
     public static AcmeClient open(AutoTlsConfig config, CertificateStore store, String caFolder, Clock clock) {
-        return open(config, config.cas().primary(), store, caFolder, clock);
+        CaList.Endpoint primary = config.cas().primary();
+        if (primary.directory().equals(StorageKeys.LOCAL_CA_DIRECTORY)) {
+            // autotls.ca=local: no certificate goes to an ACME CA, but the parts wired with a client still need one;
+            // it points at the default CA and is never asked (acme4j accepts no other kind of URL)
+            primary = new CaList.Endpoint(1, CaSettings.defaultDirectory(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        return open(config, primary, store, caFolder, clock);
     }
 
     /** The client of {@code ca}, with its own trust and EAB, keeping its account under {@code caFolder}. */

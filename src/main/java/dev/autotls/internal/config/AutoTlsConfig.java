@@ -3,6 +3,7 @@ package dev.autotls.internal.config;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.acme.ProxySetting;
+import dev.autotls.internal.localca.LocalNames;
 import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.internal.tls.KeyType;
 import java.net.InetSocketAddress;
@@ -47,8 +48,10 @@ public record AutoTlsConfig(
 
     public static AutoTlsConfig resolve(SettingSources sources) {
         CaList cas = CaSettings.resolve(sources);
+        List<String> domains = domains(sources);
+        checkLocalCa(domains, cas, sources);
         return new AutoTlsConfig(
-                domains(sources),
+                domains,
                 email(sources),
                 cas.primary().directory(),
                 cas.primary().trust(),
@@ -70,6 +73,27 @@ public record AutoTlsConfig(
                 text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
                 cas,
                 sources.names());
+    }
+
+    /** The built-in local CA issues only for local names: asking it for another is refused now, in one sentence. */
+    private static void checkLocalCa(List<String> domains, CaList cas, SettingSources sources) {
+        SettingSources.Value ca = sources.get(Setting.CA).orElseThrow();
+        String outside = LocalNames.firstPublic(domains);
+        if (cas.localCa() == LocalCaUse.ALL && outside != null) {
+            throw ca.invalid(outside + " is not a local name, and the built-in local CA issues only for "
+                    + LocalNames.described() + "; remove " + outside + " from " + Setting.DOMAINS.key()
+                    + ", or unset " + Setting.CA.key() + " so that public names go to the default ACME CA");
+        }
+    }
+
+    /** Whether some configured certificate goes to an ACME CA (and so needs its account and terms). */
+    public boolean needsAcme() {
+        return DomainNames.certificates(domains).stream().anyMatch(names -> !cas.issuedLocally(names));
+    }
+
+    /** Whether some configured certificate comes from the built-in local CA. */
+    public boolean usesLocalCa() {
+        return DomainNames.certificates(domains).stream().anyMatch(cas::issuedLocally);
     }
 
     private static Optional<ProxySetting> proxy(SettingSources sources) {
@@ -116,6 +140,11 @@ public record AutoTlsConfig(
             }
         }
         return value.map(SettingSources.Value::text);
+    }
+
+    /** Only the storage settings, for tools that need the store but no names ({@code trust}, {@code export-root}). */
+    public static StorageSetting storageOf(SettingSources sources) {
+        return storage(sources);
     }
 
     private static StorageSetting storage(SettingSources sources) {

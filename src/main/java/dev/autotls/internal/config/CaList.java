@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import dev.autotls.internal.localca.LocalNames;
 
 /**
  * The CAs certificates are ordered from, in the order of {@code autotls.ca}: the first is
@@ -15,13 +16,28 @@ import java.util.Optional;
  * @param cas           at least one, at most {@link Setting#MAX_CAS}
  * @param profile       the ACME profile to order, if one is chosen
  * @param fallbackAfter how long one CA may fail for a certificate before the next is tried
+ * @param localCa       which certificates the built-in local CA issues instead; with {@link LocalCaUse#ALL}
+ *                      the one endpoint is {@link dev.autotls.internal.store.StorageKeys#LOCAL_CA_DIRECTORY}
  */
-public record CaList(List<Endpoint> cas, Optional<String> profile, Duration fallbackAfter) {
+public record CaList(List<Endpoint> cas, Optional<String> profile, Duration fallbackAfter, LocalCaUse localCa) {
     public CaList {
         cas = List.copyOf(cas);
         if (cas.isEmpty()) {
             throw new IllegalArgumentException("at least one CA");
         }
+    }
+
+    public CaList(List<Endpoint> cas, Optional<String> profile, Duration fallbackAfter) {
+        this(cas, profile, fallbackAfter, LocalCaUse.OFF);
+    }
+
+    /** Whether the certificate of {@code names} is issued by the built-in local CA rather than an ACME CA. */
+    public boolean issuedLocally(List<String> names) {
+        return switch (localCa) {
+            case ALL -> true;
+            case LOCAL_NAMES -> LocalNames.allLocal(names);
+            case OFF -> names.stream().allMatch(LocalNames::isLocalhost);
+        };
     }
 
     /** The preferred CA. */

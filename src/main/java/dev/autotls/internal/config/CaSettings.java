@@ -3,6 +3,7 @@ package dev.autotls.internal.config;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.acme.TrustingAcmeProvider;
+import dev.autotls.internal.store.StorageKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,20 +27,38 @@ import java.util.regex.Pattern;
 public final class CaSettings {
     static final URI LETSENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
     static final URI LETSENCRYPT_STAGING = URI.create("https://acme-staging-v02.api.letsencrypt.org/directory");
+    /** The value of {@code autotls.ca} that chooses the built-in local CA. */
+    static final String LOCAL = "local";
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
     private CaSettings() {
     }
 
+    /** The CA of an unset {@code autotls.ca}. */
+    public static URI defaultDirectory() {
+        return LETSENCRYPT;
+    }
+
     static CaList resolve(SettingSources sources) {
         SettingSources.Value value = sources.get(Setting.CA).orElseThrow();
+        String[] parts = value.text().split(",", -1);
+        if (parts.length == 1 && parts[0].trim().equalsIgnoreCase(LOCAL)) {
+            CaList.Endpoint local = new CaList.Endpoint(1, StorageKeys.LOCAL_CA_DIRECTORY, Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            return new CaList(List.of(local), profile(sources), duration(sources, Setting.CA_FALLBACK_AFTER), LocalCaUse.ALL);
+        }
         List<CaList.Endpoint> cas = new ArrayList<>();
-        for (String part : value.text().split(",", -1)) {
+        for (String part : parts) {
             String entry = part.trim();
             if (entry.isEmpty()) {
                 throw value.invalid("an empty entry in the list; give letsencrypt, letsencrypt-staging or ACME directory URLs, "
                         + "separated by commas");
+            }
+            if (entry.equalsIgnoreCase(LOCAL)) {
+                throw value.invalid("local cannot be one of several CAs: it issues only for local names, so it is no fallback "
+                        + "for an ACME CA; set " + Setting.CA.key() + "=local alone, or leave it unset so that local names use "
+                        + "it and the others the default CA");
             }
             URI directory = directory(value, entry);
             for (CaList.Endpoint earlier : cas) {
@@ -62,7 +81,8 @@ public final class CaSettings {
                 }
             }
         }
-        return new CaList(cas, profile(sources), duration(sources, Setting.CA_FALLBACK_AFTER));
+        return new CaList(cas, profile(sources), duration(sources, Setting.CA_FALLBACK_AFTER),
+                value.isDefault() ? LocalCaUse.LOCAL_NAMES : LocalCaUse.OFF);
     }
 
     private static URI directory(SettingSources.Value value, String entry) {
@@ -81,8 +101,8 @@ public final class CaSettings {
                 } catch (java.net.URISyntaxException e) {
                     // explained below
                 }
-                throw value.invalid("'" + entry + "' is no CA; use letsencrypt, letsencrypt-staging, or the https:// URL "
-                        + "of an ACME directory (several separated by commas)");
+                throw value.invalid("'" + entry + "' is no CA; use letsencrypt, letsencrypt-staging, the https:// URL "
+                        + "of an ACME directory (several separated by commas), or local");
         }
     }
 

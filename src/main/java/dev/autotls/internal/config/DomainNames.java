@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 public final class DomainNames {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
+    /** The one single-label name accepted: the built-in local CA issues for it (no public CA does). */
+    static final String LOCALHOST = "localhost";
+
     private DomainNames() {
     }
 
@@ -39,8 +42,9 @@ public final class DomainNames {
             throw new IllegalArgumentException("'" + raw + "' is not a valid domain name (length)");
         }
         String[] labels = base.split("\\.", -1);
-        if (labels.length < 2) {
-            throw new IllegalArgumentException("'" + raw + "' has a single label; a CA issues only for names like example.com");
+        if (labels.length < 2 && !base.equals(LOCALHOST)) {
+            throw new IllegalArgumentException("'" + raw + "' has a single label; a CA issues only for names like example.com (of single labels, only localhost, "
+                    + "through the built-in local CA)");
         }
         for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {

@@ -142,6 +142,11 @@ public final class SettingSources {
 
     /** A raw value with its origin, for error messages. */
     record Value(Setting setting, String text, String origin) {
+        /** Whether nobody set it: the value is the setting's default. */
+        boolean isDefault() {
+            return origin.equals(setting.key() + " (default)");
+        }
+
         /** A configuration error about this value: names the origin, the value and what to do. */
         ConfigurationException invalid(String whatIsAllowed) {
             String shown = setting.secret() ? "(hidden)" : "'" + text + "'";

@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * Refuses what can never work, one sentence each, instead of retrying it for ever: a storage
  * folder this process cannot write (when the AutoTls is built), and no agreement to the CA's
  * terms when no account exists yet (when it starts serving: an account cannot be created
- * without it, while tools such as {@code records} for acme-dns need none). A store that is
+ * without it, while tools such as {@code records} for acme-dns need none, and neither does a
+ * configuration whose certificates all come from the built-in local CA). A store that is
  * only unreachable right now is not refused: that passes.
  */
 public final class StartupChecks {
@@ -25,7 +26,7 @@ public final class StartupChecks {
     }
 
     public static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {
-        if (!config.agreeToTerms()) {
+        if (!config.agreeToTerms() && config.needsAcme()) { // the built-in local CA has no terms and no account
             boolean accountStored;
             try {
                 accountStored = store.load(StorageKeys.account(caFolder, StorageKeys.ACCOUNT_INFO)).isPresent();

@@ -8,6 +8,7 @@ import dev.autotls.internal.acme.NotTheCaException;
 import dev.autotls.internal.acme.PreflightException;
 import dev.autotls.internal.config.AutoTlsConfig;
 import dev.autotls.internal.config.CaList;
+import dev.autotls.internal.config.LocalCaUse;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.AutoTlsException;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * then the next. Each CA has its own client, account, storage folder and circuit, so a CA that
  * is down holds back only the certificates whose orders go to it. A failure that is not the
  * CA's (a DNS record missing, the store down) never counts against it.
+ *
+ * <p>When no CA is set, a certificate whose names are all local goes to the built-in local CA's
+ * own lane instead, outside the list: it never falls back to an ACME CA, nor an ACME certificate
+ * to it. With {@code autotls.ca = local} that CA is the list's only lane.
  */
 public final class CaRotation {
     private static final Logger LOG = LoggerFactory.getLogger(CaRotation.class);
@@ -35,39 +41,68 @@ public final class CaRotation {
     record Lane(int position, Issuer issuer, CaCircuit circuit) {
         @Override
         public String toString() {
-            return "CA " + position + " (" + issuer.id() + ")";
+            return position == 0 ? "the local CA" : "CA " + position + " (" + issuer.id() + ")";
         }
     }
 
     private final List<Lane> lanes;
+    /** The local CA's lane beside the list (position 0), or null. */
+    private final Lane local;
+    private final Predicate<List<String>> issuedLocally;
     private final Duration fallbackAfter;
     private final Clock clock;
 
     CaRotation(List<Lane> lanes, Duration fallbackAfter, Clock clock) {
+        this(lanes, null, names -> false, fallbackAfter, clock);
+    }
+
+    CaRotation(List<Lane> lanes, Lane local, Predicate<List<String>> issuedLocally, Duration fallbackAfter, Clock clock) {
         this.lanes = List.copyOf(lanes);
+        this.local = local;
+        this.issuedLocally = issuedLocally;
         this.fallbackAfter = fallbackAfter;
         this.clock = clock;
     }
 
-    /** The lanes of every configured CA: {@code primary} first (already open), the others opened here. */
-    public static CaRotation open(AutoTlsConfig config, AcmeClient primary, CertificateStore store, Clock clock,
-                                  java.util.random.RandomGenerator random) {
+    /**
+     * The lanes of every configured CA: {@code primary} first (already open), the others opened here;
+     * {@code localCa} (null when {@code autotls.ca} names ACME CAs) for the certificates it issues.
+     */
+    public static CaRotation open(AutoTlsConfig config, AcmeClient primary, Issuer localCa, CertificateStore store,
+                                  Clock clock, java.util.random.RandomGenerator random) {
+        if (config.cas().localCa() == LocalCaUse.ALL) {
+            return new CaRotation(List.of(new Lane(1, localCa, CaCircuit.standard(random))), config.cas().fallbackAfter(), clock);
+        }
+        Lane local = localCa == null ? null : new Lane(0, localCa, CaCircuit.standard(random));
         List<Lane> lanes = new ArrayList<>();
         lanes.add(new Lane(1, primary, CaCircuit.standard(random)));
         for (CaList.Endpoint ca : config.cas().cas().subList(1, config.cas().cas().size())) {
             AcmeClient client = CaConnection.open(config, ca, store, StorageKeys.caFolder(ca.directory()), clock);
             lanes.add(new Lane(ca.position(), client, CaCircuit.standard(random)));
         }
-        return new CaRotation(lanes, config.cas().fallbackAfter(), clock);
+        return new CaRotation(lanes, local, config.cas()::issuedLocally, config.cas().fallbackAfter(), clock);
     }
 
-    /** The circuit in front of the first CA, whose first contact the warm start makes. */
-    public CaCircuit firstCircuit() {
-        return lanes.get(0).circuit();
+    /** The local CA's lane if {@code certificate} is one it issues beside the list, else null. */
+    private Lane localFor(ManagedCertificate certificate) {
+        return local != null && issuedLocally.test(certificate.names) ? local : null;
+    }
+
+    /**
+     * The circuit whose first contact the warm start makes: the first CA's, or with {@code local}
+     * (every certificate goes to the local CA) the local CA's.
+     */
+    public CaCircuit firstCircuit(boolean local) {
+        return (local && this.local != null ? this.local : lanes.get(0)).circuit();
     }
 
     /** The CA {@code certificate}'s next order goes to, moving on first if it has failed there long enough. */
     Lane lane(ManagedCertificate certificate) {
+        Lane dedicated = localFor(certificate);
+        if (dedicated != null) {
+            certificate.update(state -> state.routed(state.caAttempt(), dedicated.issuer().id()));
+            return dedicated;
+        }
         CaAttempt before = certificate.state().caAttempt();
         CaAttempt now = before.look(clock.instant(), lanes.size(), fallbackAfter);
         if (now != before) {
@@ -115,13 +150,17 @@ public final class CaRotation {
      * it is served; the next renewal starts with the first CA.
      */
     void issued(ManagedCertificate certificate, Lane lane, StoredCertificate stored) {
-        String first = lanes.get(0).issuer().id();
+        String first = (lane == local ? local : lanes.get(0)).issuer().id();
         certificate.update(state -> state.obtained(new CertificateState.Issued(stored, lane.issuer().id()),
                 state.caAttempt().issued(), first));
     }
 
     /** The CA that issued what {@code certificate} serves, if known in this run; else the first (whose ARI is asked). */
     Lane issuerOf(ManagedCertificate certificate) {
+        Lane dedicated = localFor(certificate);
+        if (dedicated != null) {
+            return dedicated;
+        }
         String issuer = certificate.issuedBy();
         for (Lane lane : lanes) {
             if (lane.issuer().id().equals(issuer)) {

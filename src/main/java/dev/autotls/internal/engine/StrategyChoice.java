@@ -9,10 +9,12 @@ import dev.autotls.internal.challenge.AcmeDnsStrategy;
 import dev.autotls.internal.challenge.AutoStrategy;
 import dev.autotls.internal.challenge.DnsPersistStrategy;
 import dev.autotls.internal.challenge.Http01Strategy;
+import dev.autotls.internal.challenge.NoChallengeStrategy;
 import dev.autotls.internal.challenge.Rfc2136Strategy;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
 import dev.autotls.internal.config.AutoTlsConfig;
 import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.config.LocalCaUse;
 import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.spi.CertificateStore;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StrategyChoice {
     private static final Logger LOG = LoggerFactory.getLogger(StrategyChoice.class);
+
+    private static final ChallengeStrategy LOCAL_CA = new NoChallengeStrategy();
 
     private final AutoTlsConfig config;
     private final Http01Strategy http01;
@@ -84,8 +88,8 @@ public final class StrategyChoice {
         // one log line per reason, not per certificate: a site with 10,000 names gets a line, not 10,000
         java.util.Map<String, List<String>> firstNamesByReason = new java.util.LinkedHashMap<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
-            Choice chosen = override != null
-                    ? new Choice(override, "validating with " + override.name() + " (given in code)")
+            Choice chosen = config.cas().issuedLocally(names) ? local()
+                    : override != null ? new Choice(override, "validating with " + override.name() + " (given in code)")
                     : pick(names);
             certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
             firstNamesByReason.computeIfAbsent(chosen.reason(), reason -> new ArrayList<>()).add(String.join(", ", names));
@@ -101,6 +105,16 @@ public final class StrategyChoice {
             return String.join("; ", certificates);
         }
         return String.join("; ", certificates.subList(0, shown)) + " and " + (certificates.size() - shown) + " more certificates";
+    }
+
+    /** A certificate of the built-in local CA proves nothing: said once, with why it goes there. */
+    private Choice local() {
+        return new Choice(LOCAL_CA, switch (config.cas().localCa()) {
+            case ALL -> "issued by the built-in local CA (" + Setting.CA.key() + " = local), no challenge";
+            case LOCAL_NAMES -> "issued by the built-in local CA, no challenge: every name is local and " + Setting.CA.key()
+                    + " is not set (other names go to " + config.caDirectory() + ")";
+            case OFF -> "issued by the built-in local CA, no challenge: no ACME CA can validate localhost";
+        });
     }
 
     private Choice pick(List<String> names) {

@@ -18,13 +18,17 @@ import java.util.regex.Pattern;
  * acme-dns/&lt;server&gt;/&lt;name&gt;.json      an acme-dns registration for a base name (secret)
  * http-01/&lt;token&gt;                    the key authorization of a pending http-01 challenge
  * tls-alpn-01/&lt;name&gt;                 the key authorization of a pending tls-alpn-01 challenge for a name
+ *
+ * local/ca/root.pem, root-key.pem          the built-in local CA's root and its key pair (secret)
+ * local/ca/intermediate.pem, intermediate-key.pem   its intermediate and key pair (secret)
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
  * {@code locks/<ca>/certificates/<name>}, {@code locks/acme-dns/<server>/<name>}, and
  * {@link #MIGRATION_LEASE}; they are keys too, though leases are kept apart from the items.
  *
- * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path),
+ * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path), or
+ * {@code local} for the built-in local CA ({@link #LOCAL_CA_DIRECTORY}),
  * {@code <name>} the certificate's first name with {@code *} spelled {@code _wildcard}.
  */
 public final class StorageKeys {
@@ -44,11 +48,32 @@ public final class StorageKeys {
     static final String ACME_DNS_FOLDER = "acme-dns";
     static final String REGISTRATION_SUFFIX = ".json";
 
+    /** Stands for the built-in local CA wherever a CA is named by its directory URL; its folder is {@link #LOCAL_FOLDER}. */
+    public static final URI LOCAL_CA_DIRECTORY = URI.create("autotls:local");
+    public static final String LOCAL_FOLDER = "local";
+    public static final String LOCAL_ROOT = "root.pem";
+    public static final String LOCAL_ROOT_KEY = "root-key.pem";
+    public static final String LOCAL_INTERMEDIATE = "intermediate.pem";
+    public static final String LOCAL_INTERMEDIATE_KEY = "intermediate-key.pem";
+
     private StorageKeys() {
+    }
+
+    /** One file of the local CA's root and intermediate (one of the {@code LOCAL_*} names above). */
+    public static String localCa(String file) {
+        return LOCAL_FOLDER + "/ca/" + file;
+    }
+
+    /** The lease held while the local CA's root or intermediate is made, so a cluster makes one. */
+    public static String localCaLock() {
+        return lockFor(LOCAL_FOLDER + "/ca");
     }
 
     /** The folder of everything that belongs to the CA at {@code directoryUrl}. */
     public static String caFolder(URI directoryUrl) {
+        if (LOCAL_CA_DIRECTORY.equals(directoryUrl)) {
+            return LOCAL_FOLDER; // only an ACME CA at https://local/ would fold to it too, and none is named so
+        }
         StringBuilder slug = new StringBuilder(directoryUrl.getHost() == null ? "ca" : directoryUrl.getHost());
         if (directoryUrl.getPort() != -1) {
             slug.append('_').append(directoryUrl.getPort());

@@ -41,11 +41,20 @@ final class Engine {
     private Duration syncInterval = Duration.ofSeconds(10);
     CertificateManager manager;
     CaRotation rotation;
+    FakeIssuer local;
+    private String localSuffix;
 
     Engine withIssuers(int count) {
         for (int i = 1; i <= count; i++) {
             issuers.add(new FakeIssuer("https://ca" + i + ".test/directory", clock));
         }
+        return this;
+    }
+
+    /** A local issuer beside the list, for the certificates whose first name ends with {@code suffix}. */
+    Engine withLocalIssuer(String suffix) {
+        this.local = new FakeIssuer("local", clock);
+        this.localSuffix = suffix;
         return this;
     }
 
@@ -83,7 +92,9 @@ final class Engine {
         for (int i = 0; i < issuers.size(); i++) {
             lanes.add(new CaRotation.Lane(i + 1, issuers.get(i), CaCircuit.standard(seeded)));
         }
-        rotation = new CaRotation(lanes, fallbackAfter, clock);
+        rotation = local == null ? new CaRotation(lanes, fallbackAfter, clock)
+                : new CaRotation(lanes, new CaRotation.Lane(0, local, CaCircuit.standard(seeded)),
+                        names -> names.stream().allMatch(name -> name.endsWith(localSuffix)), fallbackAfter, clock);
         Listeners listeners = new Listeners();
         listeners.add(events);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
@@ -116,7 +127,8 @@ final class Engine {
 
     /** Whether what is served for {@code name} came from a fake issuer (not the temporary self-signed one). */
     boolean servesIssued(String name) {
-        return registry.lookup(name).map(k -> k.leaf().getIssuerX500Principal().getName().startsWith("CN=https://ca"))
+        return registry.lookup(name).map(k -> k.leaf().getIssuerX500Principal().getName().startsWith("CN=https://ca")
+                        || k.leaf().getIssuerX500Principal().getName().equals("CN=local"))
                 .orElse(false);
     }
 

@@ -41,14 +41,14 @@ class StrategyChoiceTest {
 
     @Test
     void autoOffersTlsAlpnInHttp01sPlaceWhenTheHttpPortIsOff() {
-        ManagedCertificate certificate = only(site("auto", "off", "a.test").build());
+        ManagedCertificate certificate = only(site("auto", "off", "a.example").build());
         assertThat(certificate.strategy.challengeTypes()).contains(TlsAlpn01Strategy.NAME).doesNotContain("http-01");
         assertThat(certificate.strategyReason).contains("tls-alpn-01 instead of http-01, because autotls.http.port = off");
     }
 
     @Test
     void autoKeepsHttp01AndNeverTlsAlpnWhenTheHttpPortIsOn() {
-        ManagedCertificate certificate = only(site("auto", "0", "a.test").build());
+        ManagedCertificate certificate = only(site("auto", "0", "a.example").build());
         assertThat(certificate.strategy.challengeTypes()).contains("http-01").doesNotContain(TlsAlpn01Strategy.NAME);
         assertThat(certificate.strategyReason).doesNotContain("tls-alpn-01");
     }
@@ -56,8 +56,8 @@ class StrategyChoiceTest {
     @Test
     void autoWithAWildcardAndTheHttpPortOffStillUsesOnlyDnsStrategiesForIt() throws Exception {
         try (DirectoryWithoutIssuer ca = DirectoryWithoutIssuer.start()) {
-            ManagedCertificate certificate = only(site("auto", "off", "a.test", "*.a.test").ca(ca.url()).build());
-            assertThat(certificate.names).containsExactly("a.test", "*.a.test");
+            ManagedCertificate certificate = only(site("auto", "off", "a.example", "*.a.example").ca(ca.url()).build());
+            assertThat(certificate.names).containsExactly("a.example", "*.a.example");
             for (String name : certificate.names) {
                 assertThat(certificate.strategy.suitability(name).suitable()).as("suitable for %s", name).isTrue();
             }
@@ -65,22 +65,22 @@ class StrategyChoiceTest {
             // must pass it over for this certificate and try only dns-persist-01, which this CA cannot take
             assertThatThrownBy(() -> certificate.strategy.preflight(certificate.names))
                     .isInstanceOf(PreflightException.class)
-                    .hasMessageContaining("no validation method can work yet for a.test, *.a.test")
+                    .hasMessageContaining("no validation method can work yet for a.example, *.a.example")
                     .hasMessageContaining("dns-persist-01 is not ready: the CA " + ca.url() + " names no issuer domain")
-                    .hasMessageContaining("tls-alpn-01 cannot (tls-alpn-01 cannot validate the wildcard *.a.test")
+                    .hasMessageContaining("tls-alpn-01 cannot (tls-alpn-01 cannot validate the wildcard *.a.example")
                     .hasMessageNotContaining("http-01");
         }
     }
 
     @Test
     void tlsAlpnAsConfiguredIsUsedAndRefusesWildcardsAtStart() {
-        ManagedCertificate certificate = only(site("tls-alpn-01", "off", "a.test").build());
+        ManagedCertificate certificate = only(site("tls-alpn-01", "off", "a.example").build());
         assertThat(certificate.strategy.name()).isEqualTo(TlsAlpn01Strategy.NAME);
         assertThat(certificate.strategyReason).contains("tls-alpn-01");
-        assertThatThrownBy(() -> site("tls-alpn-01", "off", "a.test", "*.a.test").build())
+        assertThatThrownBy(() -> site("tls-alpn-01", "off", "a.example", "*.a.example").build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("autotls.challenge = 'tls-alpn-01'")
-                .hasMessageContaining("cannot validate the wildcard *.a.test");
+                .hasMessageContaining("cannot validate the wildcard *.a.example");
     }
 
     /**

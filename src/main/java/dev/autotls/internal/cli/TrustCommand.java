@@ -1,0 +1,53 @@
+package dev.autotls.internal.cli;
+
+import dev.autotls.ConfigurationException;
+import dev.autotls.internal.localca.Authority;
+import dev.autotls.internal.localca.TrustPlace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trust [--system]}: installs the built-in local CA's root (made first if {@code serve} has not
+ * yet) where this user's browsers and Java look, one line per place; safe to run again.
+ */
+@Command(name = "trust", mixinStandardHelpOptions = true,
+        description = "Trust the built-in local CA's root (autotls.ca=local, or local names with no CA set) for this user: "
+                + "the NSS database of Chromium and Firefox ($HOME/.pki/nssdb, through certutil), a Java trust store file, "
+                + "and with --system (as root) the system store. Reads the root from the same storage as serve.")
+public final class TrustCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--system", description = "also the system store (update-ca-certificates or update-ca-trust); needs root")
+    boolean system;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            LocalRootAccess access = LocalRootAccess.of(spec, err);
+            Authority authority = access.authority(true).orElseThrow();
+            out.println("autotls trust: " + access.describe(authority) + ".");
+            for (TrustPlace place : access.places(system, "trust")) {
+                place.trust(authority).forEach(out::println);
+            }
+            return 0;
+        } catch (ConfigurationException e) {
+            err.println("autotls trust: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("autotls trust: could not read or make the local CA's root: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.autotls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.testing.Await;
+import dev.autotls.testing.AutotlsJar;
+import dev.autotls.testing.Chromium;
+import dev.autotls.testing.Ports;
+import dev.autotls.testing.ServeProcess;
+import dev.autotls.testing.SystemPeers;
+import dev.autotls.testing.TlsClient;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 23 (a) and the refusal of (c): {@code serve --domains=localhost} with nothing else set gets
+ * its certificate from the built-in local CA; headless Chromium refuses it until {@code trust} and
+ * again after {@code untrust}. Everything the commands and Chromium write for "this user" lands under
+ * a {@code HOME} in {@code target/}; the system store is never touched (no {@code --system}).
+ */
+class LocalCaIT {
+    private static final String PAGE_TEXT = "Hello from autotls: localhost";
+
+    private static Path work() throws Exception {
+        Path work = Path.of("target", "local-ca-it", Long.toString(System.nanoTime())).toAbsolutePath();
+        Files.createDirectories(work.resolve("home"));
+        return work;
+    }
+
+    private static X509Certificate servedLeaf(int port) {
+        try {
+            return TlsClient.inspecting().leaf(port, "localhost");
+        } catch (Exception notYet) {
+            return null;
+        }
+    }
+
+    private static boolean fromLocalCa(X509Certificate leaf) {
+        return leaf != null && leaf.getIssuerX500Principal().getName().contains("autotls local CA")
+                && leaf.getIssuerX500Principal().getName().contains("intermediate");
+    }
+
+    @Test
+    void chromiumTrustsTheLocalCertificateOnlyBetweenTrustAndUntrust() throws Exception {
+        SystemPeers.program("certutil", "libnss3-tools");
+        SystemPeers.program("chromium", "chromium");
+        Path work = work();
+        Path home = work.resolve("home");
+        String storage = work.resolve("storage").toString();
+        int httpsPort = Ports.free();
+        // no autotls.ca and no agree-tos: the local CA has no terms to agree to
+        try (ServeProcess serve = ServeProcess.start(Map.of("domains", "localhost", "storage", storage,
+                "http.port", Integer.toString(Ports.free())), httpsPort, work.resolve("serve.log"))) {
+            Await.until("serve to present a certificate of the local CA", Duration.ofSeconds(60), () -> {
+                serve.requireAlive();
+                return fromLocalCa(servedLeaf(httpsPort));
+            });
+            X509Certificate leaf = servedLeaf(httpsPort);
+            assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+                    .isLessThanOrEqualTo(Duration.ofDays(7).plusMinutes(5));
+            assertThat(serve.log()).contains("localhost: issued by the built-in local CA, no challenge: every name is local "
+                    + "and autotls.ca is not set");
+            String url = "https://localhost:" + httpsPort + "/";
+
+            Chromium.Load before = Chromium.dumpDom(home, url);
+            assertThat(before.dom()).as("before trust").doesNotContain(PAGE_TEXT);
+            assertThat(before.log()).contains("ERR_CERT_AUTHORITY_INVALID");
+
+            AutotlsJar.Result trust = AutotlsJar.run(home, List.of("trust", "--storage=" + storage));
+            System.out.println("trust, as a user sees it:\n" + trust.out());
+            assertThat(trust.exitCode()).as(trust.err()).isZero();
+            assertThat(trust.out()).contains("NSS database " + home.resolve(".pki/nssdb") + ": added \"autotls local CA ")
+                    .contains("Java trust store " + home.resolve(".config/autotls/java-truststore.p12") + ": added the local root")
+                    .contains("System store (curl, Python, ...): not changed (only with --system, as root)");
+            AutotlsJar.Result again = AutotlsJar.run(home, List.of("trust", "--storage=" + storage));
+            assertThat(again.out()).as("trust is idempotent").contains(": already trusts \"autotls local CA ")
+                    .contains(": already holds the local root");
+
+            Chromium.Load trusted = Chromium.dumpDom(home, url);
+            assertThat(trusted.dom()).as("after trust; chromium's log:\n%s", trusted.log()).contains(PAGE_TEXT);
+            assertThat(trusted.certificateRefused()).isFalse();
+            requireChainsToExportedRoot(home, storage, httpsPort);
+
+            AutotlsJar.Result untrust = AutotlsJar.run(home, List.of("untrust", "--storage=" + storage));
+            assertThat(untrust.exitCode()).as(untrust.err()).isZero();
+            assertThat(untrust.out()).contains(": removed \"autotls local CA ").contains("java-truststore.p12: deleted");
+            assertThat(home.resolve(".config/autotls/java-truststore.p12")).doesNotExist();
+            Chromium.Load after = Chromium.dumpDom(home, url);
+            assertThat(after.dom()).as("after untrust").doesNotContain(PAGE_TEXT);
+            assertThat(after.log()).contains("ERR_CERT_AUTHORITY_INVALID");
+        }
+    }
+
+    /** The served chain validates (JDK PKIX, host name checked) against the root export-root writes, and nothing else. */
+    private static void requireChainsToExportedRoot(Path home, String storage, int httpsPort) throws Exception {
+        Path pem = home.getParent().resolve("root.pem");
+        AutotlsJar.Result export = AutotlsJar.run(home, List.of("export-root", "--out=" + pem, "--storage=" + storage));
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(Files.readString(pem)).startsWith("-----BEGIN CERTIFICATE-----").doesNotContain("PRIVATE");
+        X509Certificate root = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+        TlsClient trustingRoot = TlsClient.trusting(List.of(root));
+        assertThat(trustingRoot.get(httpsPort, "localhost", "/").body()).contains(PAGE_TEXT);
+    }
+
+    @Test
+    void localWithAPublicNameIsRefusedAtStartWithExitCode2() throws Exception {
+        Path work = work();
+        AutotlsJar.Result refused = AutotlsJar.run(work.resolve("home"), List.of("serve", "--domains=localhost,example.com",
+                "--ca=local", "--storage=" + work.resolve("storage"), "--https.port=" + Ports.free(), "--http.port=off"));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err().strip()).isEqualTo("autotls serve: --ca = 'local': example.com is not a local name, and the "
+                + "built-in local CA issues only for localhost, *.localhost and names under .test, .internal and .home.arpa; "
+                + "remove example.com from autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.autotls.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.internal.acme.CaRefusalException;
+import dev.autotls.spi.TransientException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local CA's lane beside the list of ACME CAs: certificates whose names are all local go
+ * there and nowhere else, whatever happens to the ACME CAs, and the others never go there.
+ */
+class LocalLaneTest {
+
+    @Test
+    void localNamesGoToTheLocalIssuerAndPublicNamesToTheList() throws Exception {
+        Engine engine = new Engine().withIssuers(2).withLocalIssuer(".test").certificate("app.test").certificate("www.example")
+                .start();
+        engine.runDue();
+
+        assertThat(engine.local.orders).containsExactly(List.of("app.test"));
+        assertThat(engine.issuers.get(0).orders).containsExactly(List.of("www.example"));
+        assertThat(engine.served("app.test").getIssuerX500Principal().getName()).isEqualTo("CN=local");
+        assertThat(engine.managed("app.test").issuedBy()).isEqualTo("local");
+    }
+
+    @Test
+    void aLocalCertificateNeverFallsBackToAnAcmeCaNorAPublicOneToTheLocalCa() throws Exception {
+        Engine engine = new Engine().withIssuers(2).fallbackAfter(Duration.ofMinutes(1)).withLocalIssuer(".test")
+                .certificate("app.test").certificate("www.example").start();
+        engine.local.failNext(new CaRefusalException("the local CA refuses app.test"));
+        engine.issuers.get(0).failNext(new CaRefusalException("CA 1 refuses www.example for good"));
+
+        engine.runDue();
+        engine.advance(Duration.ofMinutes(40));
+
+        assertThat(engine.issuers.get(1).orders).as("the second ACME CA").containsExactly(List.of("www.example"));
+        assertThat(engine.issuers.stream().flatMap(issuer -> issuer.orders.stream()))
+                .as("orders for the local name at ACME CAs").noneMatch(names -> names.contains("app.test"));
+        assertThat(engine.local.orders).as("the local CA, tried again after the back-off").hasSizeGreaterThan(1)
+                .allMatch(names -> names.equals(List.of("app.test")));
+        assertThat(engine.servesIssued("app.test") && engine.servesIssued("www.example")).isTrue();
+    }
+
+    @Test
+    void anAcmeCaThatIsDownHoldsBackNoLocalCertificate() throws Exception {
+        Engine engine = new Engine().withLocalIssuer(".test").certificate("www.example").certificate("app.test").start();
+        engine.issuer().failNext(new TransientException("the CA is down", null, true, null));
+        engine.issuer().failProbe(new TransientException("still down", null, true, null));
+
+        engine.runDue();
+
+        assertThat(engine.servesIssued("app.test")).as("served by the local CA while the ACME CA is down").isTrue();
+        assertThat(engine.servesIssued("www.example")).isFalse();
+        assertThat(engine.rotation.firstCircuit(true).isOpen()).as("the local CA's circuit").isFalse();
+        assertThat(engine.rotation.firstCircuit(false).isOpen()).as("the ACME CA's circuit").isTrue();
+    }
+}

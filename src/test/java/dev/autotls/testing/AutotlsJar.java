@@ -1,0 +1,49 @@
+package dev.autotls.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One short command of {@code target/autotls.jar} ({@code trust}, {@code export-root}, a refused {@code serve}) run to its end. */
+public final class AutotlsJar {
+    private AutotlsJar() {
+    }
+
+    /** What the command printed on stdout and stderr, and its exit code. */
+    public record Result(int exitCode, String out, String err) {
+    }
+
+    /**
+     * Runs {@code java -jar target/autotls.jar ARGS} with {@code HOME} set to {@code home} and the XDG
+     * folders unset, so every file it writes for this user lands under {@code home}; at most two minutes.
+     */
+    public static Result run(Path home, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-jar", System.getProperty("autotls.jar", "target/autotls.jar")));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        isolate(builder.environment(), home);
+        Path err = home.resolveSibling(home.getFileName() + "-stderr-" + System.nanoTime() + ".log");
+        Process process = builder.redirectError(err.toFile()).start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish within 2 minutes");
+        }
+        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), java.nio.file.Files.readString(err));
+    }
+
+    /** {@code HOME} and {@code TMPDIR} under the test's folder, no XDG overrides: what a program writes for "this user" stays there. */
+    static void isolate(Map<String, String> environment, Path home) throws IOException {
+        Path temporary = java.nio.file.Files.createDirectories(home.toAbsolutePath().resolveSibling("tmp"));
+        environment.put("TMPDIR", temporary.toString()); // Chromium's and certutil's scratch files too
+        environment.put("HOME", home.toAbsolutePath().toString());
+        environment.keySet().removeIf(name -> name.startsWith("XDG_") || name.startsWith("AUTOTLS_"));
+    }
+}

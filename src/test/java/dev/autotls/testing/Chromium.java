@@ -1,0 +1,43 @@
+package dev.autotls.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debian's headless Chromium loading one page, with {@code HOME} (where it reads the NSS database
+ * {@code ~/.pki/nssdb}) and its profile under the test's folder, so nothing of this machine's user
+ * is read or changed. Runs without its sandbox: the tests run as root, where Chromium refuses it.
+ */
+public final class Chromium {
+    private Chromium() {
+    }
+
+    /** What it printed: the DOM on stdout when the page loaded, the reason on stderr when not. */
+    public record Load(int exitCode, String dom, String log) {
+        public boolean certificateRefused() {
+            return log.contains("ERR_CERT_");
+        }
+    }
+
+    /** Loads {@code url} once in a new profile folder under {@code home}; at most a minute. */
+    public static Load dumpDom(Path home, String url) throws IOException, InterruptedException {
+        Path chromium = SystemPeers.program("chromium", "chromium");
+        Path profile = Files.createTempDirectory(home.getParent(), "chromium-profile-");
+        Path log = profile.resolveSibling(profile.getFileName() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath(), "--dump-dom", url));
+        AutotlsJar.isolate(builder.environment(), home);
+        Process process = builder.redirectError(log.toFile()).start();
+        process.getOutputStream().close();
+        byte[] dom = process.getInputStream().readAllBytes();
+        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("chromium did not finish loading " + url + " within a minute; its log: " + log);
+        }
+        return new Load(process.exitValue(), new String(dom, StandardCharsets.UTF_8), Files.readString(log));
+    }
+}
