@@ -41,7 +41,7 @@ class ModularApplicationIT {
 
         // the plain closure has no PostgreSQL driver: choosing that store is refused in one sentence naming what to add
         assertThat(run(classes, modulePath, folder, folder.resolve("storage").toString(), "postgresql"))
-                .contains("refused: autotls.storage = postgresql://autotls@127.0.0.1:1/autotls: the PostgreSQL store needs "
+                .contains("refused: autotls.storage (set in code) = postgresql://autotls@127.0.0.1:1/autotls: the PostgreSQL store needs "
                         + "org.postgresql:postgresql:")
                 .contains("com.zaxxer:HikariCP:")
                 .contains("requires org.postgresql.jdbc; requires com.zaxxer.hikari;");

@@ -66,10 +66,10 @@ class RecordsCommandIT {
 
     @Test
     void wrongConfigurationSaysWhatIsWrongAndExits2(@TempDir Path dir) throws Exception {
-        Result result = records(dir, List.of("-Dautotls.domains=*.h.test", "-Dautotls.challenge=http-01",
+        Result result = records(dir, List.of("-Dautotls.domains=*.h.example", "-Dautotls.challenge=http-01",
                 "-Dautotls.storage=" + dir.resolve("storage")));
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.stderr()).contains("http-01 cannot validate the wildcard *.h.test");
+        assertThat(result.stderr()).contains("http-01 cannot validate the wildcard *.h.example");
         assertThat(result.stdout()).isEmpty();
     }
 
