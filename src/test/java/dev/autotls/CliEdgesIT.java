@@ -94,7 +94,8 @@ class CliEdgesIT {
         List<String> asUser = List.of();
         if ("root".equals(System.getProperty("user.name"))) {
             // root may bind any port: run the jar as nobody, without root's capabilities
-            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv to drop root");
+            assertThat(Path.of("/usr/bin/setpriv")).as("setpriv, to run the jar without root (Debian: apt-get install util-linux)")
+                    .isExecutable();
             asUser = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         }
