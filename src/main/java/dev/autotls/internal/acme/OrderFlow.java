@@ -202,11 +202,15 @@ public final class OrderFlow {
         }
     }
 
-    /** The ACME identifiers of {@code names}: an IP identifier (RFC 8738) for an address, a DNS one for the rest. */
+    /**
+     * The ACME identifiers of {@code names}: an IP identifier (RFC 8738) for an address, a DNS one for
+     * the rest. An address goes in its canonical text, which is RFC 5952's as RFC 8738 section 3
+     * asks; acme4j's {@code Identifier.ip} would write IPv6 in the JDK's long form.
+     */
     static List<Identifier> identifiers(List<String> names) {
         List<Identifier> identifiers = new ArrayList<>(names.size());
         for (String name : names) {
-            identifiers.add(IpAddresses.isAddress(name) ? Identifier.ip(IpAddresses.parse(name)) : Identifier.dns(name));
+            identifiers.add(IpAddresses.isAddress(name) ? new Identifier(Identifier.TYPE_IP, name) : Identifier.dns(name));
         }
         return identifiers;
     }

@@ -21,9 +21,12 @@ class OrderIdentifiersTest {
 
     @Test
     void addressesBecomeIpIdentifiersAndDomainNamesDnsOnes() throws Exception {
-        assertThat(OrderFlow.identifiers(List.of("example.com", "*.example.com", "192.0.2.1", "2001:db8::1")))
-                .containsExactly(Identifier.dns("example.com"), Identifier.dns("*.example.com"),
-                        Identifier.ip(InetAddress.getByName("192.0.2.1")), Identifier.ip(InetAddress.getByName("2001:db8::1")));
+        List<Identifier> identifiers = OrderFlow.identifiers(List.of("example.com", "*.example.com", "192.0.2.1", "2001:db8::1"));
+        assertThat(identifiers).containsExactly(Identifier.dns("example.com"), Identifier.dns("*.example.com"),
+                new Identifier(Identifier.TYPE_IP, "192.0.2.1"), new Identifier(Identifier.TYPE_IP, "2001:db8::1"));
+        // RFC 8738 section 3: IPv6 in RFC 5952 text, not the JDK's 2001:db8:0:0:0:0:0:1
+        assertThat(identifiers.get(3).getValue()).isEqualTo("2001:db8::1");
+        assertThat(identifiers.get(3).getIP()).isEqualTo(InetAddress.getByName("2001:db8::1"));
     }
 
     @Test
