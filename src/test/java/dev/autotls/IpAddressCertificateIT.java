@@ -126,6 +126,14 @@ class IpAddressCertificateIT {
                 X509Certificate v4 = client.leafWithoutSni("127.0.0.1", site.httpsPort());
                 assertThat(v4.getSubjectAlternativeNames()).containsExactly(List.of(7, "127.0.0.1"));
             }
+            // the plain HTTP connector answered Pebble's http-01 request for Host [::1]; other requests to it are
+            // redirected to HTTPS at the same address, brackets kept
+            java.net.http.HttpResponse<Void> redirect = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://[::1]:" + httpPort + "/page?x=1")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(redirect.statusCode()).isEqualTo(308);
+            assertThat(redirect.headers().firstValue("Location"))
+                    .contains("https://[::1]:" + site.httpsPort() + "/page?x=1");
         }
     }
 
