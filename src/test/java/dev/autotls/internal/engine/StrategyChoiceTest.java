@@ -118,7 +118,7 @@ class StrategyChoiceTest {
     @Test
     void http01AndTlsAlpnAsConfiguredTakeAddresses() {
         assertThat(only(site("http-01", "0", "192.0.2.1").build()).strategy.name()).isEqualTo("http-01");
-        assertThat(only(site("tls-alpn-01", "off", "::1").build()).strategy.name()).isEqualTo(TlsAlpn01Strategy.NAME);
+        assertThat(only(site("tls-alpn-01", "off", "2001:db8::1").build()).strategy.name()).isEqualTo(TlsAlpn01Strategy.NAME);
     }
 
     /**
