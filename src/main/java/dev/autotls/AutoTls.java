@@ -91,7 +91,7 @@ public final class AutoTls extends ContainerLifeCycle {
         if (installation != null) {
             throw new IllegalStateException("this AutoTls is already installed on a server");
         }
-        installation = Installation.on(server, this, assembly.config(),
+        installation = Installation.on(server, this, assembly.config(), assembly.registry().localAddresses(),
                 http -> new HttpChallengeHandler(http, assembly.http01()::keyAuthorization, this::httpsPort));
         assembly.installedOn(server, installation);
         server.addBean(this);

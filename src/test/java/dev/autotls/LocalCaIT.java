@@ -117,7 +117,8 @@ class LocalCaIT {
                 "--ca=local", "--storage=" + work.resolve("storage"), "--https.port=" + Ports.free(), "--http.port=off"));
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err().strip()).isEqualTo("autotls serve: --ca = 'local': example.com is not a local name, and the "
-                + "built-in local CA issues only for localhost, *.localhost and names under .test, .internal and .home.arpa; "
+                + "built-in local CA issues only for localhost, *.localhost, names under .test, .internal and .home.arpa, and "
+                + "loopback and private IP addresses (127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7); "
                 + "remove example.com from autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
     }
 }

@@ -29,7 +29,9 @@ import javax.net.ssl.TrustManagerFactory;
  * with the proxy's address. On command it drops every connection ({@link Mode#DROP}) or
  * answers every request {@code 503} with a Retry-After ({@link Mode#UNAVAILABLE}). A mode
  * change closes relayed connections, so the client's kept-alive ones cannot slip past it.
- * Counts the connections it accepts: the client's requests to the CA.
+ * Counts the connections it accepts: the client's requests to the CA. Keeps what clients sent
+ * (it sees the plain text between its two TLS legs), so a test can read the JWS payloads of their
+ * requests ({@link #requestPayloads}): what an order asked for, whatever the CA made of it.
  */
 public final class FaultyCa implements AutoCloseable {
     /** What the front does with new connections. */
@@ -40,6 +42,8 @@ public final class FaultyCa implements AutoCloseable {
     private final SSLContext toPebble;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger connections = new AtomicInteger();
+    /** What clients sent, one stream per relayed connection. */
+    private final List<java.io.ByteArrayOutputStream> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile Mode mode = Mode.PASS;
     private volatile int retryAfterSeconds = 20;
@@ -124,7 +128,11 @@ public final class FaultyCa implements AutoCloseable {
             Thread back = new Thread(() -> pump(upstream, client), "faulty-ca-back");
             back.setDaemon(true);
             back.start();
-            pump(client, upstream);
+            java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+            sent.add(copy);
+            Relay.pump(client, upstream, copy);
+            open.remove(client);
+            open.remove(upstream);
         } catch (IOException e) {
             // the client or Pebble went away: nothing to report, the client sees a closed connection
         } finally {
@@ -161,6 +169,26 @@ public final class FaultyCa implements AutoCloseable {
         Relay.pump(from, to);
         open.remove(from);
         open.remove(to);
+    }
+
+    /**
+     * The decoded JWS payloads (RFC 7515 flattened JSON, base64url) of the requests clients sent so
+     * far, in the order seen per connection; POST-as-GET requests have an empty one and are left out.
+     */
+    public List<String> requestPayloads() {
+        java.util.regex.Pattern payload = java.util.regex.Pattern.compile("\"payload\"\\s*:\\s*\"([A-Za-z0-9_-]+)\"");
+        List<String> payloads = new java.util.ArrayList<>();
+        for (java.io.ByteArrayOutputStream connection : sent) {
+            String text;
+            synchronized (connection) { // ByteArrayOutputStream writes are synchronized on it too
+                text = connection.toString(StandardCharsets.ISO_8859_1);
+            }
+            java.util.regex.Matcher found = payload.matcher(text);
+            while (found.find()) {
+                payloads.add(new String(java.util.Base64.getUrlDecoder().decode(found.group(1)), StandardCharsets.UTF_8));
+            }
+        }
+        return payloads;
     }
 
     @Override

@@ -79,10 +79,26 @@ public final class Pebble implements AutoCloseable {
 
     /**
      * A Pebble (2.10) whose directory lists these ACME profiles, each issuing certificates valid
-     * for its duration (whole seconds); an order that names none gets the one called {@code default}.
+     * for its duration (whole seconds). An order that names none gets a profile Pebble picks, not always
+     * {@code default} (seen: {@code shortlived}), and the order resource then reports that one.
      * Validation is skipped, as in {@link #startAlwaysValid}.
      */
     public static Pebble startWithProfiles(Map<String, Duration> profiles) throws Exception {
+        return new Pebble("sid", Ports.free(), Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
+                "PEBBLE_VA_ALWAYS_VALID", "1"), 0, profilesConfig(profiles)).launch();
+    }
+
+    /**
+     * A Pebble (2.10) that lists these profiles, as {@link #startWithProfiles}, and validates for real:
+     * http-01 on {@code httpPort}, tls-alpn-01 on {@code tlsPort}.
+     */
+    public static Pebble startValidatingWithProfiles(int httpPort, int tlsPort, Map<String, Duration> profiles) throws Exception {
+        return new Pebble("sid", httpPort, tlsPort, Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0"), 0,
+                profilesConfig(profiles)).launch();
+    }
+
+    /** The {@code "profiles"} member of Pebble's config, each profile issuing for its duration (whole seconds). */
+    private static String profilesConfig(Map<String, Duration> profiles) {
         StringBuilder json = new StringBuilder(",\"profiles\":{");
         String comma = "";
         for (Map.Entry<String, Duration> profile : profiles.entrySet()) {
@@ -91,9 +107,7 @@ public final class Pebble implements AutoCloseable {
                     .append(profile.getValue().toSeconds()).append('}');
             comma = ",";
         }
-        json.append('}');
-        return new Pebble("sid", Ports.free(), Ports.free(), Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", "0",
-                "PEBBLE_VA_ALWAYS_VALID", "1"), 0, json.toString()).launch();
+        return json.append('}').toString();
     }
 
     /**

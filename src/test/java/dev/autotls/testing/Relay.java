@@ -11,12 +11,20 @@ final class Relay {
     }
 
     static void pump(Socket from, Socket to) {
+        pump(from, to, null);
+    }
+
+    /** {@link #pump(Socket, Socket)}, also writing every byte to {@code copy} (when not null). */
+    static void pump(Socket from, Socket to, OutputStream copy) {
         byte[] buffer = new byte[16384];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) != -1) {
+                if (copy != null) {
+                    copy.write(buffer, 0, n);
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

@@ -79,6 +79,30 @@ public final class TlsClient {
         return socket;
     }
 
+    /**
+     * Handshakes with the server at the IP literal {@code address} the way a client does for an
+     * address: without SNI (the JDK sends none when connecting to an IP literal, RFC 6066 section 3;
+     * checked here, not assumed). A trusting client also checks that the certificate is for the
+     * address, which only an iPAddress SAN satisfies. Returns the leaf the server presented.
+     */
+    public X509Certificate leafWithoutSni(String address, int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trustManagers, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address, port)) {
+            socket.setSoTimeout(10_000);
+            SSLParameters parameters = socket.getSSLParameters();
+            if (parameters.getServerNames() != null && !parameters.getServerNames().isEmpty()) { // null: none
+                throw new AssertionError("the JDK would send SNI " + parameters.getServerNames() + " to " + address);
+            }
+            if (verifyName) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the address against the certificate's iPAddress SANs
+            }
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
     /** Handshakes and returns the leaf certificate the server presented. */
     public X509Certificate leaf(int port, String serverName) throws Exception {
         try (SSLSocket socket = connect(port, serverName)) {

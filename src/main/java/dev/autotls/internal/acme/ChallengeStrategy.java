@@ -1,5 +1,6 @@
 package dev.autotls.internal.acme;
 
+import dev.autotls.internal.names.IpAddresses;
 import dev.autotls.spi.AutoTlsException;
 import java.io.IOException;
 import java.util.List;
@@ -80,6 +81,20 @@ public interface ChallengeStrategy {
 
         public static Suitability no(String reason) {
             return new Suitability(false, reason);
+        }
+
+        /**
+         * What a strategy that proves control through DNS answers: yes for a domain name, no for an
+         * IP address, which has no zone to put a record in; a CA validates an address only by
+         * connecting to it (RFC 8738 allows http-01 and tls-alpn-01).
+         */
+        public static Suitability throughDns(String name) {
+            if (!IpAddresses.isAddress(name)) {
+                return yes();
+            }
+            return no(name + " is an IP address, and a CA validates an address only by connecting to it (http-01 or "
+                    + "tls-alpn-01), never through DNS; validate it with auto, http-01 or tls-alpn-01, or leave " + name
+                    + " out of the names");
         }
     }
 }

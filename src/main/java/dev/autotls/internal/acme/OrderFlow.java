@@ -1,6 +1,7 @@
 package dev.autotls.internal.acme;
 
 import dev.autotls.internal.acme.ChallengeStrategy.PendingChallenge;
+import dev.autotls.internal.names.IpAddresses;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.OwnerActionException;
@@ -11,9 +12,11 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
+import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
@@ -40,7 +43,9 @@ public final class OrderFlow {
     /** The ACME profile every order asks for ({@code autotls.profile}), if one is chosen. */
     private final Optional<String> profile;
     /** Whether the CA's lack of profiles has been said: once per flow, which is once per CA. */
-    private final java.util.concurrent.atomic.AtomicBoolean toldNoProfiles = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean toldNoProfiles = new AtomicBoolean();
+    /** Whether ordering addresses under the CA's short-lived profile has been said: once per flow too. */
+    private final AtomicBoolean toldShortLived = new AtomicBoolean();
 
     public OrderFlow(Poller poller) {
         this(poller, Optional.empty());
@@ -67,7 +72,7 @@ public final class OrderFlow {
             if (status == Status.VALID) {
                 continue; // the CA still remembers an earlier proof for this name
             }
-            String name = (authorization.isWildcard() ? "*." : "") + authorization.getIdentifier().getDomain();
+            String name = nameOf(authorization);
             if (status != Status.PENDING) {
                 throw new TransientException("the CA's authorization for " + name + " is " + status
                         + "; a new order will start over", null);
@@ -139,24 +144,29 @@ public final class OrderFlow {
             throws AcmeException, CaRefusalException {
         // before the order: a profile the CA does not list would only be refused (or silently ignored)
         org.shredzone.acme4j.Metadata metadata = login.getSession().getMetadata();
-        ProfileCheck.require(metadata, profile, login.getSession().getServerUri());
-        Optional<String> sent = ProfileCheck.sent(metadata, profile);
+        Optional<String> sent = ProfileCheck.forOrder(metadata, profile, names, login.getSession().getServerUri());
         if (profile.isPresent() && sent.isEmpty() && !toldNoProfiles.getAndSet(true)) {
             LOG.info("The CA at {} offers no profiles; its orders go without autotls.profile={} and get its default certificate.",
                     CaFailures.hostAndPort(login.getSession().getServerUri()), profile.get());
         }
+        if (profile.isEmpty() && sent.isPresent() && !toldShortLived.getAndSet(true)) {
+            LOG.info("Ordering certificates that include an IP address ({}) under the CA's '{}' profile, the one under which "
+                    + "CAs certify addresses (autotls.profile is not set); they last days, and renew within them.",
+                    names, sent.get());
+        }
+        List<Identifier> identifiers = identifiers(names);
         boolean announceReplacement = replacing.isPresent()
                 && login.getSession().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
         if (announceReplacement) {
             try {
-                return withProfile(login.newOrder().domains(names).replaces(replacing.get()), sent).create();
+                return withProfile(login.newOrder().identifiers(identifiers).replaces(replacing.get()), sent).create();
             } catch (AcmeServerException e) {
                 // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
                 LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
                         names, e.getMessage());
             }
         }
-        return withProfile(login.newOrder().domains(names), sent).create();
+        return withProfile(login.newOrder().identifiers(identifiers), sent).create();
     }
 
     private static OrderBuilder withProfile(OrderBuilder builder, Optional<String> sent) {
@@ -192,9 +202,35 @@ public final class OrderFlow {
         }
     }
 
+    /**
+     * The ACME identifiers of {@code names}: an IP identifier (RFC 8738) for an address, a DNS one for
+     * the rest. An address goes in its canonical text, which is RFC 5952's as RFC 8738 section 3
+     * asks; acme4j's {@code Identifier.ip} would write IPv6 in the JDK's long form.
+     */
+    static List<Identifier> identifiers(List<String> names) {
+        List<Identifier> identifiers = new ArrayList<>(names.size());
+        for (String name : names) {
+            identifiers.add(IpAddresses.isAddress(name) ? new Identifier(Identifier.TYPE_IP, name) : Identifier.dns(name));
+        }
+        return identifiers;
+    }
+
+    /**
+     * The name an authorization is for, as autotls writes it: {@code *.} before a wildcard's base, an
+     * address in canonical text (the CA may spell an IPv6 address differently).
+     */
+    static String nameOf(Authorization authorization) {
+        Identifier identifier = authorization.getIdentifier();
+        if (Identifier.TYPE_IP.equals(identifier.getType())) {
+            return IpAddresses.text(identifier.getIP());
+        }
+        return (authorization.isWildcard() ? "*." : "") + identifier.getDomain();
+    }
+
+    /** The CSR for {@code names}: dNSName SANs for domain names, iPAddress SANs for addresses. */
     static byte[] csr(List<String> names, KeyPair keyPair) throws IOException {
         CSRBuilder builder = new CSRBuilder();
-        builder.addDomains(names);
+        builder.addIdentifiers(identifiers(names));
         builder.sign(keyPair);
         return builder.getEncoded();
     }

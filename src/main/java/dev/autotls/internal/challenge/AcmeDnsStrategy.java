@@ -57,7 +57,7 @@ public final class AcmeDnsStrategy implements ChallengeStrategy {
 
     @Override
     public Suitability suitability(String name) {
-        return Suitability.yes();
+        return Suitability.throughDns(name);
     }
 
     /**

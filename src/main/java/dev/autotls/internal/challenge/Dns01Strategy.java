@@ -38,7 +38,7 @@ public final class Dns01Strategy implements ChallengeStrategy {
 
     @Override
     public Suitability suitability(String name) {
-        return Suitability.yes();
+        return Suitability.throughDns(name);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class DnsPersistStrategy implements ChallengeStrategy {
 
     @Override
     public Suitability suitability(String name) {
-        return Suitability.yes();
+        return Suitability.throughDns(name);
     }
 
     /** What the record for one base name must say. */

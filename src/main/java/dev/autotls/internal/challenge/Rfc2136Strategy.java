@@ -64,7 +64,7 @@ public final class Rfc2136Strategy implements ChallengeStrategy {
 
     @Override
     public Suitability suitability(String name) {
-        return Suitability.yes();
+        return Suitability.throughDns(name);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.autotls.internal.challenge;
 
 import dev.autotls.internal.acme.ChallengeStrategy;
+import dev.autotls.internal.names.IpAddresses;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.SelfSignedCertificates;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * the ALPN protocol {@code acme-tls/1}, and expects a self-signed certificate for the name
  * carrying the SHA-256 of the key authorization in the critical acmeIdentifier extension
  * (1.3.6.1.5.5.7.1.31). Needs no DNS record and no port 80, only 443 reachable by the CA;
- * never for wildcards.
+ * never for wildcards. For an IP address (RFC 8738 section 6) the CA connects to the address and
+ * sends its reverse-DNS name as the SNI ({@code 1.0.0.127.in-addr.arpa} for {@code 127.0.0.1}),
+ * and the certificate carries the address as its one iPAddress SAN.
  *
  * <p>The validation certificate is built in memory and served through
  * {@link ValidationCertificates}, beside the live certificates but only to {@code acme-tls/1}
@@ -92,7 +95,7 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
             TlsAlpn01Challenge challenge = (TlsAlpn01Challenge) pending.challenge();
             String name = pending.baseName();
             local.put(name, challenge.getAuthorization());
-            validations.put(name, validationCertificate(name, challenge.getAuthorization()));
+            validations.put(serverName(name), validationCertificate(name, challenge.getAuthorization()));
             // the order waits for this write: another instance may receive the CA's handshake
             try {
                 store.save(StorageKeys.tlsAlpnAnswer(name), challenge.getAuthorization().getBytes(StandardCharsets.US_ASCII),
@@ -115,7 +118,7 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
         for (PendingChallenge pending : challenges) {
             String name = pending.baseName();
             local.remove(name);
-            validations.remove(name);
+            validations.remove(serverName(name));
             try {
                 store.delete(StorageKeys.tlsAlpnAnswer(name));
             } catch (IOException e) {
@@ -150,7 +153,7 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
                 if (before != null) {
                     seen.remove(name);
                     if (!local.containsKey(name)) {
-                        validations.remove(name);
+                        validations.remove(serverName(name));
                     }
                 }
             } else if (!version.equals(before)) {
@@ -175,11 +178,19 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
         if (keyAuthorization.equals(local.get(name))) {
             return; // this instance's own answer, already served
         }
-        validations.put(name, validationCertificate(name, keyAuthorization));
+        validations.put(serverName(name), validationCertificate(name, keyAuthorization));
         LOG.info("Answering the CA's tls-alpn-01 check for {} that another instance asked for.", name);
     }
 
-    /** RFC 8737 section 3: self-signed, SAN = the name, critical acmeIdentifier = SHA-256(key authorization). */
+    /**
+     * The server name the CA's {@code acme-tls/1} handshake asks for: the name itself, or for an IP
+     * address its reverse-DNS name (RFC 8738 section 6), since SNI cannot carry an address.
+     */
+    static String serverName(String name) {
+        return IpAddresses.isAddress(name) ? IpAddresses.reverseName(name) : name;
+    }
+
+    /** RFC 8737 section 3: self-signed, SAN = the name (an iPAddress for an address), critical acmeIdentifier = SHA-256(key authorization). */
     static CertifiedKey validationCertificate(String name, String keyAuthorization) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(keyAuthorization.getBytes(StandardCharsets.US_ASCII));

@@ -1,5 +1,6 @@
 package dev.autotls.internal.config;
 
+import dev.autotls.internal.names.IpAddresses;
 import java.net.IDN;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Validation of configured names, and their grouping into certificates. */
+/**
+ * Validation of configured names (domain names, and IP addresses as RFC 8738 allows), and their
+ * grouping into certificates.
+ */
 public final class DomainNames {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -21,16 +25,43 @@ public final class DomainNames {
     }
 
     /**
-     * The name in canonical form (lower case, ASCII, no trailing dot), or an explanation of
-     * what is wrong with it.
+     * The name in canonical form (a domain name in lower case, ASCII, no trailing dot; an IP
+     * address as {@link IpAddresses#canonical} writes it), or an explanation of what is wrong with it.
+     * Text that looks like an address ({@code 127.0.0.1}, {@code ::1}) is judged as one, never as
+     * a domain name of numeric labels.
      */
     public static String canonical(String raw) {
+        String trimmed = raw.trim();
+        if (IpAddresses.looksLikeAddress(trimmed)) {
+            return IpAddresses.canonical(trimmed);
+        }
+        return canonicalDomain(raw);
+    }
+
+    /** Whether {@code name} (canonical) is an IP address rather than a domain name. */
+    public static boolean isAddress(String name) {
+        return IpAddresses.isAddress(name);
+    }
+
+    /** {@link #canonical} for a place where only a domain name makes sense (a DNS zone): an address is refused. */
+    public static String canonicalDomainName(String raw) {
+        if (IpAddresses.looksLikeAddress(raw.trim())) {
+            throw new IllegalArgumentException("'" + raw + "' is an IP address; a domain name is needed here, e.g. example.org");
+        }
+        return canonicalDomain(raw);
+    }
+
+    private static String canonicalDomain(String raw) {
         String name = raw.trim().toLowerCase(Locale.ROOT);
         if (name.endsWith(".")) {
             name = name.substring(0, name.length() - 1);
         }
         boolean wildcard = name.startsWith("*.");
         String base = wildcard ? name.substring(2) : name;
+        if (wildcard && IpAddresses.looksLikeAddress(base)) {
+            throw new IllegalArgumentException("'" + raw + "' puts a wildcard before an IP address; a wildcard covers names "
+                    + "under a domain, and an address is certified only as itself: name " + base + " without '*.'");
+        }
         if (!base.chars().allMatch(c -> c < 128)) {
             try {
                 base = IDN.toASCII(base, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
@@ -58,7 +89,8 @@ public final class DomainNames {
     /**
      * Groups names into certificates: a base name and its wildcard share one certificate
      * ({@code example.com} + {@code *.example.com}); every other name gets its own, so a
-     * failure for one name never holds up another. Order of first appearance is kept.
+     * failure for one name never holds up another. An IP address is always alone (no wildcard
+     * can name it). Order of first appearance is kept.
      */
     public static List<List<String>> certificates(List<String> names) {
         Set<String> all = new LinkedHashSet<>(names);

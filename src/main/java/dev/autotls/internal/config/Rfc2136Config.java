@@ -68,7 +68,7 @@ final class Rfc2136Config {
     private static String zone(SettingSources.Value value) {
         String zone;
         try {
-            zone = DomainNames.canonical(value.text());
+            zone = DomainNames.canonicalDomainName(value.text());
         } catch (IllegalArgumentException e) {
             throw value.invalid(e.getMessage() + "; give the alias zone's name, e.g. acme-alias.example.org");
         }

@@ -3,15 +3,13 @@ package dev.autotls.internal.engine;
 import dev.autotls.CertificateStatus;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.tls.AlternativeNames;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.spi.Scheduler;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -87,21 +85,8 @@ public final class ManagedCertificate {
         return String.join(", ", names);
     }
 
-    /** Whether the certificate's DNS names include every configured name. */
+    /** Whether the certificate's names (DNS names and IP addresses) include every configured name. */
     static boolean covers(X509Certificate certificate, Collection<String> names) {
-        Set<String> sans = new HashSet<>();
-        try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> alternative : alternatives) {
-                    if (Integer.valueOf(2).equals(alternative.get(0))) {
-                        sans.add(String.valueOf(alternative.get(1)).toLowerCase(java.util.Locale.ROOT));
-                    }
-                }
-            }
-        } catch (CertificateParsingException e) {
-            return false;
-        }
-        return sans.containsAll(names);
+        return AlternativeNames.in(certificate).containsAll(names);
     }
 }

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns {@code autotls.challenge} into the strategy of each certificate, failing at start
  * with the setting's name when the configuration cannot work for a name (a wildcard with
- * http-01 or tls-alpn-01, acme-dns without its URL, http-01 with the HTTP port off). {@code auto}
- * offers tls-alpn-01 in http-01's place when the HTTP port is off. The RFC 2136 settings were
- * checked together when the configuration was read.
+ * http-01 or tls-alpn-01, an IP address with a DNS-based strategy, acme-dns without its URL,
+ * http-01 with the HTTP port off). {@code auto} offers tls-alpn-01 in http-01's place when the
+ * HTTP port is off, and for an IP address only that one of the two (RFC 8738: an address is
+ * validated by connecting to it). The RFC 2136 settings were checked together when the
+ * configuration was read.
  */
 public final class StrategyChoice {
     private static final Logger LOG = LoggerFactory.getLogger(StrategyChoice.class);
@@ -89,7 +91,7 @@ public final class StrategyChoice {
         java.util.Map<String, List<String>> firstNamesByReason = new java.util.LinkedHashMap<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
             Choice chosen = config.cas().issuedLocally(names) ? local()
-                    : override != null ? new Choice(override, "validating with " + override.name() + " (given in code)")
+                    : override != null ? given(override, names)
                     : pick(names);
             certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
             firstNamesByReason.computeIfAbsent(chosen.reason(), reason -> new ArrayList<>()).add(String.join(", ", names));
@@ -117,19 +119,34 @@ public final class StrategyChoice {
         });
     }
 
+    /** The strategy the application gave in code, refused at start for a name it says it cannot validate. */
+    private static Choice given(ChallengeStrategy override, List<String> names) {
+        for (String name : names) {
+            ChallengeStrategy.Suitability suitability = override.suitability(name);
+            if (!suitability.suitable()) {
+                throw new ConfigurationException("the challenge strategy given in code (" + override.name() + "): "
+                        + suitability.reason());
+            }
+        }
+        return new Choice(override, "validating with " + override.name() + " (given in code)");
+    }
+
     private Choice pick(List<String> names) {
         switch (config.challenge()) {
             case DNS_PERSIST_01:
+                requireSuitable(persist, names, "'dns-persist-01'");
                 return new Choice(persist, "validating with dns-persist-01 (as configured)");
             case ACME_DNS:
                 if (acmeDns == null) {
                     throw new ConfigurationException(Setting.CHALLENGE.key() + " = 'acme-dns' needs " + Setting.ACMEDNS_URL.key()
                             + ": the base URL of an acme-dns server, e.g. https://auth.example.org");
                 }
+                requireSuitable(acmeDns, names, "'acme-dns'");
                 return new Choice(acmeDns, "validating with the acme-dns alias at " + config.acmeDnsUrl().get()
                         + " (as configured)");
             case RFC2136:
                 // Rfc2136Config refused a configuration without server, zone and key, so it is there
+                requireSuitable(rfc2136, names, "'rfc2136'");
                 return new Choice(rfc2136, "validating with the RFC 2136 alias into " + config.rfc2136().get().zone()
                         + " at " + config.rfc2136().get().serverText() + " (as configured)");
             case HTTP_01:
@@ -139,6 +156,9 @@ public final class StrategyChoice {
                 requireSuitable(tlsAlpn, names, "'tls-alpn-01'");
                 return new Choice(tlsAlpn, "validating with tls-alpn-01 on the HTTPS port (as configured)");
             default:
+                if (names.stream().anyMatch(DomainNames::isAddress)) {
+                    return byConnection(names);
+                }
                 List<ChallengeStrategy> candidates = new ArrayList<>(List.of(persist));
                 if (acmeDns != null) {
                     candidates.add(acmeDns);
@@ -162,6 +182,18 @@ public final class StrategyChoice {
                         + (alpnInsteadOfHttp ? " (tls-alpn-01 instead of http-01, because " + Setting.HTTP_PORT.key()
                                 + " = off)" : ""));
         }
+    }
+
+    /**
+     * {@code auto} for a certificate of an IP address (always alone, see {@link DomainNames#certificates}):
+     * no DNS-based candidate, as none can prove an address; http-01, or tls-alpn-01 when the HTTP port is off.
+     */
+    private Choice byConnection(List<String> names) {
+        boolean alpnInsteadOfHttp = config.httpPort() < 0;
+        ChallengeStrategy strategy = alpnInsteadOfHttp ? tlsAlpn : http01;
+        return new Choice(new AutoStrategy(List.of(strategy)), "auto will use " + strategy.name()
+                + ", as a CA validates an IP address only by connecting to it"
+                + (alpnInsteadOfHttp ? " (tls-alpn-01 instead of http-01, because " + Setting.HTTP_PORT.key() + " = off)" : ""));
     }
 
     private void requireHttp01(List<String> names, String mode) {

@@ -4,6 +4,7 @@ import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.tls.LocalAddresses;
 import java.io.IOException;
 import java.util.function.Function;
 import org.eclipse.jetty.server.Handler;
@@ -30,10 +31,11 @@ public final class Installation {
         this.challenges = challenges;
     }
 
-    public static Installation on(Server server, AutoTls autoTls, AutoTlsConfig config,
+    /** @param addresses where the HTTPS connector notes each connection's local address, for IP certificates */
+    public static Installation on(Server server, AutoTls autoTls, AutoTlsConfig config, LocalAddresses addresses,
                            Function<ServerConnector, HttpChallengeHandler> challengeHandlerFor) {
         String host = config.bindAddress().orElse(null);
-        ServerConnector https = TlsConnectors.https(server, host, config.httpsPort());
+        ServerConnector https = TlsConnectors.https(server, host, config.httpsPort(), addresses);
         autoTls.attach(https);
         open(https, config, Setting.HTTPS_PORT, config.httpsPort());
         server.addConnector(https);

@@ -1,6 +1,7 @@
 package dev.autotls.internal.jetty;
 
 import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.LocalAddresses;
 import dev.autotls.internal.tls.RegistryKeyManager;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.KeyManager;
@@ -44,11 +45,18 @@ public final class TlsConnectors {
         return connector;
     }
 
+    /** {@link #https(Server, String, int, LocalAddresses)} without noting local addresses (not serving IP certificates). */
+    public static ServerConnector https(Server server, String host, int port) {
+        return https(server, host, port, null);
+    }
+
     /**
      * The HTTPS connector: TLS with ALPN, HTTP/2 preferred, HTTP/1.1 as fallback, and
      * {@code acme-tls/1} for tls-alpn-01 validation; its factory is attached afterwards.
+     *
+     * @param addresses where each connection's local address is noted (for IP certificates), or null
      */
-    public static ServerConnector https(Server server, String host, int port) {
+    public static ServerConnector https(Server server, String host, int port, LocalAddresses addresses) {
         HttpConfiguration config = new HttpConfiguration();
         config.setSecureScheme("https");
         config.setSecurePort(port);
@@ -64,7 +72,8 @@ public final class TlsConnectors {
         alpn.setDefaultProtocol(http11.getProtocol());
 
         SslContextFactory.Server tls = new SslContextFactory.Server();
-        SslConnectionFactory tlsFactory = new SslConnectionFactory(tls, alpn.getProtocol());
+        SslConnectionFactory tlsFactory = addresses == null ? new SslConnectionFactory(tls, alpn.getProtocol())
+                : new LocalAddressRecorder(tls, alpn.getProtocol(), addresses);
 
         ServerConnector connector = new ServerConnector(server, tlsFactory, alpn, http2, http11);
         connector.setName("autotls-https");

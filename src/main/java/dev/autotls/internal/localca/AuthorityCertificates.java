@@ -1,5 +1,6 @@
 package dev.autotls.internal.localca;
 
+import dev.autotls.internal.tls.AlternativeNames;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -103,7 +104,7 @@ public final class AuthorityCertificates {
                 Date.from(end), name(names.get(0).replace("*", "wildcard")), publicKey);
         List<GeneralName> alternatives = new ArrayList<>();
         for (String name : names) {
-            alternatives.add(new GeneralName(GeneralName.dNSName, name));
+            alternatives.add(AlternativeNames.of(name));
         }
         boolean rsa = "RSA".equals(publicKey.getAlgorithm());
         try {

@@ -1,5 +1,6 @@
 package dev.autotls.internal.ops;
 
+import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.ops.Doctor.Finding;
@@ -57,6 +58,11 @@ final class CaaCheck {
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<ManagedCertificate, List<String>> certificate : methods.entrySet()) {
             for (String name : certificate.getKey().names) {
+                if (DomainNames.isAddress(name)) {
+                    // RFC 8659 defines CAA for domain names only; an address has no zone to hold one
+                    findings.add(Finding.ok("CAA: none applies to the IP address " + name + "."));
+                    continue;
+                }
                 Relevant relevant;
                 try {
                     relevant = relevant(name);
@@ -150,6 +156,9 @@ final class CaaCheck {
         Map<String, String> lines = new LinkedHashMap<>(); // one line per owner and tag, even if certificates share a base name
         for (Map.Entry<ManagedCertificate, List<String>> certificate : methods.entrySet()) {
             for (String base : Doctor.baseNames(certificate.getKey())) {
+                if (DomainNames.isAddress(base)) {
+                    continue; // no CAA record can name an address
+                }
                 lines.putIfAbsent(base + " issue", record(base, "issue", identity, account, certificate.getValue()));
                 if (certificate.getKey().names.contains("*." + base)) {
                     lines.putIfAbsent(base + " issuewild", record(base, "issuewild", identity, account, certificate.getValue()));

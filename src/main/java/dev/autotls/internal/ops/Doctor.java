@@ -3,6 +3,7 @@ package dev.autotls.internal.ops;
 import dev.autotls.internal.Assembly;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.ProfileCheck;
+import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.store.Reachability;
 import dev.autotls.spi.OwnerActionException;
@@ -125,10 +126,21 @@ public final class Doctor {
         }
     }
 
-    /** Whether the CA offers {@code autotls.profile}; empty when none is configured. */
+    /**
+     * Whether the CA offers {@code autotls.profile}; without one, whether it offers the profile IP
+     * addresses are ordered under; empty when neither question arises.
+     */
     private Optional<Finding> profile(Metadata metadata, Optional<String> profile) {
         if (profile.isEmpty()) {
-            return Optional.empty();
+            List<String> addresses = site.config().domains().stream().filter(DomainNames::isAddress).toList();
+            if (addresses.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(ProfileCheck.problem(metadata, profile, addresses, site.acme().directory())
+                    .map(problem -> Finding.fail("profile: " + problem + "; no order for an address is placed until then."))
+                    .orElseGet(() -> Finding.ok(metadata.isProfileAllowed()
+                            ? "profile: IP addresses are ordered under the CA's " + ProfileCheck.FOR_ADDRESSES + " profile."
+                            : "profile: the CA offers no profiles; IP addresses are ordered without one.")));
         }
         return Optional.of(ProfileCheck.problem(metadata, profile, site.acme().directory())
                 .map(problem -> Finding.fail("profile: " + problem + "; no order is placed until then."))

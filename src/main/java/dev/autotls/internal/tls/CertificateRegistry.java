@@ -2,8 +2,11 @@ package dev.autotls.internal.tls;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.autotls.internal.names.IpAddresses;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the chain and key a moment later, so an entry that no name serves any more stays
  * resolvable by its alias for {@link #RETIRED_GRACE} after it was replaced, however often
  * entries are swapped meanwhile.
+ *
+ * <p>IP address certificates are served to handshakes without SNI (clients send none for an
+ * address): {@link #forAddress} picks the one for the address the client connected to, else the
+ * first one published. With no address certificate, such handshakes get {@link #fallback} as
+ * before.
  */
 public final class CertificateRegistry {
     /** How long a replaced entry still answers for its alias: far longer than any handshake's steps apart. */
@@ -32,6 +40,13 @@ public final class CertificateRegistry {
     private final Cache<String, CertifiedKey> retired = Caffeine.newBuilder().expireAfterWrite(RETIRED_GRACE).build();
     private volatile CertifiedKey defaultEntry;
     private final ValidationCertificates validations = new ValidationCertificates();
+    /** The address certificates in the order first published; written under this registry's lock only. */
+    private final Map<InetAddress, CertifiedKey> addressOrder = new LinkedHashMap<>();
+    /** An immutable copy of {@link #addressOrder} for the handshake path. */
+    private volatile Map<InetAddress, CertifiedKey> byAddress = Map.of();
+    /** The first of {@link #addressOrder}, or null when no address certificate is served. */
+    private volatile CertifiedKey firstAddressEntry;
+    private final LocalAddresses localAddresses = new LocalAddresses();
 
     /**
      * The entry for a server name: an exact match first, then a wildcard one label up
@@ -66,6 +81,30 @@ public final class CertificateRegistry {
 
     CertifiedKey fallbackEntry() {
         return defaultEntry;
+    }
+
+    /**
+     * For a handshake without SNI: the address certificate of {@code local} (the address the client
+     * connected to, null when unknown), else the first address certificate; null when none is
+     * served. Reads two volatile fields and an immutable map.
+     */
+    CertifiedKey forAddress(InetAddress local) {
+        CertifiedKey first = firstAddressEntry;
+        if (first == null || local == null) {
+            return first;
+        }
+        CertifiedKey exact = byAddress.get(local);
+        return exact != null ? exact : first;
+    }
+
+    /** Whether any IP address certificate is served. */
+    boolean servesAddresses() {
+        return firstAddressEntry != null;
+    }
+
+    /** Where the connectors autotls installs record each connection's local address, for {@link #forAddress}. */
+    public LocalAddresses localAddresses() {
+        return localAddresses;
     }
 
     /** Resolves an alias handed out earlier in the same handshake (a validation certificate's too). */
@@ -109,6 +148,23 @@ public final class CertificateRegistry {
         if (currentDefault == null || entry.names().contains(currentDefault.names().get(0))) {
             defaultEntry = entry;
         }
+        boolean addresses = false;
+        for (String name : entry.names()) {
+            if (IpAddresses.isAddress(name)) {
+                addressOrder.put(IpAddresses.parse(name), entry); // a replacement keeps the place of the one it replaces
+                addresses = true;
+            }
+        }
+        if (addresses) {
+            publishAddresses();
+        }
+    }
+
+    /** Makes {@link #addressOrder} visible to handshakes; under this registry's lock. */
+    private void publishAddresses() {
+        byAddress = Map.copyOf(addressOrder);
+        firstAddressEntry = addressOrder.isEmpty() ? null : addressOrder.values().iterator().next();
+        localAddresses.wanted(!addressOrder.isEmpty());
     }
 
     /**
@@ -133,6 +189,15 @@ public final class CertificateRegistry {
         CertifiedKey currentDefault = defaultEntry;
         if (currentDefault != null && removed.contains(currentDefault) && !servesAnyName(currentDefault)) {
             defaultEntry = byName.values().stream().findFirst().orElse(null);
+        }
+        boolean addresses = false;
+        for (String name : names) {
+            if (IpAddresses.isAddress(name)) {
+                addresses |= addressOrder.remove(IpAddresses.parse(name)) != null;
+            }
+        }
+        if (addresses) {
+            publishAddresses();
         }
     }
 

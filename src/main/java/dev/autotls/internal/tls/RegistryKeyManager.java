@@ -1,5 +1,6 @@
 package dev.autotls.internal.tls;
 
+import java.net.InetAddress;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -19,8 +20,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p>This is the handshake hot path: it reads the requested SNI name, looks it up in
  * memory and hands JSSE an alias that names one immutable {@link CertifiedKey}. No I/O,
- * no locks. Unknown or missing SNI gets the registry's fallback entry, so clients that
- * send no SNI still complete a handshake. A handshake that negotiated ALPN {@code acme-tls/1}
+ * no locks. A handshake without SNI gets an IP address certificate when there is one (clients
+ * send no SNI for an address): the one for the local address the connection arrived at, else the
+ * first. Unknown SNI, and missing SNI with no address certificate, get the registry's fallback
+ * entry, so clients that send no SNI still complete a handshake. A handshake that negotiated ALPN {@code acme-tls/1}
  * gets only the name's {@link ValidationCertificates tls-alpn-01 validation certificate}, and
  * no certificate at all (the handshake fails) for a name not under validation. It never acts
  * as a client key manager.
@@ -34,26 +37,31 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-        return engine == null ? choose(keyType, null, null)
-                : choose(keyType, engine.getHandshakeSession(), applicationProtocol(engine));
+        return engine == null ? choose(keyType, null, null, null, null)
+                : choose(keyType, engine.getHandshakeSession(), applicationProtocol(engine), engine, null);
     }
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
         if (!(socket instanceof SSLSocket)) {
-            return choose(keyType, null, null);
+            return choose(keyType, null, null, null, socket);
         }
         SSLSocket tls = (SSLSocket) socket;
-        return choose(keyType, tls.getHandshakeSession(), applicationProtocol(tls));
+        return choose(keyType, tls.getHandshakeSession(), applicationProtocol(tls), null, tls);
     }
 
-    private String choose(String keyType, SSLSession handshake, String protocol) {
+    /** @param engine or {@code socket}: the connection, for its local address (either may be null) */
+    private String choose(String keyType, SSLSession handshake, String protocol, SSLEngine engine, Socket socket) {
+        String requested = requestedName(handshake);
         if (ValidationCertificates.ACME_TLS_1.equals(protocol)) {
             // RFC 8737: an acme-tls/1 handshake gets the validation certificate or none at all
-            CertifiedKey validation = registry.validations().find(requestedName(handshake));
+            CertifiedKey validation = registry.validations().find(requested);
             return validation != null && validation.keyType().equals(keyType) ? validation.alias() : null;
         }
-        CertifiedKey entry = registry.find(requestedName(handshake));
+        CertifiedKey entry = registry.find(requested);
+        if (entry == null && requested == null && registry.servesAddresses()) {
+            entry = registry.forAddress(localAddress(engine, socket));
+        }
         if (entry == null) {
             entry = registry.fallbackEntry();
         }
@@ -61,6 +69,17 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return null; // JSSE asks again for its other key types
         }
         return entry.alias();
+    }
+
+    /**
+     * The address the client connected to: the socket's own, or what the connector recorded for the
+     * engine (only connectors autotls installed do); null when unknown.
+     */
+    private InetAddress localAddress(SSLEngine engine, Socket socket) {
+        if (engine != null) {
+            return registry.localAddresses().of(engine);
+        }
+        return socket != null ? socket.getLocalAddress() : null;
     }
 
     /**

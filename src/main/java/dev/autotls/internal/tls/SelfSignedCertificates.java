@@ -51,7 +51,7 @@ public final class SelfSignedCertificates {
                     Date.from(now.plus(LIFETIME)), subject, keyPair.getPublic());
             List<GeneralName> altNames = new ArrayList<>();
             for (String name : names) {
-                altNames.add(new GeneralName(GeneralName.dNSName, name));
+                altNames.add(AlternativeNames.of(name));
             }
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(altNames.toArray(new GeneralName[0])));
@@ -67,7 +67,7 @@ public final class SelfSignedCertificates {
 
     /**
      * The tls-alpn-01 validation certificate of RFC 8737 section 3 for {@code name}: self-signed
-     * EC, the name as its only SAN, and the critical acmeIdentifier extension
+     * EC, the name as its only SAN (an iPAddress for an address, RFC 8738 section 6), and the critical acmeIdentifier extension
      * (1.3.6.1.5.5.7.1.31) holding {@code keyAuthorizationDigest}, the SHA-256 of the key
      * authorization. (acme4j's helper signs with RSA only, which would cost an RSA key per name.)
      */
@@ -83,7 +83,7 @@ public final class SelfSignedCertificates {
                     new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
                     Date.from(now.plus(Duration.ofDays(1))), subject, keyPair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+                    new GeneralNames(AlternativeNames.of(name)));
             builder.addExtension(ACME_IDENTIFIER, true, new DEROctetString(keyAuthorizationDigest));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));

@@ -56,4 +56,32 @@ class TlsAlpn01StrategyTest {
         assertThat(ASN1OctetString.getInstance(extension).getOctets()).isEqualTo(digest);
         leaf.verify(leaf.getPublicKey()); // self-signed
     }
+
+    @Test
+    void anAddressIsAnsweredUnderItsReverseNameWithAnIpAddressSan(@TempDir Path folder) throws Exception {
+        CertificateStore store = new FileCertificateStore(folder);
+        CertificateRegistry registry = new CertificateRegistry();
+        TlsAlpn01Strategy strategy = new TlsAlpn01Strategy(store, registry.validations(), List.of("127.0.0.1", "::1"));
+        store.save(StorageKeys.tlsAlpnAnswer("127.0.0.1"), KEY_AUTHORIZATION.getBytes(StandardCharsets.US_ASCII),
+                CertificateStore.Sensitivity.PUBLIC);
+        store.save(StorageKeys.tlsAlpnAnswer("::1"), KEY_AUTHORIZATION.getBytes(StandardCharsets.US_ASCII),
+                CertificateStore.Sensitivity.PUBLIC);
+        strategy.refreshFromStore();
+        // RFC 8738 section 6: the CA's SNI is the reverse-DNS name, with or without the root's dot
+        assertThat(registry.validations().contains("1.0.0.127.in-addr.arpa")).isTrue();
+        assertThat(registry.validations().contains("1.0.0.127.in-addr.arpa.")).isTrue();
+        assertThat(registry.validations().contains("1." + "0.".repeat(31) + "ip6.arpa")).isTrue();
+        assertThat(registry.validations().contains("127.0.0.1")).as("SNI never carries an address").isFalse();
+
+        X509Certificate leaf = TlsAlpn01Strategy.validationCertificate("127.0.0.1", KEY_AUTHORIZATION).leaf();
+        assertThat(leaf.getSubjectAlternativeNames()).hasSize(1)
+                .allSatisfy(san -> assertThat(List.copyOf(san)).isEqualTo(List.of(7, "127.0.0.1")));
+        X509Certificate v6 = TlsAlpn01Strategy.validationCertificate("::1", KEY_AUTHORIZATION).leaf();
+        assertThat(v6.getSubjectAlternativeNames()).hasSize(1)
+                .allSatisfy(san -> assertThat(List.copyOf(san)).isEqualTo(List.of(7, "0:0:0:0:0:0:0:1")));
+
+        store.delete(StorageKeys.tlsAlpnAnswer("127.0.0.1"));
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("1.0.0.127.in-addr.arpa")).isFalse();
+    }
 }

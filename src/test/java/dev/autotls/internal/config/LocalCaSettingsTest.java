@@ -28,6 +28,17 @@ class LocalCaSettingsTest {
     }
 
     @Test
+    void withoutACaSetLoopbackAndPrivateAddressesGoToTheLocalCaAndPublicOnesToTheDefault() {
+        AutoTlsConfig config = resolve(Map.of("autotls.domains", "127.0.0.1,::1,192.168.1.10,192.0.2.1"));
+        assertThat(config.cas().issuedLocally(List.of("127.0.0.1"))).isTrue();
+        assertThat(config.cas().issuedLocally(List.of("::1"))).isTrue();
+        assertThat(config.cas().issuedLocally(List.of("192.168.1.10"))).isTrue();
+        assertThat(config.cas().issuedLocally(List.of("192.0.2.1"))).isFalse();
+        AutoTlsConfig explicit = resolve(Map.of("autotls.domains", "127.0.0.1", "autotls.ca", "letsencrypt-staging"));
+        assertThat(explicit.cas().issuedLocally(List.of("127.0.0.1"))).as("a CA named in autotls.ca gets it").isFalse();
+    }
+
+    @Test
     void localAloneIssuesEveryCertificateAndNeedsNoAcmeAccount() {
         AutoTlsConfig config = resolve(Map.of("autotls.domains", "localhost,nas.home.arpa", "autotls.ca", "LOCAL"));
         assertThat(config.cas().localCa()).isEqualTo(LocalCaUse.ALL);
@@ -55,7 +66,8 @@ class LocalCaSettingsTest {
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost,example.com", "autotls.ca", "local")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("-Dautotls.ca = 'local': example.com is not a local name, and the built-in local CA issues only "
-                        + "for localhost, *.localhost and names under .test, .internal and .home.arpa; remove example.com from "
+                        + "for localhost, *.localhost, names under .test, .internal and .home.arpa, and loopback and private IP "
+                        + "addresses (127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7); remove example.com from "
                         + "autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
     }
 

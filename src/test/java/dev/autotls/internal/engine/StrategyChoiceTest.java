@@ -83,6 +83,44 @@ class StrategyChoiceTest {
                 .hasMessageContaining("cannot validate the wildcard *.a.example");
     }
 
+    @Test
+    void aDnsBasedStrategyWithAnAddressIsRefusedAtStartNamingTheAddressAndWhatToDo() {
+        AutoTls.Builder persist = site("dns-persist-01", "0", "example.test", "192.0.2.1");
+        AutoTls.Builder acmeDns = site("acme-dns", "0", "192.0.2.1").set(Setting.ACMEDNS_URL, "https://auth.example.org");
+        AutoTls.Builder rfc2136 = site("rfc2136", "0", "2001:db8::1").set(Setting.RFC2136_SERVER, "ns1.example.org:5353")
+                .set(Setting.RFC2136_ZONE, "alias.example.org")
+                .set(Setting.RFC2136_TSIG, "hmac-sha256:alias:jVCwAD1TKb0x/JvcWn3yIRobnh9/CL7vWQaW0dZ9j8Q=");
+        for (var configured : java.util.Map.of("dns-persist-01", persist, "acme-dns", acmeDns, "rfc2136", rfc2136).entrySet()) {
+            String address = configured.getKey().equals("rfc2136") ? "2001:db8::1" : "192.0.2.1";
+            assertThatThrownBy(() -> configured.getValue().build())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith("autotls.challenge = '" + configured.getKey() + "': " + address + " is an IP address")
+                    .hasMessageContaining("never through DNS")
+                    .hasMessageContaining("validate it with auto, http-01 or tls-alpn-01");
+        }
+    }
+
+    @Test
+    void autoValidatesAnAddressByConnectionOnly() {
+        AutoTls withHttp = site("auto", "0", "example.com", "192.0.2.1").build();
+        ManagedCertificate address = withHttp.getBean(Assembly.class).certificates().get(1);
+        assertThat(address.names).containsExactly("192.0.2.1");
+        assertThat(address.strategy.challengeTypes()).containsExactly("http-01");
+        assertThat(address.strategyReason).contains("auto will use http-01").contains("only by connecting to it");
+        ManagedCertificate domain = withHttp.getBean(Assembly.class).certificates().get(0);
+        assertThat(domain.strategyReason).as("a domain name keeps every candidate").contains("dns-persist-01, http-01");
+
+        ManagedCertificate httpOff = only(site("auto", "off", "2001:db8::1").build());
+        assertThat(httpOff.strategy.challengeTypes()).containsExactly(TlsAlpn01Strategy.NAME);
+        assertThat(httpOff.strategyReason).contains("because autotls.http.port = off");
+    }
+
+    @Test
+    void http01AndTlsAlpnAsConfiguredTakeAddresses() {
+        assertThat(only(site("http-01", "0", "192.0.2.1").build()).strategy.name()).isEqualTo("http-01");
+        assertThat(only(site("tls-alpn-01", "off", "2001:db8::1").build()).strategy.name()).isEqualTo(TlsAlpn01Strategy.NAME);
+    }
+
     /**
      * The one thing dns-persist-01's preflight asks the CA before anything else: an ACME directory
      * (plain HTTP on loopback, answered in this JVM) whose {@code meta} names no issuer domain, so

@@ -68,11 +68,30 @@ class LocalCaTest {
     }
 
     @Test
+    void issuesForLoopbackAndPrivateAddressesWithIpAddressSansWithinTheRootsConstraints() throws Exception {
+        LocalCa ca = new LocalCa(new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()), Clock.systemUTC());
+        for (String address : List.of("127.0.0.1", "10.1.2.3", "172.31.255.254", "192.168.1.10", "::1", "fd12:3456::7")) {
+            assertTrue(LocalNames.isLocal(address), address);
+            IssuedCertificate issued = ca.obtain(List.of(address), null, KeyType.EC256, Optional.empty());
+            X509Certificate leaf = issued.chain().get(0);
+            assertEquals(Set.of(address), dev.autotls.internal.tls.AlternativeNames.in(leaf), address);
+            assertEquals(7, leaf.getSubjectAlternativeNames().iterator().next().get(0), "an iPAddress SAN for " + address);
+            validate(issued.chain(), ca.authority().root(), Instant.now()); // the root's iPAddress subtrees allow it
+        }
+        for (String outside : List.of("192.0.2.1", "172.32.0.1", "8.8.8.8", "2001:db8::1", "fe80::1")) {
+            assertFalse(LocalNames.isLocal(outside), outside);
+            assertThrows(OwnerActionException.class, () -> ca.obtain(List.of(outside), null, KeyType.EC256, Optional.empty()));
+        }
+        assertFalse(LocalNames.isLocalhost("127.0.0.1"), "an ACME CA named in autotls.ca may still validate it");
+    }
+
+    @Test
     void refusesToIssueForAPublicName() throws Exception {
         LocalCa ca = new LocalCa(new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()), Clock.systemUTC());
         OwnerActionException refused = assertThrows(OwnerActionException.class,
                 () -> ca.obtain(List.of("localhost", "example.com"), null, KeyType.EC256, Optional.empty()));
-        assertEquals("the local CA issues only for localhost, *.localhost and names under .test, .internal and .home.arpa, "
+        assertEquals("the local CA issues only for localhost, *.localhost, names under .test, .internal and .home.arpa, and "
+                + "loopback and private IP addresses (127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7), "
                 + "not for example.com; use an ACME CA for it", refused.getMessage());
     }
 
