@@ -1,7 +1,6 @@
 package dev.autotls;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,7 +109,8 @@ class IpAddressCertificateIT {
      */
     @Test
     void eachLoopbackAddressIsServedItsOwnCertificateWithoutSni(@TempDir Path storage) throws Exception {
-        assumeTrue(ipv6LoopbackBindable(), "this machine cannot listen on ::1, so the IPv6 end of issue 24 (e) is not run here");
+        assertThat(ipv6LoopbackBindable()).as("listening on ::1 (IPv6 loopback): enable IPv6 on lo "
+                + "(sysctl net.ipv6.conf.lo.disable_ipv6=0) to run the IPv6 end of this test").isTrue();
         int httpPort = Ports.free();
         Set<String> obtained = ConcurrentHashMap.newKeySet();
         try (Pebble pebble = Pebble.startValidatingWithProfiles(httpPort, Ports.free(), profiles());
