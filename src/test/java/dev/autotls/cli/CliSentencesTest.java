@@ -11,8 +11,10 @@ import dev.autotls.internal.store.StorageFailures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -88,5 +90,17 @@ class CliSentencesTest {
         assertThat(StorageFailures.reason(denied)).isEqualTo("permission denied on /srv/autotls/.guard");
         assertThat(StorageFailures.fix(Path.of("/srv/autotls"), denied)).isEqualTo("give it to the user running autotls "
                 + "(sudo chown -R " + System.getProperty("user.name") + " '/srv/autotls'), or choose a folder this user may write");
+    }
+
+    @Test
+    void trustSystemWithNoRootYetRefusesAndWritesNothingInTheUsersStorage() throws Exception {
+        Path storage = Files.createDirectories(folder.resolve("user's storage"));
+        assertThat(run("trust", "--system", "--storage=" + storage)).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("autotls trust: " + storage + " holds no local CA yet, and trust as root "
+                + "only reads it (files made by root there would stop the user's own serve); run serve or trust as the user "
+                + "first, then this again.");
+        try (Stream<Path> made = Files.list(storage)) {
+            assertThat(made).as("no root made, nothing written").isEmpty();
+        }
     }
 }
