@@ -9,10 +9,9 @@ import dev.autotls.internal.config.SettingSources;
 import dev.autotls.internal.config.StorageSetting;
 import dev.autotls.internal.localca.Authority;
 import dev.autotls.internal.localca.AuthorityStore;
-import dev.autotls.internal.localca.JavaTrustStore;
-import dev.autotls.internal.localca.NssTrust;
 import dev.autotls.internal.localca.SystemTrust;
 import dev.autotls.internal.localca.TrustPlace;
+import dev.autotls.internal.localca.UserTrust;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.Stores;
 import dev.autotls.spi.CertificateStore;
@@ -84,25 +83,17 @@ final class LocalRootAccess {
                 + authority.fingerprint() + ") from " + storage;
     }
 
-    /** The user's home as its programs see it: {@code $HOME} (Java's user.home ignores it). */
-    static Path home() {
-        String home = System.getenv("HOME");
-        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")).toAbsolutePath();
-    }
-
     /**
      * With {@code system}, the system store alone (it is what root is asked to change; the user's
      * NSS and Java files are the user's to change). Otherwise NSS and the Java trust store of this
      * user, and the system store, which then only says the command.
      */
     List<TrustPlace> places(boolean system, String command) {
-        Path home = home();
         SystemTrust systemStore = new SystemTrust(system, asRoot(command));
         if (system) {
             return List.of(systemStore);
         }
-        return List.of(new NssTrust(home), new JavaTrustStore(JavaTrustStore.defaultFile(home, System.getenv("XDG_CONFIG_HOME"))),
-                systemStore);
+        return List.of(UserTrust.nss(), UserTrust.javaTrustStore(), systemStore);
     }
 
     /**
@@ -110,7 +101,7 @@ final class LocalRootAccess {
      * owned by root in another user's {@code .pki} or {@code .config} would lock that user out of them.
      */
     Optional<String> foreignHome() throws IOException {
-        Path home = home();
+        Path home = UserTrust.home();
         if (!SystemTrust.runningAsRoot() || !Files.exists(home) || SystemTrust.ownerIsRoot(home)) {
             return Optional.empty();
         }

@@ -82,6 +82,18 @@ public final class JavaTrustStore implements TrustPlace {
         }
     }
 
+    @Override
+    public boolean holds(Authority authority) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            return authority.root().equals(read(file).getCertificate(authority.trustAlias()));
+        } catch (GeneralSecurityException unreadable) {
+            return false; // trust says what is wrong with the file
+        }
+    }
+
     private void write(KeyStore store) throws IOException, GeneralSecurityException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         store.store(bytes, PASSWORD.toCharArray());

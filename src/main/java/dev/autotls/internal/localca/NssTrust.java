@@ -35,7 +35,7 @@ public final class NssTrust implements TrustPlace {
                     + "apt-get install libnss3-tools; Red Hat: dnf install nss-tools) and run trust again.");
         }
         List<String> lines = new ArrayList<>();
-        Path shared = home.resolve(".pki").resolve("nssdb");
+        Path shared = sharedDatabase();
         if (!Files.exists(shared.resolve("cert9.db"))) {
             TrustFiles.createPrivateFolder(shared);
             Programs.Result made = Programs.run(List.of(certutil.get().toString(), "-N", "-d", "sql:" + shared,
@@ -64,7 +64,7 @@ public final class NssTrust implements TrustPlace {
                     + "for; install it (apt-get install libnss3-tools) and run untrust again.");
         }
         List<String> lines = new ArrayList<>();
-        for (Path database : databases(home.resolve(".pki").resolve("nssdb"))) {
+        for (Path database : databases(sharedDatabase())) {
             String nickname = nickname(authority);
             if (!holds(certutil.get(), database, nickname)) {
                 lines.add("NSS database " + database + ": does not hold \"" + nickname + "\"; nothing to remove.");
@@ -76,6 +76,18 @@ public final class NssTrust implements TrustPlace {
                     : ": could not remove \"" + nickname + "\" (certutil -D: " + removed.lastLine() + ")."));
         }
         return lines;
+    }
+
+    /** Whether the shared database ({@code $HOME/.pki/nssdb}, Chromium's) holds the root; false without certutil. */
+    @Override
+    public boolean holds(Authority authority) throws IOException, InterruptedException {
+        Optional<Path> certutil = Programs.find("certutil");
+        Path shared = sharedDatabase();
+        return certutil.isPresent() && Files.exists(shared.resolve("cert9.db")) && holds(certutil.get(), shared, nickname(authority));
+    }
+
+    private Path sharedDatabase() {
+        return home.resolve(".pki").resolve("nssdb");
     }
 
     private String add(Path certutil, Path database, Path pem, Authority authority) throws IOException, InterruptedException {

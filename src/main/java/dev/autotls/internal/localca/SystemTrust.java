@@ -70,6 +70,17 @@ public final class SystemTrust implements TrustPlace {
         return List.of(update(kind, "removed " + target));
     }
 
+    /** Whether the system store's folder holds the root (what the updater then puts in the bundle). */
+    @Override
+    public boolean holds(Authority authority) throws IOException {
+        Optional<Kind> kind = kind();
+        if (kind.isEmpty()) {
+            return false;
+        }
+        Path target = kind.get().folder.resolve(fileName(authority));
+        return Files.exists(target) && Arrays.equals(Files.readAllBytes(target), RootExport.pem(authority));
+    }
+
     private Optional<String> refusal(String goal) {
         if (!asked) {
             return Optional.of("System store (curl, Python, ...): not changed (only with --system, as root); to " + goal + ", "
