@@ -9,6 +9,7 @@ import dev.autotls.internal.config.SettingSources;
 import dev.autotls.internal.config.StorageSetting;
 import dev.autotls.internal.localca.Authority;
 import dev.autotls.internal.localca.AuthorityStore;
+import dev.autotls.internal.localca.ShellWord;
 import dev.autotls.internal.localca.SystemTrust;
 import dev.autotls.internal.localca.TrustPlace;
 import dev.autotls.internal.localca.UserTrust;
@@ -25,7 +26,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -34,9 +34,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * places this user's programs look for trusted roots.
  */
 final class LocalRootAccess {
-    /** What a POSIX shell takes as one word without quotes. */
-    private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
-
     private final StorageSetting storage;
     private final SettingNames names;
 
@@ -124,15 +121,7 @@ final class LocalRootAccess {
      * home and environment; each path is one shell word, quoted when it needs to be.
      */
     static String systemCommand(String jar, String command, String storage) {
-        return "sudo java -jar " + shellWord(jar) + " " + command + " --system --storage=" + shellWord(storage);
-    }
-
-    /** {@code text} as one POSIX shell word: as it is when it needs no quotes, else in single quotes. */
-    static String shellWord(String text) {
-        if (PLAIN_WORD.matcher(text).matches()) {
-            return text;
-        }
-        return "'" + text.replace("'", "'\\''") + "'";
+        return "sudo java -jar " + ShellWord.of(jar) + " " + command + " --system --storage=" + ShellWord.of(storage);
     }
 
     /** This jar's path, or its plain name when the classes do not come from a jar (tests, an unusual class loader). */

@@ -2,6 +2,7 @@ package dev.autotls.internal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.internal.localca.ShellWord;
 import org.junit.jupiter.api.Test;
 
 /** The command {@code trust} prints for the system store: one to copy, each path one shell word. */
@@ -13,6 +14,6 @@ class TrustCommandTest {
                 .isEqualTo("sudo java -jar /opt/autotls/autotls.jar trust --system --storage=/var/lib/autotls");
         assertThat(LocalRootAccess.systemCommand("/home/ann/my apps/autotls.jar", "untrust", "/home/ann/it's here"))
                 .isEqualTo("sudo java -jar '/home/ann/my apps/autotls.jar' untrust --system --storage='/home/ann/it'\\''s here'");
-        assertThat(LocalRootAccess.shellWord("$(rm -rf ~)")).isEqualTo("'$(rm -rf ~)'");
+        assertThat(ShellWord.of("$(rm -rf ~)")).isEqualTo("'$(rm -rf ~)'");
     }
 }
