@@ -1,5 +1,6 @@
 package dev.autotls.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,16 +29,18 @@ public final class Chromium {
         Path chromium = SystemPeers.program("chromium", "chromium");
         Path profile = Files.createTempDirectory(home.getParent(), "chromium-profile-");
         Path log = profile.resolveSibling(profile.getFileName() + ".log");
+        Path dom = profile.resolveSibling(profile.getFileName() + ".dom");
         ProcessBuilder builder = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--user-data-dir=" + profile.toAbsolutePath(), "--dump-dom", url));
         AutotlsJar.isolate(builder.environment(), home);
-        Process process = builder.redirectError(log.toFile()).start();
-        process.getOutputStream().close();
-        byte[] dom = process.getInputStream().readAllBytes();
+        // output to files, not pipes: reading a pipe to its end would block before the bounded wait
+        Process process = builder.redirectError(log.toFile()).redirectOutput(dom.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!process.waitFor(1, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("chromium did not finish loading " + url + " within a minute; its log: " + log);
         }
-        return new Load(process.exitValue(), new String(dom, StandardCharsets.UTF_8), Files.readString(log));
+        return new Load(process.exitValue(), new String(Files.readAllBytes(dom), StandardCharsets.UTF_8),
+                Files.readString(log));
     }
 }
