@@ -24,7 +24,12 @@ public final class AutotlsJar {
      * folders unset, so every file it writes for this user lands under {@code home}; at most two minutes.
      */
     public static Result run(Path home, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
+        return run(List.of(), home, args);
+    }
+
+    /** The same, the command after {@code prefix} (e.g. {@link AsUser#prefix}, to run it as another user). */
+    public static Result run(List<String> prefix, Path home, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-jar", System.getProperty("autotls.jar", "target/autotls.jar")));
         command.addAll(args);
@@ -45,7 +50,10 @@ public final class AutotlsJar {
 
     /** {@code HOME} and {@code TMPDIR} under the test's folder, no XDG overrides: what a program writes for "this user" stays there. */
     static void isolate(Map<String, String> environment, Path home) throws IOException {
-        Path temporary = Files.createDirectories(home.toAbsolutePath().resolveSibling("tmp"));
+        Path temporary = home.toAbsolutePath().resolveSibling("tmp");
+        if (!Files.isDirectory(temporary)) {
+            AsUser.hand(Files.createDirectories(temporary)); // the user a prefix runs as writes there too
+        }
         environment.put("TMPDIR", temporary.toString()); // Chromium's and certutil's scratch files too
         environment.put("HOME", home.toAbsolutePath().toString());
         environment.keySet().removeIf(name -> name.startsWith("XDG_") || name.startsWith("AUTOTLS_"));
