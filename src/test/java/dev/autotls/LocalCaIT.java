@@ -170,6 +170,6 @@ class LocalCaIT {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err().strip()).isEqualTo("autotls serve: --ca = 'local': example.com is not a local name, and the "
                 + "built-in local CA issues only for localhost, *.localhost and names under .test, .internal and .home.arpa; "
-                + "remove example.com from autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
+                + "remove example.com from --domains, or unset --ca so that public names go to the default ACME CA");
     }
 }

@@ -85,6 +85,18 @@ class CliSentencesTest {
     }
 
     @Test
+    void aRefusedManagementPortOrAHighPortIsNotTreatedAsTheLowPortRule() {
+        SettingNames commandLine = new SettingSources(Map.of(Setting.MANAGEMENT_PORT, "900"), true, key -> null,
+                key -> null, Map.of()).names();
+        assertThat(ListenFailure.sentence(commandLine, Setting.MANAGEMENT_PORT, 900, "Permission denied"))
+                .isEqualTo("--management.port = 900: this user may not listen on a port below 1024 (Permission denied); "
+                        + "use --management.port=9090 or another port from 1024");
+        assertThat(ListenFailure.sentence(commandLine, Setting.HTTPS_PORT, 8443, "Permission denied"))
+                .isEqualTo("--https.port = 8443: this user may not listen on port 8443 (Permission denied); choose another "
+                        + "port, or allow this one in the system's security policy");
+    }
+
+    @Test
     void aStorageFolderRefusedToThisUserIsNamedInWords() {
         AccessDeniedException denied = new AccessDeniedException("/srv/autotls/.guard");
         assertThat(StorageFailures.reason(denied)).isEqualTo("permission denied on /srv/autotls/.guard");

@@ -57,7 +57,8 @@ public final class CaSettings {
             }
             if (entry.equalsIgnoreCase(LOCAL)) {
                 throw value.invalid("local cannot be one of several CAs: it issues only for local names, so it is no fallback "
-                        + "for an ACME CA; set " + Setting.CA.key() + "=local alone, or leave it unset so that local names use "
+                        + "for an ACME CA; set " + sources.names().assignment(Setting.CA, "local") + " alone, or leave it unset "
+                        + "so that local names use "
                         + "it and the others the default CA");
             }
             URI directory = directory(value, entry);
@@ -75,9 +76,10 @@ public final class CaSettings {
         for (int position = cas.size() + 1; position <= Setting.MAX_CAS; position++) {
             for (Setting orphan : forCa(position)) {
                 if (text(sources, orphan).isPresent()) {
-                    throw new ConfigurationException(orphan.key() + " is set, but " + Setting.CA.key() + " lists "
+                    SettingNames names = sources.names();
+                    throw new ConfigurationException(names.of(orphan) + " is set, but " + names.of(Setting.CA) + " lists "
                             + cas.size() + " CA" + (cas.size() == 1 ? "" : "s") + "; add CA number " + position
-                            + " to " + Setting.CA.key() + ", or unset " + orphan.key());
+                            + " to " + names.of(Setting.CA) + ", or unset " + names.of(orphan));
                 }
             }
         }

@@ -56,7 +56,7 @@ class LocalCaSettingsTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("-Dautotls.ca = 'local': example.com is not a local name, and the built-in local CA issues only "
                         + "for localhost, *.localhost and names under .test, .internal and .home.arpa; remove example.com from "
-                        + "autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
+                        + "-Dautotls.domains, or unset -Dautotls.ca so that public names go to the default ACME CA");
     }
 
     @Test
@@ -64,8 +64,8 @@ class LocalCaSettingsTest {
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "letsencrypt,local")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("-Dautotls.ca = 'letsencrypt,local': local cannot be one of several CAs: it issues only for local "
-                        + "names, so it is no fallback for an ACME CA; set autotls.ca=local alone, or leave it unset so that "
-                        + "local names use it and the others the default CA");
+                        + "names, so it is no fallback for an ACME CA; set -Dautotls.ca=local alone, or leave it unset so "
+                        + "that local names use it and the others the default CA");
     }
 
     @Test
