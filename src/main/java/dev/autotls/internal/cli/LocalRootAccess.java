@@ -61,7 +61,8 @@ final class LocalRootAccess {
         }
         CertificateStore store = Stores.open(storage, names.of(Setting.STORAGE));
         try {
-            AuthorityStore authorities = new AuthorityStore(store, Clock.systemUTC());
+            AuthorityStore authorities = new AuthorityStore(store, Clock.systemUTC(),
+                    names.assignment(Setting.STORAGE_KEY, "KEY"));
             return create && !root ? Optional.of(authorities.loadOrCreate()) : authorities.load();
         } finally {
             store.close();

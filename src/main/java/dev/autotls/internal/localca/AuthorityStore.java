@@ -2,6 +2,7 @@ package dev.autotls.internal.localca;
 
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.Pem;
+import dev.autotls.internal.store.SecretSealing;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.CertificateStore.Item;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +43,18 @@ public final class AuthorityStore {
 
     private final CertificateStore store;
     private final Clock clock;
+    /** How to set the storage key, in the form the person gives settings ({@code --storage.key=…}), for the warning. */
+    private final String setStorageKey;
 
+    /** For tools and tests: the warning names the storage key by its setting's key. */
     public AuthorityStore(CertificateStore store, Clock clock) {
+        this(store, clock, "autotls.storage.key");
+    }
+
+    public AuthorityStore(CertificateStore store, Clock clock, String setStorageKey) {
         this.store = store;
         this.clock = clock;
+        this.setStorageKey = setStorageKey;
     }
 
     /** What the store holds, or empty when no local CA was made yet. */
@@ -74,14 +84,16 @@ public final class AuthorityStore {
      * same moment end with the same one. A root key left by the first version is deleted here.
      */
     public Authority loadOrCreate() throws IOException, InterruptedException {
+        warnWhereUnsealed();
         Optional<Authority> stored = load();
-        if (stored.isPresent() && store.load(FORMER_ROOT_KEY).isEmpty()) {
+        if (stored.isPresent() && store.load(FORMER_ROOT_KEY).isEmpty() && unsealed().isEmpty()) {
             return stored.get();
         }
         try (Lease lease = store.locker().acquire(StorageKeys.localCaLock(), LEASE_WAIT)) {
             dropFormerRootKey();
             stored = load(); // another instance may have made it while this one waited for the lease
             if (stored.isPresent()) {
+                seal(stored.get(), lease);
                 return stored.get();
             }
             Authority made = AuthorityCertificates.create(clock.instant());
@@ -108,6 +120,37 @@ public final class AuthorityStore {
             LOG.warn("Deleted the local CA's root key from {} ({}): autotls no longer keeps it, so that nobody can make "
                     + "another intermediate under the trusted root.", store.describe(), FORMER_ROOT_KEY);
         }
+    }
+
+    /**
+     * A database store without a storage key keeps the intermediate's key readable in every dump and
+     * backup: said wherever the local CA is read or made (serve, trust, export-root).
+     */
+    private void warnWhereUnsealed() {
+        if (store instanceof SecretSealing sealing && !sealing.sealsSecrets()) {
+            LOG.warn("{} holds the local CA's intermediate key unencrypted, readable in every dump and backup of the "
+                    + "database; set {} (make one with: openssl rand -base64 32) on every instance.", store.describe(),
+                    setStorageKey);
+        }
+    }
+
+    /** The local CA's secrets written before a storage key was set; empty where the store seals nothing. */
+    private Set<String> unsealed() throws IOException {
+        if (store instanceof SecretSealing sealing && sealing.sealsSecrets()) {
+            return sealing.unsealedSecrets(List.of(INTERMEDIATE_KEY));
+        }
+        return Set.of();
+    }
+
+    /** Writes the key again, now that a storage key is set, so that it is sealed like every secret written from now on. */
+    private void seal(Authority authority, Lease lease) throws IOException {
+        if (unsealed().isEmpty()) {
+            return;
+        }
+        store.saveAll(List.of(new Item(INTERMEDIATE_KEY, Pem.encodeKeyPair(authority.intermediateKey()), Sensitivity.SECRET)),
+                lease);
+        LOG.info("Sealed the local CA's intermediate key in {} with the storage key (it was written before one was set).",
+                store.describe());
     }
 
     private static X509Certificate single(byte[] pem, String what) throws CorruptDataException {
