@@ -60,6 +60,16 @@ class LocalCaSettingsTest {
     }
 
     @Test
+    void localWithSettingsOnlyAnAcmeCaReadsIsRefusedNamingThem() {
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "local",
+                "autotls.eab.kid", "kid", "autotls.ca.2.trust", "/tmp/roots.pem")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("-Dautotls.ca = 'local': the built-in local CA has no account, trust, profile or fallback, so "
+                        + "-Dautotls.eab.kid, -Dautotls.ca.2.trust would all be ignored; unset them, or name an ACME CA "
+                        + "instead of local");
+    }
+
+    @Test
     void localIsNoFallbackCa() {
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "letsencrypt,local")))
                 .isInstanceOf(ConfigurationException.class)
