@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +161,25 @@ class LocalCaIT {
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
         TlsClient trustingRoot = TlsClient.trusting(List.of(root));
         assertThat(trustingRoot.get(httpsPort, "localhost", "/").body()).contains(PAGE_TEXT);
+    }
+
+    /** trust exits 1 when no place holds the root afterwards: NSS and the Java trust store both unusable to this user. */
+    @Test
+    void trustFailsWhenNoPlaceHoldsTheRootAfterwards() throws Exception {
+        Assumptions.assumeTrue(AsUser.root(), "needs root to make files this test's user cannot use");
+        SystemPeers.program("certutil", "libnss3-tools");
+        Path work = work();
+        Path home = work.resolve("home");
+        Path nss = Files.createDirectories(home.resolve(".pki/nssdb"));
+        Files.writeString(nss.resolve("cert9.db"), "not a database"); // root's, 0644 in a root-owned folder: read-only
+        Path p12 = Files.createDirectories(home.resolve(".config/autotls")).resolve("java-truststore.p12");
+        Files.writeString(p12, "not PKCS12");
+        AsUser.hand(home.resolve(".config"));
+        AutotlsJar.Result trust = AutotlsJar.run(AsUser.prefix(), home, List.of("trust", "--storage=" + work.resolve("storage")));
+        assertThat(trust.out()).contains("NSS database " + nss + ": not changed").contains("java-truststore.p12: not changed");
+        assertThat(trust.err()).contains("autotls trust: no place trusts the root now; fix what the lines above name, then "
+                + "run trust again.");
+        assertThat(trust.exitCode()).isEqualTo(1);
     }
 
     @Test

@@ -48,10 +48,16 @@ public final class TrustCommand implements Callable<Integer> {
             out.println("autotls trust: " + access.describe(authority) + ".");
             Optional<String> foreignHome = system ? Optional.empty() : access.foreignHome();
             foreignHome.ifPresent(out::println);
+            boolean held = false;
             for (TrustPlace place : access.places(system, "trust")) {
                 if (foreignHome.isEmpty() || place instanceof SystemTrust) {
                     place.trust(authority).forEach(out::println);
+                    held |= place.holds(authority);
                 }
+            }
+            if (!held) { // a script that runs trust must not go on as if the browser now accepted the site
+                err.println("autotls trust: no place trusts the root now; fix what the lines above name, then run trust again.");
+                return 1;
             }
             return 0;
         } catch (ConfigurationException e) {
