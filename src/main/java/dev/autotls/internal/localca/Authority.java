@@ -16,6 +16,8 @@ import java.util.Locale;
  * unconstrained intermediate under a root that users trust. Immutable.
  */
 public record Authority(X509Certificate root, X509Certificate intermediate, KeyPair intermediateKey) {
+    /** How every {@link #trustAlias} begins, so a trust place tells autotls's roots from others. */
+    static final String TRUST_ALIAS_PREFIX = "autotls-local-ca-";
 
     /** The root's SHA-256 fingerprint, hex, the form {@code openssl x509 -fingerprint -sha256} and browsers show (without colons). */
     public String fingerprint() {
@@ -37,7 +39,7 @@ public record Authority(X509Certificate root, X509Certificate intermediate, KeyP
      * each other and {@code untrust} finds the one it added.
      */
     public String trustAlias() {
-        return "autotls-local-ca-" + shortFingerprint().toLowerCase(Locale.ROOT);
+        return TRUST_ALIAS_PREFIX + shortFingerprint().toLowerCase(Locale.ROOT);
     }
 
     /** When the intermediate, and so every leaf it can still sign, ends (the root ends at the same time). */

@@ -23,7 +23,6 @@ import java.util.Set;
 public final class JavaTrustStore implements TrustPlace {
     /** The password Java's own cacerts uses; the file holds public certificates only, so it guards nothing secret. */
     static final String PASSWORD = "changeit";
-    private static final String ALIAS_PREFIX = "autotls-local-ca-";
 
     private final Path file;
 
@@ -53,9 +52,9 @@ public final class JavaTrustStore implements TrustPlace {
                 Set<Certificate> current = certificates(jdk);
                 for (String alias : Collections.list(old.aliases())) {
                     Certificate held = old.getCertificate(alias);
-                    if (alias.startsWith(ALIAS_PREFIX) && !alias.equals(authority.trustAlias())) {
+                    if (alias.startsWith(Authority.TRUST_ALIAS_PREFIX) && !alias.equals(authority.trustAlias())) {
                         rebuilt.setCertificateEntry(alias, held); // another site's local root
-                    } else if (!alias.startsWith(ALIAS_PREFIX) && held != null && !current.contains(held)) {
+                    } else if (!alias.startsWith(Authority.TRUST_ALIAS_PREFIX) && held != null && !current.contains(held)) {
                         dropped++;
                     }
                 }

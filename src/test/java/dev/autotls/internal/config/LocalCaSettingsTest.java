@@ -3,10 +3,15 @@ package dev.autotls.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.internal.Assembly;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How {@code autotls.ca} chooses the built-in local CA, and what it refuses at start. */
 class LocalCaSettingsTest {
@@ -36,10 +41,10 @@ class LocalCaSettingsTest {
     }
 
     @Test
-    void anAutoTlsWithLocalAloneBuildsWithoutAnyAcmeSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path storage) {
-        dev.autotls.AutoTls autoTls = dev.autotls.AutoTls.builder().ignoreSystemSettings().domains("localhost")
-                .storage(storage).set(dev.autotls.Setting.CA, "local").httpsPort(0).build();
-        assertThat(autoTls.getBean(dev.autotls.internal.Assembly.class).certificates().get(0).strategyReason)
+    void anAutoTlsWithLocalAloneBuildsWithoutAnyAcmeSetting(@TempDir Path storage) {
+        AutoTls autoTls = AutoTls.builder().ignoreSystemSettings().domains("localhost")
+                .storage(storage).set(Setting.CA, "local").httpsPort(0).build();
+        assertThat(autoTls.getBean(Assembly.class).certificates().get(0).strategyReason)
                 .isEqualTo("issued by the built-in local CA (autotls.ca = local), no challenge");
     }
 
