@@ -1,5 +1,6 @@
 package dev.autotls.internal.localca;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.HashSet;
@@ -67,8 +69,8 @@ public final class JavaTrustStore implements TrustPlace {
                     + (dropped > 0 ? "; " + dropped + " roots this JDK no longer has were left out" : "")
                     + "); run Java with " + options(file));
         } catch (GeneralSecurityException e) {
-            return List.of("Java trust store " + file + ": not changed: it cannot be read as PKCS12 with password " + PASSWORD
-                    + " (" + e.getMessage() + "); move it away and run trust again.");
+            return List.of("Java trust store " + file + ": not changed: " + e.getMessage() + "; move it away and run trust "
+                    + "again.");
         }
     }
 
@@ -93,7 +95,7 @@ public final class JavaTrustStore implements TrustPlace {
             return List.of("Java trust store " + file + ": removed the local root; the roots that are not this JDK's own "
                     + "stay.");
         } catch (GeneralSecurityException e) {
-            return List.of("Java trust store " + file + ": not changed: it cannot be read as PKCS12 (" + e.getMessage() + ").");
+            return List.of("Java trust store " + file + ": not changed: " + e.getMessage() + ".");
         }
     }
 
@@ -128,10 +130,17 @@ public final class JavaTrustStore implements TrustPlace {
         TrustFiles.write(file, bytes.toByteArray());
     }
 
+    /**
+     * The file as a key store. KeyStore.load reports data that is no PKCS12 (or another password) as an
+     * IOException, often without a message: that is told apart from a file that cannot be read at all.
+     */
     private static KeyStore read(Path path) throws IOException, GeneralSecurityException {
+        byte[] data = Files.readAllBytes(path);
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = new ByteArrayInputStream(data)) {
             store.load(in, PASSWORD.toCharArray());
+        } catch (IOException unreadable) {
+            throw new KeyStoreException("it is not PKCS12 with password " + PASSWORD, unreadable);
         }
         return store;
     }

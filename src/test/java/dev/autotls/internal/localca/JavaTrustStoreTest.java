@@ -98,4 +98,16 @@ class JavaTrustStoreTest {
         assertThat(place.holds(ours)).isTrue();
         assertThat(place.trust(ours)).singleElement().asString().contains(": already holds the local root");
     }
+
+    @Test
+    void aFileThatIsNoPkcs12IsLeftAloneWithASentence() throws Exception {
+        Path file = folder.resolve("trust.p12");
+        Files.writeString(file, "not PKCS12");
+        JavaTrustStore place = new JavaTrustStore(file);
+        Authority ours = authority("ours");
+        assertThat(place.trust(ours)).containsExactly("Java trust store " + file + ": not changed: it is not PKCS12 with "
+                + "password changeit; move it away and run trust again.");
+        assertThat(place.holds(ours)).isFalse();
+        assertThat(Files.readString(file)).isEqualTo("not PKCS12");
+    }
 }
