@@ -117,7 +117,7 @@ class CliEdgesIT {
                 "--http.port=off");
         assertThat(unknown.exit()).as(unknown.all()).isEqualTo(1);
         assertThat(unknown.stdout().lines()).as(unknown.all()).contains("fail  CA directory https://no-such-ca.invalid/directory "
-                + "could not be reached: unknown host no-such-ca.invalid (check the name in autotls.ca and this machine's DNS); "
+                + "could not be reached: unknown host no-such-ca.invalid (check the name in --ca and this machine's DNS); "
                 + "check --ca, --proxy and that this host may connect out to it.");
         try (Pebble pebble = Pebble.start("sid", Ports.free())) {
             Result untrusted = run(List.of(), "doctor", "--domains=a.test", "--challenge=tls-alpn-01",

@@ -9,8 +9,11 @@ import dev.autotls.testing.Postgres;
 import dev.autotls.testing.ServeProcess;
 import dev.autotls.testing.TlsClient;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
@@ -20,14 +23,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue 23 (b): three {@code serve} processes started together on one PostgreSQL store with
  * {@code autotls.ca=local} make one root between them (its creation races under the store's lease)
- * and serve certificates that all chain to it; its keys are sealed with {@code autotls.storage.key}.
+ * and serve certificates that all chain to it; the one key it keeps (the intermediate's) is sealed
+ * with {@code autotls.storage.key}.
  */
 class LocalCaClusterIT {
 
@@ -36,7 +42,7 @@ class LocalCaClusterIT {
         Path work = Path.of("target", "local-ca-cluster-it", Long.toString(System.nanoTime())).toAbsolutePath();
         Files.createDirectories(work.resolve("home"));
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         String storageKey = Base64.getEncoder().encodeToString(key);
         try (Postgres postgres = Postgres.start()) {
             Map<String, String> settings = Map.of("domains", "localhost,app.test", "ca", "local", "storage", postgres.url(),
@@ -63,32 +69,44 @@ class LocalCaClusterIT {
                     assertThat(trustingRoot.get(port, "localhost", "/").body()).contains("Hello from autotls");
                     assertThat(trustingRoot.leaf(port, "app.test").getSubjectAlternativeNames().toString()).contains("app.test");
                 }
-                assertThat(rootsStored(postgres)).as("one root in the store").isEqualTo(1);
+                requireOnlyTheIntermediateKeySealed(postgres);
                 assertThat(instances).allSatisfy(instance -> assertThat(instance.log())
                         .doesNotContain("unencrypted").doesNotContain("Exception"));
-                assertThat(instances.stream().filter(instance -> instance.log().contains("Made the local CA's root")).count())
-                        .as("exactly one instance made the root").isEqualTo(1);
+                List<String> made = instances.stream().flatMap(instance -> instance.log().lines())
+                        .filter(line -> line.contains("Made the local CA's root")).toList();
+                assertThat(made).as("exactly one instance made the root").hasSize(1);
+                assertThat(made.get(0)).as("and it is the root the store holds and every instance serves under")
+                        .contains("SHA-256 " + fingerprint(root) + ")");
             } finally {
                 instances.forEach(ServeProcess::close);
             }
         }
     }
 
-    /** How many root certificates the store holds, and that its keys are sealed (no PEM in the table). */
-    private static int rootsStored(Postgres postgres) throws Exception {
+    /**
+     * The local CA's rows are exactly the root, the intermediate and the intermediate's key (no root
+     * key: it is never kept), and the key is a secret sealed with the storage key (no PEM in the row).
+     */
+    private static void requireOnlyTheIntermediateKeySealed(Postgres postgres) throws Exception {
+        Map<String, String> rows = new TreeMap<>();
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port() + "/"
-                + Postgres.DATABASE, Postgres.USER, Postgres.PASSWORD); Statement statement = connection.createStatement()) {
-            try (ResultSet keys = statement.executeQuery("SELECT data FROM autotls_items WHERE key LIKE 'local/ca/%-key.pem'")) {
-                while (keys.next()) {
-                    assertThat(new String(keys.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1))
-                            .as("a sealed key").doesNotContain("PRIVATE KEY");
-                }
-            }
-            try (ResultSet roots = statement.executeQuery("SELECT count(*) FROM autotls_items WHERE key = 'local/ca/root.pem'")) {
-                roots.next();
-                return roots.getInt(1);
+                + Postgres.DATABASE, Postgres.USER, Postgres.PASSWORD); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT key, secret, sealed, data FROM autotls_items "
+                     + "WHERE key LIKE 'local/ca/%'")) {
+            while (row.next()) {
+                String data = new String(row.getBytes(4), StandardCharsets.ISO_8859_1);
+                rows.put(row.getString(1), "secret=" + row.getBoolean(2) + " sealed=" + row.getBoolean(3)
+                        + " pem=" + data.contains("-----BEGIN"));
             }
         }
+        assertThat(rows).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                "local/ca/intermediate-key.pem", "secret=true sealed=true pem=false",
+                "local/ca/intermediate.pem", "secret=false sealed=false pem=true",
+                "local/ca/root.pem", "secret=false sealed=false pem=true")));
+    }
+
+    private static String fingerprint(X509Certificate certificate) throws Exception {
+        return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
     }
 
     private static boolean fromLocalCa(int port, String name) {
@@ -105,6 +123,6 @@ class LocalCaClusterIT {
                 "--storage.key=" + storageKey));
         assertThat(result.exitCode()).as(result.err()).isZero();
         return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(result.out().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                .generateCertificate(new ByteArrayInputStream(result.out().getBytes(StandardCharsets.US_ASCII)));
     }
 }

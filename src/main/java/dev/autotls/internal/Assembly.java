@@ -128,7 +128,7 @@ public final class Assembly extends ContainerLifeCycle {
      */
     public static Assembly assemble(AutoTlsConfig config, Injections injected) {
         boolean owned = injected.store() == null;
-        CertificateStore store = owned ? Stores.open(config.storage(), config.names().of(dev.autotls.Setting.STORAGE)) : injected.store();
+        CertificateStore store = owned ? Stores.open(config.storage(), config.names().of(Setting.STORAGE)) : injected.store();
         try {
             return new Assembly(config, injected, store, owned);
         } catch (RuntimeException | Error e) {
@@ -139,20 +139,12 @@ public final class Assembly extends ContainerLifeCycle {
         }
     }
 
-    /**
-     * The local CA when some certificate may come from it; its root's key is a secret worth a warning
-     * where a database would hold it readable.
-     */
+    /** The local CA when some certificate may come from it (its store warns where it would keep its key unsealed). */
     private static LocalCa localCa(AutoTlsConfig config, CertificateStore store, Clock clock) {
         if (!config.usesLocalCa() && config.cas().localCa() == LocalCaUse.OFF) {
             return null;
         }
-        if (config.usesLocalCa() && config.storage().database().isPresent() && config.storage().key().isEmpty()) {
-            LOG.warn("{} holds the local CA's root and intermediate keys unencrypted, readable in every dump and backup of "
-                    + "the database; set {} (make one with: openssl rand -base64 32) on every instance.", store.describe(),
-                    Setting.STORAGE_KEY.key());
-        }
-        return new LocalCa(new AuthorityStore(store, clock), clock);
+        return new LocalCa(new AuthorityStore(store, clock, config.names().assignment(Setting.STORAGE_KEY, "KEY")), clock);
     }
 
     /** The server whose connectors autotls made, for the warm start's self-requests after it has started. */

@@ -11,8 +11,10 @@ import dev.autotls.internal.store.StorageFailures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -83,10 +85,34 @@ class CliSentencesTest {
     }
 
     @Test
+    void aRefusedManagementPortOrAHighPortIsNotTreatedAsTheLowPortRule() {
+        SettingNames commandLine = new SettingSources(Map.of(Setting.MANAGEMENT_PORT, "900"), true, key -> null,
+                key -> null, Map.of()).names();
+        assertThat(ListenFailure.sentence(commandLine, Setting.MANAGEMENT_PORT, 900, "Permission denied"))
+                .isEqualTo("--management.port = 900: this user may not listen on a port below 1024 (Permission denied); "
+                        + "use --management.port=9090 or another port from 1024");
+        assertThat(ListenFailure.sentence(commandLine, Setting.HTTPS_PORT, 8443, "Permission denied"))
+                .isEqualTo("--https.port = 8443: this user may not listen on port 8443 (Permission denied); choose another "
+                        + "port, or allow this one in the system's security policy");
+    }
+
+    @Test
     void aStorageFolderRefusedToThisUserIsNamedInWords() {
         AccessDeniedException denied = new AccessDeniedException("/srv/autotls/.guard");
         assertThat(StorageFailures.reason(denied)).isEqualTo("permission denied on /srv/autotls/.guard");
         assertThat(StorageFailures.fix(Path.of("/srv/autotls"), denied)).isEqualTo("give it to the user running autotls "
                 + "(sudo chown -R " + System.getProperty("user.name") + " '/srv/autotls'), or choose a folder this user may write");
+    }
+
+    @Test
+    void trustSystemWithNoRootYetRefusesAndWritesNothingInTheUsersStorage() throws Exception {
+        Path storage = Files.createDirectories(folder.resolve("user's storage"));
+        assertThat(run("trust", "--system", "--storage=" + storage)).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("autotls trust: " + storage + " holds no local CA yet, and trust as root "
+                + "only reads it (files made by root there would stop the user's own serve); run serve or trust as the user "
+                + "first, then this again.");
+        try (Stream<Path> made = Files.list(storage)) {
+            assertThat(made).as("no root made, nothing written").isEmpty();
+        }
     }
 }

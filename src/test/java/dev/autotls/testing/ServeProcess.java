@@ -17,7 +17,13 @@ public final class ServeProcess extends LoggedProcess {
 
     /** Starts {@code serve} with these settings (names without {@code autotls.}), logging to {@code log}. */
     public static ServeProcess start(Map<String, String> settings, int httpsPort, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), settings, httpsPort, log);
+    }
+
+    /** The same, the command after {@code prefix} (e.g. {@link AsUser#prefix}, to run it as another user). */
+    public static ServeProcess start(List<String> prefix, Map<String, String> settings, int httpsPort, Path log)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         settings.forEach((key, value) -> command.add("-Dautotls." + key + "=" + value));
         command.add("-Dautotls.https.port=" + httpsPort);

@@ -40,10 +40,13 @@ public final class AcmeClient implements Issuer {
     private volatile Login login;
     /** Set by tools that must not register an account as a side effect (doctor). */
     private volatile boolean newAccountRefused;
+    /** How the person gave this CA's settings, for the sentences of its failures. */
+    private final CaSettingNames names;
 
     public AcmeClient(URI directory, TrustingAcmeProvider provider, AccountService accounts, OrderFlow flow,
-                      Optional<ProxySetting> proxy, Clock clock) {
+                      Optional<ProxySetting> proxy, Clock clock, CaSettingNames names) {
         this.clock = clock;
+        this.names = names;
         this.session = session(directory, provider, proxy);
         this.sessions = new SessionPool(session, () -> session(directory, provider, proxy));
         this.accounts = accounts;
@@ -53,11 +56,17 @@ public final class AcmeClient implements Issuer {
 
     /** The failure of an operation on {@code used}, with what the CA last answered there. */
     private AutoTlsException failure(AcmeException error, Session used) {
-        return CaFailures.classify(error, directory(), clock, ObservedHttpClient.of(used).flatMap(ObservedHttpClient::last));
+        return CaFailures.classify(error, directory(), clock, ObservedHttpClient.of(used).flatMap(ObservedHttpClient::last),
+                names);
     }
 
     private AutoTlsException failure(AcmeProtocolException error, Session used) {
         return CaFailures.classify(error, directory(), ObservedHttpClient.of(used).flatMap(ObservedHttpClient::last));
+    }
+
+    /** How the person gave this CA's settings. */
+    public CaSettingNames settingNames() {
+        return names;
     }
 
     /** Starts an operation on {@code used}: an earlier operation's answer must not be taken for its own. */
@@ -226,7 +235,7 @@ public final class AcmeClient implements Issuer {
             }
         } catch (IOException e) {
             throw new TransientException("could not reach the CA at " + CaFailures.hostAndPort(directory()) + ": "
-                    + CaFailures.network(e, directory().getHost()), e, true, null);
+                    + CaFailures.network(e, directory().getHost(), names), e, true, null);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.autotls.internal.acme;
 
 import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
 import dev.autotls.internal.config.CaList;
 import dev.autotls.internal.config.CaSettings;
@@ -37,7 +38,7 @@ public final class CaConnection {
         try {
             provider = TrustingAcmeProvider.create(ca.trust().orElse(null), clock);
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigurationException(CaSettings.forCa(ca.position()).get(0).key() + " = '" + ca.trust().orElse(null)
+            throw new ConfigurationException(config.names().of(CaSettings.forCa(ca.position()).get(0)) + " = '" + ca.trust().orElse(null)
                     + "': cannot be used as trusted roots (" + e.getMessage() + ")", e);
         }
         config.proxy().filter(proxy -> ca.position() == 1 && proxy.user().isPresent()
@@ -49,6 +50,7 @@ public final class CaConnection {
                 ca.eabKeyId().orElse(null), ca.eabHmacKey().orElse(null),
                 CaSettings.forCa(ca.position()).get(1).key() + " and " + CaSettings.forCa(ca.position()).get(2).key());
         return new AcmeClient(ca.directory(), provider, new AccountService(store, caFolder, account, clock),
-                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy(), clock);
+                new OrderFlow(Poller.standard(), config.cas().profile()), config.proxy(), clock,
+                new CaSettingNames(config.names().of(Setting.CA), config.names().of(CaSettings.forCa(ca.position()).get(0))));
     }
 }

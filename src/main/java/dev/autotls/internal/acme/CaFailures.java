@@ -38,11 +38,12 @@ public final class CaFailures {
     }
 
     /** @param exchange what the CA last answered on the session that failed, if anything */
-    static AutoTlsException classify(AcmeException error, URI directory, Clock clock, Optional<CaExchange> exchange) {
+    static AutoTlsException classify(AcmeException error, URI directory, Clock clock, Optional<CaExchange> exchange,
+                                     CaSettingNames names) {
         String where = exchange.map(CaExchange::hostAndPort).orElseGet(() -> hostAndPort(directory));
         Optional<Instant> retryAfter = exchange.flatMap(CaExchange::retryAfter);
         if (error instanceof AcmeNetworkException) {
-            return new TransientException("could not reach the CA at " + where + ": " + network(error.getCause(), directory.getHost()), error,
+            return new TransientException("could not reach the CA at " + where + ": " + network(error.getCause(), directory.getHost(), names), error,
                     true, null);
         }
         if (error instanceof AcmeUserActionRequiredException) {
@@ -102,12 +103,12 @@ public final class CaFailures {
     }
 
     /** One phrase for why a connection to {@code host} (the CA's, for the unknown-host phrase) failed. */
-    public static String network(Throwable cause, String host) {
+    public static String network(Throwable cause, String host, CaSettingNames names) {
         // the JDK's HTTP client reports a name that does not resolve as a ConnectException without a message,
         // caused by an UnresolvedAddressException: look down the whole chain before judging by the outer one
         Optional<String> unresolved = unresolvedHost(cause, host);
         if (unresolved.isPresent()) {
-            return "unknown host " + unresolved.get() + " (check the name in autotls.ca and this machine's DNS)";
+            return "unknown host " + unresolved.get() + " (check the name in " + names.ca() + " and this machine's DNS)";
         }
         Throwable root = cause;
         while (root != null && root.getCause() != null && !(root instanceof SSLException)
@@ -127,7 +128,7 @@ public final class CaFailures {
         if (root instanceof SSLException) {
             String message = String.valueOf(root.getMessage());
             if (untrusted(root)) {
-                return "TLS failed: the CA's certificate is not trusted here (add its root with autotls.ca.trust)";
+                return "TLS failed: the CA's certificate is not trusted here (add its root with " + names.trust() + ")";
             }
             if (message.contains("No subject alternative") || message.contains("No name matching")) {
                 return "TLS failed: the CA's certificate is not for this host name (" + message + ")";

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,7 +31,12 @@ public final class ExportRootCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             LocalRootAccess access = LocalRootAccess.of(spec, err);
-            Authority authority = access.authority(true).orElseThrow();
+            Optional<Authority> found = access.authority(true);
+            if (found.isEmpty()) {
+                err.println("autotls export-root: " + access.noAuthorityYet("export-root") + ".");
+                return 1;
+            }
+            Authority authority = found.get();
             byte[] pem = RootExport.pem(authority);
             if (out == null) {
                 PrintWriter stdout = spec.commandLine().getOut();

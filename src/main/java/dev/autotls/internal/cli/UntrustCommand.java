@@ -2,6 +2,7 @@ package dev.autotls.internal.cli;
 
 import dev.autotls.ConfigurationException;
 import dev.autotls.internal.localca.Authority;
+import dev.autotls.internal.localca.SystemTrust;
 import dev.autotls.internal.localca.TrustPlace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,14 +15,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code untrust [--system]}: removes what {@code trust} added, one line per place; safe to run again. */
 @Command(name = "untrust", mixinStandardHelpOptions = true,
-        description = "Remove the built-in local CA's root from where trust put it (NSS, the Java trust store file, and "
-                + "with --system, as root, the system store). The root itself stays in the storage.")
+        description = "Remove the built-in local CA's root from where trust put it (NSS and the Java trust store file, "
+                + "or with --system, as root, the system store alone). The root itself stays in the storage.")
 public final class UntrustCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--system", description = "also the system store; needs root")
+    @Option(names = "--system", description = "the system store instead; needs root")
     boolean system;
 
     @Override
@@ -37,8 +38,12 @@ public final class UntrustCommand implements Callable<Integer> {
                 return 0;
             }
             out.println("autotls untrust: " + access.describe(authority.get()) + ".");
+            Optional<String> foreignHome = system ? Optional.empty() : access.foreignHome();
+            foreignHome.ifPresent(out::println);
             for (TrustPlace place : access.places(system, "untrust")) {
-                place.untrust(authority.get()).forEach(out::println);
+                if (foreignHome.isEmpty() || place instanceof SystemTrust) {
+                    place.untrust(authority.get()).forEach(out::println);
+                }
             }
             return 0;
         } catch (ConfigurationException e) {

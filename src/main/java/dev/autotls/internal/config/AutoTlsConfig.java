@@ -81,8 +81,8 @@ public record AutoTlsConfig(
         String outside = LocalNames.firstPublic(domains);
         if (cas.localCa() == LocalCaUse.ALL && outside != null) {
             throw ca.invalid(outside + " is not a local name, and the built-in local CA issues only for "
-                    + LocalNames.described() + "; remove " + outside + " from " + Setting.DOMAINS.key()
-                    + ", or unset " + Setting.CA.key() + " so that public names go to the default ACME CA");
+                    + LocalNames.described() + "; remove " + outside + " from " + sources.names().of(Setting.DOMAINS)
+                    + ", or unset " + sources.names().of(Setting.CA) + " so that public names go to the default ACME CA");
         }
     }
 

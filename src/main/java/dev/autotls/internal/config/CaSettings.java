@@ -44,6 +44,7 @@ public final class CaSettings {
         SettingSources.Value value = sources.get(Setting.CA).orElseThrow();
         String[] parts = value.text().split(",", -1);
         if (parts.length == 1 && parts[0].trim().equalsIgnoreCase(LOCAL)) {
+            refuseAcmeOnlySettings(sources, value);
             CaList.Endpoint local = new CaList.Endpoint(1, StorageKeys.LOCAL_CA_DIRECTORY, Optional.empty(), Optional.empty(),
                     Optional.empty());
             return new CaList(List.of(local), profile(sources), duration(sources, Setting.CA_FALLBACK_AFTER), LocalCaUse.ALL);
@@ -57,7 +58,8 @@ public final class CaSettings {
             }
             if (entry.equalsIgnoreCase(LOCAL)) {
                 throw value.invalid("local cannot be one of several CAs: it issues only for local names, so it is no fallback "
-                        + "for an ACME CA; set " + Setting.CA.key() + "=local alone, or leave it unset so that local names use "
+                        + "for an ACME CA; set " + sources.names().assignment(Setting.CA, "local") + " alone, or leave it unset "
+                        + "so that local names use "
                         + "it and the others the default CA");
             }
             URI directory = directory(value, entry);
@@ -75,9 +77,10 @@ public final class CaSettings {
         for (int position = cas.size() + 1; position <= Setting.MAX_CAS; position++) {
             for (Setting orphan : forCa(position)) {
                 if (text(sources, orphan).isPresent()) {
-                    throw new ConfigurationException(orphan.key() + " is set, but " + Setting.CA.key() + " lists "
+                    SettingNames names = sources.names();
+                    throw new ConfigurationException(names.of(orphan) + " is set, but " + names.of(Setting.CA) + " lists "
                             + cas.size() + " CA" + (cas.size() == 1 ? "" : "s") + "; add CA number " + position
-                            + " to " + Setting.CA.key() + ", or unset " + orphan.key());
+                            + " to " + names.of(Setting.CA) + ", or unset " + names.of(orphan));
                 }
             }
         }
@@ -184,6 +187,21 @@ public final class CaSettings {
             }
         }
         throw value.invalid("give a positive duration such as 1d, 12h, 30m or 10s");
+    }
+
+    /** Settings only an ACME CA reads: with {@code autotls.ca=local} alone they would be ignored without a word. */
+    private static final List<Setting> ACME_ONLY = List.of(Setting.CA_TRUST, Setting.EAB_KID, Setting.EAB_HMAC_KEY,
+            Setting.PROFILE, Setting.CA_FALLBACK_AFTER, Setting.CA_2_TRUST, Setting.CA_2_EAB_KID, Setting.CA_2_EAB_HMAC_KEY,
+            Setting.CA_3_TRUST, Setting.CA_3_EAB_KID, Setting.CA_3_EAB_HMAC_KEY);
+
+    private static void refuseAcmeOnlySettings(SettingSources sources, SettingSources.Value ca) {
+        SettingNames names = sources.names();
+        List<String> given = ACME_ONLY.stream().filter(names::given).map(names::of).toList();
+        if (!given.isEmpty()) {
+            throw ca.invalid("the built-in local CA has no account, trust, profile or fallback, so "
+                    + String.join(", ", given) + (given.size() == 1 ? " would be" : " would all be")
+                    + " ignored; unset " + (given.size() == 1 ? "it" : "them") + ", or name an ACME CA instead of local");
+        }
     }
 
     private static Optional<String> text(SettingSources sources, Setting setting) {

@@ -123,29 +123,29 @@ public final class SettingSources {
     Optional<Value> get(Setting setting) {
         String fromOption = options.get(setting);
         if (fromOption != null) {
-            return Optional.of(new Value(setting, fromOption.trim(), SettingNames.option(setting)));
+            return Optional.of(new Value(setting, fromOption.trim(), SettingNames.option(setting), false));
         }
         String fromProperty = systemProperties.apply(setting.key());
         if (fromProperty != null) {
-            return Optional.of(new Value(setting, fromProperty.trim(), "-D" + setting.key()));
+            return Optional.of(new Value(setting, fromProperty.trim(), "-D" + setting.key(), false));
         }
         String fromEnvironment = environment.apply(setting.environmentName());
         if (fromEnvironment != null) {
-            return Optional.of(new Value(setting, fromEnvironment.trim(), setting.environmentName()));
+            return Optional.of(new Value(setting, fromEnvironment.trim(), setting.environmentName(), false));
         }
         String fromBuilder = builderValues.get(setting);
         if (fromBuilder != null) {
-            return Optional.of(new Value(setting, fromBuilder.trim(), setting.key() + " (set in code)"));
+            return Optional.of(new Value(setting, fromBuilder.trim(), setting.key() + " (set in code)", false));
         }
-        return Optional.ofNullable(setting.defaultValue()).map(v -> new Value(setting, v, setting.key() + " (default)"));
+        return Optional.ofNullable(setting.defaultValue()).map(v -> new Value(setting, v, setting.key() + " (default)", true));
     }
 
-    /** A raw value with its origin, for error messages. */
-    record Value(Setting setting, String text, String origin) {
-        /** Whether nobody set it: the value is the setting's default. */
-        boolean isDefault() {
-            return origin.equals(setting.key() + " (default)");
-        }
+    /**
+     * A raw value with its origin, for error messages.
+     *
+     * @param isDefault whether nobody set it: the value is the setting's default
+     */
+    record Value(Setting setting, String text, String origin, boolean isDefault) {
 
         /** A configuration error about this value: names the origin, the value and what to do. */
         ConfigurationException invalid(String whatIsAllowed) {

@@ -12,6 +12,8 @@ import java.util.Locale;
  * would be wrong there. Shared by {@code serve} (at install) and {@code doctor}.
  */
 public final class ListenFailure {
+    /** Linux lets only privileged processes listen below this port (net.ipv4.ip_unprivileged_port_start). */
+    private static final int PRIVILEGED_BELOW = 1024;
     private ListenFailure() {
     }
 
@@ -43,8 +45,17 @@ public final class ListenFailure {
      */
     public static String sentence(SettingNames names, Setting setting, int port, String reason) {
         String head = names.of(setting) + " = " + port + ": ";
+        if (denied(reason) && port >= PRIVILEGED_BELOW) {
+            // not the low-port rule: a security policy (SELinux, a container's seccomp) refuses this port
+            return head + "this user may not listen on port " + port + " (" + reason + "); choose another port, or allow "
+                    + "this one in the system's security policy";
+        }
+        if (denied(reason) && setting == Setting.MANAGEMENT_PORT) {
+            return head + "this user may not listen on a port below " + PRIVILEGED_BELOW + " (" + reason + "); use "
+                    + names.assignment(Setting.MANAGEMENT_PORT, "9090") + " or another port from " + PRIVILEGED_BELOW;
+        }
         if (denied(reason)) {
-            return head + "this user may not listen on a port below 1024 (" + reason + "); use "
+            return head + "this user may not listen on a port below " + PRIVILEGED_BELOW + " (" + reason + "); use "
                     + names.assignment(Setting.HTTPS_PORT, "8443") + " and " + names.assignment(Setting.HTTP_PORT, "8080")
                     + ", or let java bind low ports (sudo setcap cap_net_bind_service=+ep $(readlink -f $(which java))), "
                     + "or run behind a reverse proxy or an iptables redirect from " + port + " to "

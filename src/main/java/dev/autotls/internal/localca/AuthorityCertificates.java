@@ -1,6 +1,7 @@
 package dev.autotls.internal.localca;
 
 import dev.autotls.internal.tls.AlternativeNames;
+import dev.autotls.internal.tls.KeyType;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -36,14 +37,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The three kinds of certificate the local CA makes, with Bouncy Castle: the self-signed root, the
- * intermediate it signs, and the short-lived leaves the intermediate signs. Root and intermediate
- * both carry the critical name constraints of {@link LocalNames}: the root's are what a browser
- * trusting it enforces; the intermediate's make validators that ignore a trust anchor's own
- * constraints (the JDK's PKIX does) refuse a public name too.
+ * one intermediate it signs (both made together, after which the root's key is dropped), and the
+ * short-lived leaves the intermediate signs. Root and intermediate both carry the critical name
+ * constraints of {@link LocalNames}: the root's are what a browser trusting it enforces (NSS
+ * honours an anchor's constraints); the intermediate's are what the JDK's PKIX enforces, since it
+ * ignores a trust anchor's own.
  */
 public final class AuthorityCertificates {
+    /** The root's, and so the one intermediate's, lifetime: ten years (3653 days). */
     public static final Duration ROOT_LIFETIME = Duration.ofDays(3653);
-    public static final Duration INTERMEDIATE_LIFETIME = Duration.ofDays(365);
     public static final Duration LEAF_LIFETIME = Duration.ofDays(7);
     /** Back-dating, so a client whose clock is a little behind accepts a certificate made just now. */
     private static final Duration BACKDATE = Duration.ofMinutes(5);
@@ -52,11 +54,25 @@ public final class AuthorityCertificates {
     private AuthorityCertificates() {
     }
 
-    /** A new self-signed root for {@code keyPair}; its name holds a random part, so each site's root differs. */
-    public static X509Certificate root(KeyPair keyPair, Instant now) throws GeneralSecurityException {
+    /**
+     * A new root and its one intermediate. The root's key signs the intermediate here and is then
+     * dropped (it is never returned, stored or logged): the JDK ignores the name constraints of a
+     * trust anchor, so a second, unconstrained intermediate made with that key would let a JVM that
+     * trusts the root accept any public name. With the key gone there is no second intermediate,
+     * and the intermediate's own constraints are enforced by every validator, Java's included.
+     */
+    public static Authority create(Instant now) throws GeneralSecurityException {
         byte[] random = new byte[4];
         RANDOM.nextBytes(random);
-        String id = HexFormat.of().formatHex(random);
+        String id = HexFormat.of().formatHex(random); // so each site's root has its own name
+        KeyPair rootKey = KeyType.EC256.generate();
+        X509Certificate root = root(rootKey, id, now);
+        KeyPair intermediateKey = KeyType.EC256.generate();
+        return new Authority(root, intermediate(root, rootKey.getPrivate(), id, intermediateKey), intermediateKey);
+    }
+
+    /** Package-private for the test that shows why the key is dropped: a holder of it makes Java accept any name. */
+    static X509Certificate root(KeyPair keyPair, String id, Instant now) throws GeneralSecurityException {
         X500Name subject = name("autotls local CA " + id);
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
                 Date.from(now.minus(BACKDATE)), Date.from(now.plus(ROOT_LIFETIME)), subject, keyPair.getPublic());
@@ -72,13 +88,11 @@ public final class AuthorityCertificates {
         return sign(builder, keyPair.getPrivate());
     }
 
-    /** A new intermediate for {@code keyPair}, signed by the root, valid for a year but never past the root. */
-    public static X509Certificate intermediate(X509Certificate root, PrivateKey rootKey, KeyPair keyPair, Instant now)
+    /** The intermediate, valid exactly as long as the root, since no other can ever follow it. */
+    private static X509Certificate intermediate(X509Certificate root, PrivateKey rootKey, String id, KeyPair keyPair)
             throws GeneralSecurityException {
-        Instant end = earlier(now.plus(INTERMEDIATE_LIFETIME), root.getNotAfter().toInstant());
-        String id = root.getSubjectX500Principal().getName().replaceAll(".*autotls local CA ([0-9a-f]+).*", "$1");
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root, serial(), Date.from(now.minus(BACKDATE)),
-                Date.from(end), name("autotls local CA " + id + " intermediate"), keyPair.getPublic());
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root, serial(), root.getNotBefore(),
+                root.getNotAfter(), name("autotls local CA " + id + " intermediate"), keyPair.getPublic());
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));

@@ -4,6 +4,7 @@ import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.IssuedCertificate;
 import dev.autotls.internal.acme.Issuer;
 import dev.autotls.internal.acme.RenewalWindow;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.OwnerActionException;
@@ -19,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The built-in local CA as an {@link Issuer}: signs {@link AuthorityCertificates#LEAF_LIFETIME}
- * certificates for local names ({@link LocalNames}) in process, with the intermediate kept in the
- * store, so the engine renews them like any other (at the last third: it offers no renewal window).
+ * certificates for local names ({@link LocalNames}) in process, with the one intermediate kept in
+ * the store, so the engine renews them like any other (at the last third: it offers no renewal window).
  * It proves nothing and asks no one: there is no challenge, no account and no terms of service.
  */
 public final class LocalCa implements Issuer {
@@ -29,7 +30,7 @@ public final class LocalCa implements Issuer {
 
     private final AuthorityStore authorities;
     private final Clock clock;
-    /** The authority last read or made; read again when its intermediate nears its end. */
+    /** The authority read or made on first use; it never changes while this process runs. */
     private volatile Authority current;
 
     public LocalCa(AuthorityStore authorities, Clock clock) {
@@ -79,18 +80,25 @@ public final class LocalCa implements Issuer {
         authority();
     }
 
-    /** The root and intermediate, read once and again when the intermediate is due. */
-    public Authority authority() throws StorageException, InterruptedException {
+    /**
+     * The root and intermediate, read (or made) once. They are never renewed: the root's key is not
+     * kept, so when the ten years are over the only way on is a new root, trusted again.
+     */
+    public Authority authority() throws AutoTlsException, InterruptedException {
         Authority known = current;
-        if (known != null && !known.intermediateDue(clock.instant())) {
-            return known;
+        if (known == null) {
+            try {
+                known = authorities.loadOrCreate();
+            } catch (IOException e) {
+                throw new StorageException("could not read or make the local CA's root and intermediate: " + e.getMessage(), e);
+            }
+            current = known;
         }
-        try {
-            known = authorities.loadOrCreate();
-        } catch (IOException e) {
-            throw new StorageException("could not read or make the local CA's root and intermediate: " + e.getMessage(), e);
+        if (known.ended(clock.instant())) {
+            throw new OwnerActionException("the local CA's root and intermediate ended at " + known.intermediateEnd()
+                    + "; delete " + StorageKeys.LOCAL_FOLDER + "/ca from the storage so that a new root is made, then run "
+                    + "`java -jar autotls.jar trust` again");
         }
-        current = known;
         return known;
     }
 }

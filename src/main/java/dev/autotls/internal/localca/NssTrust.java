@@ -1,6 +1,5 @@
 package dev.autotls.internal.localca;
 
-import dev.autotls.internal.store.Pem;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -13,7 +12,8 @@ import java.util.Optional;
  * The NSS databases this user's browsers read: {@code $HOME/.pki/nssdb} (Chromium, and other NSS
  * programs; made when missing) and each Firefox profile's own that exists already, changed through
  * {@code certutil}. The root's nickname holds its fingerprint's start, so it is found again to
- * remove, and two sites' roots never overwrite each other.
+ * remove, and two sites' roots never overwrite each other. certutil always gets an empty password
+ * file ({@code -f}), so a database with a password fails at once instead of waiting for one typed.
  */
 public final class NssTrust implements TrustPlace {
     private final Path home;
@@ -35,23 +35,26 @@ public final class NssTrust implements TrustPlace {
                     + "apt-get install libnss3-tools; Red Hat: dnf install nss-tools) and run trust again.");
         }
         List<String> lines = new ArrayList<>();
-        Path shared = home.resolve(".pki").resolve("nssdb");
-        if (!Files.exists(shared.resolve("cert9.db"))) {
-            TrustFiles.createPrivateFolder(shared);
-            Programs.Result made = Programs.run(List.of(certutil.get().toString(), "-N", "-d", "sql:" + shared,
-                    "--empty-password"), home);
-            if (!made.ok()) {
-                lines.add("NSS database " + shared + ": not changed: could not create it (certutil -N: " + made.lastLine() + ").");
-            }
-        }
+        Path shared = sharedDatabase();
+        Path password = Files.createTempFile("autotls-nss-", ".pw"); // empty, 0600
         Path pem = Files.createTempFile("autotls-root-", ".pem"); // 0600 by default: only this user reads it
         try {
-            Files.write(pem, Pem.encodeChain(List.of(authority.root())));
+            if (!Files.exists(shared.resolve("cert9.db"))) {
+                TrustFiles.createPrivateFolder(shared);
+                Programs.Result made = Programs.run(List.of(certutil.get().toString(), "-N", "-d", "sql:" + shared,
+                        "--empty-password"), home);
+                if (!made.ok()) {
+                    lines.add("NSS database " + shared + ": not changed: could not create it (certutil -N: " + made.lastLine()
+                            + ").");
+                }
+            }
+            Files.write(pem, RootExport.pem(authority));
             for (Path database : databases(shared)) {
-                lines.add(add(certutil.get(), database, pem, authority));
+                lines.add(add(certutil.get(), database, pem, password, authority));
             }
         } finally {
             Files.deleteIfExists(pem);
+            Files.deleteIfExists(password);
         }
         return lines;
     }
@@ -64,32 +67,51 @@ public final class NssTrust implements TrustPlace {
                     + "for; install it (apt-get install libnss3-tools) and run untrust again.");
         }
         List<String> lines = new ArrayList<>();
-        for (Path database : databases(home.resolve(".pki").resolve("nssdb"))) {
-            String nickname = nickname(authority);
-            if (!holds(certutil.get(), database, nickname)) {
-                lines.add("NSS database " + database + ": does not hold \"" + nickname + "\"; nothing to remove.");
-                continue;
+        Path password = Files.createTempFile("autotls-nss-", ".pw");
+        try {
+            for (Path database : databases(sharedDatabase())) {
+                String nickname = nickname(authority);
+                if (!holds(certutil.get(), database, nickname)) {
+                    lines.add("NSS database " + database + ": does not hold \"" + nickname + "\"; nothing to remove.");
+                    continue;
+                }
+                Programs.Result removed = Programs.run(List.of(certutil.get().toString(), "-D", "-d", "sql:" + database,
+                        "-f", password.toString(), "-n", nickname), home);
+                lines.add("NSS database " + database + (removed.ok() ? ": removed \"" + nickname + "\"."
+                        : ": could not remove \"" + nickname + "\" (certutil -D: " + removed.lastLine() + ")."));
             }
-            Programs.Result removed = Programs.run(List.of(certutil.get().toString(), "-D", "-d", "sql:" + database,
-                    "-n", nickname), home);
-            lines.add("NSS database " + database + (removed.ok() ? ": removed \"" + nickname + "\"."
-                    : ": could not remove \"" + nickname + "\" (certutil -D: " + removed.lastLine() + ")."));
+        } finally {
+            Files.deleteIfExists(password);
         }
         return lines;
     }
 
-    private String add(Path certutil, Path database, Path pem, Authority authority) throws IOException, InterruptedException {
+    /** Whether the shared database ({@code $HOME/.pki/nssdb}, Chromium's) holds the root; false without certutil. */
+    @Override
+    public boolean holds(Authority authority) throws IOException, InterruptedException {
+        Optional<Path> certutil = Programs.find("certutil");
+        Path shared = sharedDatabase();
+        return certutil.isPresent() && Files.exists(shared.resolve("cert9.db")) && holds(certutil.get(), shared, nickname(authority));
+    }
+
+    private Path sharedDatabase() {
+        return home.resolve(".pki").resolve("nssdb");
+    }
+
+    private String add(Path certutil, Path database, Path pem, Path password, Authority authority)
+            throws IOException, InterruptedException {
         String nickname = nickname(authority);
         if (holds(certutil, database, nickname)) {
             return "NSS database " + database + ": already trusts \"" + nickname + "\".";
         }
         // C,, : a CA trusted to issue server certificates, and nothing else
-        Programs.Result added = Programs.run(List.of(certutil.toString(), "-A", "-d", "sql:" + database, "-t", "C,,", "-n",
-                nickname, "-a", "-i", pem.toString()), home);
+        Programs.Result added = Programs.run(List.of(certutil.toString(), "-A", "-d", "sql:" + database, "-f",
+                password.toString(), "-t", "C,,", "-n", nickname, "-a", "-i", pem.toString()), home);
         return "NSS database " + database + (added.ok() ? ": added \"" + nickname + "\" (trusted for websites)."
                 : ": not changed: certutil -A failed (" + added.lastLine() + ").");
     }
 
+    /** Listing a certificate reads no private part, so it needs no password. */
     private boolean holds(Path certutil, Path database, String nickname) throws IOException, InterruptedException {
         return Programs.run(List.of(certutil.toString(), "-L", "-d", "sql:" + database, "-n", nickname), home).ok();
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * argument and nothing else.
  */
 final class Programs {
-    private static final long TIMEOUT_SECONDS = 120;
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     /** What a program printed (stdout and stderr together) and its exit code. */
     record Result(int exitCode, String output) {
@@ -52,16 +53,33 @@ final class Programs {
 
     /** Runs {@code command} with {@code HOME} set to {@code home} (certutil looks there), waiting up to two minutes. */
     static Result run(List<String> command, Path home) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> environment = builder.environment();
-        environment.put("HOME", home.toString());
-        Process process = builder.start();
-        process.getOutputStream().close(); // never waits for a password typed on stdin
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(command.get(0) + " did not finish within " + TIMEOUT_SECONDS + " s");
+        return run(command, home, TIMEOUT);
+    }
+
+    /**
+     * Runs {@code command}, its output going to a private temporary file rather than a pipe, so the
+     * wait below is what bounds it (a pipe read to its end would block first, for as long as the
+     * program lives) and a program that prints much never stalls on a full pipe.
+     *
+     * @throws IOException when it does not end within {@code timeout}; it is stopped then
+     */
+    static Result run(List<String> command, Path home, Duration timeout) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("autotls-" + Path.of(command.get(0)).getFileName() + "-", ".log"); // 0600
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))); // never waits for a typed password
+            Map<String, String> environment = builder.environment();
+            environment.put("HOME", home.toString());
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS); // so its output file can go
+                throw new IOException(Path.of(command.get(0)).getFileName() + " did not finish within " + timeout.toSeconds()
+                        + " s and was stopped; run it by hand to see what it waits for: " + String.join(" ", command));
+            }
+            return new Result(process.exitValue(), new String(Files.readAllBytes(output), StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(output);
         }
-        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
     }
 }

@@ -10,6 +10,7 @@ public final class RootExport {
     private RootExport() {
     }
 
+    /** The root of {@code authority} as one PEM {@code CERTIFICATE} block (US-ASCII), the bytes every trust place stores. */
     public static byte[] pem(Authority authority) {
         return Pem.encodeChain(List.of(authority.root()));
     }

@@ -1,6 +1,5 @@
 package dev.autotls.internal.localca;
 
-import dev.autotls.internal.store.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,25 +18,37 @@ public final class SystemTrust implements TrustPlace {
     private static final Path RED_HAT = Path.of("/etc/pki/ca-trust/source/anchors");
 
     private final boolean asked;
-    /** The command that does it, for when it was not asked for. */
-    private final String command;
-    private final Path home;
+    /** How to do it as root: a sentence that ends in the command to copy, for when it was not asked for or cannot be done. */
+    private final String asRoot;
 
-    public SystemTrust(boolean asked, String command, Path home) {
+    public SystemTrust(boolean asked, String asRoot) {
         this.asked = asked;
-        this.command = command;
-        this.home = home;
+        this.asRoot = asRoot;
+    }
+
+    /** Whether this process runs as uid 0, which alone may change the system store. */
+    public static boolean runningAsRoot() {
+        try {
+            return ownerIsRoot(Path.of("/proc/self")); // the process's own uid, whatever its user is called
+        } catch (IOException | UnsupportedOperationException e) { // no /proc: the name is the next best sign
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+
+    /** Whether {@code path} belongs to uid 0. */
+    public static boolean ownerIsRoot(Path path) throws IOException {
+        return Integer.valueOf(0).equals(Files.getAttribute(path, "unix:uid"));
     }
 
     @Override
     public List<String> trust(Authority authority) throws IOException, InterruptedException {
-        Optional<String> refusal = refusal();
+        Optional<String> refusal = refusal("trust the root there too");
         if (refusal.isPresent()) {
             return List.of(refusal.get());
         }
         Kind kind = kind().orElseThrow();
         Path target = kind.folder.resolve(fileName(authority));
-        byte[] pem = Pem.encodeChain(List.of(authority.root()));
+        byte[] pem = RootExport.pem(authority);
         if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), pem)) {
             return List.of("System store: already holds " + target + ".");
         }
@@ -47,9 +58,9 @@ public final class SystemTrust implements TrustPlace {
 
     @Override
     public List<String> untrust(Authority authority) throws IOException, InterruptedException {
-        Optional<String> refusal = refusal();
+        Optional<String> refusal = refusal("remove the root there too");
         if (refusal.isPresent()) {
-            return List.of(refusal.get().replace("trust the root", "remove the root").replace(" trust ", " untrust "));
+            return List.of(refusal.get());
         }
         Kind kind = kind().orElseThrow();
         Path target = kind.folder.resolve(fileName(authority));
@@ -59,14 +70,25 @@ public final class SystemTrust implements TrustPlace {
         return List.of(update(kind, "removed " + target));
     }
 
-    private Optional<String> refusal() {
-        if (!asked) {
-            return Optional.of("System store (curl, Python, ...): not changed (only with --system, as root); to trust the root "
-                    + "there too, run: " + command);
+    /** Whether the system store's folder holds the root (what the updater then puts in the bundle). */
+    @Override
+    public boolean holds(Authority authority) throws IOException {
+        Optional<Kind> kind = kind();
+        if (kind.isEmpty()) {
+            return false;
         }
-        if (!"root".equals(ProcessHandle.current().info().user().orElse(""))) {
+        Path target = kind.get().folder.resolve(fileName(authority));
+        return Files.exists(target) && Arrays.equals(Files.readAllBytes(target), RootExport.pem(authority));
+    }
+
+    private Optional<String> refusal(String goal) {
+        if (!asked) {
+            return Optional.of("System store (curl, Python, ...): not changed (only with --system, as root); to " + goal + ", "
+                    + asRoot);
+        }
+        if (!runningAsRoot()) {
             return Optional.of("System store: not changed: --system needs root, and this is "
-                    + ProcessHandle.current().info().user().orElse("another user") + "; run: " + command);
+                    + System.getProperty("user.name") + "; " + asRoot);
         }
         if (kind().isEmpty()) {
             return Optional.of("System store: not changed: neither update-ca-certificates (Debian, Ubuntu) nor update-ca-trust "
@@ -86,14 +108,16 @@ public final class SystemTrust implements TrustPlace {
     }
 
     private String update(Kind kind, String done) throws IOException, InterruptedException {
-        Programs.Result result = Programs.run(List.of(Programs.find(kind.updater).orElseThrow().toString()), home);
+        // root's own home for the updater: nothing of the user's is touched
+        Programs.Result result = Programs.run(List.of(Programs.find(kind.updater).orElseThrow().toString()),
+                Path.of(System.getProperty("user.home")));
         return "System store: " + done + (result.ok() ? " and ran " + kind.updater + " (" + result.lastLine() + ")."
                 : ", but " + kind.updater + " failed (" + result.lastLine() + "); run it again as root.");
     }
 
     /** Debian's tool reads only {@code .crt} files. */
     private static String fileName(Authority authority) {
-        return "autotls-local-ca-" + authority.shortFingerprint().toLowerCase(java.util.Locale.ROOT) + ".crt";
+        return authority.trustAlias() + ".crt";
     }
 
     private record Kind(Path folder, String updater) {

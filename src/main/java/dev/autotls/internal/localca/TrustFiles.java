@@ -1,6 +1,7 @@
 package dev.autotls.internal.localca;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class TrustFiles {
         try {
             Files.setPosixFilePermissions(temporary, READABLE);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(data));
+                channel.write(ByteBuffer.wrap(data));
                 channel.force(true);
             }
             try {

@@ -14,4 +14,7 @@ public interface TrustPlace {
 
     /** Removes it again; what else the place holds stays. */
     List<String> untrust(Authority authority) throws IOException, InterruptedException;
+
+    /** Whether programs that read this place trust {@code authority}'s root now; false when that cannot be told. */
+    boolean holds(Authority authority) throws IOException, InterruptedException;
 }

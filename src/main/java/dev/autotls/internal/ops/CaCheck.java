@@ -54,14 +54,14 @@ final class CaCheck {
         Instant received = clock.instant();
         if (answer.statusCode() != 200) {
             return List.of(Finding.fail("CA directory " + where + " answered HTTP " + answer.statusCode()
-                    + "; check that autotls.ca names an ACME directory URL."));
+                    + "; check that " + names.of(Setting.CA) + " names an ACME directory URL."));
         }
         List<Finding> findings = new ArrayList<>();
         try {
             findings.add(Finding.ok("CA directory " + where + " answers; " + offers(JSON.parse(answer.body())) + "."));
         } catch (RuntimeException notJson) {
             return List.of(Finding.fail("CA directory " + where + " answered, but not with an ACME directory (JSON); "
-                    + "check that autotls.ca names an ACME directory URL."));
+                    + "check that " + names.of(Setting.CA) + " names an ACME directory URL."));
         }
         findings.add(skew(answer.headers().firstValue("Date"), sent, received));
         return findings;
@@ -73,7 +73,7 @@ final class CaCheck {
         if (CaFailures.untrusted(failure)) {
             return untrusted(directory, names);
         }
-        return "CA directory " + directory + " could not be reached: " + CaFailures.network(failure, directory.getHost())
+        return "CA directory " + directory + " could not be reached: " + CaFailures.network(failure, directory.getHost(), acme.settingNames())
                 + "; check " + names.of(Setting.CA) + ", " + names.of(Setting.PROXY) + " and that this host may connect out to it.";
     }
 

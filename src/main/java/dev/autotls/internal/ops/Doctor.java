@@ -1,12 +1,16 @@
 package dev.autotls.internal.ops;
 
 import dev.autotls.internal.Assembly;
+import dev.autotls.internal.acme.CaFailures;
 import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.ProfileCheck;
 import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.challenge.Http01Strategy;
+import dev.autotls.internal.challenge.TlsAlpn01Strategy;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.store.Reachability;
 import dev.autotls.spi.OwnerActionException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,32 +67,47 @@ public final class Doctor {
         }
     }
 
-    /** Runs every check, in the order an operator fixes things: DNS, CAA, CA, clock, storage, ports. */
+    /**
+     * Runs every check, in the order an operator fixes things: DNS, CAA, CA, clock, storage, the local
+     * CA, the site, ports. Certificates the built-in local CA issues need no DNS, CAA or ACME CA, and
+     * when every certificate comes from it the ACME CA is not asked at all (doctor then runs offline).
+     */
     public List<Finding> examine() throws InterruptedException {
         // the methods first: auto narrows its challenge types to the ones that pass preflight, and
         // the CAA advice must allow every method auto may fall back to, not just today's choice
-        Map<ManagedCertificate, List<String>> methods = new LinkedHashMap<>();
-        for (ManagedCertificate certificate : site.certificates()) {
-            methods.put(certificate, certificate.strategy.challengeTypes());
-        }
+        Map<ManagedCertificate, List<String>> methods = acmeMethods(site);
         List<Finding> findings = new ArrayList<>();
         for (ManagedCertificate certificate : methods.keySet()) {
             findings.add(strategy(certificate));
         }
-        Optional<Metadata> metadata = metadata(site);
-        List<String> identities = identities(metadata);
-        Optional<String> account = accountUrl(site);
-        findings.addAll(new CaaCheck(site.dns()).check(methods, identities, account));
-        findings.addAll(CaaCheck.advice(methods, identities, account));
-        findings.addAll(new CaCheck(site.acme(), site.config().names()).check());
-        metadata.flatMap(m -> profile(m, site.config().cas().profile())).ifPresent(findings::add);
+        if (site.config().needsAcme()) {
+            Optional<Metadata> metadata = metadata(site);
+            List<String> identities = identities(metadata);
+            Optional<String> account = accountUrl(site);
+            findings.addAll(new CaaCheck(site.dns()).check(methods, identities, account));
+            findings.addAll(CaaCheck.advice(methods, identities, account));
+            findings.addAll(new CaCheck(site.acme(), site.config().names()).check());
+            metadata.flatMap(m -> profile(m, site.config().cas().profile())).ifPresent(findings::add);
+        }
         findings.addAll(new StorageCheck(site.config().storage(), site.store()).check());
-        SiteCheck.Result running = new SiteCheck(site, java.time.Clock.systemUTC()).check();
+        findings.addAll(new LocalCaCheck(site, Clock.systemUTC()).check());
+        SiteCheck.Result running = new SiteCheck(site, Clock.systemUTC()).check();
         findings.addAll(running.findings());
         if (!running.running()) {
             findings.addAll(new PortCheck(site.config()).check()); // a running site holds its own ports: nothing to check
         }
         return findings;
+    }
+
+    /** The challenge methods of each certificate an ACME CA issues; the local CA's need none. */
+    private static Map<ManagedCertificate, List<String>> acmeMethods(Assembly site) {
+        Map<ManagedCertificate, List<String>> methods = new LinkedHashMap<>();
+        for (ManagedCertificate certificate : site.certificates()) {
+            if (!site.config().cas().issuedLocally(certificate.names)) {
+                methods.put(certificate, certificate.strategy.challengeTypes());
+            }
+        }
+        return methods;
     }
 
     /**
@@ -97,9 +116,9 @@ public final class Doctor {
      * cannot be read (it names the CA's CAA identity).
      */
     public static List<String> caaAdvice(Assembly site) throws InterruptedException {
-        Map<ManagedCertificate, List<String>> methods = new LinkedHashMap<>();
-        for (ManagedCertificate certificate : site.certificates()) {
-            methods.put(certificate, certificate.strategy.challengeTypes());
+        Map<ManagedCertificate, List<String>> methods = acmeMethods(site);
+        if (methods.isEmpty()) {
+            return List.of();
         }
         List<String> identities = identities(metadata(site));
         if (identities.isEmpty()) {
@@ -118,7 +137,7 @@ public final class Doctor {
         } catch (OwnerActionException e) {
             return Finding.fail(which + ": " + e.getMessage());
         } catch (Exception e) {
-            if (dev.autotls.internal.acme.CaFailures.untrusted(e)) {
+            if (CaFailures.untrusted(e)) {
                 return Finding.fail(which + ": " + CaCheck.untrusted(site.acme().directory(), site.config().names()));
             }
             return Finding.fail(which + ": could not check the records (" + Reachability.rootCause(e) + "); check that the "
@@ -151,9 +170,9 @@ public final class Doctor {
     /** What a strategy that passed preflight still relies on, in words; the ones on ports cannot be checked from inside. */
     private static String needs(String strategy) {
         switch (strategy) {
-            case dev.autotls.internal.challenge.TlsAlpn01Strategy.NAME:
+            case TlsAlpn01Strategy.NAME:
                 return "it needs no DNS record beyond the names' addresses, only the HTTPS port reachable by the CA as 443.";
-            case dev.autotls.internal.challenge.Http01Strategy.NAME:
+            case Http01Strategy.NAME:
                 return "it needs no DNS record beyond the names' addresses, only the HTTP port reachable by the CA as 80.";
             default:
                 return "its DNS records are in place.";

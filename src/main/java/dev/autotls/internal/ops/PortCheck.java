@@ -34,7 +34,7 @@ final class PortCheck {
 
     private Finding port(String what, Setting setting, int port) {
         if (port == 0) {
-            return Finding.ok(what + " port: " + setting.key() + " = 0, a free port is chosen at start.");
+            return Finding.ok(what + " port: " + config.names().of(setting) + " = 0, a free port is chosen at start.");
         }
         String host = config.bindAddress().orElse(null);
         String where = (host == null ? "" : host + ":") + port;
@@ -52,10 +52,10 @@ final class PortCheck {
                         + config.names().assignment(setting, "PORT") + " to a free port.");
             }
             return Finding.fail(what + " port " + where + " cannot be bound (" + e.getMessage() + "); check "
-                    + Setting.BIND.key() + " and " + setting.key() + ".");
+                    + config.names().of(Setting.BIND) + " and " + config.names().of(setting) + ".");
         } catch (IOException | IllegalArgumentException | SecurityException e) {
             return Finding.fail(what + " port " + where + " cannot be bound (" + e.getMessage() + "); check "
-                    + Setting.BIND.key() + " and " + setting.key() + ".");
+                    + config.names().of(Setting.BIND) + " and " + config.names().of(setting) + ".");
         }
     }
 }

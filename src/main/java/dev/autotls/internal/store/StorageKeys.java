@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * http-01/&lt;token&gt;                    the key authorization of a pending http-01 challenge
  * tls-alpn-01/&lt;name&gt;                 the key authorization of a pending tls-alpn-01 challenge for a name
  *
- * local/ca/root.pem, root-key.pem          the built-in local CA's root and its key pair (secret)
- * local/ca/intermediate.pem, intermediate-key.pem   its intermediate and key pair (secret)
+ * local/ca/root.pem                        the built-in local CA's root (its key is never stored)
+ * local/ca/intermediate.pem, intermediate-key.pem   its one intermediate and that key pair (secret)
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
@@ -52,7 +52,8 @@ public final class StorageKeys {
     public static final URI LOCAL_CA_DIRECTORY = URI.create("autotls:local");
     public static final String LOCAL_FOLDER = "local";
     public static final String LOCAL_ROOT = "root.pem";
-    public static final String LOCAL_ROOT_KEY = "root-key.pem";
+    /** Where the first version of the local CA kept its root's key; only ever deleted now. */
+    public static final String FORMER_LOCAL_ROOT_KEY = "root-key.pem";
     public static final String LOCAL_INTERMEDIATE = "intermediate.pem";
     public static final String LOCAL_INTERMEDIATE_KEY = "intermediate-key.pem";
 
@@ -64,7 +65,7 @@ public final class StorageKeys {
         return LOCAL_FOLDER + "/ca/" + file;
     }
 
-    /** The lease held while the local CA's root or intermediate is made, so a cluster makes one. */
+    /** The lease held while the local CA's root and intermediate are made, so a cluster makes one. */
     public static String localCaLock() {
         return lockFor(LOCAL_FOLDER + "/ca");
     }

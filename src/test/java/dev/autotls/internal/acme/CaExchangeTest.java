@@ -30,12 +30,12 @@ class CaExchangeTest {
 
     @Test
     void networkFailuresAreNamedByTheirCause() {
-        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"), "ca.invalid")).startsWith("unknown host ca.invalid");
-        assertThat(CaFailures.network(new java.io.IOException("wrapped", new ConnectException("Connection refused")), "ca.test"))
+        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"), "ca.invalid", CaSettingNames.keys())).startsWith("unknown host ca.invalid");
+        assertThat(CaFailures.network(new java.io.IOException("wrapped", new ConnectException("Connection refused")), "ca.test", CaSettingNames.keys()))
                 .isEqualTo("connection refused");
-        assertThat(CaFailures.network(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"), "ca.test"))
+        assertThat(CaFailures.network(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"), "ca.test", CaSettingNames.keys()))
                 .isEqualTo("the connection timed out");
-        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path"), "ca.test"))
+        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: unable to find valid certification path"), "ca.test", CaSettingNames.keys()))
                 .contains("not trusted").contains("autotls.ca.trust");
     }
 
@@ -44,8 +44,17 @@ class CaExchangeTest {
     void aNameThatDoesNotResolveIsAnUnknownHostNotARefusedConnection() {
         ConnectException jdk = new ConnectException();
         jdk.initCause(new java.nio.channels.UnresolvedAddressException());
-        assertThat(CaFailures.network(new ConnectException().initCause(jdk), "no-such-ca.invalid"))
+        assertThat(CaFailures.network(new ConnectException().initCause(jdk), "no-such-ca.invalid", CaSettingNames.keys()))
                 .isEqualTo("unknown host no-such-ca.invalid (check the name in autotls.ca and this machine's DNS)");
-        assertThat(CaFailures.network(new ConnectException(), "ca.test")).isEqualTo("connection refused");
+        assertThat(CaFailures.network(new ConnectException(), "ca.test", CaSettingNames.keys())).isEqualTo("connection refused");
+    }
+
+    @Test
+    void theUnknownHostAndTrustHintsNameTheSettingsAsTheyWereGiven() {
+        CaSettingNames typed = new CaSettingNames("--ca", "AUTOTLS_CA_TRUST");
+        assertThat(CaFailures.network(new UnknownHostException("ca.invalid"), "ca.invalid", typed))
+                .isEqualTo("unknown host ca.invalid (check the name in --ca and this machine's DNS)");
+        assertThat(CaFailures.network(new SSLHandshakeException("PKIX path building failed: x"), "ca.test", typed))
+                .isEqualTo("TLS failed: the CA's certificate is not trusted here (add its root with AUTOTLS_CA_TRUST)");
     }
 }

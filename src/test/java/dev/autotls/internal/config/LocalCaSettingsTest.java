@@ -3,10 +3,15 @@ package dev.autotls.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.internal.Assembly;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How {@code autotls.ca} chooses the built-in local CA, and what it refuses at start. */
 class LocalCaSettingsTest {
@@ -47,10 +52,10 @@ class LocalCaSettingsTest {
     }
 
     @Test
-    void anAutoTlsWithLocalAloneBuildsWithoutAnyAcmeSetting(@org.junit.jupiter.api.io.TempDir java.nio.file.Path storage) {
-        dev.autotls.AutoTls autoTls = dev.autotls.AutoTls.builder().ignoreSystemSettings().domains("localhost")
-                .storage(storage).set(dev.autotls.Setting.CA, "local").httpsPort(0).build();
-        assertThat(autoTls.getBean(dev.autotls.internal.Assembly.class).certificates().get(0).strategyReason)
+    void anAutoTlsWithLocalAloneBuildsWithoutAnyAcmeSetting(@TempDir Path storage) {
+        AutoTls autoTls = AutoTls.builder().ignoreSystemSettings().domains("localhost")
+                .storage(storage).set(Setting.CA, "local").httpsPort(0).build();
+        assertThat(autoTls.getBean(Assembly.class).certificates().get(0).strategyReason)
                 .isEqualTo("issued by the built-in local CA (autotls.ca = local), no challenge");
     }
 
@@ -68,7 +73,17 @@ class LocalCaSettingsTest {
                 .hasMessage("-Dautotls.ca = 'local': example.com is not a local name, and the built-in local CA issues only "
                         + "for localhost, *.localhost, names under .test, .internal and .home.arpa, and loopback and private IP "
                         + "addresses (127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7); remove example.com from "
-                        + "autotls.domains, or unset autotls.ca so that public names go to the default ACME CA");
+                        + "-Dautotls.domains, or unset -Dautotls.ca so that public names go to the default ACME CA");
+    }
+
+    @Test
+    void localWithSettingsOnlyAnAcmeCaReadsIsRefusedNamingThem() {
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "local",
+                "autotls.eab.kid", "kid", "autotls.ca.2.trust", "/tmp/roots.pem")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("-Dautotls.ca = 'local': the built-in local CA has no account, trust, profile or fallback, so "
+                        + "-Dautotls.eab.kid, -Dautotls.ca.2.trust would all be ignored; unset them, or name an ACME CA "
+                        + "instead of local");
     }
 
     @Test
@@ -76,8 +91,8 @@ class LocalCaSettingsTest {
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "localhost", "autotls.ca", "letsencrypt,local")))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("-Dautotls.ca = 'letsencrypt,local': local cannot be one of several CAs: it issues only for local "
-                        + "names, so it is no fallback for an ACME CA; set autotls.ca=local alone, or leave it unset so that "
-                        + "local names use it and the others the default CA");
+                        + "names, so it is no fallback for an ACME CA; set -Dautotls.ca=local alone, or leave it unset so "
+                        + "that local names use it and the others the default CA");
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.shredzone.acme4j.Login;
 
@@ -42,7 +43,7 @@ final class Engine {
     CertificateManager manager;
     CaRotation rotation;
     FakeIssuer local;
-    private String localSuffix;
+    private Predicate<List<String>> issuedLocally;
 
     Engine withIssuers(int count) {
         for (int i = 1; i <= count; i++) {
@@ -51,10 +52,15 @@ final class Engine {
         return this;
     }
 
-    /** A local issuer beside the list, for the certificates whose first name ends with {@code suffix}. */
+    /** A local issuer beside the list, for the certificates whose names all end with {@code suffix}. */
     Engine withLocalIssuer(String suffix) {
+        return withLocalIssuer(names -> names.stream().allMatch(name -> name.endsWith(suffix)));
+    }
+
+    /** A local issuer beside the list, for the certificates {@code issuedLocally} picks (the configuration's rule). */
+    Engine withLocalIssuer(Predicate<List<String>> issuedLocally) {
         this.local = new FakeIssuer("local", clock);
-        this.localSuffix = suffix;
+        this.issuedLocally = issuedLocally;
         return this;
     }
 
@@ -94,7 +100,7 @@ final class Engine {
         }
         rotation = local == null ? new CaRotation(lanes, fallbackAfter, clock)
                 : new CaRotation(lanes, new CaRotation.Lane(0, local, CaCircuit.standard(seeded)),
-                        names -> names.stream().allMatch(name -> name.endsWith(localSuffix)), fallbackAfter, clock);
+                        issuedLocally, fallbackAfter, clock);
         Listeners listeners = new Listeners();
         listeners.add(events);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),

@@ -2,11 +2,21 @@ package dev.autotls.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.autotls.AutoTls;
+import dev.autotls.internal.Assembly;
 import dev.autotls.internal.acme.CaRefusalException;
+import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.config.LocalCaUse;
+import dev.autotls.internal.config.SettingSources;
 import dev.autotls.spi.TransientException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local CA's lane beside the list of ACME CAs: certificates whose names are all local go
@@ -24,6 +34,42 @@ class LocalLaneTest {
         assertThat(engine.issuers.get(0).orders).containsExactly(List.of("www.example"));
         assertThat(engine.served("app.test").getIssuerX500Principal().getName()).isEqualTo("CN=local");
         assertThat(engine.managed("app.test").issuedBy()).isEqualTo("local");
+    }
+
+    /**
+     * The issue's rule with the configuration's own judgement: with no CA set, a certificate whose
+     * names are all local goes to the local CA, every other one to the (default) ACME CA.
+     */
+    @Test
+    void withNoCaSetAnAllLocalCertificateGoesToTheLocalCaAndThePublicOneToTheAcmeCa() throws Exception {
+        AutoTlsConfig config = AutoTlsConfig.resolve(new SettingSources(
+                Map.of("autotls.domains", "app.test,www.example")::get, key -> null, Map.of()));
+        assertThat(config.cas().localCa()).as("no autotls.ca").isEqualTo(LocalCaUse.LOCAL_NAMES);
+        Engine engine = new Engine().withLocalIssuer(config.cas()::issuedLocally);
+        DomainNames.certificates(config.domains()).forEach(names -> engine.certificate(names.toArray(new String[0])));
+        engine.start().runDue();
+
+        assertThat(engine.local.orders).containsExactly(List.of("app.test"));
+        assertThat(engine.issuer().orders).containsExactly(List.of("www.example"));
+        assertThat(engine.managed("app.test").issuedBy()).isEqualTo("local");
+        assertThat(engine.managed("www.example").issuedBy()).isEqualTo(engine.issuer().id());
+    }
+
+    /** The same rule as the assembly wires it: the local CA's strategy for app.test only, and no CA setting needed. */
+    @Test
+    void withNoCaSetTheAssemblyGivesOnlyTheLocalCertificateToTheLocalCa(@TempDir Path storage) {
+        AutoTls autoTls = AutoTls.builder().ignoreSystemSettings().domains("app.test", "www.example").storage(storage)
+                .httpsPort(0).build();
+        try {
+            Map<String, String> reasons = new LinkedHashMap<>();
+            autoTls.getBean(Assembly.class).certificates().forEach(c -> reasons.put(c.firstName(), c.strategyReason));
+            assertThat(reasons.get("app.test")).isEqualTo("issued by the built-in local CA, no challenge: every name is local "
+                    + "and autotls.ca is not set (other names go to https://acme-v02.api.letsencrypt.org/directory)");
+            assertThat(reasons.get("www.example")).doesNotContain("local CA");
+            assertThat(autoTls.getBean(Assembly.class).config().caDirectory().getHost()).isEqualTo("acme-v02.api.letsencrypt.org");
+        } finally {
+            autoTls.destroy();
+        }
     }
 
     @Test

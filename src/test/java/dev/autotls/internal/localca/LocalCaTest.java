@@ -1,5 +1,6 @@
 package dev.autotls.internal.localca;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,13 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.autotls.internal.acme.IssuedCertificate;
 import dev.autotls.internal.store.FileCertificateStore;
+import dev.autotls.internal.store.Pem;
 import dev.autotls.internal.tls.KeyType;
+import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.OwnerActionException;
 import dev.autotls.testing.TempFolders;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
@@ -23,15 +29,26 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The local CA over a real folder store: what it issues, for which names, and how it keeps its root. */
 class LocalCaTest {
+    private static final String NAME_CONSTRAINTS = "2.5.29.30";
     private final Path folder = Path.of("target", "local-ca-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
 
     @AfterEach
@@ -108,31 +125,67 @@ class LocalCaTest {
     }
 
     @Test
-    void nameConstraintsOfTheRootRefuseAPublicNameSignedWithTheRootKey() throws Exception {
-        LocalCa ca = new LocalCa(new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()), Clock.systemUTC());
-        Authority authority = ca.authority();
-        KeyPair key = KeyType.EC256.generate();
-        X509Certificate forged = AuthorityCertificates.leaf(List.of("example.com"), key.getPublic(), authority.root(),
-                authority.rootKey().getPrivate(), Instant.now());
-        // The JDK refuses name constraints on a trust anchor, so the root goes into the path instead: a
-        // throwaway anchor certifies the root's own name, key and extensions, whose constraints then apply.
-        KeyPair anchorKey = KeyType.EC256.generate();
-        X509Certificate anchor = AuthorityCertificates.root(anchorKey, Instant.now());
-        org.bouncycastle.cert.X509v3CertificateBuilder cross = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
-                anchor, java.math.BigInteger.TEN, authority.root().getNotBefore(), authority.root().getNotAfter(),
-                authority.root().getSubjectX500Principal(), authority.root().getPublicKey());
-        for (String oid : authority.root().getCriticalExtensionOIDs()) {
-            cross.copyAndAddExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier(oid), true,
-                    new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(authority.root()));
+    void theRootCarriesTheSameCriticalNameConstraintsForBrowsers() throws Exception {
+        Authority authority = new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()).loadOrCreate();
+        // NSS (Chromium, Firefox) enforces a trusted root's own constraints; Java enforces the intermediate's
+        assertTrue(authority.root().getCriticalExtensionOIDs().contains(NAME_CONSTRAINTS));
+        assertTrue(authority.intermediate().getCriticalExtensionOIDs().contains(NAME_CONSTRAINTS));
+        assertArrayEquals(authority.root().getExtensionValue(NAME_CONSTRAINTS),
+                authority.intermediate().getExtensionValue(NAME_CONSTRAINTS));
+        assertEquals(authority.root().getNotAfter(), authority.intermediate().getNotAfter(), "one intermediate, as long as the root");
+    }
+
+    /**
+     * The JDK ignores a trust anchor's name constraints, so a key that could sign a new, unconstrained
+     * intermediate under the root would make Java accept any name. With only what the store holds,
+     * no path for a public name validates with the root as anchor.
+     */
+    @Test
+    void noKeyInTheStoreMakesAPublicNameValidInJava() throws Exception {
+        new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()).loadOrCreate();
+        Authority stored = new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()).load().orElseThrow();
+        List<KeyPair> keys = storedKeys();
+        assertEquals(List.of(stored.intermediateKey().getPublic()), keys.stream().map(KeyPair::getPublic).toList(),
+                "the intermediate's key and no other; never the root's");
+        Instant now = Instant.now();
+        for (KeyPair key : keys) {
+            KeyPair leafKey = KeyType.EC256.generate();
+            // signed directly by the intermediate: its own constraints refuse the name
+            X509Certificate direct = AuthorityCertificates.leaf(List.of("example.com"), leafKey.getPublic(),
+                    stored.intermediate(), key.getPrivate(), now);
+            assertThrows(CertPathValidatorException.class,
+                    () -> validate(List.of(direct, stored.intermediate()), stored.root(), now));
+            // through a new unconstrained intermediate made with the key: it is no key of the root's, so no path
+            KeyPair otherKey = KeyType.EC256.generate();
+            X509Certificate unconstrained = unconstrainedIntermediate(stored.root(), key, otherKey.getPublic(), now);
+            X509Certificate forged = AuthorityCertificates.leaf(List.of("example.com"), leafKey.getPublic(), unconstrained,
+                    otherKey.getPrivate(), now);
+            assertThrows(CertPathValidatorException.class,
+                    () -> validate(List.of(forged, unconstrained), stored.root(), now));
         }
-        X509Certificate rootInPath = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(cross.build(
-                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(anchorKey.getPrivate())));
-        assertTrue(rootInPath.getCriticalExtensionOIDs().contains("2.5.29.30"), "the root's name constraints, critical");
-        validate(List.of(ca.obtain(List.of("localhost"), null, KeyType.EC256, Optional.empty()).chain().get(1), rootInPath),
-                anchor, Instant.now()); // the real intermediate passes through the certified root
-        CertPathValidatorException refused = assertThrows(CertPathValidatorException.class,
-                () -> validate(List.of(forged, rootInPath), anchor, Instant.now()));
-        assertTrue(refused.getMessage().toLowerCase().contains("name constraints"), refused.getMessage());
+    }
+
+    /** The control for the test above: whoever holds a root's key gets any name past Java's PKIX. */
+    @Test
+    void javaAcceptsAPublicNameUnderAConstrainedRootWhoseKeyIsHeld() throws Exception {
+        Instant now = Instant.now();
+        KeyPair rootKey = KeyType.EC256.generate();
+        X509Certificate root = AuthorityCertificates.root(rootKey, "c0ffee00", now);
+        KeyPair otherKey = KeyType.EC256.generate();
+        X509Certificate unconstrained = unconstrainedIntermediate(root, rootKey, otherKey.getPublic(), now);
+        X509Certificate forged = AuthorityCertificates.leaf(List.of("example.com"), KeyType.EC256.generate().getPublic(),
+                unconstrained, otherKey.getPrivate(), now);
+        validate(List.of(forged, unconstrained), root, now); // no exception: the anchor's constraints are ignored
+    }
+
+    @Test
+    void aRootKeyLeftByTheFirstVersionIsDeleted() throws Exception {
+        Authority made = new AuthorityStore(new FileCertificateStore(folder), Clock.systemUTC()).loadOrCreate();
+        FileCertificateStore store = new FileCertificateStore(folder);
+        store.save("local/ca/root-key.pem", Pem.encodeKeyPair(KeyType.EC256.generate()), CertificateStore.Sensitivity.SECRET);
+        Authority again = new AuthorityStore(store, Clock.systemUTC()).loadOrCreate();
+        assertEquals(made.root(), again.root());
+        assertFalse(Files.exists(folder.resolve("local/ca/root-key.pem")));
     }
 
     @Test
@@ -142,10 +195,10 @@ class LocalCaTest {
         Authority again = new AuthorityStore(new FileCertificateStore(folder), clock).loadOrCreate();
         assertEquals(first.root(), again.root());
         assertEquals(first.intermediate(), again.intermediate());
-        assertEquals(first.rootKey().getPrivate(), again.rootKey().getPrivate());
+        assertEquals(first.intermediateKey().getPrivate(), again.intermediateKey().getPrivate());
         Duration rootLife = Duration.between(first.root().getNotBefore().toInstant(), first.root().getNotAfter().toInstant());
         assertTrue(rootLife.toDays() >= 3652, "ten years: " + rootLife);
-        for (String key : List.of("root-key.pem", "intermediate-key.pem")) {
+        for (String key : List.of("intermediate-key.pem")) {
             Path file = folder.resolve("local/ca").resolve(key);
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                     Files.getPosixFilePermissions(file), key);
@@ -153,18 +206,44 @@ class LocalCaTest {
                     PosixFilePermission.OWNER_EXECUTE), Files.getPosixFilePermissions(file.getParent()));
         }
         assertFalse(Files.readString(folder.resolve("local/ca/root.pem")).contains("PRIVATE"));
+        assertEquals(List.of("intermediate-key.pem", "intermediate.pem", "root.pem"), new FileCertificateStore(folder).list("local/ca"));
     }
 
     @Test
-    void makesANewIntermediateUnderTheSameRootInItsLastThird() throws Exception {
+    void refusesToSignOnceTheRootHasEnded() throws Exception {
         Instant start = Instant.parse("2030-01-01T00:00:00Z");
-        Authority first = new AuthorityStore(new FileCertificateStore(folder), Clock.fixed(start, java.time.ZoneOffset.UTC))
-                .loadOrCreate();
-        Clock later = Clock.fixed(start.plus(Duration.ofDays(250)), java.time.ZoneOffset.UTC);
-        Authority renewed = new AuthorityStore(new FileCertificateStore(folder), later).loadOrCreate();
-        assertEquals(first.root(), renewed.root());
-        assertFalse(first.intermediate().equals(renewed.intermediate()));
-        validate(List.of(renewed.intermediate()), renewed.root(), later.instant());
+        new AuthorityStore(new FileCertificateStore(folder), Clock.fixed(start, ZoneOffset.UTC)).loadOrCreate();
+        Clock later = Clock.fixed(start.plus(AuthorityCertificates.ROOT_LIFETIME), ZoneOffset.UTC);
+        LocalCa ca = new LocalCa(new AuthorityStore(new FileCertificateStore(folder), later), later);
+        OwnerActionException refused = assertThrows(OwnerActionException.class,
+                () -> ca.obtain(List.of("localhost"), null, KeyType.EC256, Optional.empty()));
+        assertTrue(refused.getMessage().startsWith("the local CA's root and intermediate ended at "), refused.getMessage());
+    }
+
+    /** Every key pair stored anywhere in the folder store. */
+    private List<KeyPair> storedKeys() throws Exception {
+        List<KeyPair> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                byte[] data = Files.readAllBytes(file);
+                if (new String(data, StandardCharsets.US_ASCII).contains("PRIVATE KEY")) {
+                    keys.add(Pem.decodeKeyPair(data, file.toString()));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** A CA certificate without name constraints, named as issued by {@code root}, signed with {@code signer}. */
+    private static X509Certificate unconstrainedIntermediate(X509Certificate root, KeyPair signer, PublicKey subjectKey,
+                                                             Instant now) throws Exception {
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root, BigInteger.TEN,
+                Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(Duration.ofDays(30))),
+                new X500Principal("CN=forged intermediate"), subjectKey);
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
     }
 
     private static void validate(List<X509Certificate> chain, X509Certificate root, Instant at) throws Exception {

@@ -8,6 +8,7 @@ import dev.autotls.internal.store.Heartbeats;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.Reachability;
 import dev.autotls.internal.store.SecretSealer;
+import dev.autotls.internal.store.SecretSealing;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.UnusableStoreException;
 import dev.autotls.spi.CertificateStore;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -51,7 +53,7 @@ import java.util.TreeSet;
  * connections with the driver's empty query; leases and the schema lock are rows and a
  * transaction-scoped advisory lock). A pooler's refusal is reported as such, naming host:port.
  */
-public final class PostgresCertificateStore implements CertificateStore {
+public final class PostgresCertificateStore implements CertificateStore, SecretSealing {
     private static final int POOL_SIZE = 5;
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(15);
     private static final String SETTING = "autotls.storage";
@@ -285,6 +287,28 @@ public final class PostgresCertificateStore implements CertificateStore {
                 }
             }
             return versions;
+        });
+    }
+
+    @Override
+    public boolean sealsSecrets() {
+        return sealer != null;
+    }
+
+    @Override
+    public Set<String> unsealedSecrets(Collection<String> keys) throws IOException {
+        return withConnection(connection -> {
+            Set<String> unsealed = new TreeSet<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT key FROM autotls_items WHERE key = ANY(?) AND secret AND NOT sealed")) {
+                select.setArray(1, textArray(connection, keys));
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        unsealed.add(row.getString(1));
+                    }
+                }
+            }
+            return unsealed;
         });
     }
 
