@@ -10,10 +10,10 @@ jar="${AUTOTLS_JAR:-target/autotls.jar}"
 command -v openssl >/dev/null || { echo "local-ca-startup: needs openssl (apt-get install openssl)" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/local-ca-startup.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+. scripts/lib.sh
 times=()
 for run in $(seq 1 "$runs"); do
-  https=$(free_port); http=$(free_port)
+  { read -r https; read -r http; } < <(free_ports 2)
   start=$(date +%s%N)
   HOME="$work/home-$run" java -jar "$jar" serve --domains=localhost --https.port="$https" --http.port="$http" \
     --storage="$work/storage-$run" >"$work/serve-$run.log" 2>&1 &
