@@ -7,6 +7,7 @@ import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.config.SettingSources;
 import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.engine.RequiredRecords;
+import dev.autotls.internal.engine.RunTimeNames;
 import dev.autotls.internal.jetty.HttpChallengeHandler;
 import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.ops.CertificateBeans;
@@ -66,7 +67,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private AutoTls(Assembly assembly) {
         this.assembly = assembly;
         addBean(assembly, true);
-        CertificateBeans.addTo(this, assembly.certificates().size()); // JMX, when the server has an MBeanContainer
+        CertificateBeans.addTo(this, assembly); // JMX, when the server has an MBeanContainer
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -201,8 +202,8 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Every configured certificate as maintenance sees it now: what is served, where it came
-     * from, the last attempt and its outcome, the next one, and whether the owner must act.
+     * Every managed certificate as maintenance sees it now: what is served, where it and each
+     * of its names came from, the last attempt and its outcome, the next one, and whether the owner must act.
      * Immutable snapshots; reading never blocks maintenance or a handshake.
      */
     public List<CertificateStatus> status() {
@@ -213,12 +214,75 @@ public final class AutoTls extends ContainerLifeCycle {
      * Orders a new certificate for the one that covers {@code name} now, through the usual
      * sequence (its lease, the CA circuit, back-off after failures).
      *
-     * @throws IllegalArgumentException if no configured certificate covers {@code name}
+     * @throws IllegalArgumentException if no managed certificate covers {@code name}
      */
     public void renew(String name) {
         if (!assembly.manager().renewNow(DomainNames.canonical(name))) {
-            throw new IllegalArgumentException(name + " is not among the configured names " + assembly.config().domains());
+            throw new IllegalArgumentException(name + " is not among the managed names " + managedNames());
         }
+    }
+
+    /**
+     * Manages {@code names} from now on (wildcards allowed; a name and its wildcard share a certificate,
+     * as in {@code autotls.domains}), on this instance and on every instance sharing its store, and
+     * after restarts: the set is written to the store before this returns, and the other instances
+     * follow within {@code autotls.storage.sync-interval}. One order per certificate across the site;
+     * a certificate still in the store (unmanaged earlier, not expired) is served again without one.
+     * Managing a configured or already managed name changes nothing.
+     *
+     * @return completes with the status of each certificate covering {@code names} once every one serves
+     *         a CA-issued certificate; or exceptionally with the first failure, an {@link AutoTlsException}
+     *         whose message says in one sentence what the owner must do or what failed for now (the names
+     *         stay managed and keep being tried); or, when the store could not be written, with a
+     *         {@link dev.autotls.spi.StorageException} (then nothing changed)
+     * @throws ConfigurationException naming the value, when a name is not a valid domain name or no allowed
+     *                                validation can prove it (a wildcard with http-01); nothing changed
+     */
+    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(java.util.Collection<String> names) {
+        return assembly.managedSet().manage(RunTimeNames.canonical(names));
+    }
+
+    /** {@link #manage(java.util.Collection)} for the names given. */
+    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(String... names) {
+        return manage(List.of(names));
+    }
+
+    /** {@link #manage(java.util.Collection)} for one name (its own overload, so that Jetty's {@code manage(Object bean)} is not it). */
+    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(String name) {
+        return manage(List.of(name));
+    }
+
+    /**
+     * Stops managing {@code names} on every instance sharing the store: no longer renewed, no longer
+     * served (here at once, elsewhere within the sync interval). Each certificate stays in the store
+     * until it expires, so managing it again meanwhile places no order; then it is deleted. Names not
+     * managed are ignored.
+     *
+     * @return complete when the set is written and this instance no longer serves the names; exceptionally
+     *         with a {@link dev.autotls.spi.StorageException} when the store could not be written (nothing changed)
+     * @throws ConfigurationException when a name is not a valid domain name, or is in {@code autotls.domains}
+     *                                (configured names are always managed: remove them there); nothing changed
+     */
+    public java.util.concurrent.CompletionStage<Void> unmanage(java.util.Collection<String> names) {
+        return RunTimeNames.unmanage(assembly.managedSet(), names);
+    }
+
+    /** {@link #unmanage(java.util.Collection)} for the names given. */
+    public java.util.concurrent.CompletionStage<Void> unmanage(String... names) {
+        return unmanage(List.of(names));
+    }
+
+    /** {@link #unmanage(java.util.Collection)} for one name (its own overload, so that Jetty's {@code unmanage(Object bean)} is not it). */
+    public java.util.concurrent.CompletionStage<Void> unmanage(String name) {
+        return unmanage(List.of(name));
+    }
+
+    /**
+     * Every name managed now, configured ones first: {@code autotls.domains} and the names managed at
+     * run time on any instance of the site (as of this instance's last look at the store). Unmodifiable.
+     */
+    public java.util.Set<String> managedNames() {
+        return assembly.managedSet().names();
     }
 
     /** Reads the store again and serves what another instance stored, now; how many certificates it replaced. */
