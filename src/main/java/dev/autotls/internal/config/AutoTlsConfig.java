@@ -116,7 +116,7 @@ public record AutoTlsConfig(
 
     private static List<String> domains(SettingSources sources) {
         Optional<SettingSources.Value> given = sources.get(Setting.DOMAINS);
-        if (given.isEmpty()) {
+        if (given.isEmpty() || given.get().text().isBlank()) {
             return List.of(); // names may come from the store instead: StartupChecks.requireSomeNames decides once it is open
         }
         SettingSources.Value value = given.get();
