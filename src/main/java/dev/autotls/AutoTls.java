@@ -21,11 +21,14 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -223,65 +226,60 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Manages {@code names} from now on (wildcards allowed; a name and its wildcard share a certificate,
-     * as in {@code autotls.domains}), on this instance and on every instance sharing its store, and
-     * after restarts: the set is written to the store before this returns, and the other instances
-     * follow within {@code autotls.storage.sync-interval}. One order per certificate across the site;
-     * a certificate still in the store (unmanaged earlier, not expired) is served again without one.
-     * Managing a configured or already managed name changes nothing.
+     * Manages {@code names} from now on (grouped as {@code autotls.domains} groups them: a name and its
+     * wildcard share a certificate) here, on every instance sharing the store (within
+     * {@code autotls.storage.sync-interval}) and after restarts; the set is in the store before this
+     * returns. One order per certificate across the site; a stored valid certificate is served without
+     * one. Already managed names change nothing. See docs/names-at-run-time.md.
      *
-     * @return completes with the status of each certificate covering {@code names} once every one serves
-     *         a CA-issued certificate; or exceptionally with the first failure, an {@link AutoTlsException}
-     *         whose message says in one sentence what the owner must do or what failed for now (the names
-     *         stay managed and keep being tried); or, when the store could not be written, with a
-     *         {@link dev.autotls.spi.StorageException} (then nothing changed)
-     * @throws ConfigurationException naming the value, when a name is not a valid domain name or no allowed
-     *                                validation can prove it (a wildcard with http-01); nothing changed
+     * @return completes with the status of each certificate covering {@code names} once each serves a
+     *         CA-issued certificate; or exceptionally with the first failure as an {@link AutoTlsException}
+     *         whose message says what the owner must do or what failed for now (the names stay managed and
+     *         are tried again), or with a {@link dev.autotls.spi.StorageException} if the store could not be
+     *         written (then nothing changed)
+     * @throws ConfigurationException naming the value, for a name that is not a valid domain name or that
+     *                                no allowed validation can prove; nothing changed
      */
-    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(java.util.Collection<String> names) {
+    public CompletionStage<List<CertificateStatus>> manage(Collection<String> names) {
         return assembly.managedSet().manage(RunTimeNames.canonical(names));
     }
 
-    /** {@link #manage(java.util.Collection)} for the names given. */
-    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(String... names) {
+    /** {@link #manage(Collection)} for these names. */
+    public CompletionStage<List<CertificateStatus>> manage(String... names) {
         return manage(List.of(names));
     }
 
-    /** {@link #manage(java.util.Collection)} for one name (its own overload, so that Jetty's {@code manage(Object bean)} is not it). */
-    public java.util.concurrent.CompletionStage<List<CertificateStatus>> manage(String name) {
+    /** {@link #manage(Collection)} for one name; an overload of its own so that Jetty's {@code manage(Object bean)} is not it. */
+    public CompletionStage<List<CertificateStatus>> manage(String name) {
         return manage(List.of(name));
     }
 
     /**
-     * Stops managing {@code names} on every instance sharing the store: no longer renewed, no longer
-     * served (here at once, elsewhere within the sync interval). Each certificate stays in the store
-     * until it expires, so managing it again meanwhile places no order; then it is deleted. Names not
-     * managed are ignored.
+     * Stops managing {@code names} on every instance sharing the store: no longer renewed or served
+     * (here at once, elsewhere within the sync interval). Each certificate stays stored until it
+     * expires (managing it again meanwhile places no order), then is deleted. Unmanaged names are ignored.
      *
-     * @return complete when the set is written and this instance no longer serves the names; exceptionally
-     *         with a {@link dev.autotls.spi.StorageException} when the store could not be written (nothing changed)
-     * @throws ConfigurationException when a name is not a valid domain name, or is in {@code autotls.domains}
-     *                                (configured names are always managed: remove them there); nothing changed
+     * @return complete once the store is written and this instance no longer serves them; exceptionally with a
+     *         {@link dev.autotls.spi.StorageException} if the store could not be written (nothing changed)
+     * @throws ConfigurationException for a name that is not valid or is in {@code autotls.domains} (configured
+     *                                names are always managed); nothing changed
      */
-    public java.util.concurrent.CompletionStage<Void> unmanage(java.util.Collection<String> names) {
+    public CompletionStage<Void> unmanage(Collection<String> names) {
         return RunTimeNames.unmanage(assembly.managedSet(), names);
     }
 
-    /** {@link #unmanage(java.util.Collection)} for the names given. */
-    public java.util.concurrent.CompletionStage<Void> unmanage(String... names) {
+    /** {@link #unmanage(Collection)} for these names. */
+    public CompletionStage<Void> unmanage(String... names) {
         return unmanage(List.of(names));
     }
 
-    /** {@link #unmanage(java.util.Collection)} for one name (its own overload, so that Jetty's {@code unmanage(Object bean)} is not it). */
-    public java.util.concurrent.CompletionStage<Void> unmanage(String name) {
+    /** {@link #unmanage(Collection)} for one name; an overload of its own so that Jetty's {@code unmanage(Object bean)} is not it. */
+    public CompletionStage<Void> unmanage(String name) {
         return unmanage(List.of(name));
     }
 
-    /**
-     * Every name managed now, configured ones first: {@code autotls.domains} and the names managed at
-     * run time on any instance of the site (as of this instance's last look at the store). Unmodifiable.
-     */
-    public java.util.Set<String> managedNames() {
+    /** Every managed name, configured first, then those managed at run time on any instance (as last read); unmodifiable. */
+    public Set<String> managedNames() {
         return assembly.managedSet().names();
     }
 
