@@ -170,6 +170,15 @@ class OperationsIT {
                         .isEqualTo(site.autoTls.servedCertificate("meter.test").orElseThrow().getNotAfter().toInstant()
                                 .getEpochSecond());
                 assertThat(registry.get("autotls.owner.action.needed").gauge().value()).isZero();
+
+                // gauges follow the set: added with a name managed at run time, removed with it
+                site.autoTls.manage("meter2.test");
+                assertThat(registry.get("autotls.certificate.ready").tag("name", "meter2.test").gauge().value()).isZero();
+                assertThat(registry.get("autotls.names").tag("origin", "managed").gauge().value()).isEqualTo(1);
+                assertThat(registry.get("autotls.names").tag("origin", "configured").gauge().value()).isEqualTo(1);
+                site.autoTls.unmanage("meter2.test").toCompletableFuture().join();
+                assertThat(registry.find("autotls.certificate.ready").tag("name", "meter2.test").gauge()).isNull();
+                assertThat(registry.get("autotls.names").tag("origin", "managed").gauge().value()).isZero();
             }
         }
     }
