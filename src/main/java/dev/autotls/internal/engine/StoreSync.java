@@ -99,17 +99,20 @@ final class StoreSync {
      */
     synchronized int syncOnce() {
         FollowedSet set = followed;
-        if (set != null && changed(set.versionKey(), versions(List.of(set.versionKey())))) {
-            set.changed();
-        }
         List<ManagedCertificate> certificates = managed.get();
-        List<String> keys = new ArrayList<>(certificates.size());
+        List<String> keys = new ArrayList<>(certificates.size() + 1);
         for (ManagedCertificate certificate : certificates) {
             keys.add(files.versionKey(certificate.firstName()));
+        }
+        if (set != null) {
+            keys.add(set.versionKey()); // one query for the set and the certificates
         }
         Map<String, Long> versions = versions(keys);
         if (versions == null) {
             return 0;
+        }
+        if (set != null && changed(set.versionKey(), versions)) {
+            set.changed(); // certificates it adds are served as they are added; those it removes serve nothing more
         }
         int published = 0;
         for (int i = 0; i < certificates.size(); i++) {
