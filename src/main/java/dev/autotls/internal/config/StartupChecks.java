@@ -2,6 +2,8 @@ package dev.autotls.internal.config;
 
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
+import dev.autotls.internal.store.ManagedNames;
+import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StorageFailures;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
@@ -23,6 +25,31 @@ public final class StartupChecks {
 
     public static void requireWritableStorage(AutoTlsConfig config) {
         config.storage().folder().ifPresent(folder -> requireWritable(folder, config.names().of(Setting.STORAGE)));
+    }
+
+    /**
+     * Refuses to build an instance that has no name to serve: {@code autotls.domains} is not set and
+     * the store holds no names managed at run time. The one place that says when configured names
+     * may be left out; another source of names (on demand) adds its condition here.
+     */
+    public static void requireSomeNames(AutoTlsConfig config, CertificateStore store) {
+        if (!config.domains().isEmpty()) {
+            return;
+        }
+        SettingNames how = config.names();
+        String example = "name at least one domain, e.g. " + how.toSet(Setting.DOMAINS, "example.com,*.example.com");
+        ManagedNames stored;
+        try {
+            stored = new ManagedNamesFile(store).load();
+        } catch (IOException e) {
+            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set, and the names managed at run time could "
+                    + "not be read from " + store.describe() + " (" + e.getMessage() + "): " + example
+                    + ", or start again once the store answers");
+        }
+        if (stored.names().isEmpty()) {
+            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set and " + store.describe()
+                    + " holds no names managed at run time: " + example);
+        }
     }
 
     public static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {

@@ -96,6 +96,8 @@ public final class ManagementHandler extends Handler.Abstract {
             ObjectNode node = array.addObject();
             ArrayNode names = node.putArray("names");
             certificate.names().forEach(names::add);
+            ObjectNode origins = node.putObject("origins"); // configured, managed or on_demand, per name
+            certificate.origins().forEach((name, origin) -> origins.put(name, origin.name().toLowerCase(java.util.Locale.ROOT)));
             node.put("strategy", certificate.strategy());
             node.put("strategyReason", certificate.strategyReason());
             node.put("serial", certificate.serial().orElse(null));
