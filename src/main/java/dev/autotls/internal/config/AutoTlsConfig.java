@@ -41,6 +41,7 @@ public record AutoTlsConfig(
         int managementPort,
         String managementBind,
         CaList cas,
+        OnDemandConfig onDemand,
         SettingNames names) {
 
     static final URI LETSENCRYPT = CaSettings.LETSENCRYPT;
@@ -72,6 +73,7 @@ public record AutoTlsConfig(
                 portOrOff(sources, Setting.MANAGEMENT_PORT),
                 text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
                 cas,
+                OnDemandConfig.resolve(sources),
                 sources.names());
     }
 

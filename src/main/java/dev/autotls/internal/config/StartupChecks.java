@@ -33,7 +33,7 @@ public final class StartupChecks {
      * may be left out; another source of names (on demand) adds its condition here.
      */
     public static void requireSomeNames(AutoTlsConfig config, CertificateStore store) {
-        if (!config.domains().isEmpty()) {
+        if (!config.domains().isEmpty() || config.onDemand().enabled()) {
             return;
         }
         SettingNames how = config.names();
@@ -49,6 +49,34 @@ public final class StartupChecks {
         if (stored.names().isEmpty()) {
             throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set and " + store.describe()
                     + " holds no names managed at run time: " + example);
+        }
+    }
+
+    /**
+     * Refuses on demand without a permission check (every name a client sends would be ordered), and
+     * two checks at once (which one decides would be a guess).
+     *
+     * @param inCode whether the application gave a check in code ({@code builder.onDemand(permission)})
+     */
+    public static void requireOnDemandPermission(AutoTlsConfig config, boolean inCode) {
+        OnDemandConfig onDemand = config.onDemand();
+        SettingNames how = config.names();
+        if (!onDemand.enabled()) {
+            if (onDemand.ask().isPresent()) {
+                org.slf4j.LoggerFactory.getLogger(StartupChecks.class).warn("{} is set but {} is not true, so no name is "
+                        + "obtained on demand and the endpoint is never asked; set {} to use it.", how.of(Setting.ON_DEMAND_ASK),
+                        how.of(Setting.ON_DEMAND), how.toSet(Setting.ON_DEMAND, "true"));
+            }
+            return;
+        }
+        if (onDemand.ask().isEmpty() && !inCode) {
+            throw new ConfigurationException(how.of(Setting.ON_DEMAND) + " is true but nothing says which names may be obtained: "
+                    + "set " + how.toSet(Setting.ON_DEMAND_ASK, "http://127.0.0.1:9000/allowed") + " (asked ?domain=NAME&client=ADDRESS, "
+                    + "2xx allows), or give a check in code with AutoTls.builder().onDemand((name, client) -> ...)");
+        }
+        if (onDemand.ask().isPresent() && inCode) {
+            throw new ConfigurationException(how.of(Setting.ON_DEMAND_ASK) + " is set and a permission check was also given in code "
+                    + "(builder.onDemand); keep one of them");
         }
     }
 
