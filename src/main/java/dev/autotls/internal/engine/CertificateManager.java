@@ -102,9 +102,37 @@ public final class CertificateManager {
                 listeners, sync);
     }
 
+    /**
+     * Asked by a job before it orders (a renewal, or a first order that failed before): on-demand
+     * certificates ask their permission check again here.
+     */
+    @FunctionalInterface
+    public interface OrderPermission {
+        /**
+         * Whether {@code certificate} may be ordered now; false when it was refused, and then this
+         * check has taken it out of maintenance itself.
+         */
+        boolean mayOrder(ManagedCertificate certificate) throws AutoTlsException, InterruptedException;
+    }
+
+    /** Asks {@code permission} before every order from now on. */
+    public void askBeforeOrdering(OrderPermission permission) {
+        renewal.askBeforeOrdering(permission);
+    }
+
     /** Tells {@code watcher} of every change from now on. */
     public void watch(CertificateWatcher watcher) {
         watchers.add(watcher);
+    }
+
+    /**
+     * Serves what the store holds for {@code certificate} now if it is newer than what is served (a
+     * certificate another instance ordered, looked for while a handshake waits for it); whether it did.
+     *
+     * @throws IOException when the store cannot be read
+     */
+    public boolean lookInStore(ManagedCertificate certificate) throws java.io.IOException {
+        return sync.adoptIfNewer(certificate);
     }
 
     /** The store sync, which also looks at the managed set's version when one is {@link StoreSync#follow followed}. */

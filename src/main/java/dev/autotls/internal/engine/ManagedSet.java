@@ -296,7 +296,87 @@ public final class ManagedSet implements StoreSync.FollowedSet {
 
     /** Where {@code name} came from as this instance sees it. */
     public CertificateStatus.Origin origin(String name) {
-        return configured.contains(name) ? CertificateStatus.Origin.CONFIGURED : CertificateStatus.Origin.MANAGED;
+        if (configured.contains(name)) {
+            return CertificateStatus.Origin.CONFIGURED;
+        }
+        return current.isOnDemand(name) ? CertificateStatus.Origin.ON_DEMAND : CertificateStatus.Origin.MANAGED;
+    }
+
+    /** Whether {@code name} is managed because a handshake asked for it on demand (as last read or written). */
+    public boolean isOnDemand(String name) {
+        return current.isOnDemand(name);
+    }
+
+    /**
+     * What one {@link #admitOnDemand} did.
+     *
+     * @param admitted names this call made managed (each to be ordered once, site-wide)
+     * @param unusable names that cannot be obtained on demand, each with the sentence why (nothing written for them)
+     * @param nextSlot when the site's on-demand order limit lets the next name in, if some were left waiting for it
+     */
+    public record Admission(List<String> admitted, Map<String, String> unusable, Optional<Instant> nextSlot) {
+    }
+
+    /**
+     * Manages, as names obtained on demand, as many of {@code candidates} (canonical, allowed by the
+     * permission check) as the site's {@code limit} lets in now: the times of earlier admissions are
+     * read from the store under the set's lease, so every instance sharing it counts against one
+     * limit. A candidate managed already (another instance was quicker) is left as it is; one no
+     * strategy can validate, or that is the base name of a managed wildcard (whose certificate it
+     * would join), is refused with a sentence. The rest wait for {@link Admission#nextSlot}.
+     *
+     * @throws IOException when the store could not be read or written (nothing changed)
+     */
+    public Admission admitOnDemand(Collection<String> candidates, dev.autotls.internal.config.RateLimit limit) throws IOException {
+        Map<String, String> unusable = new java.util.LinkedHashMap<>();
+        List<String> usable = new ArrayList<>();
+        ManagedNames seen = current;
+        for (String name : candidates) {
+            if (configured.contains(name) || seen.names().contains(name)) {
+                continue;
+            }
+            String wildcard = "*." + name;
+            if (configured.contains(wildcard) || seen.names().contains(wildcard)) {
+                unusable.put(name, name + " would join the certificate of the managed " + wildcard
+                        + ", which on demand never changes; manage " + name + " with manage() instead");
+                continue;
+            }
+            try {
+                maker.make(List.of(name), n -> CertificateStatus.Origin.ON_DEMAND); // refused before anything is written
+                usable.add(name);
+            } catch (ConfigurationException e) {
+                unusable.put(name, e.getMessage());
+            }
+        }
+        if (usable.isEmpty()) {
+            return new Admission(List.of(), unusable, Optional.empty());
+        }
+        Instant now = clock.instant();
+        List<String> admitted = new ArrayList<>();
+        Instant[] nextSlot = new Instant[1];
+        ManagedNames after = file.update(set -> {
+            admitted.clear(); // the change may run again if the store is read again
+            nextSlot[0] = null;
+            List<Instant> times = new ArrayList<>(set.onDemand().stream().map(ManagedNames.OnDemand::admitted).toList());
+            for (String name : usable) {
+                if (set.names().contains(name)) {
+                    continue; // admitted by another instance meanwhile: its order is the one
+                }
+                Optional<Instant> slot = limit.nextSlot(times, now);
+                if (slot.isPresent()) {
+                    nextSlot[0] = slot.get();
+                    break;
+                }
+                times.add(now);
+                admitted.add(name);
+            }
+            return set.withOnDemand(admitted, now);
+        }, LEASE_WAIT);
+        apply(after);
+        if (!admitted.isEmpty()) {
+            LOG.info("Obtaining on demand: {}.", String.join(", ", admitted));
+        }
+        return new Admission(List.copyOf(admitted), unusable, Optional.ofNullable(nextSlot[0]));
     }
 
     private boolean present(List<String> group) {

@@ -43,6 +43,8 @@ final class Renewal {
     private final KeyType keyType;
     private final Listeners listeners;
     private final StoreSync sync;
+    /** Asked before each order; by default every order may go ahead. */
+    private volatile CertificateManager.OrderPermission permission = certificate -> true;
 
     Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
             FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync) {
@@ -56,6 +58,10 @@ final class Renewal {
         this.keyType = keyType;
         this.listeners = listeners;
         this.sync = sync;
+    }
+
+    void askBeforeOrdering(CertificateManager.OrderPermission permission) {
+        this.permission = permission;
     }
 
     /** What one job did and when to look again. */
@@ -94,8 +100,12 @@ final class Renewal {
             return new Outcome(hold.get(), "waiting for " + lane + ", which is failing, until " + hold.get());
         }
         boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
-        if (!unsaved && !due(certificate, false)) {
+        boolean due = due(certificate, false);
+        if (!unsaved && !due) {
             return healthy(certificate);
+        }
+        if (due && !permission.mayOrder(certificate)) { // it took the certificate out of maintenance
+            return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
         }
         Optional<Lease> lease;
         try {

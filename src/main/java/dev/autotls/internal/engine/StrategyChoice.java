@@ -111,6 +111,29 @@ public final class StrategyChoice {
         return new ManagedCertificate(names, origin, chosen.strategy(), chosen.reason());
     }
 
+    /**
+     * The certificate of a name obtained on demand: validated by connecting to this server whatever
+     * {@code autotls.challenge} says (what {@code auto} chooses for a name with no DNS records: http-01,
+     * or tls-alpn-01 when the HTTP port is off), as nobody created records for it; the local CA's when
+     * it issues the name.
+     *
+     * @throws ConfigurationException when neither can validate the name
+     */
+    public ManagedCertificate onDemandCertificate(List<String> names,
+                                                  java.util.function.Function<String, dev.autotls.CertificateStatus.Origin> origin) {
+        Choice chosen;
+        if (config.cas().issuedLocally(names)) {
+            chosen = local();
+        } else {
+            boolean alpnInsteadOfHttp = config.httpPort() < 0;
+            ChallengeStrategy strategy = alpnInsteadOfHttp ? tlsAlpn : http01;
+            requireSuitable(strategy, names, "on demand with " + strategy.name());
+            chosen = new Choice(new AutoStrategy(List.of(strategy)), "obtained on demand, validated with " + strategy.name()
+                    + (alpnInsteadOfHttp ? " (tls-alpn-01 instead of http-01, because " + Setting.HTTP_PORT.key() + " = off)" : ""));
+        }
+        return new ManagedCertificate(names, origin, chosen.strategy(), chosen.reason());
+    }
+
     private Choice choose(List<String> names, ChallengeStrategy override) {
         return config.cas().issuedLocally(names) ? local()
                 : override != null ? given(override, names)

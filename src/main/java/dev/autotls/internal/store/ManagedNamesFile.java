@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Reads and changes {@link ManagedNames} under {@link StorageKeys#MANAGED_NAMES}: one small JSON
- * document, {@code {"format":1,"version":7,"names":[...],"retired":[{"certificate":...,"until":...}]}}.
+ * document, {@code {"format":1,"version":7,"names":[...],"retired":[{"certificate":...,"until":...}]}}; format 2
+ * adds {@code "onDemand":[{"name":...,"admitted":...}]}, the names among {@code names} obtained on demand.
  *
  * <p>The format moves forward without breaking anyone: a store of an earlier version has no such
  * key, which reads as {@link ManagedNames#NONE}, and the key is new, so instances of that earlier
@@ -26,13 +27,19 @@ import java.util.function.UnaryOperator;
  * fields are ignored when reading; a document with a higher {@code format} than this code knows is
  * read but never rewritten (an older instance must not drop what a newer one wrote).
  *
+ * <p>Format 2 is written only while some name came on demand: an instance of the version before it
+ * reads such a document (and serves its names) but refuses to rewrite it, which would drop which
+ * names came on demand; with none, format 1 is written and every version can change the set.
+ *
  * <p>Every change is read-change-write under {@link StorageKeys#MANAGED_NAMES_LEASE} with the
  * write fenced by that lease, and the version grows by one, so instances changing the set at the
  * same time never lose each other's change.
  */
 public final class ManagedNamesFile {
-    /** The format this code writes. */
-    static final int FORMAT = 1;
+    /** The highest format this code reads and writes. */
+    static final int FORMAT = 2;
+    /** The format of a set without names obtained on demand, which the version before on demand can change too. */
+    static final int FORMAT_WITHOUT_ON_DEMAND = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CertificateStore store;
@@ -110,7 +117,7 @@ public final class ManagedNamesFile {
 
     static byte[] encode(ManagedNames names) throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
+        root.put("format", names.onDemand().isEmpty() ? FORMAT_WITHOUT_ON_DEMAND : FORMAT);
         root.put("version", names.version());
         ArrayNode list = root.putArray("names");
         names.names().forEach(list::add);
@@ -119,6 +126,12 @@ public final class ManagedNamesFile {
             ObjectNode entry = retired.addObject();
             entry.put("certificate", r.firstName());
             entry.put("until", r.until().toString());
+        }
+        if (!names.onDemand().isEmpty()) {
+            ArrayNode onDemand = root.putArray("onDemand");
+            for (ManagedNames.OnDemand o : names.onDemand()) {
+                onDemand.addObject().put("name", o.name()).put("admitted", o.admitted().toString());
+            }
         }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
@@ -148,6 +161,18 @@ public final class ManagedNamesFile {
                 throw new CorruptDataException(where() + " has a retired certificate without a valid time: " + entry, e);
             }
         }
-        return new Decoded(new ManagedNames(root.path("version").asLong(), names, retired), root.path("format").asInt(FORMAT));
+        List<ManagedNames.OnDemand> onDemand = new ArrayList<>();
+        for (JsonNode entry : root.path("onDemand")) {
+            try {
+                String name = entry.path("name").asText();
+                if (names.contains(name)) { // a mark without its name means nothing
+                    onDemand.add(new ManagedNames.OnDemand(name, Instant.parse(entry.path("admitted").asText())));
+                }
+            } catch (DateTimeParseException e) {
+                throw new CorruptDataException(where() + " has a name obtained on demand without a valid time: " + entry, e);
+            }
+        }
+        return new Decoded(new ManagedNames(root.path("version").asLong(), names, retired, onDemand),
+                root.path("format").asInt(FORMAT_WITHOUT_ON_DEMAND));
     }
 }
