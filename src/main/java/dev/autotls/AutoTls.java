@@ -109,7 +109,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * application may instead mount it where it likes (behind its own access control).
      */
     public Handler managementHandler() {
-        return new ManagementHandler(this::status, assembly.counters(), assembly.clock());
+        return new ManagementHandler(this::status, assembly.counters(), assembly.onDemandCounters(), assembly.clock());
     }
 
     /** The management listener's actual port, -1 when it is off. */
@@ -307,6 +307,7 @@ public final class AutoTls extends ContainerLifeCycle {
         private CertificateStore store;
         private Object meterRegistry;
         private TxtPublisher dnsPublisher;
+        private OnDemandPermission onDemand;
 
         private Builder() {
         }
@@ -443,6 +444,17 @@ public final class AutoTls extends ContainerLifeCycle {
         }
 
         /**
+         * Turns on on-demand TLS ({@code autotls.on-demand=true}) with {@code permission} as its check: a
+         * handshake for a name not managed obtains its certificate once {@code permission} allows the
+         * name, and waits for it (see docs/names-at-run-time.md). Instead of {@code autotls.on-demand.ask},
+         * not beside it. {@code autotls.on-demand=false} set outside the code still turns it off.
+         */
+        public Builder onDemand(OnDemandPermission permission) {
+            this.onDemand = Objects.requireNonNull(permission, "permission");
+            return set(Setting.ON_DEMAND, "true");
+        }
+
+        /**
          * Validates the configuration and prepares storage and the CA client. No network.
          *
          * @throws ConfigurationException naming the setting, the value and what is allowed
@@ -458,7 +470,8 @@ public final class AutoTls extends ContainerLifeCycle {
                 }
             }
             AutoTlsConfig config = AutoTlsConfig.resolve(sources);
-            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher)));
+            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher,
+                    onDemand)));
         }
     }
 }

@@ -29,6 +29,8 @@ import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.localca.AuthorityStore;
 import dev.autotls.internal.localca.LocalCa;
 import dev.autotls.internal.jetty.TlsConnectors;
+import dev.autotls.internal.ondemand.OnDemand;
+import dev.autotls.internal.ondemand.OnDemandCounters;
 import dev.autotls.internal.ops.MicrometerBinding;
 import dev.autotls.internal.ops.OperationCounters;
 import dev.autotls.internal.ops.StatusView;
@@ -39,6 +41,7 @@ import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.Stores;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.RegistryKeyManager;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
 import java.time.Clock;
@@ -87,6 +90,8 @@ public final class Assembly extends ContainerLifeCycle {
     private final Clock clock;
     private final SSLContext sslContext;
     private final OperationCounters counters = new OperationCounters();
+    /** On-demand TLS, or null when {@code autotls.on-demand} is off. */
+    private final OnDemand onDemand;
     private volatile Server server;
     private volatile Installation installation;
     private Scheduler runningScheduler;
@@ -104,6 +109,7 @@ public final class Assembly extends ContainerLifeCycle {
         this.caFolder = StorageKeys.caFolder(config.caDirectory());
         StartupChecks.requireWritableStorage(config);
         StartupChecks.requireSomeNames(config, store);
+        StartupChecks.requireOnDemandPermission(config, injected.onDemand() != null);
         this.acme = CaConnection.open(config, store, caFolder, clock);
         this.localCa = localCa(config, store, clock);
         this.dns = new AuthoritativeDns(config.dnsResolvers());
@@ -112,12 +118,13 @@ public final class Assembly extends ContainerLifeCycle {
         TlsAlpn01Strategy tlsAlpn = strategies.tlsAlpn();
         ChallengeStrategy override = injected.dnsPublisher() == null ? null : new Dns01Strategy(injected.dnsPublisher());
         List<ManagedCertificate> certificates = strategies.certificates(override);
-        this.tlsAlpnPoll = strategies.mayUseTlsAlpn()
+        this.tlsAlpnPoll = strategies.mayUseTlsAlpn() || (config.onDemand().enabled() && config.httpPort() < 0)
                 || certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
                 ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
                         "Looking for tls-alpn-01 answers stored by other instances failed") : null;
         this.injectedScheduler = injected.scheduler();
-        this.sslContext = TlsConnectors.sslContext(registry);
+        RegistryKeyManager keyManager = new RegistryKeyManager(registry);
+        this.sslContext = TlsConnectors.sslContext(keyManager);
         RandomGenerator random = injected.random();
         this.cas = CaRotation.open(config, acme, localCa, store, clock, random);
         CertificateFiles files = new CertificateFiles(store, caFolder);
@@ -125,6 +132,12 @@ public final class Assembly extends ContainerLifeCycle {
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
         this.managedSet = new ManagedSet(config.domains(), new ManagedNamesFile(store), files, manager,
                 (names, origin) -> runTimeCertificate(strategies, names, origin, override), clock, this::status);
+        if (config.onDemand().enabled()) {
+            this.onDemand = OnDemand.wire(config.onDemand(), injected.onDemand(), managedSet, manager, registry, clock, listeners);
+            keyManager.onDemand(onDemand.handshakes());
+        } else {
+            this.onDemand = null;
+        }
         manager.watch(new CertificateWatcher() { // answers for run-time names too, as the set changes
             @Override
             public void added(ManagedCertificate certificate) {
@@ -138,7 +151,8 @@ public final class Assembly extends ContainerLifeCycle {
         });
         managedSet.load();
         if (injected.meterRegistry() != null) {
-            listeners.add(MicrometerBinding.bind(injected.meterRegistry(), manager, this::status, this::status));
+            listeners.add(MicrometerBinding.bind(injected.meterRegistry(), manager, this::status, this::status,
+                    onDemandCounters()));
         }
     }
 
@@ -162,8 +176,9 @@ public final class Assembly extends ContainerLifeCycle {
     }
 
     /**
-     * The certificate for names managed at run time, its strategy chosen as for configured names;
-     * a local name is refused when this instance has no local CA to issue it.
+     * The certificate for names managed at run time, its strategy chosen as for configured names (for
+     * names obtained on demand: validated by connection); a local name is refused when this instance
+     * has no local CA to issue it.
      */
     private ManagedCertificate runTimeCertificate(StrategyChoice strategies, List<String> names,
                                                   java.util.function.Function<String, CertificateStatus.Origin> origin,
@@ -172,6 +187,9 @@ public final class Assembly extends ContainerLifeCycle {
             throw new dev.autotls.ConfigurationException(String.join(", ", names) + " can only come from the built-in local CA, "
                     + "which this instance does not run; add a local name to " + Setting.DOMAINS.key() + " or set "
                     + Setting.CA.key() + " = local");
+        }
+        if (origin.apply(names.get(0)) == CertificateStatus.Origin.ON_DEMAND) {
+            return strategies.onDemandCertificate(names, origin);
         }
         return strategies.certificate(names, origin, override);
     }
@@ -224,6 +242,9 @@ public final class Assembly extends ContainerLifeCycle {
                             manager.certificates())
                     .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             manager.start(runningScheduler, runningWorkers);
+            if (onDemand != null) {
+                onDemand.start(runningScheduler);
+            }
             if (tlsAlpnPoll != null) {
                 tlsAlpnPoll.start(runningScheduler);
             }
@@ -239,6 +260,9 @@ public final class Assembly extends ContainerLifeCycle {
         WarmStart.stop(warmStart);
         if (tlsAlpnPoll != null) {
             tlsAlpnPoll.stop();
+        }
+        if (onDemand != null) {
+            onDemand.stop();
         }
         manager.stop();
         if (runningScheduler != null && runningScheduler != injectedScheduler) { // made in doStart, not injected
@@ -319,6 +343,11 @@ public final class Assembly extends ContainerLifeCycle {
 
     public OperationCounters counters() {
         return counters;
+    }
+
+    /** What on demand counted, or empty when it is off. */
+    public Optional<OnDemandCounters> onDemandCounters() {
+        return Optional.ofNullable(onDemand).map(OnDemand::counters);
     }
 
     public Clock clock() {

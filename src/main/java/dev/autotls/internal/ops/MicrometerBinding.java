@@ -4,7 +4,9 @@ import dev.autotls.AutoTlsListener;
 import dev.autotls.CertificateEvent;
 import dev.autotls.CertificateStatus;
 import dev.autotls.FailureEvent;
+import dev.autotls.internal.ondemand.OnDemandCounters;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -45,10 +47,11 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
      *
      * @param status a certificate's status by its first name, empty once it is no longer managed
      * @param all    every certificate's status
+     * @param onDemand what on demand counts, when it is on
      */
     public static AutoTlsListener bind(Object meterRegistry, CertificateManager manager,
                                        Function<String, Optional<CertificateStatus>> status,
-                                       Supplier<List<CertificateStatus>> all) {
+                                       Supplier<List<CertificateStatus>> all, Optional<OnDemandCounters> onDemand) {
         MicrometerBinding binding = new MicrometerBinding((MeterRegistry) meterRegistry, status);
         manager.watch(binding);
         for (ManagedCertificate certificate : manager.certificates()) {
@@ -62,7 +65,21 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
                     .description("Managed names by where they came from").tag("origin", origin.name().toLowerCase(Locale.ROOT))
                     .register(binding.registry);
         }
+        onDemand.ifPresent(counters -> bindOnDemand(binding.registry, counters));
         return binding;
+    }
+
+    /** The permission checks asked, the handshakes refused by reason, and those waiting now. */
+    private static void bindOnDemand(MeterRegistry registry, OnDemandCounters counters) {
+        FunctionCounter.builder("autotls.ondemand.checks", counters, OnDemandCounters::checksAsked)
+                .description("Permission checks asked for names on demand").register(registry);
+        for (String reason : counters.refusedByReason().keySet()) {
+            FunctionCounter.builder("autotls.ondemand.refused", counters, c -> c.refused(reason))
+                    .description("Handshakes for names not managed that got no certificate").tag("reason", reason)
+                    .register(registry);
+        }
+        Gauge.builder("autotls.ondemand.waiting", counters, OnDemandCounters::waiting)
+                .description("Handshakes waiting for a certificate on demand").register(registry);
     }
 
     @Override
