@@ -100,12 +100,8 @@ final class Renewal {
             return new Outcome(hold.get(), "waiting for " + lane + ", which is failing, until " + hold.get());
         }
         boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
-        boolean due = due(certificate, false);
-        if (!unsaved && !due) {
+        if (!unsaved && !due(certificate, false)) {
             return healthy(certificate);
-        }
-        if (due && !permission.mayOrder(certificate)) { // it took the certificate out of maintenance
-            return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
         }
         Optional<Lease> lease;
         try {
@@ -127,6 +123,10 @@ final class Renewal {
             }
             if (!due(certificate, true)) { // another instance renewed it meanwhile
                 return healthy(certificate);
+            }
+            // asked only here, by the one instance about to order, so a site asks once per renewal
+            if (!permission.mayOrder(certificate)) { // it took the certificate out of maintenance
+                return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
             }
             obtain(certificate, lane, held);
         }
