@@ -123,6 +123,24 @@ jetty.sslContext.keyStorePath=
 ## Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or `user:password@host:port` (HTTPS through CONNECT). The password is never logged.
 # autotls.proxy=
 
+## `true`: a TLS handshake for a name not managed obtains its certificate while it waits, once a permission check (`autotls.on-demand.ask`, or one given in code) allows the name.
+# autotls.on-demand=false
+
+## URL of the permission check for names obtained on demand: `GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows, any other status, a redirect or no answer within 2 s refuses.
+# autotls.on-demand.ask=
+
+## How many permission checks one client address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once.
+# autotls.on-demand.checks-per-client=20/1m
+
+## How long a handshake for an allowed name waits for its certificate; then it fails with an alert.
+# autotls.on-demand.wait=10s
+
+## How many handshakes may wait for certificates on demand at once; more fail at once.
+# autotls.on-demand.waiting=32
+
+## How many names the site obtains on demand (`N/duration`), counted across every instance sharing the store; more wait for a free slot.
+# autotls.on-demand.order-limit=10/1m
+
 ## Port of the management listener (`/health`, `/status`, `/metrics`); `off` for none, `0` picks a free one.
 # autotls.management.port=off
 

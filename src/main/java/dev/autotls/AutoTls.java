@@ -7,6 +7,7 @@ import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.config.SettingSources;
 import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.engine.RequiredRecords;
+import dev.autotls.internal.engine.RunTimeNames;
 import dev.autotls.internal.jetty.HttpChallengeHandler;
 import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.ops.CertificateBeans;
@@ -20,11 +21,14 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -66,7 +70,7 @@ public final class AutoTls extends ContainerLifeCycle {
     private AutoTls(Assembly assembly) {
         this.assembly = assembly;
         addBean(assembly, true);
-        CertificateBeans.addTo(this, assembly.certificates().size()); // JMX, when the server has an MBeanContainer
+        CertificateBeans.addTo(this, assembly); // JMX, when the server has an MBeanContainer
     }
 
     /** A builder; every option can also come from {@code -Dautotls.*} or {@code AUTOTLS_*}, which win. */
@@ -105,7 +109,7 @@ public final class AutoTls extends ContainerLifeCycle {
      * application may instead mount it where it likes (behind its own access control).
      */
     public Handler managementHandler() {
-        return new ManagementHandler(this::status, assembly.counters(), assembly.clock());
+        return new ManagementHandler(this::status, assembly.counters(), assembly.onDemandCounters(), assembly.clock());
     }
 
     /** The management listener's actual port, -1 when it is off. */
@@ -201,8 +205,8 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Every configured certificate as maintenance sees it now: what is served, where it came
-     * from, the last attempt and its outcome, the next one, and whether the owner must act.
+     * Every managed certificate as maintenance sees it now: what is served, where it and each
+     * of its names came from, the last attempt and its outcome, the next one, and whether the owner must act.
      * Immutable snapshots; reading never blocks maintenance or a handshake.
      */
     public List<CertificateStatus> status() {
@@ -213,12 +217,70 @@ public final class AutoTls extends ContainerLifeCycle {
      * Orders a new certificate for the one that covers {@code name} now, through the usual
      * sequence (its lease, the CA circuit, back-off after failures).
      *
-     * @throws IllegalArgumentException if no configured certificate covers {@code name}
+     * @throws IllegalArgumentException if no managed certificate covers {@code name}
      */
     public void renew(String name) {
         if (!assembly.manager().renewNow(DomainNames.canonical(name))) {
-            throw new IllegalArgumentException(name + " is not among the configured names " + assembly.config().domains());
+            throw new IllegalArgumentException(name + " is not among the managed names " + managedNames());
         }
+    }
+
+    /**
+     * Manages {@code names} from now on (grouped as {@code autotls.domains} groups them: a name and its
+     * wildcard share a certificate) here, on every instance sharing the store (within
+     * {@code autotls.storage.sync-interval}) and after restarts; the set is in the store before this
+     * returns. One order per certificate across the site; a stored valid certificate is served without
+     * one. Already managed names change nothing. See docs/names-at-run-time.md.
+     *
+     * @return completes with the status of each certificate covering {@code names} once each serves a
+     *         CA-issued certificate; or exceptionally with the first failure as an {@link AutoTlsException}
+     *         whose message says what the owner must do or what failed for now (the names stay managed and
+     *         are tried again), or with a {@link dev.autotls.spi.StorageException} if the store could not be
+     *         written (then nothing changed)
+     * @throws ConfigurationException naming the value, for a name that is not a valid domain name or that
+     *                                no allowed validation can prove; nothing changed
+     */
+    public CompletionStage<List<CertificateStatus>> manage(Collection<String> names) {
+        return assembly.managedSet().manage(RunTimeNames.canonical(names));
+    }
+
+    /** {@link #manage(Collection)} for these names. */
+    public CompletionStage<List<CertificateStatus>> manage(String... names) {
+        return manage(List.of(names));
+    }
+
+    /** {@link #manage(Collection)} for one name; an overload of its own so that Jetty's {@code manage(Object bean)} is not it. */
+    public CompletionStage<List<CertificateStatus>> manage(String name) {
+        return manage(List.of(name));
+    }
+
+    /**
+     * Stops managing {@code names} on every instance sharing the store: no longer renewed or served
+     * (here at once, elsewhere within the sync interval). Each certificate stays stored until it
+     * expires (managing it again meanwhile places no order), then is deleted. Unmanaged names are ignored.
+     *
+     * @return complete once the store is written and this instance no longer serves them; exceptionally with a
+     *         {@link dev.autotls.spi.StorageException} if the store could not be written (nothing changed)
+     * @throws ConfigurationException for a name that is not valid or is in {@code autotls.domains} (configured
+     *                                names are always managed); nothing changed
+     */
+    public CompletionStage<Void> unmanage(Collection<String> names) {
+        return RunTimeNames.unmanage(assembly.managedSet(), names);
+    }
+
+    /** {@link #unmanage(Collection)} for these names. */
+    public CompletionStage<Void> unmanage(String... names) {
+        return unmanage(List.of(names));
+    }
+
+    /** {@link #unmanage(Collection)} for one name; an overload of its own so that Jetty's {@code unmanage(Object bean)} is not it. */
+    public CompletionStage<Void> unmanage(String name) {
+        return unmanage(List.of(name));
+    }
+
+    /** Every managed name, configured first, then those managed at run time on any instance (as last read); unmodifiable. */
+    public Set<String> managedNames() {
+        return assembly.managedSet().names();
     }
 
     /** Reads the store again and serves what another instance stored, now; how many certificates it replaced. */
@@ -245,6 +307,7 @@ public final class AutoTls extends ContainerLifeCycle {
         private CertificateStore store;
         private Object meterRegistry;
         private TxtPublisher dnsPublisher;
+        private OnDemandPermission onDemand;
 
         private Builder() {
         }
@@ -381,6 +444,17 @@ public final class AutoTls extends ContainerLifeCycle {
         }
 
         /**
+         * Turns on on-demand TLS ({@code autotls.on-demand=true}) with {@code permission} as its check: a
+         * handshake for a name not managed obtains its certificate once {@code permission} allows the
+         * name, and waits for it (see docs/names-at-run-time.md). Instead of {@code autotls.on-demand.ask},
+         * not beside it. {@code autotls.on-demand=false} set outside the code still turns it off.
+         */
+        public Builder onDemand(OnDemandPermission permission) {
+            this.onDemand = Objects.requireNonNull(permission, "permission");
+            return set(Setting.ON_DEMAND, "true");
+        }
+
+        /**
          * Validates the configuration and prepares storage and the CA client. No network.
          *
          * @throws ConfigurationException naming the setting, the value and what is allowed
@@ -396,7 +470,8 @@ public final class AutoTls extends ContainerLifeCycle {
                 }
             }
             AutoTlsConfig config = AutoTlsConfig.resolve(sources);
-            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher)));
+            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher,
+                    onDemand)));
         }
     }
 }

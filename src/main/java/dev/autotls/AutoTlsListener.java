@@ -28,4 +28,13 @@ public interface AutoTlsListener {
      */
     default void onExpiringSoon(CertificateStatus status) {
     }
+
+    /**
+     * The permission check for a name asked for on demand answered (once per name while the answer is
+     * cached, not once per handshake): {@code allowed} is false for a refusal and for no answer in time.
+     *
+     * @param client the address of the client whose handshake caused the check; null when asked at renewal
+     */
+    default void onOnDemandChecked(String name, java.net.InetAddress client, boolean allowed) {
+    }
 }

@@ -2,6 +2,7 @@ package dev.autotls;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,8 +25,24 @@ public interface CertificateStatus {
         TEMPORARY
     }
 
-    /** The configured names it covers. */
+    /** Why a name is managed. */
+    enum Origin {
+        /** Named in {@code autotls.domains} (or the builder's {@code domains}): managed for as long as it is configured. */
+        CONFIGURED,
+        /** Added at run time with {@link AutoTls#manage}, on this or another instance of the site, until unmanaged. */
+        MANAGED,
+        /** Obtained during a handshake after the on-demand permission check said yes. */
+        ON_DEMAND
+    }
+
+    /** The names it covers. */
     List<String> names();
+
+    /**
+     * Where each of {@link #names()} came from, in the same order. A configured name is
+     * {@link Origin#CONFIGURED} even when it was also managed at run time.
+     */
+    Map<String, Origin> origins();
 
     /** The validation strategy ({@code http-01}, {@code dns-persist-01}, {@code acme-dns}, {@code auto}, ...). */
     String strategy();

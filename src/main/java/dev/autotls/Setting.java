@@ -58,6 +58,19 @@ public enum Setting {
     KEY_TYPE("autotls.key-type", "ec256", "Certificate key: `ec256`, `rsa2048` or `rsa4096`."),
     PROXY("autotls.proxy", null, "Outbound HTTP proxy for the CA and acme-dns connections: `host:port` or "
             + "`user:password@host:port` (HTTPS through CONNECT). The password is never logged."),
+    ON_DEMAND("autotls.on-demand", "false", "`true`: a TLS handshake for a name not managed obtains its certificate "
+            + "while it waits, once a permission check (`autotls.on-demand.ask`, or one given in code) allows the name."),
+    ON_DEMAND_ASK("autotls.on-demand.ask", null, "URL of the permission check for names obtained on demand: "
+            + "`GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows, any other status, a redirect or no answer "
+            + "within 2 s refuses."),
+    ON_DEMAND_CHECKS_PER_CLIENT("autotls.on-demand.checks-per-client", "20/1m", "How many permission checks one client "
+            + "address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once."),
+    ON_DEMAND_WAIT("autotls.on-demand.wait", "10s", "How long a handshake for an allowed name waits for its certificate; "
+            + "then it fails with an alert."),
+    ON_DEMAND_WAITING("autotls.on-demand.waiting", "32", "How many handshakes may wait for certificates on demand at "
+            + "once; more fail at once."),
+    ON_DEMAND_ORDER_LIMIT("autotls.on-demand.order-limit", "10/1m", "How many names the site obtains on demand "
+            + "(`N/duration`), counted across every instance sharing the store; more wait for a free slot."),
     MANAGEMENT_PORT("autotls.management.port", "off", "Port of the management listener (`/health`, `/status`, `/metrics`); "
             + "`off` for none, `0` picks a free one."),
     MANAGEMENT_BIND("autotls.management.bind", "127.0.0.1", "Address the management listener binds to."),

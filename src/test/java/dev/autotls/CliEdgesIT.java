@@ -73,7 +73,8 @@ class CliEdgesIT {
     void aMissingOrMistypedOptionNamesTheOption() throws Exception {
         Result missing = run(List.of(), "serve", "--storage=" + dir.resolve("storage"));
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(sentences(missing)).containsExactly("autotls serve: --domains is not set: name at least one domain, e.g. "
+        assertThat(sentences(missing)).containsExactly("autotls serve: --domains is not set and " + dir.resolve("storage")
+                + " holds no names managed at run time: name at least one domain, e.g. "
                 + "--domains=example.com,*.example.com (or -Dautotls.domains=example.com,*.example.com before -jar, or "
                 + "AUTOTLS_DOMAINS=example.com,*.example.com)");
         Result typo = run(List.of(), "serve", "--domain=x");

@@ -1,6 +1,7 @@
 package dev.autotls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -75,6 +76,21 @@ class OperationsIT {
                     }
                 });
                 assertThat((String) platform.getAttribute(bean, "serial")).isNotEqualTo(serial);
+
+                // names at run time through JMX: a certificate bean appears with the name and goes with it
+                ObjectName root = roots.iterator().next();
+                platform.invoke(root, "manage", new Object[] {"jmx2.test"}, new String[] {String.class.getName()});
+                assertThat((String) platform.getAttribute(root, "managedNames")).isEqualTo("jmx.test,jmx2.test");
+                Set<ObjectName> two = platform.queryNames(new ObjectName("dev.autotls:type=certificatebean,*"), null);
+                assertThat(two).hasSize(2);
+                ObjectName added = two.stream().filter(name -> !name.equals(bean)).findFirst().orElseThrow();
+                assertThat((String) platform.getAttribute(added, "origins")).isEqualTo("jmx2.test=MANAGED");
+                assertThat((String) platform.getAttribute(bean, "origins")).isEqualTo("jmx.test=CONFIGURED");
+                assertThatThrownBy(() -> platform.invoke(root, "unmanage", new Object[] {"jmx.test"},
+                        new String[] {String.class.getName()})).hasStackTraceContaining("configured names are always managed");
+                platform.invoke(root, "unmanage", new Object[] {"jmx2.test"}, new String[] {String.class.getName()});
+                assertThat(platform.queryNames(new ObjectName("dev.autotls:type=certificatebean,*"), null)).containsExactly(bean);
+                assertThat(platform.getAttribute(root, "certificateCount")).isEqualTo(1);
             } finally {
                 site.close();
             }
@@ -154,6 +170,15 @@ class OperationsIT {
                         .isEqualTo(site.autoTls.servedCertificate("meter.test").orElseThrow().getNotAfter().toInstant()
                                 .getEpochSecond());
                 assertThat(registry.get("autotls.owner.action.needed").gauge().value()).isZero();
+
+                // gauges follow the set: added with a name managed at run time, removed with it
+                site.autoTls.manage("meter2.test");
+                assertThat(registry.get("autotls.certificate.ready").tag("name", "meter2.test").gauge().value()).isZero();
+                assertThat(registry.get("autotls.names").tag("origin", "managed").gauge().value()).isEqualTo(1);
+                assertThat(registry.get("autotls.names").tag("origin", "configured").gauge().value()).isEqualTo(1);
+                site.autoTls.unmanage("meter2.test").toCompletableFuture().join();
+                assertThat(registry.find("autotls.certificate.ready").tag("name", "meter2.test").gauge()).isNull();
+                assertThat(registry.get("autotls.names").tag("origin", "managed").gauge().value()).isZero();
             }
         }
     }

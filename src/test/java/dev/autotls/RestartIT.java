@@ -51,4 +51,42 @@ class RestartIT {
             assertThat(pebble.accountRequests()).as("account requests after the restart").isEqualTo(accounts);
         }
     }
+
+    /** Issue 24 (d), the managed part: names managed at run time are managed again after a restart, with no order. */
+    @Test
+    void namesManagedAtRunTimeAreManagedAgainAfterARestartWithoutAnOrder(@TempDir Path storage) throws Exception {
+        try (Pebble pebble = Pebble.start("sid", Ports.free())) {
+            MutableClock clock = MutableClock.startingNow();
+            X509Certificate issued;
+            ManualScheduler first = new ManualScheduler(clock);
+            try (Site site = Site.start(PebbleSites.http01(pebble, storage, "boot.test").clock(clock).scheduler(first))) {
+                java.util.concurrent.CompletableFuture<java.util.List<CertificateStatus>> managed =
+                        site.autoTls.manage("runtime.test", "www.runtime.test").toCompletableFuture();
+                first.runDue();
+                assertThat(managed.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("one certificate per name (http-01)")
+                        .flatExtracting(CertificateStatus::names).containsExactly("runtime.test", "www.runtime.test");
+                issued = site.autoTls.servedCertificate("runtime.test").orElseThrow();
+            }
+            long orders = pebble.orders();
+            assertThat(orders).as("boot.test, runtime.test and www.runtime.test").isEqualTo(3);
+
+            // the same configuration, and one with no autotls.domains at all: the store's set is enough
+            for (String[] configured : java.util.List.of(new String[] {"boot.test"}, new String[0])) {
+                ManualScheduler second = new ManualScheduler(clock);
+                try (Site site = Site.start(PebbleSites.http01(pebble, storage, configured).clock(clock).scheduler(second))) {
+                    assertThat(site.autoTls.managedNames()).as("configured %s", java.util.Arrays.toString(configured))
+                            .containsAll(java.util.List.of("runtime.test", "www.runtime.test"));
+                    X509Certificate served = TlsClient.trusting(pebble.roots()).leaf(site.httpsPort(), "runtime.test");
+                    assertThat(served.getSerialNumber()).as("served from the store before any maintenance ran")
+                            .isEqualTo(issued.getSerialNumber());
+                    clock.advance(CertificateManager.START_SPREAD);
+                    second.runDue();
+                    assertThat(site.autoTls.status()).filteredOn(status -> status.names().contains("runtime.test"))
+                            .singleElement().satisfies(status -> assertThat(status.origins())
+                                    .containsEntry("runtime.test", CertificateStatus.Origin.MANAGED));
+                }
+            }
+            assertThat(pebble.orders()).as("orders placed after the restarts").isEqualTo(orders);
+        }
+    }
 }

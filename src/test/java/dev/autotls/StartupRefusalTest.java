@@ -19,6 +19,33 @@ class StartupRefusalTest {
     }
 
     @Test
+    void noDomainsAndNoNamesManagedAtRunTimeInTheStore() {
+        AutoTls.Builder noDomains = AutoTls.builder().ignoreSystemSettings().storage(folder.resolve("storage"))
+                .ca("https://ca.invalid/dir").agreeToTermsOfService(true);
+        assertThatThrownBy(noDomains::build).isInstanceOf(ConfigurationException.class)
+                .hasMessage("autotls.domains is not set and " + folder.resolve("storage") + " holds no names managed at run time: "
+                        + "name at least one domain, e.g. -Dautotls.domains=example.com,*.example.com (or "
+                        + "AUTOTLS_DOMAINS=example.com,*.example.com)");
+    }
+
+    @Test
+    void noDomainsButNamesManagedAtRunTimeInTheStore() throws Exception {
+        AutoTls first = builder().build();
+        first.manage("later.test"); // not Jetty's manage(Object bean): written to the store at once; the order is never placed (never started)
+        first.destroy();
+
+        AutoTls second = AutoTls.builder().ignoreSystemSettings().storage(folder.resolve("storage"))
+                .ca("https://ca.invalid/dir").agreeToTermsOfService(true).build();
+        try {
+            assertThat(second.managedNames()).containsExactly("later.test");
+            assertThat(second.status()).singleElement().satisfies(status ->
+                    assertThat(status.origins()).containsEntry("later.test", CertificateStatus.Origin.MANAGED));
+        } finally {
+            second.destroy();
+        }
+    }
+
+    @Test
     void aStorageFolderThisProcessCannotWrite() {
         // /proc refuses new files even to root, unlike a chmod'ed folder
         assertThatThrownBy(() -> builder().storage(Path.of("/proc")).build()).isInstanceOf(ConfigurationException.class)

@@ -14,6 +14,8 @@ import dev.autotls.internal.dns.AuthoritativeDns;
 import dev.autotls.internal.engine.Backoff;
 import dev.autotls.internal.engine.CaRotation;
 import dev.autotls.internal.engine.CertificateManager;
+import dev.autotls.internal.engine.CertificateWatcher;
+import dev.autotls.internal.engine.ManagedSet;
 import dev.autotls.internal.engine.JobsObserver;
 import dev.autotls.internal.engine.Listeners;
 import dev.autotls.internal.engine.ManagedCertificate;
@@ -27,20 +29,25 @@ import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.localca.AuthorityStore;
 import dev.autotls.internal.localca.LocalCa;
 import dev.autotls.internal.jetty.TlsConnectors;
+import dev.autotls.internal.ondemand.OnDemand;
+import dev.autotls.internal.ondemand.OnDemandCounters;
 import dev.autotls.internal.ops.MicrometerBinding;
 import dev.autotls.internal.ops.OperationCounters;
 import dev.autotls.internal.ops.StatusView;
+import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.Stores;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.RegistryKeyManager;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Server;
@@ -68,6 +75,8 @@ public final class Assembly extends ContainerLifeCycle {
      */
     private final RepeatingTask tlsAlpnPoll;
     private final CertificateManager manager;
+    /** The configured names and those managed at run time, kept in the store. */
+    private final ManagedSet managedSet;
     private final CertificateStore store;
     private final boolean ownedStore;
     private final String caFolder;
@@ -81,6 +90,8 @@ public final class Assembly extends ContainerLifeCycle {
     private final Clock clock;
     private final SSLContext sslContext;
     private final OperationCounters counters = new OperationCounters();
+    /** On-demand TLS, or null when {@code autotls.on-demand} is off. */
+    private final OnDemand onDemand;
     private volatile Server server;
     private volatile Installation installation;
     private Scheduler runningScheduler;
@@ -97,26 +108,51 @@ public final class Assembly extends ContainerLifeCycle {
         listeners.add(counters);
         this.caFolder = StorageKeys.caFolder(config.caDirectory());
         StartupChecks.requireWritableStorage(config);
+        StartupChecks.requireSomeNames(config, store);
+        StartupChecks.requireOnDemandPermission(config, injected.onDemand() != null);
         this.acme = CaConnection.open(config, store, caFolder, clock);
         this.localCa = localCa(config, store, clock);
         this.dns = new AuthoritativeDns(config.dnsResolvers());
         StrategyChoice strategies = StrategyChoice.wire(config, store, acme, dns, registry, clock);
         this.http01 = strategies.http01();
         TlsAlpn01Strategy tlsAlpn = strategies.tlsAlpn();
-        List<ManagedCertificate> certificates = strategies.certificates(
-                injected.dnsPublisher() == null ? null : new Dns01Strategy(injected.dnsPublisher()));
-        this.tlsAlpnPoll = certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
+        ChallengeStrategy override = injected.dnsPublisher() == null ? null : new Dns01Strategy(injected.dnsPublisher());
+        List<ManagedCertificate> certificates = strategies.certificates(override);
+        this.tlsAlpnPoll = strategies.mayUseTlsAlpn() || (config.onDemand().enabled() && config.httpPort() < 0)
+                || certificates.stream().anyMatch(c -> c.strategy.challengeTypes().contains(TlsAlpn01Strategy.NAME))
                 ? new RepeatingTask(tlsAlpn::refreshFromStore, TlsAlpn01Strategy.POLL_INTERVAL, clock, LOG,
                         "Looking for tls-alpn-01 answers stored by other instances failed") : null;
         this.injectedScheduler = injected.scheduler();
-        this.sslContext = TlsConnectors.sslContext(registry);
+        RegistryKeyManager keyManager = new RegistryKeyManager(registry);
+        this.sslContext = TlsConnectors.sslContext(keyManager);
         RandomGenerator random = injected.random();
         this.cas = CaRotation.open(config, acme, localCa, store, clock, random);
-        this.manager = new CertificateManager(certificates, cas, store,
-                new CertificateFiles(store, caFolder), registry, new RenewalPolicy(random),
+        CertificateFiles files = new CertificateFiles(store, caFolder);
+        this.manager = new CertificateManager(certificates, cas, store, files, registry, new RenewalPolicy(random),
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
+        this.managedSet = new ManagedSet(config.domains(), new ManagedNamesFile(store), files, manager,
+                (names, origin) -> runTimeCertificate(strategies, names, origin, override), clock, this::status);
+        if (config.onDemand().enabled()) {
+            this.onDemand = OnDemand.wire(config.onDemand(), injected.onDemand(), managedSet, manager, registry, clock, listeners);
+            keyManager.onDemand(onDemand.handshakes());
+        } else {
+            this.onDemand = null;
+        }
+        manager.watch(new CertificateWatcher() { // answers for run-time names too, as the set changes
+            @Override
+            public void added(ManagedCertificate certificate) {
+                tlsAlpn.track(managedSet.names());
+            }
+
+            @Override
+            public void removed(ManagedCertificate certificate) {
+                tlsAlpn.track(managedSet.names());
+            }
+        });
+        managedSet.load();
         if (injected.meterRegistry() != null) {
-            listeners.add(MicrometerBinding.bind(injected.meterRegistry(), this::status, certificates.size()));
+            listeners.add(MicrometerBinding.bind(injected.meterRegistry(), manager, this::status, this::status,
+                    onDemandCounters()));
         }
     }
 
@@ -137,6 +173,25 @@ public final class Assembly extends ContainerLifeCycle {
             }
             throw e;
         }
+    }
+
+    /**
+     * The certificate for names managed at run time, its strategy chosen as for configured names (for
+     * names obtained on demand: validated by connection); a local name is refused when this instance
+     * has no local CA to issue it.
+     */
+    private ManagedCertificate runTimeCertificate(StrategyChoice strategies, List<String> names,
+                                                  java.util.function.Function<String, CertificateStatus.Origin> origin,
+                                                  ChallengeStrategy override) {
+        if (localCa == null && config.cas().issuedLocally(names)) {
+            throw new dev.autotls.ConfigurationException(String.join(", ", names) + " can only come from the built-in local CA, "
+                    + "which this instance does not run; add a local name to " + Setting.DOMAINS.key() + " or set "
+                    + Setting.CA.key() + " = local");
+        }
+        if (origin.apply(names.get(0)) == CertificateStatus.Origin.ON_DEMAND) {
+            return strategies.onDemandCertificate(names, origin);
+        }
+        return strategies.certificate(names, origin, override);
     }
 
     /** The local CA when some certificate may come from it (its store warns where it would keep its key unsealed). */
@@ -179,6 +234,9 @@ public final class Assembly extends ContainerLifeCycle {
                             manager.certificates())
                     .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             manager.start(runningScheduler, runningWorkers);
+            if (onDemand != null) {
+                onDemand.start(runningScheduler);
+            }
             if (tlsAlpnPoll != null) {
                 tlsAlpnPoll.start(runningScheduler);
             }
@@ -194,6 +252,9 @@ public final class Assembly extends ContainerLifeCycle {
         WarmStart.stop(warmStart);
         if (tlsAlpnPoll != null) {
             tlsAlpnPoll.stop();
+        }
+        if (onDemand != null) {
+            onDemand.stop();
         }
         manager.stop();
         if (runningScheduler != null && runningScheduler != injectedScheduler) { // made in doStart, not injected
@@ -218,12 +279,26 @@ public final class Assembly extends ContainerLifeCycle {
 
     /** Every managed certificate as maintenance sees it now; immutable snapshots. */
     public List<CertificateStatus> status() {
-        Instant now = clock.instant();
         List<CertificateStatus> all = new ArrayList<>();
         for (ManagedCertificate certificate : manager.certificates()) {
-            all.add(StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null), now));
+            all.add(status(certificate));
         }
         return all;
+    }
+
+    /** The certificate whose first name is {@code firstName} as maintenance sees it now, if it is managed. */
+    public Optional<CertificateStatus> status(String firstName) {
+        return manager.certificate(firstName).map(this::status);
+    }
+
+    private CertificateStatus status(ManagedCertificate certificate) {
+        return StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null),
+                clock.instant());
+    }
+
+    /** The set of managed names: configured, and managed at run time on any instance of the site. */
+    public ManagedSet managedSet() {
+        return managedSet;
     }
 
     public AutoTlsConfig config() {
@@ -260,6 +335,11 @@ public final class Assembly extends ContainerLifeCycle {
 
     public OperationCounters counters() {
         return counters;
+    }
+
+    /** What on demand counted, or empty when it is off. */
+    public Optional<OnDemandCounters> onDemandCounters() {
+        return Optional.ofNullable(onDemand).map(OnDemand::counters);
     }
 
     public Clock clock() {

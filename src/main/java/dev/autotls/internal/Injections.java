@@ -1,6 +1,7 @@
 package dev.autotls.internal;
 
 import dev.autotls.AutoTlsListener;
+import dev.autotls.OnDemandPermission;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
 import dev.autotls.spi.TxtPublisher;
@@ -18,16 +19,18 @@ import java.util.random.RandomGenerator;
  * @param listeners     told of each order, renewal, failure and swap
  * @param dnsPublisher  validates every name by dns-01 through it instead of choosing a strategy, or null
  * @param random        the jitter of renewal times, back-offs and spreads; thread-safe (a seeded one makes tests repeatable)
+ * @param onDemand      the permission check for names obtained on demand, given in code, or null
  */
 public record Injections(CertificateStore store, Clock clock, Scheduler scheduler, Object meterRegistry,
-                         List<AutoTlsListener> listeners, TxtPublisher dnsPublisher, RandomGenerator random) {
+                         List<AutoTlsListener> listeners, TxtPublisher dnsPublisher, RandomGenerator random,
+                         OnDemandPermission onDemand) {
     public Injections {
         listeners = List.copyOf(listeners);
     }
 
     /** What the builder gives: everything but the randomness, which is a thread-safe {@link java.util.Random}. */
     public Injections(CertificateStore store, Clock clock, Scheduler scheduler, Object meterRegistry,
-                      List<AutoTlsListener> listeners, TxtPublisher dnsPublisher) {
-        this(store, clock, scheduler, meterRegistry, listeners, dnsPublisher, new java.util.Random());
+                      List<AutoTlsListener> listeners, TxtPublisher dnsPublisher, OnDemandPermission onDemand) {
+        this(store, clock, scheduler, meterRegistry, listeners, dnsPublisher, new java.util.Random(), onDemand);
     }
 }

@@ -31,7 +31,7 @@ public class AutoTlsMBean extends ObjectMBean {
         return autoTls().getBean(Assembly.class);
     }
 
-    @ManagedAttribute("How many certificates are configured")
+    @ManagedAttribute("How many certificates are managed (configured and managed at run time)")
     public int getCertificateCount() {
         return site().certificates().size();
     }
@@ -54,6 +54,38 @@ public class AutoTlsMBean extends ObjectMBean {
     @ManagedOperation(value = "Order a new certificate now for the one covering this name", impact = "ACTION")
     public void renew(@Name("name") String name) {
         autoTls().renew(name);
+    }
+
+    @ManagedAttribute("Every managed name, comma-separated: the configured ones, then those managed at run time")
+    public String getManagedNames() {
+        return String.join(",", autoTls().managedNames());
+    }
+
+    /**
+     * {@link AutoTls#manage} from a JMX console: returns at once (the names are in the store by then),
+     * saying how to follow the certificates; a refused name is thrown back with its sentence.
+     */
+    @ManagedOperation(value = "Manage these names (comma-separated) from now on, on every instance; certificates are "
+            + "obtained in the background (see status)", impact = "ACTION")
+    public String manage(@Name("names") String names) {
+        autoTls().manage(split(names));
+        return "Managing " + names + "; the certificates appear in status (and as certificate beans) as they are obtained.";
+    }
+
+    /** {@link AutoTls#unmanage} from a JMX console; a configured name or a store failure is thrown back with its sentence. */
+    @ManagedOperation(value = "Stop managing these names (comma-separated) on every instance; configured names are refused",
+            impact = "ACTION")
+    public String unmanage(@Name("names") String names) {
+        try {
+            autoTls().unmanage(split(names)).toCompletableFuture().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+        return "No longer managing " + names + ".";
+    }
+
+    private static java.util.List<String> split(String names) {
+        return java.util.Arrays.stream(names.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
     }
 
     @ManagedOperation(value = "Read the store again and serve what other instances stored", impact = "ACTION")

@@ -48,7 +48,10 @@ public class AutoTlsAutoConfiguration {
         AutoTls autoTls = builder.build();
         if (publisher != null) {
             Assembly site = autoTls.getBean(Assembly.class);
-            publisher.readFrom(site.registry(), site.config().domains().get(0));
+            // the bundle carries the first managed certificate (configured names first; else one managed at run time)
+            if (!site.certificates().isEmpty()) {
+                publisher.readFrom(site.registry(), site.certificates().get(0).firstName());
+            }
             SslBundlePublisher started = publisher;
             autoTls.addEventListener(new LifeCycle.Listener() {
                 @Override

@@ -53,8 +53,11 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
 
     private final CertificateStore store;
     private final ValidationCertificates validations;
-    /** The non-wildcard configured names: the only ones whose answers are looked for in the store. */
-    private final List<String> names;
+    /**
+     * The non-wildcard managed names: the only ones whose answers are looked for in the store.
+     * Replaced whole when names are managed or unmanaged at run time.
+     */
+    private volatile List<String> names;
     /** Key authorizations this instance presented, by name; the poll leaves these alone. */
     private final Map<String, String> local = new ConcurrentHashMap<>();
     /** Store versions seen per name; read and written by the poll only. */
@@ -67,7 +70,12 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
     public TlsAlpn01Strategy(CertificateStore store, ValidationCertificates validations, List<String> names) {
         this.store = store;
         this.validations = validations;
-        this.names = names.stream().filter(n -> !n.startsWith("*.")).toList();
+        track(names);
+    }
+
+    /** Looks for the answers of {@code managed} (wildcards are skipped) from the next poll on. */
+    public void track(java.util.Collection<String> managed) {
+        this.names = managed.stream().filter(n -> !n.startsWith("*.")).distinct().toList();
     }
 
     @Override
@@ -134,6 +142,7 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
      * vanished. Never called on the handshake path; the store being down changes nothing.
      */
     public synchronized void refreshFromStore() {
+        List<String> names = this.names;
         List<String> keys = new ArrayList<>(names.size());
         for (String name : names) {
             keys.add(StorageKeys.tlsAlpnAnswer(name));

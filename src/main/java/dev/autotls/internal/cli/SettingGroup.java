@@ -15,6 +15,7 @@ enum SettingGroup {
     MORE_CAS("Second and third CA (fallbacks, in the order --ca lists them):"),
     STORAGE("Storage tuning (PostgreSQL, several instances):"),
     PROXY("Outbound proxy:"),
+    ON_DEMAND("On demand (a handshake for an allowed name obtains its certificate; see docs/names-at-run-time.md):"),
     MANAGEMENT("Management listener (/health, /status, /metrics):");
 
     final String heading;
@@ -33,6 +34,8 @@ enum SettingGroup {
                     MORE_CAS;
             case STORAGE_PASSWORD, STORAGE_KEY, STORAGE_CREATE_SCHEMA, STORAGE_SYNC -> STORAGE;
             case PROXY -> PROXY;
+            case ON_DEMAND, ON_DEMAND_ASK, ON_DEMAND_CHECKS_PER_CLIENT, ON_DEMAND_WAIT, ON_DEMAND_WAITING,
+                    ON_DEMAND_ORDER_LIMIT -> ON_DEMAND;
             case MANAGEMENT_PORT, MANAGEMENT_BIND -> MANAGEMENT;
         };
     }

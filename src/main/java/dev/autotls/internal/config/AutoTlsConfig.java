@@ -41,6 +41,7 @@ public record AutoTlsConfig(
         int managementPort,
         String managementBind,
         CaList cas,
+        OnDemandConfig onDemand,
         SettingNames names) {
 
     static final URI LETSENCRYPT = CaSettings.LETSENCRYPT;
@@ -72,6 +73,7 @@ public record AutoTlsConfig(
                 portOrOff(sources, Setting.MANAGEMENT_PORT),
                 text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
                 cas,
+                OnDemandConfig.resolve(sources),
                 sources.names());
     }
 
@@ -86,8 +88,14 @@ public record AutoTlsConfig(
         }
     }
 
-    /** Whether some configured certificate goes to an ACME CA (and so needs its account and terms). */
+    /**
+     * Whether some configured certificate goes to an ACME CA (and so needs its account and terms);
+     * without configured names, whether names managed at run time would.
+     */
     public boolean needsAcme() {
+        if (domains.isEmpty()) {
+            return cas.localCa() != LocalCaUse.ALL;
+        }
         return DomainNames.certificates(domains).stream().anyMatch(names -> !cas.issuedLocally(names));
     }
 
@@ -109,10 +117,11 @@ public record AutoTlsConfig(
     }
 
     private static List<String> domains(SettingSources sources) {
-        SettingNames how = sources.names();
-        SettingSources.Value value = sources.get(Setting.DOMAINS)
-                .orElseThrow(() -> new ConfigurationException(how.of(Setting.DOMAINS) + " is not set: name at least one "
-                        + "domain, e.g. " + how.toSet(Setting.DOMAINS, "example.com,*.example.com")));
+        Optional<SettingSources.Value> given = sources.get(Setting.DOMAINS);
+        if (given.isEmpty() || given.get().text().isBlank()) {
+            return List.of(); // names may come from the store instead: StartupChecks.requireSomeNames decides once it is open
+        }
+        SettingSources.Value value = given.get();
         java.util.Set<String> names = new java.util.LinkedHashSet<>(); // thousands of names: no quadratic de-duplication
         for (String part : value.text().split(",")) {
             if (part.isBlank()) {

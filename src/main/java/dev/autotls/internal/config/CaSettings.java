@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -30,7 +29,6 @@ public final class CaSettings {
     /** The value of {@code autotls.ca} that chooses the built-in local CA. */
     static final String LOCAL = "local";
     private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)?");
 
     private CaSettings() {
     }
@@ -168,25 +166,11 @@ public final class CaSettings {
         return value.map(SettingSources.Value::text);
     }
 
-    /** A duration as {@code 1d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 500ms} or plain seconds. */
+    /** A duration as {@link Durations#parse} reads it. */
     static Duration duration(SettingSources sources, Setting setting) {
         SettingSources.Value value = sources.get(setting).orElseThrow();
-        Matcher matcher = DURATION.matcher(value.text().trim());
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-            Duration duration = switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                case "d" -> Duration.ofDays(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-            if (!duration.isZero()) {
-                return duration;
-            }
-        }
-        throw value.invalid("give a positive duration such as 1d, 12h, 30m or 10s");
+        return Durations.parse(value.text())
+                .orElseThrow(() -> value.invalid("give a positive duration such as 1d, 12h, 30m or 10s"));
     }
 
     /** Settings only an ACME CA reads: with {@code autotls.ca=local} alone they would be ignored without a word. */

@@ -2,6 +2,8 @@ package dev.autotls.internal.config;
 
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
+import dev.autotls.internal.store.ManagedNames;
+import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StorageFailures;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.spi.CertificateStore;
@@ -23,6 +25,59 @@ public final class StartupChecks {
 
     public static void requireWritableStorage(AutoTlsConfig config) {
         config.storage().folder().ifPresent(folder -> requireWritable(folder, config.names().of(Setting.STORAGE)));
+    }
+
+    /**
+     * Refuses to build an instance that has no name to serve: {@code autotls.domains} is not set and
+     * the store holds no names managed at run time. The one place that says when configured names
+     * may be left out; another source of names (on demand) adds its condition here.
+     */
+    public static void requireSomeNames(AutoTlsConfig config, CertificateStore store) {
+        if (!config.domains().isEmpty() || config.onDemand().enabled()) {
+            return;
+        }
+        SettingNames how = config.names();
+        String example = "name at least one domain, e.g. " + how.toSet(Setting.DOMAINS, "example.com,*.example.com");
+        ManagedNames stored;
+        try {
+            stored = new ManagedNamesFile(store).load();
+        } catch (IOException e) {
+            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set, and the names managed at run time could "
+                    + "not be read from " + store.describe() + " (" + e.getMessage() + "): " + example
+                    + ", or start again once the store answers");
+        }
+        if (stored.names().isEmpty()) {
+            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set and " + store.describe()
+                    + " holds no names managed at run time: " + example);
+        }
+    }
+
+    /**
+     * Refuses on demand without a permission check (every name a client sends would be ordered), and
+     * two checks at once (which one decides would be a guess).
+     *
+     * @param inCode whether the application gave a check in code ({@code builder.onDemand(permission)})
+     */
+    public static void requireOnDemandPermission(AutoTlsConfig config, boolean inCode) {
+        OnDemandConfig onDemand = config.onDemand();
+        SettingNames how = config.names();
+        if (!onDemand.enabled()) {
+            if (onDemand.ask().isPresent()) {
+                org.slf4j.LoggerFactory.getLogger(StartupChecks.class).warn("{} is set but {} is not true, so no name is "
+                        + "obtained on demand and the endpoint is never asked; set {} to use it.", how.of(Setting.ON_DEMAND_ASK),
+                        how.of(Setting.ON_DEMAND), how.toSet(Setting.ON_DEMAND, "true"));
+            }
+            return;
+        }
+        if (onDemand.ask().isEmpty() && !inCode) {
+            throw new ConfigurationException(how.of(Setting.ON_DEMAND) + " is true but nothing says which names may be obtained: "
+                    + "set " + how.toSet(Setting.ON_DEMAND_ASK, "http://127.0.0.1:9000/allowed") + " (asked ?domain=NAME&client=ADDRESS, "
+                    + "2xx allows), or give a check in code with AutoTls.builder().onDemand((name, client) -> ...)");
+        }
+        if (onDemand.ask().isPresent() && inCode) {
+            throw new ConfigurationException(how.of(Setting.ON_DEMAND_ASK) + " is set and a permission check was also given in code "
+                    + "(builder.onDemand); keep one of them");
+        }
     }
 
     public static void requireAgreementForANewAccount(AutoTlsConfig config, CertificateStore store, String caFolder) {

@@ -1,30 +1,25 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.CertificateEvent;
-import dev.autotls.CertificateStatus;
-import dev.autotls.internal.acme.IssuedCertificate;
-import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
-import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
-import dev.autotls.spi.Lease;
 import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.Scheduler;
-import dev.autotls.spi.StorageException;
 import dev.autotls.spi.TransientException;
-import java.io.IOException;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -48,14 +43,12 @@ public final class CertificateManager {
     /** How far the first looks at healthy stored certificates are spread after a start. */
     public static final Duration START_SPREAD = Duration.ofMinutes(5);
 
-    /** The certificates under maintenance: an immutable list, replaced whole when one is added or removed. */
-    private volatile List<ManagedCertificate> certificates;
+    /** The certificates under maintenance: an immutable value, replaced whole when one is added or removed. */
+    private volatile Managed managed;
     private final CaRotation cas;
-    private final CertificateStore store;
-    private final CertificateFiles files;
     private final CertificateRegistry registry;
-    private final RenewalPlanner planner;
     private final FailurePolicy failures;
+    private final Renewal renewal;
     /** After a save failed: store it again this soon. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
     /** Given at each start: AutoTls makes its threads when it starts and ends them when it stops. */
@@ -66,9 +59,10 @@ public final class CertificateManager {
     private final Clock clock;
     /** Spreads the first looks after a start; the same source as the back-offs' jitter. Thread-safe. */
     private final RandomGenerator random;
-    private final KeyType keyType;
     private final Listeners listeners;
     private final StoreSync sync;
+    /** Told of every certificate added, removed, and looked at (JMX beans, gauges, waiting {@code manage} calls). */
+    private final List<CertificateWatcher> watchers = new CopyOnWriteArrayList<>();
     /**
      * Certificates whose job runs now. By identity, not name: a certificate removed and added
      * again is a new one whose looks do not wait for the old one's job. Changed, together with
@@ -82,21 +76,68 @@ public final class CertificateManager {
     private final Set<ManagedCertificate> askedWhileRunning = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
+    /** The certificates in order and by first name, swapped together. */
+    private record Managed(List<ManagedCertificate> list, Map<String, ManagedCertificate> byFirstName) {
+        static Managed of(List<ManagedCertificate> certificates) {
+            Map<String, ManagedCertificate> byFirstName = new HashMap<>();
+            for (ManagedCertificate certificate : certificates) {
+                byFirstName.put(certificate.firstName(), certificate);
+            }
+            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName));
+        }
+    }
+
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff,
                        Clock clock, RandomGenerator random, KeyType keyType, Listeners listeners, Duration syncInterval) {
-        this.certificates = List.copyOf(certificates);
+        this.managed = Managed.of(certificates);
         this.cas = cas;
-        this.store = store;
-        this.files = files;
         this.registry = registry;
         this.failures = new FailurePolicy(backoff, cas, clock, listeners, random);
         this.random = random;
-        this.planner = new RenewalPlanner(policy, cas, failures);
         this.clock = clock;
-        this.keyType = keyType;
         this.listeners = listeners;
-        this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval);
+        this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
+        this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
+                listeners, sync);
+    }
+
+    /**
+     * Asked by a job before it orders (a renewal, or a first order that failed before): on-demand
+     * certificates ask their permission check again here.
+     */
+    @FunctionalInterface
+    public interface OrderPermission {
+        /**
+         * Whether {@code certificate} may be ordered now; false when it was refused, and then this
+         * check has taken it out of maintenance itself.
+         */
+        boolean mayOrder(ManagedCertificate certificate) throws AutoTlsException, InterruptedException;
+    }
+
+    /** Asks {@code permission} before every order from now on. */
+    public void askBeforeOrdering(OrderPermission permission) {
+        renewal.askBeforeOrdering(permission);
+    }
+
+    /** Tells {@code watcher} of every change from now on. */
+    public void watch(CertificateWatcher watcher) {
+        watchers.add(watcher);
+    }
+
+    /**
+     * Serves what the store holds for {@code certificate} now if it is newer than what is served (a
+     * certificate another instance ordered, looked for while a handshake waits for it); whether it did.
+     *
+     * @throws IOException when the store cannot be read
+     */
+    public boolean lookInStore(ManagedCertificate certificate) throws java.io.IOException {
+        return sync.adoptIfNewer(certificate);
+    }
+
+    /** The store sync, which also looks at the managed set's version when one is {@link StoreSync#follow followed}. */
+    StoreSync sync() {
+        return sync;
     }
 
     /**
@@ -107,7 +148,7 @@ public final class CertificateManager {
      */
     public void serveStored() {
         long started = System.nanoTime();
-        List<ManagedCertificate> all = certificates;
+        List<ManagedCertificate> all = managed.list();
         long fromStore = sync.serveAllStoredOrFallback();
         LOG.info("Serving {} ({} ms).", StoreSync.servedAtStart(fromStore, all.size() - fromStore),
                 (System.nanoTime() - started) / 1_000_000);
@@ -127,7 +168,7 @@ public final class CertificateManager {
         if (!servedStored) {
             serveStored();
         }
-        List<ManagedCertificate> all = certificates;
+        List<ManagedCertificate> all = managed.list();
         Instant now = clock.instant();
         for (ManagedCertificate certificate : all) {
             schedule(certificate, firstLook(certificate, now));
@@ -157,7 +198,7 @@ public final class CertificateManager {
         running = false;
         servedStored = false;
         sync.stop();
-        for (ManagedCertificate certificate : certificates) {
+        for (ManagedCertificate certificate : managed.list()) {
             Scheduler.Cancellable scheduled = certificate.scheduled;
             if (scheduled != null) {
                 scheduled.cancel();
@@ -166,7 +207,12 @@ public final class CertificateManager {
     }
 
     public List<ManagedCertificate> certificates() {
-        return certificates;
+        return managed.list();
+    }
+
+    /** The certificate whose first name is {@code firstName}, if it is managed. */
+    public Optional<ManagedCertificate> certificate(String firstName) {
+        return Optional.ofNullable(managed.byFirstName().get(firstName));
     }
 
     /**
@@ -177,49 +223,51 @@ public final class CertificateManager {
      * @throws IllegalArgumentException if a managed certificate has the same first name
      */
     public synchronized void add(ManagedCertificate certificate) {
-        for (ManagedCertificate existing : certificates) {
-            if (existing.firstName().equals(certificate.firstName())) {
-                throw new IllegalArgumentException(certificate.firstName() + " is managed already");
-            }
+        Managed before = managed;
+        if (before.byFirstName().containsKey(certificate.firstName())) {
+            throw new IllegalArgumentException(certificate.firstName() + " is managed already");
         }
-        List<ManagedCertificate> grown = new java.util.ArrayList<>(certificates);
+        List<ManagedCertificate> grown = new ArrayList<>(before.list());
         grown.add(certificate);
-        certificates = List.copyOf(grown);
+        managed = Managed.of(grown);
+        watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
             sync.serveStoredOrFallback(List.of(certificate));
             schedule(certificate, firstLook(certificate, clock.instant()));
+            lookedAt(certificate);
         }
     }
 
     /**
      * Takes the certificate whose first name is {@code firstName} out of maintenance: its next
      * look is called off, a job of it that is running finishes without scheduling another, and
-     * its names are no longer served. What the store holds for it stays. False if none is managed.
+     * its names are no longer served. What the store holds for it stays. The removed one, if any.
      */
-    public synchronized boolean remove(String firstName) {
-        ManagedCertificate removed = null;
-        List<ManagedCertificate> kept = new java.util.ArrayList<>(certificates.size());
-        for (ManagedCertificate certificate : certificates) {
-            if (certificate.firstName().equals(firstName)) {
-                removed = certificate;
-            } else {
-                kept.add(certificate);
-            }
-        }
+    public synchronized Optional<ManagedCertificate> remove(String firstName) {
+        Managed before = managed;
+        ManagedCertificate removed = before.byFirstName().get(firstName);
         if (removed == null) {
-            return false;
+            return Optional.empty();
         }
-        certificates = List.copyOf(kept);
+        List<ManagedCertificate> kept = new ArrayList<>(before.list());
+        kept.remove(removed);
+        managed = Managed.of(kept);
         Scheduler.Cancellable scheduled = removed.scheduled;
         if (scheduled != null) {
             scheduled.cancel();
         }
         removed.retire(registry); // a job or a store look still running for it can no longer serve it
-        return true;
+        watchers.forEach(watcher -> watcher.removed(removed));
+        return Optional.of(removed);
     }
 
     private boolean isManaged(ManagedCertificate certificate) {
-        return certificates.contains(certificate);
+        return managed.byFirstName().get(certificate.firstName()) == certificate;
+    }
+
+    /** Something may now serve {@code certificate} differently (a job ended, the store sync served it). */
+    private void lookedAt(ManagedCertificate certificate) {
+        watchers.forEach(watcher -> watcher.looked(certificate, null));
     }
 
     /** One look at what other instances stored (the scheduler does this every sync interval). */
@@ -239,10 +287,6 @@ public final class CertificateManager {
         }
     }
 
-    /** What one job did and when to look again. */
-    private record Outcome(Instant next, String sentence) {
-    }
-
     /** The maintenance job of one certificate: renew if due, then schedule the next look. */
     void maintain(ManagedCertificate certificate) {
         if (!running || !isManaged(certificate)) {
@@ -256,14 +300,15 @@ public final class CertificateManager {
         }
         Instant next;
         String sentence;
+        AutoTlsException failure = null;
         CaRotation.Lane lane = cas.lane(certificate);
         try {
-            Outcome outcome = renewIfDue(certificate, lane);
+            Renewal.Outcome outcome = renewal.renewIfDue(certificate, lane);
             next = outcome.next();
             sentence = outcome.sentence();
             certificate.update(CertificateState::succeeded);
             if (!certificate.state().saved()) { // served from memory only: store it as soon as the store answers
-                next = min(next, clock.instant().plus(SAVE_RETRY));
+                next = next.isBefore(clock.instant().plus(SAVE_RETRY)) ? next : clock.instant().plus(SAVE_RETRY);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -274,11 +319,13 @@ public final class CertificateManager {
             sentence = e.getMessage();
             LOG.warn("{}: {}. Another instance goes on with it; looking again at {}.", certificate, e.getMessage(), next);
         } catch (AutoTlsException e) {
+            failure = e;
             next = failures.failed(certificate, lane, e);
             sentence = e.getMessage();
             listeners.failed(new MaintenanceEvents.Failed(certificate.names, e, certificate.state().failures(), next));
         } catch (RuntimeException e) {
             TransientException unexpected = new TransientException("unexpected " + e, e);
+            failure = unexpected;
             next = failures.failed(certificate, lane, unexpected);
             sentence = unexpected.getMessage();
             LOG.warn("Unexpected failure for {}", certificate, e);
@@ -298,7 +345,9 @@ public final class CertificateManager {
             inFlight.remove(certificate);
             schedule(certificate, next);
         }
-        warnIfExpiringSoon(certificate, at);
+        renewal.warnIfExpiringSoon(certificate, at);
+        AutoTlsException failed = failure;
+        watchers.forEach(watcher -> watcher.looked(certificate, failed));
     }
 
     /** Ends a job that schedules no next look (stopping, or a JVM error). */
@@ -309,27 +358,12 @@ public final class CertificateManager {
         }
     }
 
-    /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
-    private void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
-        StoredCertificate current = certificate.state().current();
-        if (current == null || current.leaf().getSerialNumber().equals(certificate.state().expiringSaidFor())) {
-            return;
-        }
-        Duration third = Duration.between(current.notBefore(), current.notAfter()).dividedBy(3);
-        Duration margin = third.compareTo(Duration.ofDays(7)) < 0 ? third : Duration.ofDays(7);
-        if (now.isAfter(current.notAfter().minus(margin))) {
-            certificate.update(state -> state.expiringSaid(current.leaf().getSerialNumber()));
-            LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
-            listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
-        }
-    }
-
     /**
      * Orders a new certificate for the certificate that covers {@code name} as soon as possible,
      * through the usual sequence (its lease, the CA circuit); false if no certificate covers it.
      */
     public boolean renewNow(String name) {
-        for (ManagedCertificate certificate : certificates) {
+        for (ManagedCertificate certificate : managed.list()) {
             if (certificate.names.contains(name)) {
                 certificate.update(CertificateState::askRenewal);
                 synchronized (certificate) {
@@ -350,136 +384,4 @@ public final class CertificateManager {
         return sync.reloadAll();
     }
 
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
-    }
-
-    /** Renews when due; returns when to look again. */
-    private Outcome renewIfDue(ManagedCertificate certificate, CaRotation.Lane lane)
-            throws AutoTlsException, InterruptedException, LostLeaseException {
-        Optional<Instant> hold = failures.holdForCa(lane);
-        if (hold.isPresent()) {
-            cas.waiting(certificate, lane);
-            LOG.debug("{}: {} is failing; waiting until {}", certificate, lane, hold.get());
-            return new Outcome(hold.get(), "waiting for " + lane + ", which is failing, until " + hold.get());
-        }
-        boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
-        if (!unsaved && !due(certificate, false)) {
-            return healthy(certificate);
-        }
-        Optional<Lease> lease;
-        try {
-            lease = store.locker().tryAcquire(files.lockName(certificate.firstName()));
-        } catch (IOException e) {
-            throw new StorageException("could not take the lease on " + certificate, e);
-        }
-        if (lease.isEmpty()) {
-            Instant next = clock.instant().plus(sync.interval());
-            LOG.info("{}: another instance holds its lease and is ordering it; serving what it stores (looking again at {}).",
-                    certificate, next);
-            return new Outcome(next, "another instance holds the lease and is ordering it");
-        }
-        try (Lease held = lease.get()) {
-            adoptStored(certificate);
-            CertificateState state = certificate.state();
-            if (state.current() != null && !state.saved()) {
-                save(certificate, state.current(), held);
-            }
-            if (!due(certificate, true)) { // another instance renewed it meanwhile
-                return healthy(certificate);
-            }
-            obtain(certificate, lane, held);
-        }
-        StoredCertificate now = certificate.state().current();
-        return new Outcome(planner.plan(certificate, now, clock.instant()).recheckAt(), "obtained a certificate (serial "
-                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
-    }
-
-    private Outcome healthy(ManagedCertificate certificate) throws InterruptedException {
-        RenewalPolicy.Plan plan = planner.plan(certificate, certificate.state().current(), clock.instant());
-        return new Outcome(plan.recheckAt(), "valid; renewal planned at " + plan.renewAt() + " (" + plan.reason() + ")");
-    }
-
-    /** Whether {@code certificate} needs an order now (nothing served, names changed, or renewal due). */
-    private boolean due(ManagedCertificate certificate, boolean say) throws InterruptedException {
-        CertificateState state = certificate.state();
-        if (state.current() == null || !state.matchesConfiguration()) {
-            return true;
-        }
-        if (state.renewalAsked()) {
-            if (say) {
-                LOG.info("Renewing the certificate for {}: asked to by an operator.", certificate);
-            }
-            return true;
-        }
-        Instant now = clock.instant();
-        RenewalPolicy.Plan plan = planner.plan(certificate, state.current(), now);
-        if (!plan.renewNow(now)) {
-            LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
-                    plan.recheckAt());
-            return false;
-        }
-        if (say) {
-            LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
-        }
-        return true;
-    }
-
-    /** Under the lease: serves what the store holds if another instance stored something newer. */
-    private void adoptStored(ManagedCertificate certificate) throws StorageException {
-        try {
-            sync.adoptIfNewer(certificate);
-        } catch (CorruptDataException e) {
-            LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
-        } catch (IOException e) {
-            throw new StorageException("could not read the stored certificate for " + certificate, e);
-        }
-    }
-
-    private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease)
-            throws AutoTlsException, InterruptedException, LostLeaseException {
-        long started = System.nanoTime();
-        StoredCertificate previous = certificate.state().current();
-        Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
-        try {
-            certificate.strategy.preflight(certificate.names);
-        } catch (IOException e) {
-            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
-        } catch (org.shredzone.acme4j.exception.AcmeException e) {
-            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
-        }
-        IssuedCertificate issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
-        StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
-        boolean saved = save(certificate, stored, lease);
-        certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
-        cas.issued(certificate, lane, stored); // also meets the operator's request, if any
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,
-                took.toMillis(), lane, stored.notAfter());
-        String provedWith = issued.challengeTypes().isEmpty() ? "reused authorization" : String.join(" and ", issued.challengeTypes());
-        CertificateEvent event = new MaintenanceEvents.Served(certificate.names, stored.leaf(), took, provedWith);
-        if (previous == null) {
-            listeners.obtained(event);
-        } else {
-            listeners.renewed(event);
-        }
-    }
-
-    /**
-     * Stores a certificate under its lease; false if the store failed (it is then served from
-     * memory and saved again soon). A lost lease is not swallowed: the work stops unserved.
-     */
-    private boolean save(ManagedCertificate certificate, StoredCertificate stored, Lease lease) throws LostLeaseException {
-        try {
-            files.save(stored, lease);
-            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true, state.source()) : state);
-            return true;
-        } catch (LostLeaseException e) {
-            throw e;
-        } catch (IOException e) {
-            LOG.error("Could not store the certificate for {} ({}); serving it from memory and storing it when the store answers.",
-                    certificate, e.getMessage());
-            return false;
-        }
-    }
 }

@@ -42,6 +42,11 @@ public final class Listeners {
         each(listener -> listener.onOwnerActionNeeded(names, sentence));
     }
 
+    /** A permission check for a name on demand answered ({@code allowed} false also when it gave no answer). */
+    public void onDemandChecked(String name, java.net.InetAddress client, boolean allowed) {
+        each(listener -> listener.onOnDemandChecked(name, client, allowed));
+    }
+
     void expiringSoon(CertificateStatus status) {
         each(listener -> listener.onExpiringSoon(status));
     }

@@ -9,6 +9,10 @@ import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.spi.Scheduler;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
@@ -19,6 +23,8 @@ import java.util.function.UnaryOperator;
  */
 public final class ManagedCertificate {
     public final List<String> names;
+    /** Where each name came from, in the order of {@link #names} (status, metrics). */
+    public final Map<String, CertificateStatus.Origin> origins;
     public final ChallengeStrategy strategy;
     /** Why this strategy, in words (status). */
     public final String strategyReason;
@@ -28,8 +34,20 @@ public final class ManagedCertificate {
     /** No longer managed: nothing serves it again (guarded by this object's lock, as serving is). */
     private boolean retired;
 
+    /** A certificate of configured names. */
     ManagedCertificate(List<String> names, ChallengeStrategy strategy, String strategyReason) {
+        this(names, name -> CertificateStatus.Origin.CONFIGURED, strategy, strategyReason);
+    }
+
+    /** A certificate whose names came from where {@code origin} says. */
+    ManagedCertificate(List<String> names, Function<String, CertificateStatus.Origin> origin, ChallengeStrategy strategy,
+                       String strategyReason) {
         this.names = List.copyOf(names);
+        Map<String, CertificateStatus.Origin> origins = new LinkedHashMap<>();
+        for (String name : this.names) {
+            origins.put(name, origin.apply(name));
+        }
+        this.origins = Collections.unmodifiableMap(origins);
         this.strategy = strategy;
         this.strategyReason = strategyReason;
     }

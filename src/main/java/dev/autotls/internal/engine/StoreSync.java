@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +45,27 @@ final class StoreSync {
      */
     private final Map<String, Long> seen = new HashMap<>();
     private final RepeatingTask repeating;
+    /** Told of each certificate this sync served from the store (for the stages waiting to see it served). */
+    private final Consumer<ManagedCertificate> served;
+    /** The managed set whose version each look reads too, or null when nothing changes the set at run time. */
+    private volatile FollowedSet followed;
+
+    /** A set of names kept in the store under a version key, read again when that version changes. */
+    interface FollowedSet {
+        /** The key whose version changes with the set. */
+        String versionKey();
+
+        /** Reads the set again and adds or removes certificates to match it (its version changed). */
+        void changed();
+
+        /** Whatever the set keeps doing each interval, after the certificates were looked at (expired leftovers). */
+        void tidy();
+    }
 
     StoreSync(Supplier<List<ManagedCertificate>> managed, CertificateStore store, CertificateFiles files,
-              CertificateRegistry registry, Clock clock, Duration interval) {
+              CertificateRegistry registry, Clock clock, Duration interval, Consumer<ManagedCertificate> served) {
         this.managed = managed;
+        this.served = served;
         this.store = store;
         this.files = files;
         this.registry = registry;
@@ -61,6 +79,11 @@ final class StoreSync {
         return interval;
     }
 
+    /** Reads {@code set}'s version with the certificates' at every look from now on. */
+    void follow(FollowedSet set) {
+        this.followed = set;
+    }
+
     void start(Scheduler on) {
         repeating.start(on);
     }
@@ -69,31 +92,61 @@ final class StoreSync {
         repeating.stop();
     }
 
-    /** One look at the store; returns how many certificates it published. One look at a time. */
+    /**
+     * One look at the store; returns how many certificates it published. One look at a time. The
+     * followed set's version is read in the same query: when it changed, the set is read and the
+     * certificates changed to match before they are looked at.
+     */
     synchronized int syncOnce() {
+        FollowedSet set = followed;
         List<ManagedCertificate> certificates = managed.get();
-        List<String> keys = new ArrayList<>(certificates.size());
+        List<String> keys = new ArrayList<>(certificates.size() + 1);
         for (ManagedCertificate certificate : certificates) {
             keys.add(files.versionKey(certificate.firstName()));
         }
-        Map<String, Long> versions;
-        try {
-            versions = store.versions(keys);
-        } catch (IOException e) {
-            LOG.debug("could not read versions from the store: {}", e.toString()); // the store says once that it is down
+        if (set != null) {
+            keys.add(set.versionKey()); // one query for the set and the certificates
+        }
+        Map<String, Long> versions = versions(keys);
+        if (versions == null) {
             return 0;
+        }
+        if (set != null && changed(set.versionKey(), versions)) {
+            set.changed(); // certificates it adds are served as they are added; those it removes serve nothing more
         }
         int published = 0;
         for (int i = 0; i < certificates.size(); i++) {
-            Long version = versions.get(keys.get(i));
-            if (version != null && !version.equals(seen.get(keys.get(i)))) {
-                seen.put(keys.get(i), version);
-                if (adoptStored(certificates.get(i))) {
-                    published++;
-                }
+            if (changed(keys.get(i), versions) && adoptStored(certificates.get(i))) {
+                published++;
             }
         }
+        if (set != null) {
+            set.tidy();
+        }
         return published;
+    }
+
+    /** The store's versions of {@code keys}, or null when it cannot be read (it says once that it is down). */
+    private Map<String, Long> versions(List<String> keys) {
+        try {
+            return store.versions(keys);
+        } catch (IOException e) {
+            LOG.debug("could not read versions from the store: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Whether {@code key}'s version differs from the one seen last; remembers it. */
+    private boolean changed(String key, Map<String, Long> versions) {
+        if (versions == null) {
+            return false;
+        }
+        Long version = versions.get(key);
+        if (version == null || version.equals(seen.get(key))) {
+            return false;
+        }
+        seen.put(key, version);
+        return true;
     }
 
     /**
@@ -199,6 +252,7 @@ final class StoreSync {
         }
         LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,
                 found.notAfter());
+        served.accept(certificate);
         return true;
     }
 

@@ -90,14 +90,60 @@ public final class StrategyChoice {
         // one log line per reason, not per certificate: a site with 10,000 names gets a line, not 10,000
         java.util.Map<String, List<String>> firstNamesByReason = new java.util.LinkedHashMap<>();
         for (List<String> names : DomainNames.certificates(config.domains())) {
-            Choice chosen = config.cas().issuedLocally(names) ? local()
-                    : override != null ? given(override, names)
-                    : pick(names);
+            Choice chosen = choose(names, override);
             certificates.add(new ManagedCertificate(names, chosen.strategy(), chosen.reason()));
             firstNamesByReason.computeIfAbsent(chosen.reason(), reason -> new ArrayList<>()).add(String.join(", ", names));
         }
         firstNamesByReason.forEach((reason, which) -> LOG.info("{}: {}.", listed(which), reason));
         return certificates;
+    }
+
+    /**
+     * One certificate for {@code names} (grouped as configuration groups them), chosen as for the
+     * configured ones: for names managed at run time.
+     *
+     * @param origin where each name came from
+     * @throws ConfigurationException when no allowed strategy can validate one of the names
+     */
+    public ManagedCertificate certificate(List<String> names, java.util.function.Function<String, dev.autotls.CertificateStatus.Origin> origin,
+                                          ChallengeStrategy override) {
+        Choice chosen = choose(names, override);
+        return new ManagedCertificate(names, origin, chosen.strategy(), chosen.reason());
+    }
+
+    /**
+     * The certificate of a name obtained on demand: validated by connecting to this server whatever
+     * {@code autotls.challenge} says (what {@code auto} chooses for a name with no DNS records: http-01,
+     * or tls-alpn-01 when the HTTP port is off), as nobody created records for it; the local CA's when
+     * it issues the name.
+     *
+     * @throws ConfigurationException when neither can validate the name
+     */
+    public ManagedCertificate onDemandCertificate(List<String> names,
+                                                  java.util.function.Function<String, dev.autotls.CertificateStatus.Origin> origin) {
+        Choice chosen;
+        if (config.cas().issuedLocally(names)) {
+            chosen = local();
+        } else {
+            boolean alpnInsteadOfHttp = config.httpPort() < 0;
+            ChallengeStrategy strategy = alpnInsteadOfHttp ? tlsAlpn : http01;
+            requireSuitable(strategy, names, "on demand with " + strategy.name());
+            chosen = new Choice(new AutoStrategy(List.of(strategy)), "obtained on demand, validated with " + strategy.name()
+                    + (alpnInsteadOfHttp ? " (tls-alpn-01 instead of http-01, because " + Setting.HTTP_PORT.key() + " = off)" : ""));
+        }
+        return new ManagedCertificate(names, origin, chosen.strategy(), chosen.reason());
+    }
+
+    private Choice choose(List<String> names, ChallengeStrategy override) {
+        return config.cas().issuedLocally(names) ? local()
+                : override != null ? given(override, names)
+                : pick(names);
+    }
+
+    /** Whether some certificate may be validated by tls-alpn-01, so answers other instances store must be looked for. */
+    public boolean mayUseTlsAlpn() {
+        return config.challenge() == dev.autotls.internal.config.ChallengeMode.TLS_ALPN_01
+                || (config.challenge() == dev.autotls.internal.config.ChallengeMode.AUTO && config.httpPort() < 0);
     }
 
     /** The certificates of one log line: all of them when few, else the first three and how many more. */

@@ -29,9 +29,14 @@ public final class TlsConnectors {
 
     /** An SSL context whose server certificates all come from {@code registry}. */
     public static SSLContext sslContext(CertificateRegistry registry) {
+        return sslContext(new RegistryKeyManager(registry));
+    }
+
+    /** An SSL context whose server certificates all come from {@code keyManager}. */
+    public static SSLContext sslContext(RegistryKeyManager keyManager) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new RegistryKeyManager(registry)}, null, null);
+            context.init(new KeyManager[] {keyManager}, null, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM has no TLS implementation", e);

@@ -1,33 +1,43 @@
 package dev.autotls.internal.ops;
 
-import dev.autotls.AutoTls;
+import dev.autotls.internal.Assembly;
 import dev.autotls.CertificateStatus;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
 import org.eclipse.jetty.util.annotation.ManagedOperation;
 
 /**
- * One configured certificate as a Jetty managed object: with an {@code MBeanContainer} on the
+ * One managed certificate as a Jetty managed object: with an {@code MBeanContainer} on the
  * server it appears in JMX as {@code dev.autotls:type=certificatebean,...}. Every attribute
- * reads the current {@link CertificateStatus} snapshot.
+ * reads the current {@link CertificateStatus} snapshot of the certificate with its first name
+ * (not a position in a list, which moves as names are managed and unmanaged); it is removed
+ * with the certificate ({@link CertificateBeans}).
  */
 @ManagedObject("A certificate autotls keeps valid")
 public final class CertificateBean {
-    private final AutoTls owner;
-    private final int index;
+    private final Assembly assembly;
+    private final String firstName;
 
-    CertificateBean(AutoTls owner, int index) {
-        this.owner = owner;
-        this.index = index;
+    CertificateBean(Assembly assembly, String firstName) {
+        this.assembly = assembly;
+        this.firstName = firstName;
     }
 
     private CertificateStatus status() {
-        return owner.status().get(index);
+        return assembly.status(firstName).orElseThrow(() -> new IllegalStateException(firstName + " is no longer managed"));
     }
 
     @ManagedAttribute("The names it covers")
     public String getNames() {
         return String.join(",", status().names());
+    }
+
+    @ManagedAttribute("Where each name came from: name=CONFIGURED, MANAGED or ON_DEMAND, comma-separated")
+    public String getOrigins() {
+        StringBuilder text = new StringBuilder();
+        status().origins().forEach((name, origin) -> text.append(text.length() == 0 ? "" : ",").append(name).append('=')
+                .append(origin.name()));
+        return text.toString();
     }
 
     @ManagedAttribute("The validation strategy and why it was chosen")
@@ -78,6 +88,8 @@ public final class CertificateBean {
 
     @ManagedOperation(value = "Order a new certificate now (respects the lease and the CA circuit)", impact = "ACTION")
     public void renew() {
-        owner.renew(status().names().get(0));
+        if (!assembly.manager().renewNow(firstName)) {
+            throw new IllegalStateException(firstName + " is no longer managed");
+        }
     }
 }

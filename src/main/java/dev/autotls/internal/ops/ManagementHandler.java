@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autotls.CertificateStatus;
+import dev.autotls.internal.ondemand.OnDemandCounters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,11 +33,15 @@ public final class ManagementHandler extends Handler.Abstract {
 
     private final Supplier<List<CertificateStatus>> status;
     private final OperationCounters counters;
+    /** What on demand counts, when it is on. */
+    private final java.util.Optional<OnDemandCounters> onDemand;
     private final Clock clock;
 
-    public ManagementHandler(Supplier<List<CertificateStatus>> status, OperationCounters counters, Clock clock) {
+    public ManagementHandler(Supplier<List<CertificateStatus>> status, OperationCounters counters,
+                             java.util.Optional<OnDemandCounters> onDemand, Clock clock) {
         this.status = status;
         this.counters = counters;
+        this.onDemand = onDemand;
         this.clock = clock;
     }
 
@@ -96,6 +101,8 @@ public final class ManagementHandler extends Handler.Abstract {
             ObjectNode node = array.addObject();
             ArrayNode names = node.putArray("names");
             certificate.names().forEach(names::add);
+            ObjectNode origins = node.putObject("origins"); // configured, managed or on_demand, per name
+            certificate.origins().forEach((name, origin) -> origins.put(name, origin.name().toLowerCase(java.util.Locale.ROOT)));
             node.put("strategy", certificate.strategy());
             node.put("strategyReason", certificate.strategyReason());
             node.put("serial", certificate.serial().orElse(null));
@@ -144,6 +151,18 @@ public final class ManagementHandler extends Handler.Abstract {
         counters.failures.forEach((cause, count) -> failures.put(cause, count.get()));
         failures.forEach((cause, count) -> text.append("autotls_failures_total{cause=\"").append(cause).append("\"} ")
                 .append(count).append('\n'));
+        onDemand.ifPresent(on -> {
+            text.append("# HELP autotls_ondemand_checks_total Permission checks asked for names on demand.\n")
+                    .append("# TYPE autotls_ondemand_checks_total counter\n")
+                    .append("autotls_ondemand_checks_total ").append(on.checksAsked()).append('\n');
+            text.append("# HELP autotls_ondemand_refused_total Handshakes for names not managed that got no certificate.\n")
+                    .append("# TYPE autotls_ondemand_refused_total counter\n");
+            on.refusedByReason().forEach((reason, count) -> text.append("autotls_ondemand_refused_total{reason=\"")
+                    .append(reason).append("\"} ").append(count).append('\n'));
+            text.append("# HELP autotls_ondemand_waiting Handshakes waiting for a certificate on demand.\n")
+                    .append("# TYPE autotls_ondemand_waiting gauge\n")
+                    .append("autotls_ondemand_waiting ").append(on.waiting()).append('\n');
+        });
         return text.toString();
     }
 

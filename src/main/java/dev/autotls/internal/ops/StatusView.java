@@ -17,7 +17,7 @@ public final class StatusView {
         CertificateState state = certificate.state();
         CertificateStatus.Source source = state.current() == null ? CertificateStatus.Source.TEMPORARY : state.source();
         Optional<X509Certificate> leaf = Optional.ofNullable(served);
-        return new StatusSnapshot(certificate.names, certificate.strategy.name(), certificate.strategyReason,
+        return new StatusSnapshot(certificate.names, certificate.origins, certificate.strategy.name(), certificate.strategyReason,
                 leaf.map(c -> c.getSerialNumber().toString(16)),
                 leaf.map(c -> c.getIssuerX500Principal().getName()),
                 leaf.map(c -> c.getNotBefore().toInstant()).orElse(now), leaf.map(c -> c.getNotAfter().toInstant()).orElse(now),

@@ -68,6 +68,18 @@ public final class CertificateFiles {
         }
     }
 
+    /**
+     * Removes what is stored for the certificate whose first name is {@code firstName}, while the
+     * caller holds its {@link #lockName lease}: the private key first, so an interrupted delete
+     * leaves no key behind, and what is left reads as incomplete ({@link CorruptDataException}),
+     * never served.
+     */
+    public void delete(String firstName) throws IOException {
+        for (String key : keysOf(firstName)) {
+            store.delete(key);
+        }
+    }
+
     /** The key whose version changes with every save of this certificate (its metadata, written with the rest). */
     public String versionKey(String firstName) {
         return key(StorageKeys.certificateName(firstName), StorageKeys.METADATA);
@@ -94,7 +106,8 @@ public final class CertificateFiles {
         return List.of(key(name, StorageKeys.PRIVATE_KEY), key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA));
     }
 
-    CertificateStore store() {
+    /** The store it reads and writes. */
+    public CertificateStore store() {
         return store;
     }
 

@@ -21,11 +21,13 @@ import java.util.regex.Pattern;
  *
  * local/ca/root.pem                        the built-in local CA's root (its key is never stored)
  * local/ca/intermediate.pem, intermediate-key.pem   its one intermediate and that key pair (secret)
+ *
+ * managed/names.json                   the names managed at run time, with a version ({@link ManagedNamesFile})
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
  * {@code locks/<ca>/certificates/<name>}, {@code locks/acme-dns/<server>/<name>}, and
- * {@link #MIGRATION_LEASE}; they are keys too, though leases are kept apart from the items.
+ * {@link #MIGRATION_LEASE}, {@link #MANAGED_NAMES_LEASE}; they are keys too, though leases are kept apart from the items.
  *
  * {@code <ca>} is the directory URL folded into one safe folder name (host, port and path), or
  * {@code local} for the built-in local CA ({@link #LOCAL_CA_DIRECTORY}),
@@ -42,6 +44,16 @@ public final class StorageKeys {
 
     /** The lease a storage migration holds on its target, so two migrations never interleave their checks and writes. */
     public static final String MIGRATION_LEASE = "locks/migrate-storage";
+
+    /**
+     * The names managed at run time, shared by every instance of the site. A key of its own beside
+     * the CA folders (as {@link #LOCAL_FOLDER} is), so an instance of a version before it never
+     * reads or writes it and keeps serving during a rolling upgrade.
+     */
+    public static final String MANAGED_FOLDER = "managed";
+    public static final String MANAGED_NAMES = MANAGED_FOLDER + "/names.json";
+    /** Held while the set is read, changed and written again, so two changes never lose one another. */
+    public static final String MANAGED_NAMES_LEASE = "locks/" + MANAGED_FOLDER + "/names";
 
     static final String ACCOUNT_FOLDER = "account";
     static final String CERTIFICATES_FOLDER = "certificates";

@@ -27,12 +27,27 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * gets only the name's {@link ValidationCertificates tls-alpn-01 validation certificate}, and
  * no certificate at all (the handshake fails) for a name not under validation. It never acts
  * as a client key manager.
+ *
+ * <p>With on demand on, a name with no certificate (or only the temporary one) is handed to the
+ * {@link HandshakeWait}, the one bounded wait of this path; what it answered is kept in the
+ * handshake's session, because JSSE asks once per key type it may use and the wait must happen once.
  */
 public final class RegistryKeyManager extends X509ExtendedKeyManager {
+    /** The handshake session's value holding what the {@link HandshakeWait} answered (an alias, or {@link #REFUSED}). */
+    static final String ON_DEMAND_ANSWER = "dev.autotls.on-demand";
+    private static final String REFUSED = "";
+
     private final CertificateRegistry registry;
+    /** Null while on demand is off: unknown names get the fallback, as before. */
+    private volatile HandshakeWait onDemand;
 
     public RegistryKeyManager(CertificateRegistry registry) {
         this.registry = registry;
+    }
+
+    /** Hands names without a CA-issued certificate to {@code wait} from now on (on demand). */
+    public void onDemand(HandshakeWait wait) {
+        this.onDemand = wait;
     }
 
     @Override
@@ -59,7 +74,13 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return validation != null && validation.keyType().equals(keyType) ? validation.alias() : null;
         }
         CertifiedKey entry = registry.find(requested);
-        if (entry == null && requested == null && registry.servesAddresses()) {
+        HandshakeWait wait = onDemand;
+        if (wait != null && requested != null && (entry == null || entry.selfSigned())) {
+            entry = onDemand(wait, requested, entry, handshake, engine, socket);
+            if (entry == null) {
+                return null; // refused or not obtained in time: no certificate, the handshake fails with an alert
+            }
+        } else if (entry == null && requested == null && registry.servesAddresses()) {
             entry = registry.forAddress(localAddress(engine, socket));
         }
         if (entry == null) {
@@ -69,6 +90,26 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return null; // JSSE asks again for its other key types
         }
         return entry.alias();
+    }
+
+    /** What {@code wait} answers for this handshake, asked once whatever the number of key types JSSE tries. */
+    private CertifiedKey onDemand(HandshakeWait wait, String requested, CertifiedKey found, SSLSession handshake, SSLEngine engine,
+                                  Socket socket) {
+        Object earlier = handshake.getValue(ON_DEMAND_ANSWER);
+        if (earlier instanceof String alias) {
+            return alias.isEmpty() ? null : registry.byAlias(alias);
+        }
+        CertifiedKey answer = wait.serve(requested, found, peerHost(engine, socket));
+        handshake.putValue(ON_DEMAND_ANSWER, answer == null ? REFUSED : answer.alias());
+        return answer;
+    }
+
+    /** The client's address as text, as the connection shows it (never looked up in DNS); null when unknown. */
+    private static String peerHost(SSLEngine engine, Socket socket) {
+        if (engine != null) {
+            return engine.getPeerHost();
+        }
+        return socket != null && socket.getInetAddress() != null ? socket.getInetAddress().getHostAddress() : null;
     }
 
     /**

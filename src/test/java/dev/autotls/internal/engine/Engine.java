@@ -30,20 +30,39 @@ import org.shredzone.acme4j.Login;
 final class Engine {
     static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
 
-    final MutableClock clock = new MutableClock(T0);
-    final MemoryStore store = new MemoryStore();
+    final MutableClock clock;
+    final MemoryStore store;
     final CertificateRegistry registry = new CertificateRegistry();
-    final ManualScheduler scheduler = new ManualScheduler(clock);
+    final ManualScheduler scheduler;
     final RecordingListener events = new RecordingListener();
     final List<FakeIssuer> issuers = new ArrayList<>();
     final List<ManagedCertificate> certificates = new ArrayList<>();
-    final CertificateFiles files = new CertificateFiles(store, "ca/fake");
+    final CertificateFiles files;
     private Duration fallbackAfter = Duration.ofDays(1);
     private Duration syncInterval = Duration.ofSeconds(10);
     CertificateManager manager;
+    /** The configured names (those of {@link #certificate}) and the names managed at run time, in {@link #store}. */
+    ManagedSet set;
     CaRotation rotation;
     FakeIssuer local;
     private Predicate<List<String>> issuedLocally;
+
+    Engine() {
+        this(new MemoryStore(), new MutableClock(T0));
+    }
+
+    /** Another instance of the same site: it shares {@code store} (and the time) with the engine that made it. */
+    private Engine(MemoryStore store, MutableClock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.scheduler = new ManualScheduler(clock);
+        this.files = new CertificateFiles(store, "ca/fake");
+    }
+
+    /** A second instance over this one's store and clock, with its own issuer, registry and scheduler. */
+    Engine sibling() {
+        return new Engine(store, clock);
+    }
 
     Engine withIssuers(int count) {
         for (int i = 1; i <= count; i++) {
@@ -105,6 +124,12 @@ final class Engine {
         listeners.add(events);
         manager = new CertificateManager(certificates, rotation, store, files, registry, new RenewalPolicy(seeded),
                 new Backoff(Duration.ofSeconds(10), Duration.ofHours(1), seeded), clock, seeded, KeyType.EC256, listeners, syncInterval);
+        List<String> configured = certificates.stream().flatMap(c -> c.names.stream()).toList();
+        set = new ManagedSet(configured, new dev.autotls.internal.store.ManagedNamesFile(store), files, manager,
+                (names, origin) -> new ManagedCertificate(names, origin, STRATEGY, "validating with a fake (test)"), clock,
+                certificate -> dev.autotls.internal.ops.StatusView.of(certificate, registry.lookup(certificate.firstName())
+                        .map(CertifiedKey::leaf).orElse(null), clock.instant()));
+        set.load();
         return this;
     }
 

@@ -1,0 +1,410 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.CertificateStatus;
+import dev.autotls.ConfigurationException;
+import dev.autotls.Setting;
+import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.ManagedNames;
+import dev.autotls.internal.store.ManagedNamesFile;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.spi.Lease;
+import dev.autotls.spi.StorageException;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which certificates are managed: the configured names (fixed for the life of the instance) and
+ * the names managed at run time, which live in the store ({@link ManagedNamesFile}) with a version
+ * so every instance sharing the store, and the next start, manage the same set.
+ *
+ * <p>A change is written to the store first (under the set's lease), then this instance's
+ * certificates are changed to match at once; the other instances follow within their sync
+ * interval ({@link StoreSync} reads the set's version with the certificates'). All names are
+ * grouped together as configuration groups them, so a name and its wildcard share a certificate
+ * whichever way each arrived. One order per certificate across the site comes from the
+ * certificate's lease, as for configured names.
+ *
+ * <p>An unmanaged certificate is no longer renewed or served anywhere, but its files stay in the
+ * store until they expire (managing it again meanwhile serves them with no order); then the sync
+ * job of one instance deletes them ({@link #tidy}).
+ */
+public final class ManagedSet implements StoreSync.FollowedSet {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedSet.class);
+    /** How long a change waits for the set's lease, which is only ever held for a read and a write. */
+    static final Duration LEASE_WAIT = Duration.ofSeconds(10);
+
+    /** Makes the certificate of one group of names (its strategy chosen as for configured names). */
+    @FunctionalInterface
+    public interface Maker {
+        /** @throws ConfigurationException when no allowed strategy can validate one of the names */
+        ManagedCertificate make(List<String> names, Function<String, CertificateStatus.Origin> origin);
+    }
+
+    /** The configured names, in configuration order (the order grouping keeps). */
+    private final List<String> configuredInOrder;
+    private final Set<String> configured;
+    private final ManagedNamesFile file;
+    private final CertificateFiles files;
+    private final CertificateManager manager;
+    private final Maker maker;
+    private final Clock clock;
+    private final ManageWaits waits;
+    /** The set as last read or written; replaced whole, read without locks. */
+    private volatile ManagedNames current = ManagedNames.NONE;
+    /** Names from the store this instance cannot manage (said once each), so each look does not say it again. */
+    private final Set<String> refusedFromStore = new HashSet<>();
+
+    public ManagedSet(List<String> configured, ManagedNamesFile file, CertificateFiles files, CertificateManager manager,
+                      Maker maker, Clock clock, Function<ManagedCertificate, CertificateStatus> status) {
+        this.configuredInOrder = List.copyOf(configured);
+        this.configured = Set.copyOf(configured);
+        this.file = file;
+        this.files = files;
+        this.manager = manager;
+        this.maker = maker;
+        this.clock = clock;
+        this.waits = new ManageWaits(status);
+        manager.watch(waits);
+        manager.sync().follow(this);
+    }
+
+    /** Every managed name: the configured ones first, then those managed at run time. */
+    public Set<String> names() {
+        Set<String> all = new LinkedHashSet<>();
+        manager.certificates().forEach(certificate -> all.addAll(certificate.names));
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
+    /** The set as last read from or written to the store. */
+    public ManagedNames stored() {
+        return current;
+    }
+
+    /**
+     * Reads the set from the store and manages what it names (at start, before anything is served).
+     * When the store cannot be read the configured names are managed alone, and the sync adds the
+     * others once it answers.
+     */
+    public void load() {
+        try {
+            apply(file.load());
+        } catch (IOException e) {
+            LOG.warn("Could not read the names managed at run time from the store ({}); managing the configured names and "
+                    + "looking again every sync interval.", e.getMessage());
+        }
+    }
+
+    /**
+     * Manages {@code names} (canonical) from now on on every instance: written to the store, then
+     * their certificates are served here (what the store holds, or a temporary one until the CA's).
+     * The stage completes as {@link ManageWaits} says; it fails at once with a {@link StorageException}
+     * when the store could not be written (then nothing changed).
+     *
+     * @throws ConfigurationException when no allowed strategy can validate one of the names (nothing changed)
+     */
+    public CompletionStage<List<CertificateStatus>> manage(Collection<String> names) {
+        Set<String> asked = new LinkedHashSet<>(names);
+        Set<String> added = new LinkedHashSet<>(asked);
+        added.removeAll(configured);
+        List<List<String>> groups = groups(union(current.names(), added));
+        for (List<String> group : groups) { // refuse before anything is written
+            if (group.stream().anyMatch(added::contains) && !present(group)) {
+                maker.make(group, this::origin);
+            }
+        }
+        List<String> firstNames = groups.stream().filter(g -> g.stream().anyMatch(asked::contains)).map(g -> g.get(0)).toList();
+        try {
+            apply(file.update(set -> set.with(added, firstNames), LEASE_WAIT));
+        } catch (IOException e) {
+            return CompletableFuture.failedStage(new StorageException("could not add " + String.join(", ", added)
+                    + " to the names managed in " + file.versionKey(), e));
+        }
+        List<ManagedCertificate> covering = new ArrayList<>();
+        for (ManagedCertificate certificate : manager.certificates()) {
+            if (certificate.names.stream().anyMatch(asked::contains)) {
+                covering.add(certificate);
+            }
+        }
+        return waits.await(covering);
+    }
+
+    /**
+     * Stops managing {@code names} (canonical) on every instance: written to the store, then no
+     * longer renewed or served here. Names not managed are ignored.
+     *
+     * @throws ConfigurationException naming the configured ones, when some come from {@code autotls.domains} (nothing changed)
+     * @throws StorageException       when the store could not be written (nothing changed)
+     */
+    public void unmanage(Collection<String> names) throws StorageException {
+        List<String> fixed = names.stream().filter(configured::contains).toList();
+        if (!fixed.isEmpty()) {
+            throw new ConfigurationException(String.join(", ", fixed) + (fixed.size() == 1 ? " is" : " are") + " in "
+                    + Setting.DOMAINS.key() + ", and configured names are always managed; remove "
+                    + (fixed.size() == 1 ? "it" : "them") + " from " + Setting.DOMAINS.key() + " on every instance and restart");
+        }
+        Set<String> removed = new HashSet<>(names);
+        try {
+            apply(file.update(set -> {
+                Set<String> before = firstNames(groups(union(set.names(), List.of())));
+                Set<String> after = firstNames(groups(union(set.names().stream().filter(n -> !removed.contains(n)).toList(),
+                        List.of())));
+                List<ManagedNames.Retired> retired = new ArrayList<>();
+                for (String firstName : before) {
+                    if (!after.contains(firstName)) {
+                        retired.add(new ManagedNames.Retired(firstName, servedUntil(firstName)));
+                    }
+                }
+                return set.without(removed, retired);
+            }, LEASE_WAIT));
+        } catch (IOException e) {
+            throw new StorageException("could not remove " + String.join(", ", names) + " from the names managed in "
+                    + file.versionKey(), e);
+        }
+    }
+
+    /** When what this instance serves for the certificate {@code firstName} expires; now when it serves none of the CA's. */
+    private Instant servedUntil(String firstName) {
+        return manager.certificate(firstName).map(c -> c.state().current()).map(StoredCertificate::notAfter)
+                .orElse(clock.instant());
+    }
+
+    @Override
+    public String versionKey() {
+        return file.versionKey();
+    }
+
+    @Override
+    public void changed() {
+        try {
+            apply(file.load());
+        } catch (IOException e) {
+            LOG.debug("could not read the managed names from the store: {}", e.toString());
+        }
+    }
+
+    /**
+     * Makes this instance's certificates match {@code set} and the configured names: a certificate
+     * whose group of names is gone or changed is removed, a new group is added. One change at a time.
+     */
+    private synchronized void apply(ManagedNames set) {
+        if (set.version() < current.version()) {
+            return; // an older read than one already applied (a slow look racing a change)
+        }
+        current = set;
+        List<String> usable = new ArrayList<>();
+        for (String name : set.names()) {
+            try {
+                usable.add(DomainNames.canonical(name));
+            } catch (IllegalArgumentException e) {
+                sayOnce(name, "Not managing {} from {}: {}", name, file.versionKey(), e.getMessage());
+            }
+        }
+        List<List<String>> wanted = groups(union(usable, List.of()));
+        Map<String, List<String>> byFirstName = wanted.stream().collect(Collectors.toMap(g -> g.get(0), g -> g));
+        for (ManagedCertificate certificate : manager.certificates()) {
+            if (!certificate.names.equals(byFirstName.get(certificate.firstName()))) {
+                manager.remove(certificate.firstName());
+                LOG.info("No longer managing {}.", certificate);
+            }
+        }
+        for (List<String> group : wanted) {
+            if (present(group)) {
+                continue;
+            }
+            try {
+                manager.add(maker.make(group, this::origin));
+                LOG.info("Managing {} from now on.", String.join(", ", group));
+            } catch (ConfigurationException e) {
+                sayOnce(group.get(0), "Not managing {}, which another instance added: {}", String.join(", ", group), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Deletes the files of retired certificates whose time has come, on the one instance that gets
+     * the set's lease: under each certificate's lease, only once what is stored has expired (an order
+     * that was running when it was unmanaged may have stored a later one: its time is moved), and
+     * never while this instance manages it again.
+     */
+    @Override
+    public void tidy() {
+        Instant now = clock.instant();
+        if (current.retired().stream().noneMatch(r -> !r.until().isAfter(now))) {
+            return;
+        }
+        try {
+            file.tryUpdate(set -> {
+                ManagedNames tidied = set;
+                for (ManagedNames.Retired retired : set.retired()) {
+                    if (!retired.until().isAfter(now)) {
+                        tidied = tidied.retiredAs(retired.firstName(), deleteIfExpired(retired, now));
+                    }
+                }
+                return tidied;
+            }).ifPresent(this::apply);
+        } catch (IOException e) {
+            LOG.debug("could not tidy the retired certificates: {}", e.toString());
+        }
+    }
+
+    /** The entry to keep for {@code retired}: null once its files are gone (or it is managed again), else with a later time. */
+    private ManagedNames.Retired deleteIfExpired(ManagedNames.Retired retired, Instant now) {
+        if (manager.certificate(retired.firstName()).isPresent()) {
+            return null; // managed again meanwhile: its files are in use
+        }
+        try {
+            Optional<Lease> lease = files.store().locker().tryAcquire(files.lockName(retired.firstName()));
+            if (lease.isEmpty()) {
+                return retired; // someone works on it: the next look
+            }
+            try (Lease held = lease.get()) {
+                Optional<StoredCertificate> stored;
+                try {
+                    stored = files.load(retired.firstName());
+                } catch (dev.autotls.internal.store.CorruptDataException unusable) {
+                    stored = Optional.empty(); // half-deleted or broken: delete what is left
+                }
+                if (stored.isPresent() && stored.get().notAfter().isAfter(now)) {
+                    return new ManagedNames.Retired(retired.firstName(), stored.get().notAfter());
+                }
+                files.delete(retired.firstName());
+                LOG.info("Deleted the expired certificate of {} from the store: it is no longer managed.", retired.firstName());
+                return null;
+            }
+        } catch (IOException e) {
+            LOG.debug("could not delete the retired certificate {}: {}", retired.firstName(), e.toString());
+            return retired;
+        }
+    }
+
+    /** Where {@code name} came from as this instance sees it. */
+    public CertificateStatus.Origin origin(String name) {
+        if (configured.contains(name)) {
+            return CertificateStatus.Origin.CONFIGURED;
+        }
+        return current.isOnDemand(name) ? CertificateStatus.Origin.ON_DEMAND : CertificateStatus.Origin.MANAGED;
+    }
+
+    /** Whether {@code name} is managed because a handshake asked for it on demand (as last read or written). */
+    public boolean isOnDemand(String name) {
+        return current.isOnDemand(name);
+    }
+
+    /**
+     * What one {@link #admitOnDemand} did.
+     *
+     * @param admitted names this call made managed (each to be ordered once, site-wide)
+     * @param unusable names that cannot be obtained on demand, each with the sentence why (nothing written for them)
+     * @param nextSlot when the site's on-demand order limit lets the next name in, if some were left waiting for it
+     */
+    public record Admission(List<String> admitted, Map<String, String> unusable, Optional<Instant> nextSlot) {
+    }
+
+    /**
+     * Manages, as names obtained on demand, as many of {@code candidates} (canonical, allowed by the
+     * permission check) as the site's {@code limit} lets in now: the times of earlier admissions are
+     * read from the store under the set's lease, so every instance sharing it counts against one
+     * limit. A candidate managed already (another instance was quicker) is left as it is; one no
+     * strategy can validate, or that is the base name of a managed wildcard (whose certificate it
+     * would join), is refused with a sentence. The rest wait for {@link Admission#nextSlot}.
+     *
+     * @throws IOException when the store could not be read or written (nothing changed)
+     */
+    public Admission admitOnDemand(Collection<String> candidates, dev.autotls.internal.config.RateLimit limit) throws IOException {
+        Map<String, String> unusable = new java.util.LinkedHashMap<>();
+        List<String> usable = new ArrayList<>();
+        ManagedNames seen = current;
+        for (String name : candidates) {
+            if (configured.contains(name) || seen.names().contains(name)) {
+                continue;
+            }
+            String wildcard = "*." + name;
+            if (configured.contains(wildcard) || seen.names().contains(wildcard)) {
+                unusable.put(name, name + " would join the certificate of the managed " + wildcard
+                        + ", which on demand never changes; manage " + name + " with manage() instead");
+                continue;
+            }
+            try {
+                maker.make(List.of(name), n -> CertificateStatus.Origin.ON_DEMAND); // refused before anything is written
+                usable.add(name);
+            } catch (ConfigurationException e) {
+                unusable.put(name, e.getMessage());
+            }
+        }
+        if (usable.isEmpty()) {
+            return new Admission(List.of(), unusable, Optional.empty());
+        }
+        Instant now = clock.instant();
+        List<String> admitted = new ArrayList<>();
+        Instant[] nextSlot = new Instant[1];
+        ManagedNames after = file.update(set -> {
+            admitted.clear(); // the change may run again if the store is read again
+            nextSlot[0] = null;
+            List<Instant> times = new ArrayList<>(set.onDemand().stream().map(ManagedNames.OnDemand::admitted).toList());
+            for (String name : usable) {
+                if (set.names().contains(name)) {
+                    continue; // admitted by another instance meanwhile: its order is the one
+                }
+                Optional<Instant> slot = limit.nextSlot(times, now);
+                if (slot.isPresent()) {
+                    nextSlot[0] = slot.get();
+                    break;
+                }
+                times.add(now);
+                admitted.add(name);
+            }
+            return set.withOnDemand(admitted, now);
+        }, LEASE_WAIT);
+        apply(after);
+        if (!admitted.isEmpty()) {
+            LOG.info("Obtaining on demand: {}.", String.join(", ", admitted));
+        }
+        return new Admission(List.copyOf(admitted), unusable, Optional.ofNullable(nextSlot[0]));
+    }
+
+    private boolean present(List<String> group) {
+        return manager.certificate(group.get(0)).map(c -> c.names.equals(group)).orElse(false);
+    }
+
+    /** The configured names, then {@code first}, then {@code more}: the order grouping keeps. */
+    private List<String> union(Collection<String> first, Collection<String> more) {
+        Set<String> all = new LinkedHashSet<>(configuredInOrder);
+        all.addAll(first);
+        all.addAll(more);
+        return new ArrayList<>(all);
+    }
+
+    private static List<List<String>> groups(List<String> names) {
+        return DomainNames.certificates(names);
+    }
+
+    private static Set<String> firstNames(List<List<String>> groups) {
+        return groups.stream().map(g -> g.get(0)).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private void sayOnce(String key, String format, Object... arguments) {
+        synchronized (refusedFromStore) {
+            if (!refusedFromStore.add(key)) {
+                return;
+            }
+        }
+        LOG.warn(format, arguments);
+    }
+}

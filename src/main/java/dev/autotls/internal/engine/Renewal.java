@@ -1,0 +1,225 @@
+package dev.autotls.internal.engine;
+
+import dev.autotls.CertificateEvent;
+import dev.autotls.CertificateStatus;
+import dev.autotls.internal.acme.IssuedCertificate;
+import dev.autotls.internal.ops.StatusView;
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.CorruptDataException;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.tls.CertificateRegistry;
+import dev.autotls.internal.tls.KeyType;
+import dev.autotls.spi.AutoTlsException;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Lease;
+import dev.autotls.spi.LostLeaseException;
+import dev.autotls.spi.StorageException;
+import dev.autotls.spi.TransientException;
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one maintenance job of one certificate does, once {@link CertificateManager} has let it
+ * run: decide whether it is due, and if so take its lease, read the store again, decide again
+ * (another instance may have renewed meanwhile), order, save under the lease and serve. The
+ * manager keeps the bookkeeping around it (one job per certificate, the next look).
+ */
+final class Renewal {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class); // the engine's one voice in the log
+
+    private final CaRotation cas;
+    private final CertificateStore store;
+    private final CertificateFiles files;
+    private final CertificateRegistry registry;
+    private final RenewalPlanner planner;
+    private final FailurePolicy failures;
+    private final Clock clock;
+    private final KeyType keyType;
+    private final Listeners listeners;
+    private final StoreSync sync;
+    /** Asked before each order; by default every order may go ahead. */
+    private volatile CertificateManager.OrderPermission permission = certificate -> true;
+
+    Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
+            FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync) {
+        this.cas = cas;
+        this.store = store;
+        this.files = files;
+        this.registry = registry;
+        this.planner = planner;
+        this.failures = failures;
+        this.clock = clock;
+        this.keyType = keyType;
+        this.listeners = listeners;
+        this.sync = sync;
+    }
+
+    void askBeforeOrdering(CertificateManager.OrderPermission permission) {
+        this.permission = permission;
+    }
+
+    /** What one job did and when to look again. */
+    record Outcome(Instant next, String sentence) {
+    }
+
+
+    /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
+    void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
+        StoredCertificate current = certificate.state().current();
+        if (current == null || current.leaf().getSerialNumber().equals(certificate.state().expiringSaidFor())) {
+            return;
+        }
+        Duration third = Duration.between(current.notBefore(), current.notAfter()).dividedBy(3);
+        Duration margin = third.compareTo(Duration.ofDays(7)) < 0 ? third : Duration.ofDays(7);
+        if (now.isAfter(current.notAfter().minus(margin))) {
+            certificate.update(state -> state.expiringSaid(current.leaf().getSerialNumber()));
+            LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
+            listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
+        }
+    }
+
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+
+    /** Renews when due; returns when to look again. */
+    Outcome renewIfDue(ManagedCertificate certificate, CaRotation.Lane lane)
+            throws AutoTlsException, InterruptedException, LostLeaseException {
+        Optional<Instant> hold = failures.holdForCa(lane);
+        if (hold.isPresent()) {
+            cas.waiting(certificate, lane);
+            LOG.debug("{}: {} is failing; waiting until {}", certificate, lane, hold.get());
+            return new Outcome(hold.get(), "waiting for " + lane + ", which is failing, until " + hold.get());
+        }
+        boolean unsaved = certificate.state().current() != null && !certificate.state().saved();
+        if (!unsaved && !due(certificate, false)) {
+            return healthy(certificate);
+        }
+        Optional<Lease> lease;
+        try {
+            lease = store.locker().tryAcquire(files.lockName(certificate.firstName()));
+        } catch (IOException e) {
+            throw new StorageException("could not take the lease on " + certificate, e);
+        }
+        if (lease.isEmpty()) {
+            Instant next = clock.instant().plus(sync.interval());
+            LOG.info("{}: another instance holds its lease and is ordering it; serving what it stores (looking again at {}).",
+                    certificate, next);
+            return new Outcome(next, "another instance holds the lease and is ordering it");
+        }
+        try (Lease held = lease.get()) {
+            adoptStored(certificate);
+            CertificateState state = certificate.state();
+            if (state.current() != null && !state.saved()) {
+                save(certificate, state.current(), held);
+            }
+            if (!due(certificate, true)) { // another instance renewed it meanwhile
+                return healthy(certificate);
+            }
+            // asked only here, by the one instance about to order, so a site asks once per renewal
+            if (!permission.mayOrder(certificate)) { // it took the certificate out of maintenance
+                return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
+            }
+            obtain(certificate, lane, held);
+        }
+        StoredCertificate now = certificate.state().current();
+        return new Outcome(planner.plan(certificate, now, clock.instant()).recheckAt(), "obtained a certificate (serial "
+                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
+    }
+
+    private Outcome healthy(ManagedCertificate certificate) throws InterruptedException {
+        RenewalPolicy.Plan plan = planner.plan(certificate, certificate.state().current(), clock.instant());
+        return new Outcome(plan.recheckAt(), "valid; renewal planned at " + plan.renewAt() + " (" + plan.reason() + ")");
+    }
+
+    /** Whether {@code certificate} needs an order now (nothing served, names changed, or renewal due). */
+    private boolean due(ManagedCertificate certificate, boolean say) throws InterruptedException {
+        CertificateState state = certificate.state();
+        if (state.current() == null || !state.matchesConfiguration()) {
+            return true;
+        }
+        if (state.renewalAsked()) {
+            if (say) {
+                LOG.info("Renewing the certificate for {}: asked to by an operator.", certificate);
+            }
+            return true;
+        }
+        Instant now = clock.instant();
+        RenewalPolicy.Plan plan = planner.plan(certificate, state.current(), now);
+        if (!plan.renewNow(now)) {
+            LOG.debug("{}: renewal planned at {} ({}); next look at {}", certificate, plan.renewAt(), plan.reason(),
+                    plan.recheckAt());
+            return false;
+        }
+        if (say) {
+            LOG.info("Renewing the certificate for {}: it is due ({}).", certificate, plan.reason());
+        }
+        return true;
+    }
+
+    /** Under the lease: serves what the store holds if another instance stored something newer. */
+    private void adoptStored(ManagedCertificate certificate) throws StorageException {
+        try {
+            sync.adoptIfNewer(certificate);
+        } catch (CorruptDataException e) {
+            LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
+        } catch (IOException e) {
+            throw new StorageException("could not read the stored certificate for " + certificate, e);
+        }
+    }
+
+    private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease)
+            throws AutoTlsException, InterruptedException, LostLeaseException {
+        long started = System.nanoTime();
+        StoredCertificate previous = certificate.state().current();
+        Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
+        try {
+            certificate.strategy.preflight(certificate.names);
+        } catch (IOException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        } catch (org.shredzone.acme4j.exception.AcmeException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        }
+        IssuedCertificate issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
+        StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
+        boolean saved = save(certificate, stored, lease);
+        certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);
+        cas.issued(certificate, lane, stored); // also meets the operator's request, if any
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("Now serving the CA's certificate for {} (obtained in {} ms from {}, valid until {}).", certificate,
+                took.toMillis(), lane, stored.notAfter());
+        String provedWith = issued.challengeTypes().isEmpty() ? "reused authorization" : String.join(" and ", issued.challengeTypes());
+        CertificateEvent event = new MaintenanceEvents.Served(certificate.names, stored.leaf(), took, provedWith);
+        if (previous == null) {
+            listeners.obtained(event);
+        } else {
+            listeners.renewed(event);
+        }
+    }
+
+    /**
+     * Stores a certificate under its lease; false if the store failed (it is then served from
+     * memory and saved again soon). A lost lease is not swallowed: the work stops unserved.
+     */
+    private boolean save(ManagedCertificate certificate, StoredCertificate stored, Lease lease) throws LostLeaseException {
+        try {
+            files.save(stored, lease);
+            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true, state.source()) : state);
+            return true;
+        } catch (LostLeaseException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.error("Could not store the certificate for {} ({}); serving it from memory and storing it when the store answers.",
+                    certificate, e.getMessage());
+            return false;
+        }
+    }
+}

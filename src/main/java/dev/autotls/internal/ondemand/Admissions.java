@@ -1,0 +1,126 @@
+package dev.autotls.internal.ondemand;
+
+import dev.autotls.internal.config.RateLimit;
+import dev.autotls.internal.engine.ManagedSet;
+import dev.autotls.spi.Scheduler;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The names allowed on demand that wait to become managed, in the order they were allowed: let in
+ * through {@link ManagedSet#admitOnDemand} as the site's {@code autotls.on-demand.order-limit}
+ * allows, on the maintenance scheduler (the store is written there, never on a handshake's thread).
+ * A name stays queued after the handshake that asked for it gave up, so each allowed name is
+ * ordered once, at the limit's pace.
+ */
+final class Admissions {
+    private static final Logger LOG = LoggerFactory.getLogger(Admissions.class);
+    /** After the store failed: try again this soon. */
+    static final Duration RETRY = Duration.ofSeconds(5);
+
+    private final ManagedSet set;
+    private final RateLimit limit;
+    private final Clock clock;
+    /** Told of each name that cannot be obtained on demand, with the sentence why. */
+    private final BiConsumer<String, String> unusable;
+    /** Guarded by this object's lock, as are the two fields below. */
+    private final Set<String> queued = new LinkedHashSet<>();
+    private Scheduler scheduler;
+    private Scheduler.Cancellable next;
+    private Instant nextAt;
+
+    Admissions(ManagedSet set, RateLimit limit, Clock clock, BiConsumer<String, String> unusable) {
+        this.set = set;
+        this.limit = limit;
+        this.clock = clock;
+        this.unusable = unusable;
+    }
+
+    synchronized void start(Scheduler on) {
+        scheduler = on;
+        if (!queued.isEmpty()) {
+            runAt(clock.instant());
+        }
+    }
+
+    synchronized void stop() {
+        if (next != null) {
+            next.cancel();
+        }
+        next = null;
+        nextAt = null;
+        scheduler = null;
+    }
+
+    /** Queues {@code name} (canonical, allowed) to become managed as soon as the limit lets it in. */
+    synchronized void request(String name) {
+        if (queued.add(name) && scheduler != null) {
+            runAt(clock.instant());
+        }
+    }
+
+    /** How many names wait for a slot of the order limit. */
+    synchronized int queued() {
+        return queued.size();
+    }
+
+    /** Runs an admission at {@code at} unless one is due by then already. */
+    private void runAt(Instant at) {
+        if (nextAt != null && !nextAt.isAfter(at)) {
+            return;
+        }
+        if (next != null) {
+            next.cancel();
+        }
+        nextAt = at;
+        next = scheduler.schedule(this::admit, at);
+    }
+
+    /** One admission of everything queued; then another when the limit frees a slot, while names remain. */
+    void admit() {
+        List<String> candidates;
+        synchronized (this) {
+            next = null;
+            nextAt = null;
+            candidates = new ArrayList<>(queued);
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Instant again = null;
+        try {
+            ManagedSet.Admission admission = set.admitOnDemand(candidates, limit);
+            Set<String> managed = set.names();
+            synchronized (this) {
+                queued.removeAll(admission.admitted());
+                queued.removeAll(admission.unusable().keySet());
+                queued.removeIf(managed::contains); // another instance admitted it: it is managed here now too
+            }
+            admission.unusable().forEach((name, why) -> {
+                LOG.info("Not obtaining {} on demand: {}.", name, why);
+                unusable.accept(name, why);
+            });
+            again = admission.nextSlot().orElse(null);
+            if (again != null) {
+                LOG.debug("on-demand order limit {} reached; {} names wait until {}", limit, queued(), again);
+            }
+        } catch (IOException e) {
+            again = clock.instant().plus(RETRY);
+            LOG.warn("Could not add names obtained on demand to the store ({}); trying again at {}.", e.getMessage(), again);
+        }
+        synchronized (this) {
+            if (again != null && !queued.isEmpty() && scheduler != null) {
+                runAt(again);
+            }
+        }
+    }
+}

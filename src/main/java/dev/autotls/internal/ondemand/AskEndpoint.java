@@ -1,0 +1,73 @@
+package dev.autotls.internal.ondemand;
+
+import dev.autotls.internal.names.IpAddresses;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code autotls.on-demand.ask}: {@code GET URL?domain=NAME&client=ADDRESS}, the query parameter
+ * named as Caddy's {@code ask} names it so existing endpoints work. A 2xx status allows; any other
+ * status, and a redirect (never followed: the endpoint must answer itself), refuses; no answer
+ * within {@link #TIMEOUT} (connection included) is {@link PermissionAnswer#NO_ANSWER}.
+ */
+final class AskEndpoint implements PermissionSource {
+    private static final Logger LOG = LoggerFactory.getLogger(AskEndpoint.class);
+    /** The whole exchange, connecting included. */
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final URI endpoint;
+    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+
+    AskEndpoint(URI endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public CompletableFuture<PermissionAnswer> ask(String name, InetAddress client) {
+        URI uri = uriFor(name, client);
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("User-Agent", "autotls on-demand check")
+                .GET().build();
+        return this.client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("The on-demand permission check {} did not answer for {} ({}); refusing it for now.", endpoint,
+                                name, failure.getCause() != null ? failure.getCause().toString() : failure.toString());
+                        return PermissionAnswer.NO_ANSWER;
+                    }
+                    int status = response.statusCode();
+                    if (status / 100 == 2) {
+                        return PermissionAnswer.YES;
+                    }
+                    LOG.info("The on-demand permission check {} refused {} (HTTP {}).", endpoint, name, status);
+                    return PermissionAnswer.NO;
+                })
+                .completeOnTimeout(PermissionAnswer.NO_ANSWER, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The endpoint with {@code domain} (and {@code client}, when known) added to whatever query it has. */
+    URI uriFor(String name, InetAddress client) {
+        String query = "domain=" + encode(name) + (client == null ? "" : "&client=" + encode(IpAddresses.text(client)));
+        String base = endpoint.toString();
+        return URI.create(base + (endpoint.getRawQuery() == null ? "?" : "&") + query);
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
+}

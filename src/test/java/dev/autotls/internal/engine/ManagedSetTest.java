@@ -1,0 +1,201 @@
+package dev.autotls.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.autotls.CertificateStatus;
+import dev.autotls.ConfigurationException;
+import dev.autotls.internal.store.ManagedNames;
+import dev.autotls.internal.store.ManagedNamesFile;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.spi.OwnerActionException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** Names managed at run time over the engine's fakes: the set in the store, its version, sharing, retiring and cleanup. */
+class ManagedSetTest {
+    private static final Duration SYNC = Duration.ofSeconds(10);
+
+    private static CompletableFuture<List<CertificateStatus>> manage(Engine engine, String... names) {
+        return engine.set.manage(List.of(names)).toCompletableFuture();
+    }
+
+    private static ManagedNames stored(Engine engine) throws Exception {
+        return new ManagedNamesFile(engine.store).load();
+    }
+
+    @Test
+    void aNameManagedAtRunTimeIsOrderedServedAndItsStageCompletesWithItsStatus() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        engine.runDue();
+
+        CompletableFuture<List<CertificateStatus>> stage = manage(engine, "new.test");
+        assertThat(stage).as("nothing served from the CA yet").isNotDone();
+        assertThat(stored(engine).names()).as("in the store before the order").containsExactly("new.test");
+        assertThat(stored(engine).version()).isEqualTo(1);
+        engine.runDue();
+
+        assertThat(stage).isCompleted();
+        assertThat(stage.join()).singleElement().satisfies(status -> {
+            assertThat(status.names()).containsExactly("new.test");
+            assertThat(status.origins()).containsEntry("new.test", CertificateStatus.Origin.MANAGED);
+            assertThat(status.source()).isEqualTo(CertificateStatus.Source.CA);
+        });
+        assertThat(engine.servesIssued("new.test")).isTrue();
+        assertThat(engine.set.names()).containsExactly("conf.test", "new.test");
+        assertThat(engine.set.origin("conf.test")).isEqualTo(CertificateStatus.Origin.CONFIGURED);
+    }
+
+    @Test
+    void aNameAndItsWildcardShareOneCertificateWhicheverWayEachCame() throws Exception {
+        Engine engine = new Engine().certificate("w.test").start();
+        engine.runDue();
+
+        CompletableFuture<List<CertificateStatus>> stage = manage(engine, "*.w.test");
+        engine.runDue();
+
+        assertThat(engine.manager.certificates()).singleElement().satisfies(c -> {
+            assertThat(c.names).containsExactly("w.test", "*.w.test");
+            assertThat(c.origins).containsEntry("w.test", CertificateStatus.Origin.CONFIGURED)
+                    .containsEntry("*.w.test", CertificateStatus.Origin.MANAGED);
+        });
+        assertThat(engine.issuer().orders).as("the stored one lacks the wildcard: one order for both")
+                .containsExactly(List.of("w.test"), List.of("w.test", "*.w.test"));
+        assertThat(stage.join()).hasSize(1);
+        assertThat(engine.servesIssued("x.w.test")).isTrue();
+    }
+
+    @Test
+    void aFailedOrderCompletesTheStageWithItsSentenceAndTheNameStaysManaged() throws Exception {
+        Engine engine = new Engine().certificate("conf2.test").start();
+        engine.runDue();
+        engine.issuer().failNext(new OwnerActionException("add the record _validation-persist.fail.test once", null));
+
+        CompletableFuture<List<CertificateStatus>> stage = manage(engine, "fail.test");
+        engine.runDue();
+
+        assertThatThrownBy(stage::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOf(OwnerActionException.class).hasMessageContaining("_validation-persist.fail.test");
+        assertThat(engine.set.names()).contains("fail.test");
+        engine.advance(Duration.ofHours(2)); // the back-off: tried again
+        assertThat(engine.servesIssued("fail.test")).isTrue();
+    }
+
+    @Test
+    void anotherInstanceManagesTheSameSetWithinTheSyncIntervalWithoutAnOrder() throws Exception {
+        Engine a = new Engine().certificate("site.test").start();
+        a.runDue();
+        Engine b = a.sibling().certificate("site.test").start();
+        b.runDue();
+
+        manage(a, "shared.test");
+        a.runDue();
+        assertThat(b.registry.lookup("shared.test")).as("not before its next look").isEmpty();
+
+        a.clock.advance(SYNC);
+        b.runDue();
+
+        assertThat(b.set.names()).contains("shared.test");
+        assertThat(b.servesIssued("shared.test")).isTrue();
+        assertThat(b.served("shared.test").getSerialNumber()).isEqualTo(a.served("shared.test").getSerialNumber());
+        b.advance(CertificateManager.START_SPREAD);
+        assertThat(b.issuer().orders).as("B placed only the configured name's... none: A's store had it").isEmpty();
+        assertThat(a.issuer().orders).containsExactly(List.of("site.test"), List.of("shared.test"));
+    }
+
+    @Test
+    void unmanagedOnOneInstanceStopsServingOnAllAndManagingAgainPlacesNoOrder() throws Exception {
+        Engine a = new Engine().certificate("a.site.test").start();
+        Engine b = a.sibling().certificate("a.site.test").start();
+        manage(a, "gone.test");
+        a.runDue();
+        a.clock.advance(SYNC);
+        b.runDue();
+        assertThat(b.servesIssued("gone.test")).isTrue();
+
+        b.set.unmanage(List.of("gone.test"));
+        assertThat(b.registry.lookup("gone.test")).as("at once where it was unmanaged").isEmpty();
+        a.clock.advance(SYNC);
+        a.runDue();
+        assertThat(a.registry.lookup("gone.test")).as("within the sync interval elsewhere").isEmpty();
+        assertThat(stored(a).retired()).extracting(ManagedNames.Retired::firstName).containsExactly("gone.test");
+        assertThat(a.stored("gone.test")).as("its files stay until they expire").isPresent();
+
+        int orders = a.issuer().orders.size();
+        CompletableFuture<List<CertificateStatus>> again = manage(a, "gone.test");
+        assertThat(again).as("the stored certificate is served at once").isCompleted();
+        a.advance(CertificateManager.START_SPREAD);
+        assertThat(a.issuer().orders).as("no new order").hasSize(orders);
+        assertThat(stored(a).retired()).as("no longer waiting for deletion").isEmpty();
+    }
+
+    @Test
+    void anExpiredUnmanagedCertificateIsDeletedFromTheStoreByTheSyncJob() throws Exception {
+        Engine engine = new Engine().certificate("stay.test").start();
+        manage(engine, "old.test");
+        engine.runDue();
+        engine.set.unmanage(List.of("old.test"));
+        engine.advance(Duration.ofDays(30));
+        assertThat(engine.stored("old.test")).as("not expired yet").isPresent();
+
+        engine.advance(Duration.ofDays(61)); // past its 90 days
+
+        assertThat(engine.stored("old.test")).isEmpty();
+        assertThat(engine.store.load(StorageKeys.certificate("ca/fake", "old.test", StorageKeys.PRIVATE_KEY))).isEmpty();
+        assertThat(stored(engine).retired()).isEmpty();
+        assertThat(engine.stored("stay.test")).as("a managed one stays").isPresent();
+    }
+
+    @Test
+    void aConfiguredNameCannotBeUnmanagedAndABadNameIsRefusedBeforeAnyWrite() throws Exception {
+        Engine engine = new Engine().certificate("fixed.test").start();
+
+        assertThatThrownBy(() -> engine.set.unmanage(List.of("fixed.test"))).isInstanceOf(ConfigurationException.class)
+                .hasMessage("fixed.test is in autotls.domains, and configured names are always managed; remove it from "
+                        + "autotls.domains on every instance and restart");
+        assertThatThrownBy(() -> RunTimeNames.canonical(List.of("bad_name.test"))).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'bad_name.test' has an invalid label 'bad_name'").hasMessageEndingWith("*.example.com");
+        assertThat(engine.store.load(StorageKeys.MANAGED_NAMES)).isEmpty();
+    }
+
+    @Test
+    void aRestartManagesTheStoredSetAgainAndServesWhatIsStoredWithoutAnOrder() throws Exception {
+        Engine first = new Engine().certificate("boot.test").start();
+        manage(first, "kept.test");
+        first.runDue();
+        first.manager.stop();
+
+        Engine restarted = first.sibling().certificate("boot.test").start();
+        restarted.advance(CertificateManager.START_SPREAD);
+
+        assertThat(restarted.set.names()).containsExactly("boot.test", "kept.test");
+        assertThat(restarted.servesIssued("kept.test")).isTrue();
+        assertThat(restarted.issuer().orders).isEmpty();
+    }
+
+    @Test
+    void aStoreThatCannotBeWrittenFailsTheStageAndChangesNothing() throws Exception {
+        Engine engine = new Engine().certificate("down.test").start();
+        engine.store.down(true);
+
+        CompletableFuture<List<CertificateStatus>> stage = manage(engine, "never.test");
+
+        assertThatThrownBy(stage::join).cause().isInstanceOf(dev.autotls.spi.StorageException.class)
+                .hasMessageContaining("could not add never.test");
+        assertThat(engine.set.names()).containsExactly("down.test");
+        assertThatThrownBy(() -> engine.set.unmanage(List.of("never.test"))).isInstanceOf(dev.autotls.spi.StorageException.class);
+    }
+
+    @Test
+    void aNameUnmanagedWhileItsStageWaitsFailsTheStage() throws Exception {
+        Engine engine = new Engine().certificate("w2.test").start();
+        CompletableFuture<List<CertificateStatus>> stage = manage(engine, "brief.test");
+
+        engine.set.unmanage(List.of("brief.test"));
+
+        assertThatThrownBy(stage::join).cause().hasMessage("brief.test was unmanaged before its certificate was served");
+    }
+}

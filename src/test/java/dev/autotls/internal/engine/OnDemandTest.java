@@ -1,0 +1,171 @@
+package dev.autotls.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.autotls.CertificateStatus;
+import dev.autotls.OnDemandPermission;
+import dev.autotls.internal.config.OnDemandConfig;
+import dev.autotls.internal.config.RateLimit;
+import dev.autotls.internal.ondemand.OnDemand;
+import dev.autotls.internal.ondemand.OnDemandCounters;
+import dev.autotls.internal.store.ManagedNames;
+import dev.autotls.internal.store.ManagedNamesFile;
+import dev.autotls.internal.tls.CertifiedKey;
+import dev.autotls.internal.tls.HandshakeWait;
+import dev.autotls.testing.Await;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On demand over the engine's fakes (production wiring, a fake issuer, an in-memory store, a moved
+ * clock): admission at the site's order limit, the handshake path's refusals and its one wait, and
+ * the permission asked again before renewal.
+ */
+class OnDemandTest {
+    private static final RateLimit TWO_PER_20S = RateLimit.parse("2/20s");
+
+    /** A check in code whose answers the test sets; null means it never answers. */
+    private final Map<String, Optional<Boolean>> answers = new ConcurrentHashMap<>();
+    private final AtomicInteger asked = new AtomicInteger();
+    private final OnDemandPermission permission = (name, client) -> {
+        asked.incrementAndGet();
+        Optional<Boolean> answer = answers.getOrDefault(name, Optional.of(false));
+        return answer.<CompletionStage<Boolean>>map(CompletableFuture::completedFuture).orElseGet(CompletableFuture::new);
+    };
+
+    private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient) {
+        OnDemandConfig config = new OnDemandConfig(true, Optional.empty(), RateLimit.parse(perClient), wait, waiting, TWO_PER_20S);
+        OnDemand onDemand = OnDemand.wire(config, permission, engine.set, engine.manager, engine.registry, engine.clock, new Listeners());
+        onDemand.start(engine.scheduler);
+        return onDemand;
+    }
+
+    @Test
+    void namesAreAdmittedAtTheSitesOrderLimitCountedInTheStoreByEveryInstance() throws Exception {
+        Engine a = new Engine().certificate("site.test").certificate("*.wild.test").start();
+        Engine b = a.sibling().certificate("site.test").certificate("*.wild.test").start();
+
+        ManagedSet.Admission first = a.set.admitOnDemand(List.of("x1.test", "x2.test", "x3.test", "site.test"), TWO_PER_20S);
+        assertThat(first.admitted()).containsExactly("x1.test", "x2.test");
+        assertThat(first.nextSlot()).contains(Engine.T0.plus(Duration.ofSeconds(20)));
+        ManagedSet.Admission other = b.set.admitOnDemand(List.of("x3.test", "wild.test"), TWO_PER_20S);
+        assertThat(other.admitted()).as("the other instance counts the same admissions").isEmpty();
+        assertThat(other.unusable()).containsOnlyKeys("wild.test");
+        assertThat(other.unusable().get("wild.test")).contains("*.wild.test").contains("manage");
+        assertThat(b.set.names()).as("and manages what the first admitted").contains("x1.test", "x2.test");
+
+        ManagedNames stored = new ManagedNamesFile(a.store).load();
+        assertThat(stored.onDemand()).extracting(ManagedNames.OnDemand::name).containsExactly("x1.test", "x2.test");
+        assertThat(a.set.origin("x1.test")).isEqualTo(CertificateStatus.Origin.ON_DEMAND);
+        a.runDue();
+        assertThat(a.servesIssued("x1.test")).isTrue();
+        assertThat(a.managed("x1.test").origins).containsEntry("x1.test", CertificateStatus.Origin.ON_DEMAND);
+
+        a.clock.advance(Duration.ofSeconds(20));
+        assertThat(b.set.admitOnDemand(List.of("x3.test"), TWO_PER_20S).admitted()).as("a slot opened").containsExactly("x3.test");
+
+        a.set.manage(List.of("x1.test")).toCompletableFuture();
+        assertThat(a.set.isOnDemand("x1.test")).as("managed explicitly: no longer on demand").isFalse();
+        assertThat(a.set.origin("x1.test")).isEqualTo(CertificateStatus.Origin.MANAGED);
+        a.set.unmanage(List.of("x2.test"));
+        assertThat(new ManagedNamesFile(a.store).load().onDemand()).extracting(ManagedNames.OnDemand::name)
+                .containsExactly("x3.test");
+    }
+
+    @Test
+    void renewalAsksThePermissionAgainARefusalUnmanagesAndNoAnswerRenews() throws Exception {
+        Engine engine = new Engine().certificate("site.test").start();
+        wire(engine, Duration.ofMillis(300), 4, "20/1m");
+        answers.put("kept.test", Optional.of(true));
+        answers.put("dropped.test", Optional.of(true));
+        answers.put("quiet.test", Optional.of(true));
+        engine.set.admitOnDemand(List.of("kept.test", "dropped.test"), RateLimit.parse("10/1m"));
+        engine.set.admitOnDemand(List.of("quiet.test"), RateLimit.parse("10/1m"));
+        engine.runDue();
+        assertThat(engine.servesIssued("kept.test") && engine.servesIssued("dropped.test") && engine.servesIssued("quiet.test")).isTrue();
+        assertThat(asked).as("asked before each first order").hasValue(3);
+
+        answers.put("dropped.test", Optional.of(false));
+        answers.put("quiet.test", Optional.empty()); // never answers
+        engine.advance(Duration.ofDays(80)); // past every renewal window, the cached yes long expired
+
+        assertThat(engine.set.names()).as("refused at renewal: unmanaged").containsExactly("site.test", "kept.test", "quiet.test");
+        assertThat(engine.registry.lookup("dropped.test")).as("and no longer served").isEmpty();
+        assertThat(new ManagedNamesFile(engine.store).load().names()).doesNotContain("dropped.test");
+        assertThat(engine.issuer().orders).as("kept and quiet renewed, dropped not").containsSubsequence(
+                List.of("kept.test"), List.of("quiet.test")).filteredOn(o -> o.equals(List.of("dropped.test"))).hasSize(1);
+        assertThat(engine.issuer().orders.stream().filter(o -> o.equals(List.of("kept.test"))).count()).isEqualTo(2);
+        assertThat(engine.issuer().orders.stream().filter(o -> o.equals(List.of("quiet.test"))).count())
+                .as("no answer is no reason to drop it").isEqualTo(2);
+    }
+
+    @Test
+    void invalidNamesAreRefusedWithoutAskingAndManagedNamesKeepTheirTemporaryCertificate() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(5), 4, "20/1m");
+        HandshakeWait handshakes = onDemand.handshakes();
+        for (String sent : List.of("*.w.test", "127.0.0.1", "::1", "a".repeat(250) + ".test", "bad_name.test", "single")) {
+            assertThat(handshakes.serve(sent, null, "192.0.2.1")).as("'%s'", sent).isNull();
+        }
+        assertThat(asked).as("nobody asked").hasValue(0);
+        assertThat(onDemand.counters().refused("invalid_name")).isEqualTo(6);
+
+        CertifiedKey temporary = engine.registry.lookup("conf.test").orElseThrow();
+        assertThat(temporary.selfSigned()).isTrue();
+        assertThat(handshakes.serve("conf.test", temporary, "192.0.2.1")).as("a configured name, as before").isSameAs(temporary);
+        assertThat(handshakes.serve("refused.test", null, "192.0.2.1")).isNull();
+        assertThat(handshakes.serve("refused.test", null, "192.0.2.2")).as("cached").isNull();
+        assertThat(asked).hasValue(1);
+        assertThat(onDemand.counters().refused("permission")).isEqualTo(2);
+    }
+
+    @Test
+    void anAllowedNameWaitsForItsCertificateAndBeyondTheCapHandshakesFailAtOnce() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(30), 1, "20/1m");
+        HandshakeWait handshakes = onDemand.handshakes();
+        answers.put("new.test", Optional.of(true));
+        answers.put("other.test", Optional.of(true));
+
+        CompletableFuture<CertifiedKey> waiting = CompletableFuture.supplyAsync(() -> handshakes.serve("new.test", null, "192.0.2.1"));
+        Await.until("the handshake to wait", Duration.ofSeconds(10), () -> onDemand.counters().waiting() == 1);
+        assertThat(handshakes.serve("other.test", null, "192.0.2.1")).as("beyond autotls.on-demand.waiting").isNull();
+        assertThat(onDemand.counters().refused("waiting_full")).isEqualTo(1);
+
+        Await.until("its admission to be scheduled", Duration.ofSeconds(10), () -> engine.runDue() > 0 && engine.set.names()
+                .contains("new.test"));
+        engine.runDue(); // its first order
+        CertifiedKey served = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(served.selfSigned()).isFalse();
+        assertThat(served.names()).containsExactly("new.test");
+        assertThat(onDemand.counters().waiting()).isZero();
+        assertThat(engine.issuer().orders).contains(List.of("new.test"));
+    }
+
+    @Test
+    void aHandshakeThatWaitsTooLongFailsAndTheNameIsStillOrderedOnce() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        OnDemand onDemand = wire(engine, Duration.ofMillis(200), 4, "20/1m");
+        answers.put("slow.test", Optional.of(true));
+
+        assertThat(onDemand.handshakes().serve("slow.test", null, "192.0.2.1")).as("nothing ran the admission in time").isNull();
+        assertThat(onDemand.counters().refused("not_obtained")).isEqualTo(1);
+        engine.runDue(); // the admission, queued although the handshake gave up
+        engine.runDue();
+        assertThat(engine.servesIssued("slow.test")).isTrue();
+        CertifiedKey served = onDemand.handshakes().serve("slow.test", engine.registry.lookup("slow.test").orElseThrow(), "192.0.2.1");
+        assertThat(served.selfSigned()).isFalse();
+        assertThat(engine.issuer().orders.stream().filter(o -> o.equals(List.of("slow.test"))).count()).isEqualTo(1);
+        OnDemandCounters counters = onDemand.counters();
+        assertThat(counters.refusedByReason()).containsKeys("invalid_name", "client_limit", "permission", "waiting_full", "not_obtained");
+        assertThat(counters.checksAsked()).isEqualTo(1);
+        onDemand.stop();
+    }
+}
