@@ -126,7 +126,7 @@ jetty.sslContext.keyStorePath=
 ## `true`: a TLS handshake for a name not managed obtains its certificate while it waits, once a permission check (`autotls.on-demand.ask`, or one given in code) allows the name.
 # autotls.on-demand=false
 
-## URL of the permission check for names obtained on demand: `GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows, any other status, a redirect or no answer within 2 s refuses.
+## URL of the permission check for names obtained on demand: `GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows; a redirect or another 3xx or 4xx status refuses; a 5xx, 429, 408 or no answer within 2 s refuses a handshake but never drops a name at renewal.
 # autotls.on-demand.ask=
 
 ## How many permission checks one client address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once.

@@ -61,8 +61,8 @@ public enum Setting {
     ON_DEMAND("autotls.on-demand", "false", "`true`: a TLS handshake for a name not managed obtains its certificate "
             + "while it waits, once a permission check (`autotls.on-demand.ask`, or one given in code) allows the name."),
     ON_DEMAND_ASK("autotls.on-demand.ask", null, "URL of the permission check for names obtained on demand: "
-            + "`GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows, any other status, a redirect or no answer "
-            + "within 2 s refuses."),
+            + "`GET URL?domain=NAME&client=ADDRESS`; a 2xx answer allows; a redirect or another 3xx or 4xx status "
+            + "refuses; a 5xx, 429, 408 or no answer within 2 s refuses a handshake but never drops a name at renewal."),
     ON_DEMAND_CHECKS_PER_CLIENT("autotls.on-demand.checks-per-client", "20/1m", "How many permission checks one client "
             + "address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once."),
     ON_DEMAND_WAIT("autotls.on-demand.wait", "10s", "How long a handshake for an allowed name waits for its certificate; "

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code autotls.on-demand.ask}: {@code GET URL?domain=NAME&client=ADDRESS}, the query parameter
- * named as Caddy's {@code ask} names it so existing endpoints work. A 2xx status allows; any other
- * status, and a redirect (never followed: the endpoint must answer itself), refuses; no answer
- * within {@link #TIMEOUT} (connection included) is {@link PermissionAnswer#NO_ANSWER}.
+ * named as Caddy's {@code ask} names it so existing endpoints work. A 2xx status allows; a redirect
+ * (never followed: the endpoint must answer itself) and any other 3xx or 4xx status refuse. A 5xx,
+ * 429 (too many requests) or 408 (request timeout) says the endpoint could not decide now, not that
+ * it refused: like no answer within {@link #TIMEOUT} (connection included) it is
+ * {@link PermissionAnswer#NO_ANSWER}, which a handshake treats as a refusal but a renewal does not,
+ * so a 502 from a proxy while the endpoint is being deployed never unmanages every customer's name.
  */
 final class AskEndpoint implements PermissionSource {
     private static final Logger LOG = LoggerFactory.getLogger(AskEndpoint.class);
@@ -46,13 +49,27 @@ final class AskEndpoint implements PermissionSource {
                         return PermissionAnswer.NO_ANSWER;
                     }
                     int status = response.statusCode();
-                    if (status / 100 == 2) {
-                        return PermissionAnswer.YES;
+                    PermissionAnswer answer = answerFor(status);
+                    if (answer == PermissionAnswer.NO) {
+                        LOG.info("The on-demand permission check {} refused {} (HTTP {}).", endpoint, name, status);
+                    } else if (answer == PermissionAnswer.NO_ANSWER) {
+                        LOG.warn("The on-demand permission check {} could not answer for {} (HTTP {}); refusing it for now.",
+                                endpoint, name, status);
                     }
-                    LOG.info("The on-demand permission check {} refused {} (HTTP {}).", endpoint, name, status);
-                    return PermissionAnswer.NO;
+                    return answer;
                 })
                 .completeOnTimeout(PermissionAnswer.NO_ANSWER, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What {@code status} says: 2xx yes; 5xx, 429 and 408 no answer (the endpoint could not decide now); any other no. */
+    static PermissionAnswer answerFor(int status) {
+        if (status / 100 == 2) {
+            return PermissionAnswer.YES;
+        }
+        if (status / 100 == 5 || status == 429 || status == 408) {
+            return PermissionAnswer.NO_ANSWER;
+        }
+        return PermissionAnswer.NO;
     }
 
     /** The endpoint with {@code domain} (and {@code client}, when known) added to whatever query it has. */

@@ -4,9 +4,12 @@ package dev.autotls.internal.ondemand;
 public enum PermissionAnswer {
     /** Allowed. */
     YES,
-    /** Refused: a status other than 2xx, a redirect, or {@code false} from the check in code. */
+    /** Refused: a redirect or another 3xx or 4xx status (but 408 and 429), or {@code false} from the check in code. */
     NO,
-    /** No answer in time, or the check failed: a refusal for a handshake, but no reason to drop a name at renewal. */
+    /**
+     * No answer in time, the check failed, or the endpoint said it cannot decide now (5xx, 429, 408): a refusal for a
+     * handshake, but no reason to drop a name at renewal.
+     */
     NO_ANSWER;
 
     boolean allows() {
