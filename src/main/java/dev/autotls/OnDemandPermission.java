@@ -14,9 +14,10 @@ import java.util.function.BiPredicate;
  * <p>Contract: answer {@code true} only for names you serve (a customer's domain pointed at you):
  * each yes places an order with the CA, whose limits are per account. The stage should complete
  * within {@code autotls.on-demand.wait}; a stage that completes later, completes exceptionally or
- * with null, and a check that throws, count as no. It is called on the handshake's thread, so a
- * check that needs I/O returns a stage it completes elsewhere instead of blocking; use
- * {@link #of} for an answer from memory. It must be safe to call from several threads at once.
+ * with null, and a check that throws, count as no. It is called on a small pool of autotls's own
+ * threads (never the handshake's), so a check that blocks holds one of them: one that needs I/O should
+ * return a stage it completes elsewhere; use {@link #of} for an answer from memory. It must be safe
+ * to call from several threads at once.
  */
 @FunctionalInterface
 public interface OnDemandPermission {
@@ -31,7 +32,7 @@ public interface OnDemandPermission {
      */
     CompletionStage<Boolean> allowed(String name, InetAddress client);
 
-    /** A check that answers at once, from memory: {@code check} runs on the handshake's thread. */
+    /** A check that answers at once, from memory. */
     static OnDemandPermission of(BiPredicate<String, InetAddress> check) {
         return (name, client) -> CompletableFuture.completedFuture(check.test(name, client));
     }

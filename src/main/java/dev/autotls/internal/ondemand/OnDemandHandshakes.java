@@ -9,7 +9,6 @@ import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.HandshakeWait;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * What a handshake for a server name without a CA-issued certificate gets with on demand on, in
  * this order, each step cheaper than the next: a name that may not be obtained on demand is
  * refused without asking anyone; a configured or managed name keeps its temporary certificate as
- * before; a cached refusal is refused at once; a client over its checks limit is refused; beyond
- * {@code autotls.on-demand.waiting} waiting handshakes one is refused at once; otherwise the
+ * before; a cached refusal is refused at once; beyond {@code autotls.on-demand.waiting} waiting
+ * handshakes one is refused at once; a client over its checks limit is refused; otherwise the
  * handshake waits (the one bounded wait of the handshake path) for the permission check, then for
  * the certificate, {@code autotls.on-demand.wait} in all. Refused means no certificate: the
  * handshake fails with an alert, never with the temporary self-signed certificate.
@@ -66,16 +65,11 @@ final class OnDemandHandshakes implements HandshakeWait {
         if (found != null) {
             return managed(name, found);
         }
-        InetAddress client = client(clientHost);
-        Optional<CompletableFuture<PermissionAnswer>> asked = checks.forHandshake(name, client);
-        if (asked.isEmpty()) {
-            return refused(Refusal.CLIENT_LIMIT, name, "the client " + clientHost + " caused too many permission checks");
-        }
-        CompletableFuture<PermissionAnswer> answer = asked.get();
-        if (answer.isDone() && !answer.join().allows()) {
+        CompletableFuture<PermissionAnswer> known = checks.known(name);
+        if (known != null && known.isDone() && !known.join().allows()) {
             return refused(Refusal.PERMISSION, name, "the permission check refused it (cached)");
         }
-        return waiting(name, answer);
+        return waiting(name, known, clientHost);
     }
 
     /** A name managed here whose CA certificate is not served yet: one obtained on demand is waited for, others keep theirs. */
@@ -88,18 +82,35 @@ final class OnDemandHandshakes implements HandshakeWait {
             return refused(Refusal.NOT_OBTAINED, name, "its orders fail (" + (certificate.state().last() == null ? "no attempt yet"
                     : certificate.state().last().outcome()) + "), next attempt at " + certificate.state().nextAttempt());
         }
-        return waiting(name, CompletableFuture.completedFuture(PermissionAnswer.YES));
+        return waiting(name, CompletableFuture.completedFuture(PermissionAnswer.YES), null);
     }
 
-    /** Waits, within one deadline, for {@code answer} and then for the certificate. */
-    private CertifiedKey waiting(String name, CompletableFuture<PermissionAnswer> answer) {
+    /**
+     * Takes a waiting slot, then waits within one deadline for the permission (the {@code known}
+     * answer, or a check started here once the slot is held and the client's limit allows it) and
+     * then for the certificate. The slot comes first so that no check starts beyond
+     * {@code autotls.on-demand.waiting}.
+     */
+    private CertifiedKey waiting(String name, CompletableFuture<PermissionAnswer> known, String clientHost) {
         AtomicInteger waiting = counters.waitingNow();
         if (!acquire(waiting)) {
             return refused(Refusal.WAITING_FULL, name, maxWaiting + " handshakes wait already");
         }
         long deadline = System.nanoTime() + waitFor.toNanos();
         try {
-            PermissionAnswer said = answer.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            CompletableFuture<PermissionAnswer> answer = known;
+            if (answer == null) {
+                if (!checks.mayCheck(client(clientHost))) {
+                    return refused(Refusal.CLIENT_LIMIT, name, "the client " + clientHost + " caused too many permission checks");
+                }
+                answer = checks.answer(name, client(clientHost));
+            }
+            PermissionAnswer said;
+            try {
+                said = answer.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                said = PermissionAnswer.NO_ANSWER; // the check, not the certificate, used up the wait
+            }
             if (!said.allows()) {
                 return refused(Refusal.PERMISSION, name, "the permission check " + (said == PermissionAnswer.NO ? "refused it"
                         : "gave no answer"));

@@ -56,21 +56,34 @@ public final class PermissionChecks {
                 }).buildAsync();
     }
 
+    /** The answer cached for {@code name} (canonical) or being asked now; null when there is none. */
+    CompletableFuture<PermissionAnswer> known(String name) {
+        return answers.getIfPresent(name);
+    }
+
     /**
-     * The answer for a handshake of {@code client} asking for {@code name} (canonical): cached, being
-     * asked already, or asked now; empty when the client may cause no more checks now.
-     *
-     * @param client null when unknown (not limited then)
+     * Counts one check caused by a handshake of {@code client} if its
+     * {@code autotls.on-demand.checks-per-client} allows one now; false (nothing counted) if not.
      */
-    java.util.Optional<CompletableFuture<PermissionAnswer>> forHandshake(String name, InetAddress client) {
-        CompletableFuture<PermissionAnswer> known = answers.getIfPresent(name);
-        if (known != null) {
-            return java.util.Optional.of(known);
+    boolean mayCheck(InetAddress client) {
+        return client == null || perClient.tryAcquire(client);
+    }
+
+    /**
+     * The answer for {@code name} (canonical): cached, being asked already (handshakes asking at the
+     * same moment share one check), or asked now. The cache's mapping function only makes the stage;
+     * the check starts after the cache returned it, so no check (the application's code included) ever
+     * runs inside the cache's lock, where it would hold up every other name of the same bin.
+     *
+     * @param client null when no client asks (renewal)
+     */
+    CompletableFuture<PermissionAnswer> answer(String name, InetAddress client) {
+        CompletableFuture<PermissionAnswer> mine = new CompletableFuture<>();
+        CompletableFuture<PermissionAnswer> found = answers.get(name, (key, executor) -> mine);
+        if (found == mine) {
+            ask(name, client).whenComplete((answer, failure) -> mine.complete(failure == null ? answer : PermissionAnswer.NO_ANSWER));
         }
-        if (client != null && !perClient.tryAcquire(client)) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(answers.get(name, (key, executor) -> ask(key, client)));
+        return found;
     }
 
     /**
@@ -78,7 +91,7 @@ public final class PermissionChecks {
      * stands), else asked now, waiting for it on the calling (maintenance) thread up to {@code bound}.
      */
     PermissionAnswer forRenewal(String name, Duration bound) throws InterruptedException {
-        CompletableFuture<PermissionAnswer> answer = answers.get(name, (key, executor) -> ask(key, null));
+        CompletableFuture<PermissionAnswer> answer = answer(name, null);
         try {
             return answer.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {

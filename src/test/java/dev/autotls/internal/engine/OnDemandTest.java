@@ -34,13 +34,23 @@ class OnDemandTest {
     /** A check in code whose answers the test sets; null means it never answers. */
     private final Map<String, Optional<Boolean>> answers = new ConcurrentHashMap<>();
     private final AtomicInteger asked = new AtomicInteger();
+    /** The stages of checks that have not answered (yet), which a test may complete. */
+    private final List<CompletableFuture<Boolean>> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final OnDemandPermission permission = (name, client) -> {
         asked.incrementAndGet();
         Optional<Boolean> answer = answers.getOrDefault(name, Optional.of(false));
-        return answer.<CompletionStage<Boolean>>map(CompletableFuture::completedFuture).orElseGet(CompletableFuture::new);
+        return answer.<CompletionStage<Boolean>>map(CompletableFuture::completedFuture).orElseGet(() -> {
+            CompletableFuture<Boolean> pending = new CompletableFuture<>();
+            unanswered.add(pending);
+            return pending;
+        });
     };
 
     private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient) {
+        return wire(engine, wait, waiting, perClient, permission);
+    }
+
+    private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient, OnDemandPermission permission) {
         OnDemandConfig config = new OnDemandConfig(true, Optional.empty(), RateLimit.parse(perClient), wait, waiting, TWO_PER_20S);
         OnDemand onDemand = OnDemand.wire(config, permission, engine.set, engine.manager, engine.registry, engine.clock, new Listeners());
         onDemand.start(engine.scheduler);
@@ -167,5 +177,62 @@ class OnDemandTest {
         assertThat(counters.refusedByReason()).containsKeys("invalid_name", "client_limit", "permission", "waiting_full", "not_obtained");
         assertThat(counters.checksAsked()).isEqualTo(1);
         onDemand.stop();
+    }
+
+    @Test
+    void noCheckStartsForAHandshakeBeyondTheWaitingCap() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(30), 1, "20/1m");
+        answers.put("slow.test", Optional.empty()); // answers when the test says
+
+        CompletableFuture<CertifiedKey> first = CompletableFuture.supplyAsync(() -> onDemand.handshakes().serve("slow.test", null,
+                "192.0.2.1"));
+        Await.until("the first handshake to wait for its check", Duration.ofSeconds(10), () -> unanswered.size() == 1);
+        assertThat(onDemand.handshakes().serve("other.test", null, "192.0.2.2")).as("beyond autotls.on-demand.waiting").isNull();
+        assertThat(onDemand.counters().refused("waiting_full")).isEqualTo(1);
+        assertThat(asked).as("the refused handshake caused no check").hasValue(1);
+
+        unanswered.get(0).complete(false);
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isNull();
+        assertThat(onDemand.counters().refused("permission")).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckInCodeThatBlocksRunsOffTheHandshakeThreadAndTheHandshakeGivesUpAtItsWait() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OnDemand onDemand = wire(engine, Duration.ofMillis(300), 4, "20/1m", (name, client) -> {
+            ranOn.add(Thread.currentThread().getName());
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS); // a synchronous database look-up that hangs
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(true);
+        });
+        try {
+            long started = System.nanoTime();
+            assertThat(onDemand.handshakes().serve("hangs.test", null, "192.0.2.1")).isNull();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("bounded by autotls.on-demand.wait, not by the check").isLessThan(Duration.ofSeconds(5));
+            Await.until("the check to have started", Duration.ofSeconds(10), () -> !ranOn.isEmpty());
+            assertThat(ranOn).noneMatch(name -> name.equals(Thread.currentThread().getName()));
+            assertThat(onDemand.counters().refused("permission")).as("no answer in time").isEqualTo(1);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aCachedAnswerCostsTheClientNothing() throws Exception {
+        Engine engine = new Engine().certificate("conf.test").start();
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(5), 4, "1/1m");
+        assertThat(onDemand.handshakes().serve("no.test", null, "192.0.2.1")).isNull();
+        assertThat(onDemand.handshakes().serve("no.test", null, "192.0.2.1")).as("cached: no check").isNull();
+        assertThat(onDemand.counters().refused("permission")).isEqualTo(2);
+        assertThat(onDemand.handshakes().serve("no2.test", null, "192.0.2.1")).isNull();
+        assertThat(onDemand.counters().refused("client_limit")).as("the second check within the minute").isEqualTo(1);
+        assertThat(asked).hasValue(1);
     }
 }

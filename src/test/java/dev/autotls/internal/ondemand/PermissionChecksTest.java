@@ -36,7 +36,7 @@ class PermissionChecksTest {
     }
 
     private static PermissionAnswer answer(PermissionChecks checks, String name, InetAddress client) {
-        return checks.forHandshake(name, client).orElseThrow().join();
+        return checks.answer(name, client).join();
     }
 
     @Test
@@ -77,8 +77,8 @@ class PermissionChecksTest {
             return pending;
         }, RateLimit.parse("1000/1m"), clock, counters, new Listeners());
 
-        CompletableFuture<PermissionAnswer> first = checks.forHandshake("same.test", CLIENT).orElseThrow();
-        CompletableFuture<PermissionAnswer> second = checks.forHandshake("same.test", OTHER).orElseThrow();
+        CompletableFuture<PermissionAnswer> first = checks.answer("same.test", CLIENT);
+        CompletableFuture<PermissionAnswer> second = checks.answer("same.test", OTHER);
         pending.complete(PermissionAnswer.YES);
 
         assertThat(first.join()).isEqualTo(PermissionAnswer.YES);
@@ -87,19 +87,64 @@ class PermissionChecksTest {
     }
 
     @Test
-    void eachClientMayCauseItsLimitOfChecksPerWindowAndCachedAnswersCostNothing() {
+    void eachClientMayCauseItsLimitOfChecksPerWindow() {
         PermissionChecks checks = checks("3/1m");
         for (int i = 1; i <= 3; i++) {
-            assertThat(checks.forHandshake("n" + i + ".test", CLIENT)).as("check %d", i).isPresent();
+            assertThat(checks.mayCheck(CLIENT)).as("check %d", i).isTrue();
         }
-        assertThat(checks.forHandshake("n4.test", CLIENT)).as("the fourth within the minute").isEmpty();
-        assertThat(checks.forHandshake("n1.test", CLIENT)).as("a cached answer is no check").isPresent();
-        assertThat(checks.forHandshake("n4.test", OTHER)).as("another client has its own").isPresent();
-        assertThat(asked).hasValue(4);
+        assertThat(checks.mayCheck(CLIENT)).as("the fourth within the minute").isFalse();
+        assertThat(checks.mayCheck(OTHER)).as("another client has its own").isTrue();
 
         clock.advance(Duration.ofSeconds(61));
-        assertThat(checks.forHandshake("n5.test", CLIENT)).as("after the window").isPresent();
-        assertThat(checks.forHandshake("n6.test", null)).as("an unknown client is not limited").isPresent();
+        assertThat(checks.mayCheck(CLIENT)).as("after the window").isTrue();
+        assertThat(checks.mayCheck(null)).as("an unknown client is not limited").isTrue();
+    }
+
+    @Test
+    void theCacheOnlyHoldsTheStageAndTheCheckStartsOutsideIt() {
+        AtomicInteger calls = new AtomicInteger();
+        PermissionChecks[] holder = new PermissionChecks[1];
+        // a check that looks at the cache while it is asked: inside the cache's mapping function this would
+        // be a recursive update of the same key (Caffeine refuses it), outside it is an ordinary read
+        holder[0] = new PermissionChecks((name, client) -> {
+            calls.incrementAndGet();
+            assertThat(holder[0].known(name)).as("the stage is in the cache before the check starts").isNotNull();
+            return CompletableFuture.completedFuture(PermissionAnswer.YES);
+        }, RateLimit.parse("1000/1m"), clock, counters, new Listeners());
+        assertThat(holder[0].answer("inside.test", CLIENT).join()).isEqualTo(PermissionAnswer.YES);
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void theCheckInCodeRunsOnItsOwnBoundedThreadsAndBeyondThemGivesNoAnswer() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.Set<String> threads = ConcurrentHashMap.newKeySet();
+        OnDemandPermission blocking = (name, client) -> {
+            threads.add(Thread.currentThread().getName());
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS); // a check written synchronously, blocking
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture(true);
+        };
+        java.util.concurrent.ThreadPoolExecutor pool = CodePermission.boundedPool();
+        try {
+            CodePermission code = new CodePermission(blocking, Duration.ofSeconds(10), pool);
+            List<CompletableFuture<PermissionAnswer>> running = new java.util.ArrayList<>();
+            for (int i = 0; i < CodePermission.THREADS + CodePermission.QUEUED; i++) {
+                running.add(code.ask("n" + i + ".test", CLIENT));
+            }
+            assertThat(code.ask("one-more.test", CLIENT).join()).as("every thread busy and the queue full")
+                    .isEqualTo(PermissionAnswer.NO_ANSWER);
+            assertThat(threads).allMatch(name -> name.startsWith("autotls-on-demand-check-"))
+                    .doesNotContain(Thread.currentThread().getName());
+            release.countDown();
+            assertThat(running).allMatch(answer -> answer.join() == PermissionAnswer.YES);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test
