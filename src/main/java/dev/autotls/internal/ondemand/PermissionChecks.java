@@ -62,11 +62,12 @@ public final class PermissionChecks {
     }
 
     /**
-     * Counts one check caused by a handshake of {@code client} if its
+     * Counts one check caused by a handshake of {@code client} (null when the connection shows none: all such
+     * handshakes share one limit) if its
      * {@code autotls.on-demand.checks-per-client} allows one now; false (nothing counted) if not.
      */
     boolean mayCheck(InetAddress client) {
-        return client == null || perClient.tryAcquire(client);
+        return perClient.tryAcquire(client);
     }
 
     /**

@@ -95,9 +95,35 @@ class PermissionChecksTest {
         assertThat(checks.mayCheck(CLIENT)).as("the fourth within the minute").isFalse();
         assertThat(checks.mayCheck(OTHER)).as("another client has its own").isTrue();
 
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(checks.mayCheck(CLIENT)).as("one check back every 20 s (3 a minute)").isTrue();
+        assertThat(checks.mayCheck(CLIENT)).isFalse();
         clock.advance(Duration.ofSeconds(61));
-        assertThat(checks.mayCheck(CLIENT)).as("after the window").isTrue();
-        assertThat(checks.mayCheck(null)).as("an unknown client is not limited").isTrue();
+        for (int i = 1; i <= 3; i++) {
+            assertThat(checks.mayCheck(CLIENT)).as("after a window, the whole limit again: check %d", i).isTrue();
+        }
+        assertThat(checks.mayCheck(CLIENT)).as("but never more than the limit at once").isFalse();
+    }
+
+    @Test
+    void handshakesWithoutAClientAddressShareOneLimitInsteadOfNone() {
+        PermissionChecks checks = checks("2/1m");
+        assertThat(checks.mayCheck(null)).isTrue();
+        assertThat(checks.mayCheck(null)).isTrue();
+        assertThat(checks.mayCheck(null)).as("unknown clients are one client").isFalse();
+        assertThat(checks.mayCheck(CLIENT)).as("a known client is not held up by them").isTrue();
+    }
+
+    @Test
+    void anIpv6ClientIsItsSlash64AndAnIpv4ClientItsAddress() {
+        PermissionChecks checks = checks("1/1m");
+        assertThat(checks.mayCheck(address("2001:db8:1:2::1"))).isTrue();
+        assertThat(checks.mayCheck(address("2001:db8:1:2:ffff:1:2:3"))).as("the same /64").isFalse();
+        assertThat(checks.mayCheck(address("2001:db8:1:3::1"))).as("another /64").isTrue();
+        assertThat(checks.mayCheck(address("192.0.2.9"))).isTrue();
+        assertThat(checks.mayCheck(address("192.0.2.10"))).as("IPv4 addresses each count alone").isTrue();
+        assertThat(ClientLimiter.key(address("2001:db8:1:2:ffff:1:2:3"))).isEqualTo("2001:db8:1:2::/64");
+        assertThat(ClientLimiter.key(null)).isEqualTo(ClientLimiter.UNKNOWN);
     }
 
     @Test
