@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code migrate-storage --from FOLDER --to postgresql://...|FOLDER}: copies a storage folder's
- * accounts, certificates and acme-dns registrations into another store ({@link StoreMigration}),
+ * accounts, certificates, acme-dns registrations and managed names into another store ({@link StoreMigration}),
  * printing one line per group and a summary on stdout. Exit codes: 0 done (also when everything
  * was already there), 1 a store failed (worth retrying), 2 a wrong argument or an unusable or
  * unreadable store (retrying would not help), 3 refused because the target holds another
@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * {@code AUTOTLS_STORAGE_PASSWORD}; it is never printed.
  */
 @Command(name = "migrate-storage", mixinStandardHelpOptions = true,
-        description = "Copy accounts, keys, certificates and acme-dns registrations from a storage folder into "
+        description = "Copy accounts, keys, certificates, acme-dns registrations and managed names from a storage folder into "
                 + "PostgreSQL (or another folder), so existing DNS records keep working; safe to run again.",
         footer = {"%nExit codes: 0 copied (or all was there), 1 a store failed (run it again), 2 a wrong argument or an "
                         + "unusable store, 3 refused: the target holds another account or acme-dns registration."})

@@ -60,7 +60,7 @@ public final class ManagedNamesFile {
      */
     public ManagedNames load() throws IOException {
         Optional<byte[]> bytes = store.load(StorageKeys.MANAGED_NAMES);
-        return bytes.isEmpty() ? ManagedNames.NONE : decode(bytes.get()).names();
+        return bytes.isEmpty() ? ManagedNames.NONE : decode(where(), bytes.get()).names();
     }
 
     /**
@@ -93,7 +93,7 @@ public final class ManagedNamesFile {
 
     private ManagedNames update(UnaryOperator<ManagedNames> change, Lease lease) throws IOException {
         Optional<byte[]> bytes = store.load(StorageKeys.MANAGED_NAMES); // read again under the lease
-        Decoded now = bytes.isEmpty() ? new Decoded(ManagedNames.NONE, FORMAT) : decode(bytes.get());
+        Decoded now = bytes.isEmpty() ? new Decoded(ManagedNames.NONE, FORMAT) : decode(where(), bytes.get());
         if (now.format() > FORMAT) {
             throw new CorruptDataException(where() + " was written by a newer autotls (format " + now.format()
                     + ", this one knows " + FORMAT + "); change the managed names through an instance of that version");
@@ -112,7 +112,8 @@ public final class ManagedNamesFile {
         return store.describe() + " " + StorageKeys.MANAGED_NAMES;
     }
 
-    private record Decoded(ManagedNames names, int format) {
+    /** A document as read: the set, and the format it was written in. */
+    record Decoded(ManagedNames names, int format) {
     }
 
     static byte[] encode(ManagedNames names) throws IOException {
@@ -136,20 +137,21 @@ public final class ManagedNamesFile {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    private Decoded decode(byte[] bytes) throws CorruptDataException {
+    /** Reads a document; {@code where} names it in the sentences. */
+    static Decoded decode(String where, byte[] bytes) throws CorruptDataException {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new CorruptDataException(where() + " is not valid JSON (" + e.getMessage() + ")", e);
+            throw new CorruptDataException(where + " is not valid JSON (" + e.getMessage() + ")", e);
         }
         if (root == null || !root.isObject() || !root.path("version").canConvertToLong() || !root.path("names").isArray()) {
-            throw new CorruptDataException(where() + " has no version and names list");
+            throw new CorruptDataException(where + " has no version and names list");
         }
         List<String> names = new ArrayList<>();
         for (JsonNode name : root.path("names")) {
             if (!name.isTextual() || name.asText().isBlank()) {
-                throw new CorruptDataException(where() + " lists a name that is not text: " + name);
+                throw new CorruptDataException(where + " lists a name that is not text: " + name);
             }
             names.add(name.asText());
         }
@@ -158,7 +160,7 @@ public final class ManagedNamesFile {
             try {
                 retired.add(new ManagedNames.Retired(entry.path("certificate").asText(), Instant.parse(entry.path("until").asText())));
             } catch (DateTimeParseException e) {
-                throw new CorruptDataException(where() + " has a retired certificate without a valid time: " + entry, e);
+                throw new CorruptDataException(where + " has a retired certificate without a valid time: " + entry, e);
             }
         }
         List<ManagedNames.OnDemand> onDemand = new ArrayList<>();
@@ -169,7 +171,7 @@ public final class ManagedNamesFile {
                     onDemand.add(new ManagedNames.OnDemand(name, Instant.parse(entry.path("admitted").asText())));
                 }
             } catch (DateTimeParseException e) {
-                throw new CorruptDataException(where() + " has a name obtained on demand without a valid time: " + entry, e);
+                throw new CorruptDataException(where + " has a name obtained on demand without a valid time: " + entry, e);
             }
         }
         return new Decoded(new ManagedNames(root.path("version").asLong(), names, retired, onDemand),

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * Copies a site's lasting state from one {@link CertificateStore} into another (a folder into
  * PostgreSQL, or into another folder): per CA folder the ACME account (key and URL) and the
- * certificates, and every acme-dns registration. The account URL and the registrations are
+ * certificates, every acme-dns registration, and the names managed at run time. The account URL and the registrations are
  * what the owner's DNS records name, so after the copy every dns-persist-01 record and every
  * acme-dns CNAME keeps working for the instances that use the target.
  *
@@ -36,6 +36,8 @@ import java.util.Optional;
  *     records name exactly one of each, so overwriting would break the target's instances.</li>
  * <li>A certificate in both stores is not an identity, any valid one serves: the one that
  *     expires later is kept, so a run after the target's instances renewed never goes back.</li>
+ * <li>The names managed at run time are copied when the target has none; when it has its own set,
+ *     the source's names it lacks are added to it, never removed from it.</li>
  * <li>What is unusable in the source (a certificate whose key does not match, an unreadable
  *     registration) is left out and reported; an instance orders or registers it again.</li>
  * </ul>
@@ -49,7 +51,7 @@ public final class StoreMigration {
     /** Longer than a lease lasts, so a rerun after a crashed migration waits its lease out instead of failing. */
     private static final Duration LEASE_WAIT = LeaseTimes.STANDARD.lease().plusSeconds(5);
 
-    private enum Kind { ACCOUNT, CERTIFICATE, REGISTRATION }
+    private enum Kind { ACCOUNT, CERTIFICATE, REGISTRATION, MANAGED_SET }
 
     /** Keys copied together; {@code where} is the CA folder, the certificate's folder or the registration's key. */
     private record Group(Kind kind, String where, List<String> keys) {
@@ -100,6 +102,7 @@ public final class StoreMigration {
                     case ACCOUNT -> account(group, from, to);
                     case CERTIFICATE -> certificate(group, from, to);
                     case REGISTRATION -> registration(group, from, to);
+                    case MANAGED_SET -> managedSet(group, from, to);
                 }
             }
             if (!refusals.isEmpty()) {
@@ -145,6 +148,17 @@ public final class StoreMigration {
                         } else {
                             unknown.add(unknownLine(key));
                         }
+                    }
+                }
+                continue;
+            }
+            if (top.equals(StorageKeys.MANAGED_FOLDER)) {
+                for (String file : source.list(top)) {
+                    String key = top + "/" + file;
+                    if (key.equals(StorageKeys.MANAGED_NAMES)) {
+                        groups.add(new Group(Kind.MANAGED_SET, key, List.of(key)));
+                    } else {
+                        unknown.add(unknownLine(key));
                     }
                 }
                 continue;
@@ -313,6 +327,82 @@ public final class StoreMigration {
                 + ", source: " + fulldomain + "), and the CNAME " + owner + " points at exactly one; nothing was copied:"
                 + " look up which one it points at, remove the other registration (from the target, or from a copy of the"
                 + " source folder), then run again.");
+    }
+
+    /**
+     * The names managed at run time ({@link ManagedNamesFile}): copied when the target has no set; when it
+     * has one, the source's names it lacks are added to it (with their on-demand marks and retired
+     * certificates), under a version above both, so the target's instances read it as a change. Names
+     * are only ever added: a name the target manages stays managed.
+     */
+    private void managedSet(Group group, Map<String, byte[]> from, Map<String, byte[]> to) {
+        String key = group.where();
+        String what = "the names managed at run time (" + key + ")";
+        byte[] sourceBytes = from.get(key);
+        if (sourceBytes == null) {
+            return;
+        }
+        ManagedNamesFile.Decoded source;
+        try {
+            source = ManagedNamesFile.decode("the source's " + key, sourceBytes);
+        } catch (CorruptDataException e) {
+            leftOut(what, "unreadable in the source (" + e.getMessage() + "); manage the names again on the target");
+            return;
+        }
+        String detail = source.names().names().size() + (source.names().names().size() == 1 ? " name" : " names");
+        byte[] targetBytes = to.get(key);
+        if (targetBytes == null) {
+            settle(what, detail, List.of(new Item(key, sourceBytes, Sensitivity.PUBLIC)));
+            return;
+        }
+        if (Arrays.equals(sourceBytes, targetBytes)) {
+            settle(what, detail, List.of());
+            return;
+        }
+        ManagedNamesFile.Decoded target;
+        try {
+            target = ManagedNamesFile.decode("the target's " + key, targetBytes);
+        } catch (CorruptDataException e) {
+            refusals.add(key + ": the target " + this.target.describe() + " holds a set of managed names that cannot be read ("
+                    + e.getMessage() + "); nothing was copied: remove " + key + " from the target, then run again.");
+            return;
+        }
+        if (Math.max(source.format(), target.format()) > ManagedNamesFile.FORMAT) {
+            leftOut(what, "written by a newer autotls (format " + Math.max(source.format(), target.format())
+                    + "), which this one cannot merge; run migrate-storage of that version");
+            return;
+        }
+        ManagedNames merged = merge(source.names(), target.names());
+        int added = merged.names().size() - target.names().names().size();
+        if (added == 0) {
+            settle(what, detail + "; the target's set holds them all", List.of());
+            return;
+        }
+        try {
+            settle(what, added + (added == 1 ? " name" : " names") + " added to the target's set",
+                    List.of(new Item(key, ManagedNamesFile.encode(merged), Sensitivity.PUBLIC)));
+        } catch (IOException e) {
+            leftOut(what, "could not be written as JSON: " + e.getMessage());
+        }
+    }
+
+    /** The target's set with the source's names it lacks added, under a version above both. */
+    private static ManagedNames merge(ManagedNames source, ManagedNames target) {
+        List<String> names = new ArrayList<>(target.names());
+        List<ManagedNames.OnDemand> onDemand = new ArrayList<>(target.onDemand());
+        for (String name : source.names()) {
+            if (!names.contains(name)) {
+                names.add(name);
+                source.onDemand().stream().filter(o -> o.name().equals(name)).forEach(onDemand::add);
+            }
+        }
+        List<ManagedNames.Retired> retired = new ArrayList<>(target.retired());
+        for (ManagedNames.Retired r : source.retired()) {
+            if (retired.stream().noneMatch(t -> t.firstName().equals(r.firstName()))) {
+                retired.add(r);
+            }
+        }
+        return new ManagedNames(Math.max(source.version(), target.version()) + 1, names, retired, onDemand);
     }
 
     /** Records a group as copied (with what to write) or, when nothing needs writing, as already there. */

@@ -209,6 +209,44 @@ class StoreMigrationTest {
     }
 
     @Test
+    void copiesTheNamesManagedAtRunTimeAndASecondRunWritesThemNoMore() throws Exception {
+        site();
+        Instant admitted = Instant.parse("2026-12-01T00:00:00Z");
+        new ManagedNamesFile(source).update(set -> set.with(List.of("shop.test", "blog.test"), List.of())
+                .withOnDemand(List.of("customer.test"), admitted), Duration.ofSeconds(5));
+
+        MigrationReport report = StoreMigration.copy(source, target);
+
+        ManagedNames copied = new ManagedNamesFile(target).load();
+        assertThat(copied.names()).containsExactly("shop.test", "blog.test", "customer.test");
+        assertThat(copied.isOnDemand("customer.test")).isTrue();
+        assertThat(report.lines()).extracting(Object::toString)
+                .contains("copied: the names managed at run time (" + StorageKeys.MANAGED_NAMES + ") (3 names)")
+                .noneMatch(line -> line.startsWith("left out: managed"));
+        long version = target.versions(List.of(StorageKeys.MANAGED_NAMES)).get(StorageKeys.MANAGED_NAMES);
+
+        assertThat(StoreMigration.copy(source, target).itemsWritten()).isZero();
+        assertThat(target.versions(List.of(StorageKeys.MANAGED_NAMES)).get(StorageKeys.MANAGED_NAMES)).isEqualTo(version);
+    }
+
+    @Test
+    void addsTheSourcesManagedNamesToASetTheTargetHoldsAlready() throws Exception {
+        new ManagedNamesFile(source).update(set -> set.with(List.of("shop.test", "both.test"), List.of()), Duration.ofSeconds(5));
+        ManagedNamesFile targetSet = new ManagedNamesFile(target);
+        targetSet.update(set -> set.with(List.of("both.test"), List.of()), Duration.ofSeconds(5));
+        targetSet.update(set -> set.with(List.of("other.test"), List.of()), Duration.ofSeconds(5));
+        targetSet.update(set -> set.with(List.of("third.test"), List.of()), Duration.ofSeconds(5));
+
+        StoreMigration.copy(source, target);
+
+        ManagedNames merged = targetSet.load();
+        assertThat(merged.names()).as("the target keeps its own, and gains the source's")
+                .containsExactly("both.test", "other.test", "third.test", "shop.test");
+        assertThat(merged.version()).as("above both, so the target's instances read it again").isEqualTo(4);
+        assertThat(StoreMigration.copy(source, target).itemsWritten()).isZero();
+    }
+
+    @Test
     void anEmptyFolderHoldsNothingToCopy() throws Exception {
         MigrationReport report = StoreMigration.copy(source, target);
         assertThat(report.foundAnything()).isFalse();
