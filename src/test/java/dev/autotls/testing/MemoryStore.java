@@ -30,6 +30,14 @@ public final class MemoryStore implements CertificateStore, Locker {
     /** How many times each key was read by {@link #load}. */
     public final Map<String, AtomicInteger> reads = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Per key, how many of the next {@link #load}s of it fail. */
+    private final Map<String, Integer> failingLoads = new HashMap<>();
+
+    /** The next {@code times} loads of {@code key} fail as a store that stopped answering (every other call works). */
+    public synchronized void failLoads(String key, int times) {
+        failingLoads.put(key, times);
+    }
+
     /** While true, every call fails as a store that cannot be reached. */
     public void down(boolean isDown) {
         this.down = isDown;
@@ -54,6 +62,11 @@ public final class MemoryStore implements CertificateStore, Locker {
     @Override
     public synchronized Optional<byte[]> load(String key) throws IOException {
         reachable();
+        Integer failing = failingLoads.get(key);
+        if (failing != null && failing > 0) {
+            failingLoads.put(key, failing - 1);
+            throw new IOException("the test's store failed reading " + key);
+        }
         reads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         return Optional.ofNullable(data.get(key)).map(byte[]::clone);
     }

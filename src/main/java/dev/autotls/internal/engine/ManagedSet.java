@@ -191,12 +191,8 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     }
 
     @Override
-    public void changed() {
-        try {
-            apply(file.load());
-        } catch (IOException e) {
-            LOG.debug("could not read the managed names from the store: {}", e.toString());
-        }
+    public void changed() throws IOException {
+        apply(file.load());
     }
 
     /**

@@ -55,8 +55,12 @@ final class StoreSync {
         /** The key whose version changes with the set. */
         String versionKey();
 
-        /** Reads the set again and adds or removes certificates to match it (its version changed). */
-        void changed();
+        /**
+         * Reads the set again and adds or removes certificates to match it (its version changed).
+         *
+         * @throws IOException when the set could not be read; the version is then not taken as seen, so the next look tries again
+         */
+        void changed() throws IOException;
 
         /** Whatever the set keeps doing each interval, after the certificates were looked at (expired leftovers). */
         void tidy();
@@ -111,8 +115,14 @@ final class StoreSync {
         if (versions == null) {
             return 0;
         }
-        if (set != null && changed(set.versionKey(), versions)) {
-            set.changed(); // certificates it adds are served as they are added; those it removes serve nothing more
+        if (set != null && differs(set.versionKey(), versions)) {
+            try {
+                set.changed(); // certificates it adds are served as they are added; those it removes serve nothing more
+                seen.put(set.versionKey(), versions.get(set.versionKey())); // only once read: a failed read is tried again
+            } catch (IOException e) {
+                LOG.warn("Could not read the names managed at run time from the store ({}); trying again at the next look.",
+                        e.getMessage());
+            }
         }
         int published = 0;
         for (int i = 0; i < certificates.size(); i++) {
@@ -138,15 +148,17 @@ final class StoreSync {
 
     /** Whether {@code key}'s version differs from the one seen last; remembers it. */
     private boolean changed(String key, Map<String, Long> versions) {
-        if (versions == null) {
+        if (!differs(key, versions)) {
             return false;
         }
-        Long version = versions.get(key);
-        if (version == null || version.equals(seen.get(key))) {
-            return false;
-        }
-        seen.put(key, version);
+        seen.put(key, versions.get(key));
         return true;
+    }
+
+    /** Whether {@code key}'s version differs from the one seen last (nothing remembered). */
+    private boolean differs(String key, Map<String, Long> versions) {
+        Long version = versions.get(key);
+        return version != null && !version.equals(seen.get(key));
     }
 
     /**

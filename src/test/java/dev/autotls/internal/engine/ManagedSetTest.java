@@ -107,6 +107,19 @@ class ManagedSetTest {
     }
 
     @Test
+    void aSetThatCouldNotBeReadIsReadAgainAtTheNextLook() throws Exception {
+        Engine a = new Engine().certificate("site.test").start();
+        Engine b = a.sibling().certificate("site.test").start();
+        manage(a, "later.test");
+        a.store.failLoads(StorageKeys.MANAGED_NAMES, 1); // its version is read, the set itself not
+
+        b.manager.syncNow();
+        assertThat(b.set.names()).as("the set could not be read").doesNotContain("later.test");
+        b.manager.syncNow();
+        assertThat(b.set.names()).as("its version is not taken as seen: read again").contains("later.test");
+    }
+
+    @Test
     void unmanagedOnOneInstanceStopsServingOnAllAndManagingAgainPlacesNoOrder() throws Exception {
         Engine a = new Engine().certificate("a.site.test").start();
         Engine b = a.sibling().certificate("a.site.test").start();
