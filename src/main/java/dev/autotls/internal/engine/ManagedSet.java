@@ -161,22 +161,58 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         }
         Set<String> removed = new HashSet<>(names);
         try {
+            apply(file.update(set -> without(set, removed), LEASE_WAIT));
+        } catch (IOException e) {
+            throw new StorageException("could not remove " + String.join(", ", names) + " from the names managed in "
+                    + file.versionKey(), e);
+        }
+    }
+
+    /** {@code set} without {@code removed}, the certificates that leaves without names retired until what is served expires. */
+    private ManagedNames without(ManagedNames set, Set<String> removed) {
+        Set<String> before = firstNames(groups(union(set.names(), List.of())));
+        Set<String> after = firstNames(groups(union(set.names().stream().filter(n -> !removed.contains(n)).toList(), List.of())));
+        List<ManagedNames.Retired> retired = new ArrayList<>();
+        for (String firstName : before) {
+            if (!after.contains(firstName)) {
+                retired.add(new ManagedNames.Retired(firstName, servedUntil(firstName)));
+            }
+        }
+        return set.without(removed, retired);
+    }
+
+    /**
+     * Of {@code names}, those the store's set marks as obtained on demand now: read afresh (under the
+     * certificate's lease, before its renewal asks the permission check), since another instance may
+     * have managed one explicitly since this one last looked. What it read is applied here too.
+     *
+     * @throws IOException when the store could not be read
+     */
+    public List<String> onDemandNow(Collection<String> names) throws IOException {
+        ManagedNames fresh = file.load();
+        apply(fresh);
+        return names.stream().filter(fresh::isOnDemand).toList();
+    }
+
+    /**
+     * Unmanages those of {@code names} that are still obtained on demand when the set is read under its
+     * lease (one managed explicitly meanwhile stays); those it unmanaged.
+     *
+     * @throws StorageException when the store could not be written (nothing changed)
+     */
+    public List<String> unmanageOnDemand(Collection<String> names) throws StorageException {
+        List<String> dropped = new ArrayList<>();
+        try {
             apply(file.update(set -> {
-                Set<String> before = firstNames(groups(union(set.names(), List.of())));
-                Set<String> after = firstNames(groups(union(set.names().stream().filter(n -> !removed.contains(n)).toList(),
-                        List.of())));
-                List<ManagedNames.Retired> retired = new ArrayList<>();
-                for (String firstName : before) {
-                    if (!after.contains(firstName)) {
-                        retired.add(new ManagedNames.Retired(firstName, servedUntil(firstName)));
-                    }
-                }
-                return set.without(removed, retired);
+                dropped.clear(); // the change may run again if the store is read again
+                names.stream().filter(set::isOnDemand).forEach(dropped::add);
+                return dropped.isEmpty() ? set : without(set, new HashSet<>(dropped));
             }, LEASE_WAIT));
         } catch (IOException e) {
             throw new StorageException("could not remove " + String.join(", ", names) + " from the names managed in "
                     + file.versionKey(), e);
         }
+        return List.copyOf(dropped);
     }
 
     /** When what this instance serves for the certificate {@code firstName} expires; now when it serves none of the CA's. */
@@ -248,9 +284,10 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         try {
             file.tryUpdate(set -> {
                 ManagedNames tidied = set;
+                Set<String> managedNow = firstNames(groups(union(set.names(), List.of()))); // as read under the lease
                 for (ManagedNames.Retired retired : set.retired()) {
                     if (!retired.until().isAfter(now)) {
-                        tidied = tidied.retiredAs(retired.firstName(), deleteIfExpired(retired, now));
+                        tidied = tidied.retiredAs(retired.firstName(), deleteIfExpired(retired, now, managedNow));
                     }
                 }
                 return tidied;
@@ -260,9 +297,14 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         }
     }
 
-    /** The entry to keep for {@code retired}: null once its files are gone (or it is managed again), else with a later time. */
-    private ManagedNames.Retired deleteIfExpired(ManagedNames.Retired retired, Instant now) {
-        if (manager.certificate(retired.firstName()).isPresent()) {
+    /**
+     * The entry to keep for {@code retired}: null once its files are gone (or it is managed again), else with a later time.
+     *
+     * @param managedNow the first names of the certificates the set read under its lease manages: the site's view, not
+     *                   this instance's, which may not have seen another instance manage the name again
+     */
+    private ManagedNames.Retired deleteIfExpired(ManagedNames.Retired retired, Instant now, Set<String> managedNow) {
+        if (managedNow.contains(retired.firstName())) {
             return null; // managed again meanwhile: its files are in use
         }
         try {

@@ -4,6 +4,7 @@ import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.engine.ManagedSet;
 import dev.autotls.spi.StorageException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,13 +32,21 @@ final class RenewalPermission implements CertificateManager.OrderPermission {
 
     @Override
     public boolean mayOrder(ManagedCertificate certificate) throws StorageException, InterruptedException {
-        List<String> onDemand = certificate.names.stream().filter(set::isOnDemand).toList();
+        List<String> onDemand;
+        try {
+            onDemand = set.onDemandNow(certificate.names); // read again: another instance may have managed it explicitly
+        } catch (IOException e) {
+            throw new StorageException("could not read the managed names before renewing " + certificate, e);
+        }
         for (String name : onDemand) {
             PermissionAnswer answer = checks.forRenewal(name, bound);
             if (answer == PermissionAnswer.NO) {
-                set.unmanage(onDemand);
+                List<String> dropped = set.unmanageOnDemand(onDemand); // only those still on demand under the set's lease
+                if (dropped.isEmpty()) {
+                    return true; // managed explicitly meanwhile: renewed as any managed name
+                }
                 LOG.info("No longer managing {}, obtained on demand: the permission check ({}) refused it before renewal.",
-                        String.join(", ", onDemand), checks);
+                        String.join(", ", dropped), checks);
                 return false;
             }
             if (answer == PermissionAnswer.NO_ANSWER) {

@@ -48,7 +48,10 @@ public record ManagedNames(long version, List<String> names, List<Retired> retir
         return onDemand.stream().anyMatch(o -> o.name().equals(name));
     }
 
-    /** With {@code admitted} managed as names obtained on demand at {@code at} (those managed already are left as they are). */
+    /**
+     * With {@code admitted} managed as names obtained on demand at {@code at} (those managed already are left as they
+     * are), and no longer retired: a name unmanaged earlier and admitted again uses its stored files, which must stay.
+     */
     public ManagedNames withOnDemand(Collection<String> admitted, Instant at) {
         Set<String> all = new LinkedHashSet<>(names);
         List<OnDemand> marks = new ArrayList<>(onDemand);
@@ -57,7 +60,8 @@ public record ManagedNames(long version, List<String> names, List<Retired> retir
                 marks.add(new OnDemand(name, at));
             }
         }
-        return new ManagedNames(version, new ArrayList<>(all), retired, marks);
+        List<Retired> kept = retired.stream().filter(r -> !admitted.contains(r.firstName())).toList();
+        return new ManagedNames(version, new ArrayList<>(all), kept, marks);
     }
 
     /**

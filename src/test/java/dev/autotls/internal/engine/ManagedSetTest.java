@@ -163,6 +163,47 @@ class ManagedSetTest {
     }
 
     @Test
+    void aRetiredCertificateWhoseStoredFilesWereRenewedMeanwhileIsKeptUntilTheyExpire() throws Exception {
+        Engine engine = new Engine().certificate("stay.test").start();
+        manage(engine, "late.test");
+        engine.runDue();
+        engine.set.unmanage(List.of("late.test"));
+        engine.clock.advance(Duration.ofDays(30));
+        // an order that ran while it was unmanaged stores a later certificate, under the certificate's lease
+        dev.autotls.internal.acme.IssuedCertificate issued = engine.issuer().obtain(List.of("late.test"), Engine.STRATEGY,
+                dev.autotls.internal.tls.KeyType.EC256, java.util.Optional.empty());
+        try (dev.autotls.spi.Lease lease = engine.store.tryAcquire(engine.files.lockName("late.test")).orElseThrow()) {
+            engine.files.save(new dev.autotls.internal.store.StoredCertificate(issued.names(), issued.keyPair(), issued.chain(),
+                    engine.clock.instant()), lease);
+        }
+
+        engine.advance(Duration.ofDays(61)); // past the first certificate's 90 days, within the later one's
+
+        assertThat(engine.stored("late.test")).as("the later certificate is kept").isPresent();
+        assertThat(stored(engine).retired()).singleElement().satisfies(r -> assertThat(r.until())
+                .isEqualTo(engine.stored("late.test").orElseThrow().notAfter()));
+        engine.advance(Duration.ofDays(30));
+        assertThat(engine.stored("late.test")).as("deleted once it expired too").isEmpty();
+    }
+
+    @Test
+    void aRetiredCertificateManagedAgainOnAnotherInstanceIsNeverDeleted() throws Exception {
+        Engine a = new Engine().certificate("stay.test").start();
+        Engine b = a.sibling().certificate("stay.test").start();
+        manage(a, "back.test");
+        a.runDue();
+        a.set.unmanage(List.of("back.test"));
+        b.set.admitOnDemand(List.of("back.test"), dev.autotls.internal.config.RateLimit.parse("10/1m")); // managed again, elsewhere
+
+        a.clock.advance(Duration.ofDays(91)); // the stored files expired; A has not looked at the set since
+        a.set.tidy();
+
+        assertThat(a.stored("back.test")).as("in use by the instance that manages it again").isPresent();
+        assertThat(stored(a).names()).contains("back.test");
+        assertThat(stored(a).retired()).isEmpty();
+    }
+
+    @Test
     void aConfiguredNameCannotBeUnmanagedAndABadNameIsRefusedBeforeAnyWrite() throws Exception {
         Engine engine = new Engine().certificate("fixed.test").start();
 

@@ -235,4 +235,41 @@ class OnDemandTest {
         assertThat(onDemand.counters().refused("client_limit")).as("the second check within the minute").isEqualTo(1);
         assertThat(asked).hasValue(1);
     }
+
+    @Test
+    void aRenewalReadsTheSetAgainAndANameManagedExplicitlyElsewhereIsRenewedNotAsked() throws Exception {
+        Engine a = new Engine().certificate("site.test").start();
+        Engine b = a.sibling().certificate("site.test").start();
+        wire(a, Duration.ofMillis(300), 4, "20/1m");
+        answers.put("kept.test", Optional.of(true));
+        a.set.admitOnDemand(List.of("kept.test"), RateLimit.parse("10/1m"));
+        a.runDue();
+        assertThat(a.servesIssued("kept.test")).isTrue();
+        b.set.manage(List.of("kept.test")); // a customer's name the platform now manages itself
+        answers.put("kept.test", Optional.of(false)); // the endpoint no longer lists it
+        int asks = asked.get();
+        a.store.failLoads(dev.autotls.internal.store.StorageKeys.MANAGED_NAMES, 1); // A's sync misses the change
+
+        a.advance(Duration.ofDays(80));
+
+        assertThat(new ManagedNamesFile(a.store).load().names()).as("still managed").contains("kept.test");
+        assertThat(a.set.names()).contains("kept.test");
+        assertThat(a.set.isOnDemand("kept.test")).isFalse();
+        assertThat(asked).as("not on demand any more: not asked").hasValue(asks);
+        assertThat(a.issuer().orders.stream().filter(o -> o.equals(List.of("kept.test"))).count()).as("renewed").isEqualTo(2);
+    }
+
+    @Test
+    void aNameAdmittedAgainOnDemandIsNoLongerRetired() throws Exception {
+        Engine engine = new Engine().certificate("site.test").start();
+        engine.set.admitOnDemand(List.of("again.test"), RateLimit.parse("10/1m"));
+        engine.runDue();
+        engine.set.unmanage(List.of("again.test"));
+        assertThat(new ManagedNamesFile(engine.store).load().retired()).extracting(ManagedNames.Retired::firstName)
+                .containsExactly("again.test");
+
+        engine.set.admitOnDemand(List.of("again.test"), RateLimit.parse("10/1m"));
+
+        assertThat(new ManagedNamesFile(engine.store).load().retired()).as("its files are in use again").isEmpty();
+    }
 }
