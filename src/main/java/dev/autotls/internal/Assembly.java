@@ -235,7 +235,7 @@ public final class Assembly extends ContainerLifeCycle {
                     .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             manager.start(runningScheduler, runningWorkers);
             if (onDemand != null) {
-                onDemand.start(runningScheduler);
+                onDemand.start(runningScheduler, runningWorkers);
             }
             if (tlsAlpnPoll != null) {
                 tlsAlpnPoll.start(runningScheduler);

@@ -9,6 +9,7 @@ import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.Scheduler;
 import dev.autotls.spi.TransientException;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,8 +132,18 @@ public final class CertificateManager {
      *
      * @throws IOException when the store cannot be read
      */
-    public boolean lookInStore(ManagedCertificate certificate) throws java.io.IOException {
+    public boolean lookInStore(ManagedCertificate certificate) throws IOException {
         return sync.adoptIfNewer(certificate);
+    }
+
+    /**
+     * The version the store holds of each of {@code certificates} (those it holds nothing for are left out), in one
+     * query: a poll reads only what changed.
+     *
+     * @throws IOException when the store cannot be read
+     */
+    public Map<ManagedCertificate, Long> storedVersions(List<ManagedCertificate> certificates) throws IOException {
+        return sync.storedVersions(certificates);
     }
 
     /** The store sync, which also looks at the managed set's version when one is {@link StoreSync#follow followed}. */

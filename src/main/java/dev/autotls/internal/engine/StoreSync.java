@@ -237,6 +237,17 @@ final class StoreSync {
         return published;
     }
 
+    /** The stored version of each of {@code certificates} that the store holds, in one query. */
+    Map<ManagedCertificate, Long> storedVersions(List<ManagedCertificate> certificates) throws IOException {
+        Map<String, ManagedCertificate> byKey = new HashMap<>();
+        for (ManagedCertificate certificate : certificates) {
+            byKey.put(files.versionKey(certificate.firstName()), certificate);
+        }
+        Map<ManagedCertificate, Long> found = new HashMap<>();
+        store.versions(byKey.keySet()).forEach((key, version) -> found.put(byKey.get(key), version));
+        return found;
+    }
+
     /** {@link #adoptIfNewer}, saying why not when the store cannot be read. */
     private boolean adoptStored(ManagedCertificate certificate) {
         try {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The names allowed on demand that wait to become managed, in the order they were allowed: let in
  * through {@link ManagedSet#admitOnDemand} as the site's {@code autotls.on-demand.order-limit}
- * allows, on the maintenance scheduler (the store is written there, never on a handshake's thread).
+ * allows. The scheduler says when; the admission (a read and a write of the store under the set's
+ * lease, which may wait for it) runs on the order workers, so it never holds up the one scheduler
+ * thread every other timer shares, nor a handshake's thread.
  * A name stays queued after the handshake that asked for it gave up, so each allowed name is
  * ordered once, at the limit's pace.
  */
@@ -35,6 +39,7 @@ final class Admissions {
     /** Guarded by this object's lock, as are the two fields below. */
     private final Set<String> queued = new LinkedHashSet<>();
     private Scheduler scheduler;
+    private Executor workers;
     private Scheduler.Cancellable next;
     private Instant nextAt;
 
@@ -45,8 +50,9 @@ final class Admissions {
         this.unusable = unusable;
     }
 
-    synchronized void start(Scheduler on) {
+    synchronized void start(Scheduler on, Executor workers) {
         scheduler = on;
+        this.workers = workers;
         if (!queued.isEmpty()) {
             runAt(clock.instant());
         }
@@ -59,6 +65,7 @@ final class Admissions {
         next = null;
         nextAt = null;
         scheduler = null;
+        workers = null;
     }
 
     /** Queues {@code name} (canonical, allowed) to become managed as soon as the limit lets it in. */
@@ -82,7 +89,17 @@ final class Admissions {
             next.cancel();
         }
         nextAt = at;
-        next = scheduler.schedule(this::admit, at);
+        Executor on = workers;
+        next = scheduler.schedule(() -> {
+            try {
+                on.execute(this::admit);
+            } catch (RejectedExecutionException stopping) {
+                synchronized (this) { // stopped meanwhile: the next start admits what is queued
+                    next = null;
+                    nextAt = null;
+                }
+            }
+        }, at);
     }
 
     /** One admission of everything queued; then another when the limit frees a slot, while names remain. */

@@ -10,6 +10,7 @@ import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.HandshakeWait;
 import dev.autotls.spi.Scheduler;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +62,9 @@ public final class OnDemand {
         return counters;
     }
 
-    public void start(Scheduler scheduler) {
-        admissions.start(scheduler);
+    /** @param workers the order workers, where admissions run (they read and write the store under a lease) */
+    public void start(Scheduler scheduler, Executor workers) {
+        admissions.start(scheduler, workers);
         storePoll.start(scheduler);
         LOG.info("On demand: a handshake for a name not managed obtains its certificate once {} allows it.", checkedBy);
     }

@@ -116,8 +116,12 @@ final class OnDemandHandshakes implements HandshakeWait {
                         : "gave no answer"));
             }
             CompletableFuture<CertifiedKey> certificate = waits.forName(name);
-            admissions.request(name);
-            return certificate.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            try {
+                admissions.request(name);
+                return certificate.get(remaining(deadline), TimeUnit.NANOSECONDS);
+            } finally {
+                waits.release(name);
+            }
         } catch (TimeoutException e) {
             return refused(Refusal.NOT_OBTAINED, name, "not obtained within " + waitFor.toMillis() + " ms");
         } catch (ExecutionException e) {

@@ -53,7 +53,7 @@ class OnDemandTest {
     private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient, OnDemandPermission permission) {
         OnDemandConfig config = new OnDemandConfig(true, Optional.empty(), RateLimit.parse(perClient), wait, waiting, TWO_PER_20S);
         OnDemand onDemand = OnDemand.wire(config, permission, engine.set, engine.manager, engine.registry, engine.clock, new Listeners());
-        onDemand.start(engine.scheduler);
+        onDemand.start(engine.scheduler, Runnable::run);
         return onDemand;
     }
 
@@ -271,5 +271,41 @@ class OnDemandTest {
         engine.set.admitOnDemand(List.of("again.test"), RateLimit.parse("10/1m"));
 
         assertThat(new ManagedNamesFile(engine.store).load().retired()).as("its files are in use again").isEmpty();
+    }
+
+    @Test
+    void whileAHandshakeWaitsThePollReadsACertificateOnlyWhenItsStoredVersionChangesAndStopsWhenNobodyWaits() throws Exception {
+        Engine a = new Engine().certificate("site.test").start();
+        OnDemand onDemand = wire(a, Duration.ofSeconds(30), 4, "20/1m");
+        a.set.admitOnDemand(List.of("polled.test"), RateLimit.parse("10/1m"));
+        // another instance holds its lease and orders it: this one only waits and polls
+        dev.autotls.spi.Lease other = a.store.tryAcquire(a.files.lockName("polled.test")).orElseThrow();
+        String metadata = a.files.versionKey("polled.test");
+        java.util.function.IntSupplier reads = () -> a.store.reads.getOrDefault(metadata, new AtomicInteger()).get();
+        CertifiedKey temporary = a.registry.lookup("polled.test").orElseThrow();
+        CompletableFuture<CertifiedKey> handshake = CompletableFuture.supplyAsync(() -> onDemand.handshakes().serve("polled.test",
+                temporary, "192.0.2.1"));
+        Await.until("the handshake to wait", Duration.ofSeconds(10), () -> onDemand.counters().waiting() == 1);
+        int before = reads.getAsInt();
+
+        for (int i = 0; i < 6; i++) {
+            a.advance(Duration.ofMillis(500));
+        }
+        assertThat(reads.getAsInt()).as("six polls, nothing stored: no certificate read").isEqualTo(before);
+
+        dev.autotls.internal.acme.IssuedCertificate issued = a.issuer().obtain(List.of("polled.test"), Engine.STRATEGY,
+                dev.autotls.internal.tls.KeyType.EC256, Optional.empty());
+        a.files.save(new dev.autotls.internal.store.StoredCertificate(issued.names(), issued.keyPair(), issued.chain(),
+                a.clock.instant()), other);
+        a.advance(Duration.ofMillis(500));
+
+        CertifiedKey served = handshake.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(served.selfSigned()).isFalse();
+        assertThat(reads.getAsInt()).as("read once, when its version changed").isEqualTo(before + 1);
+        for (int i = 0; i < 4; i++) {
+            a.advance(Duration.ofMillis(500));
+        }
+        assertThat(reads.getAsInt()).as("nobody waits any more: not read again").isEqualTo(before + 1);
+        other.close();
     }
 }
