@@ -141,6 +141,9 @@ jetty.sslContext.keyStorePath=
 ## How many names the site obtains on demand (`N/duration`), counted across every instance sharing the store; more wait for a free slot.
 # autotls.on-demand.order-limit=10/1m
 
+## How many names obtained on demand the site keeps managed at most, counted across every instance sharing the store; beyond it, handshakes for names not managed fail at once (unmanage some, or raise it).
+# autotls.on-demand.max-names=10000
+
 ## Port of the management listener (`/health`, `/status`, `/metrics`); `off` for none, `0` picks a free one.
 # autotls.management.port=off
 

@@ -71,6 +71,9 @@ public enum Setting {
             + "once; more fail at once."),
     ON_DEMAND_ORDER_LIMIT("autotls.on-demand.order-limit", "10/1m", "How many names the site obtains on demand "
             + "(`N/duration`), counted across every instance sharing the store; more wait for a free slot."),
+    ON_DEMAND_MAX_NAMES("autotls.on-demand.max-names", "10000", "How many names obtained on demand the site keeps "
+            + "managed at most, counted across every instance sharing the store; beyond it, handshakes for names not "
+            + "managed fail at once (unmanage some, or raise it)."),
     MANAGEMENT_PORT("autotls.management.port", "off", "Port of the management listener (`/health`, `/status`, `/metrics`); "
             + "`off` for none, `0` picks a free one."),
     MANAGEMENT_BIND("autotls.management.bind", "127.0.0.1", "Address the management listener binds to."),

@@ -17,14 +17,15 @@ import java.util.Optional;
  * @param waitFor         how long a handshake for an allowed name waits for its certificate
  * @param waiting         how many handshakes may wait at once
  * @param orderLimit      how many names the site admits on demand (each one order)
+ * @param maxNames        how many names obtained on demand the site keeps managed at most
  */
 public record OnDemandConfig(boolean enabled, Optional<URI> ask, RateLimit checksPerClient, Duration waitFor, int waiting,
-                             RateLimit orderLimit) {
+                             RateLimit orderLimit, int maxNames) {
 
     static OnDemandConfig resolve(SettingSources sources) {
         return new OnDemandConfig(enabled(sources), ask(sources), limit(sources, Setting.ON_DEMAND_CHECKS_PER_CLIENT),
                 CaSettings.duration(sources, Setting.ON_DEMAND_WAIT), waiting(sources),
-                limit(sources, Setting.ON_DEMAND_ORDER_LIMIT));
+                limit(sources, Setting.ON_DEMAND_ORDER_LIMIT), maxNames(sources));
     }
 
     private static boolean enabled(SettingSources sources) {
@@ -75,5 +76,19 @@ public record OnDemandConfig(boolean enabled, Optional<URI> ask, RateLimit check
             // explained below
         }
         throw value.invalid("give how many handshakes may wait at once, a whole number from 1 to 100000 (each holds a thread)");
+    }
+
+    private static int maxNames(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.ON_DEMAND_MAX_NAMES).orElseThrow();
+        try {
+            int max = Integer.parseInt(value.text().trim());
+            if (max >= 1 && max <= 10_000_000) {
+                return max;
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        throw value.invalid("give how many names obtained on demand the site may keep managed, a whole number from 1 to "
+                + "10000000 (each is a certificate every instance keeps in memory and renews)");
     }
 }

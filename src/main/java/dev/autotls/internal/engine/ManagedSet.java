@@ -4,6 +4,7 @@ import dev.autotls.CertificateStatus;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.config.DomainNames;
+import dev.autotls.internal.config.RateLimit;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.ManagedNames;
 import dev.autotls.internal.store.ManagedNamesFile;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -365,8 +367,16 @@ public final class ManagedSet implements StoreSync.FollowedSet {
      *
      * @throws IOException when the store could not be read or written (nothing changed)
      */
-    public Admission admitOnDemand(Collection<String> candidates, dev.autotls.internal.config.RateLimit limit) throws IOException {
-        Map<String, String> unusable = new java.util.LinkedHashMap<>();
+    public Admission admitOnDemand(Collection<String> candidates, RateLimit limit) throws IOException {
+        return admitOnDemand(candidates, limit, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #admitOnDemand(Collection, RateLimit)}, admitting none beyond {@code maxNames} names obtained on demand
+     * in the whole set ({@code autotls.on-demand.max-names}): those are refused with the sentence saying so.
+     */
+    public Admission admitOnDemand(Collection<String> candidates, RateLimit limit, int maxNames) throws IOException {
+        Map<String, String> unusable = new LinkedHashMap<>();
         List<String> usable = new ArrayList<>();
         ManagedNames seen = current;
         for (String name : candidates) {
@@ -391,14 +401,20 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         }
         Instant now = clock.instant();
         List<String> admitted = new ArrayList<>();
+        List<String> full = new ArrayList<>();
         Instant[] nextSlot = new Instant[1];
         ManagedNames after = file.update(set -> {
             admitted.clear(); // the change may run again if the store is read again
+            full.clear();
             nextSlot[0] = null;
             List<Instant> times = new ArrayList<>(set.onDemand().stream().map(ManagedNames.OnDemand::admitted).toList());
             for (String name : usable) {
                 if (set.names().contains(name)) {
                     continue; // admitted by another instance meanwhile: its order is the one
+                }
+                if (set.onDemand().size() + admitted.size() >= maxNames) {
+                    full.add(name);
+                    continue;
                 }
                 Optional<Instant> slot = limit.nextSlot(times, now);
                 if (slot.isPresent()) {
@@ -411,6 +427,10 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             return set.withOnDemand(admitted, now);
         }, LEASE_WAIT);
         apply(after);
+        for (String name : full) {
+            unusable.put(name, "the site manages " + maxNames + " names obtained on demand already ("
+                    + Setting.ON_DEMAND_MAX_NAMES.key() + "); unmanage some, or raise it");
+        }
         if (!admitted.isEmpty()) {
             LOG.info("Obtaining on demand: {}.", String.join(", ", admitted));
         }

@@ -30,9 +30,15 @@ final class Admissions {
     private static final Logger LOG = LoggerFactory.getLogger(Admissions.class);
     /** After the store failed: try again this soon. */
     static final Duration RETRY = Duration.ofSeconds(5);
+    /**
+     * Names that may wait for a slot at once: at the default limit of 10 a minute, 100 minutes of orders. Beyond
+     * it a flood of allowed names is refused at its handshake instead of growing the queue (and memory) without end.
+     */
+    static final int QUEUE_LIMIT = 1_000;
 
     private final ManagedSet set;
     private final RateLimit limit;
+    private final int maxNames;
     private final Clock clock;
     /** Told of each name that cannot be obtained on demand, with the sentence why. */
     private final BiConsumer<String, String> unusable;
@@ -43,9 +49,10 @@ final class Admissions {
     private Scheduler.Cancellable next;
     private Instant nextAt;
 
-    Admissions(ManagedSet set, RateLimit limit, Clock clock, BiConsumer<String, String> unusable) {
+    Admissions(ManagedSet set, RateLimit limit, int maxNames, Clock clock, BiConsumer<String, String> unusable) {
         this.set = set;
         this.limit = limit;
+        this.maxNames = maxNames;
         this.clock = clock;
         this.unusable = unusable;
     }
@@ -68,11 +75,22 @@ final class Admissions {
         workers = null;
     }
 
-    /** Queues {@code name} (canonical, allowed) to become managed as soon as the limit lets it in. */
-    synchronized void request(String name) {
-        if (queued.add(name) && scheduler != null) {
+    /**
+     * Queues {@code name} (canonical, allowed) to become managed as soon as the limit lets it in; false (nothing
+     * queued) when {@link #QUEUE_LIMIT} other names wait already.
+     */
+    synchronized boolean request(String name) {
+        if (queued.contains(name)) {
+            return true;
+        }
+        if (queued.size() >= QUEUE_LIMIT) {
+            return false;
+        }
+        queued.add(name);
+        if (scheduler != null) {
             runAt(clock.instant());
         }
+        return true;
     }
 
     /** How many names wait for a slot of the order limit. */
@@ -115,7 +133,7 @@ final class Admissions {
         }
         Instant again = null;
         try {
-            ManagedSet.Admission admission = set.admitOnDemand(candidates, limit);
+            ManagedSet.Admission admission = set.admitOnDemand(candidates, limit, maxNames);
             Set<String> managed = set.names();
             synchronized (this) {
                 queued.removeAll(admission.admitted());

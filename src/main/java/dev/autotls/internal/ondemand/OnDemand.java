@@ -34,9 +34,10 @@ public final class OnDemand {
         PermissionChecks checks = new PermissionChecks(source, config.checksPerClient(), clock, counters, listeners);
         this.waits = new Waits(registry, manager);
         manager.watch(waits);
-        this.admissions = new Admissions(set, config.orderLimit(), clock, waits::fail);
+        this.admissions = new Admissions(set, config.orderLimit(), config.maxNames(), clock, waits::fail);
         this.handshakes = new OnDemandHandshakes(checks, set, manager, waits, admissions, counters, config.waitFor(),
-                config.waiting());
+                config.waiting(), config.maxNames());
+        manager.watch(new FirstOrderFailures(set));
         manager.askBeforeOrdering(new RenewalPermission(checks, set, config.waitFor()));
         this.storePoll = new RepeatingTask(waits::lookInStore, Waits.POLL, clock, LOG,
                 "Looking in the store for certificates that handshakes wait for failed");

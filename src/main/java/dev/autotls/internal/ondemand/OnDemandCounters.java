@@ -23,7 +23,11 @@ public final class OnDemandCounters {
         /** {@code autotls.on-demand.waiting} handshakes were waiting already. */
         WAITING_FULL,
         /** Allowed, but no certificate was there within {@code autotls.on-demand.wait} (or the order failed). */
-        NOT_OBTAINED;
+        NOT_OBTAINED,
+        /** Allowed, but as many names wait for a slot of {@code autotls.on-demand.order-limit} as may. */
+        QUEUE_FULL,
+        /** The site manages {@code autotls.on-demand.max-names} names obtained on demand already. */
+        MAX_NAMES;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -38,9 +38,10 @@ final class OnDemandHandshakes implements HandshakeWait {
     private final OnDemandCounters counters;
     private final Duration waitFor;
     private final int maxWaiting;
+    private final int maxNames;
 
     OnDemandHandshakes(PermissionChecks checks, ManagedSet set, CertificateManager manager, Waits waits, Admissions admissions,
-                       OnDemandCounters counters, Duration waitFor, int maxWaiting) {
+                       OnDemandCounters counters, Duration waitFor, int maxWaiting, int maxNames) {
         this.checks = checks;
         this.set = set;
         this.manager = manager;
@@ -49,6 +50,7 @@ final class OnDemandHandshakes implements HandshakeWait {
         this.counters = counters;
         this.waitFor = waitFor;
         this.maxWaiting = maxWaiting;
+        this.maxNames = maxNames;
     }
 
     @Override
@@ -64,6 +66,9 @@ final class OnDemandHandshakes implements HandshakeWait {
         }
         if (found != null) {
             return managed(name, found);
+        }
+        if (set.stored().onDemand().size() >= maxNames) { // as last read: nobody is asked for a name that cannot be admitted
+            return refused(Refusal.MAX_NAMES, name, "the site manages " + maxNames + " names obtained on demand already");
         }
         CompletableFuture<PermissionAnswer> known = checks.known(name);
         if (known != null && known.isDone() && !known.join().allows()) {
@@ -117,7 +122,9 @@ final class OnDemandHandshakes implements HandshakeWait {
             }
             CompletableFuture<CertifiedKey> certificate = waits.forName(name);
             try {
-                admissions.request(name);
+                if (!certificate.isDone() && !admissions.request(name)) {
+                    return refused(Refusal.QUEUE_FULL, name, Admissions.QUEUE_LIMIT + " allowed names wait for an order slot already");
+                }
                 return certificate.get(remaining(deadline), TimeUnit.NANOSECONDS);
             } finally {
                 waits.release(name);

@@ -46,12 +46,16 @@ class OnDemandTest {
         });
     };
 
+    /** {@code autotls.on-demand.max-names} of the next {@link #wire}. */
+    private int maxNames = 10_000;
+
     private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient) {
         return wire(engine, wait, waiting, perClient, permission);
     }
 
     private OnDemand wire(Engine engine, Duration wait, int waiting, String perClient, OnDemandPermission permission) {
-        OnDemandConfig config = new OnDemandConfig(true, Optional.empty(), RateLimit.parse(perClient), wait, waiting, TWO_PER_20S);
+        OnDemandConfig config = new OnDemandConfig(true, Optional.empty(), RateLimit.parse(perClient), wait, waiting, TWO_PER_20S,
+                maxNames);
         OnDemand onDemand = OnDemand.wire(config, permission, engine.set, engine.manager, engine.registry, engine.clock, new Listeners());
         onDemand.start(engine.scheduler, Runnable::run);
         return onDemand;
@@ -307,5 +311,43 @@ class OnDemandTest {
         }
         assertThat(reads.getAsInt()).as("nobody waits any more: not read again").isEqualTo(before + 1);
         other.close();
+    }
+
+    @Test
+    void beyondMaxNamesNoNameIsAskedForOrAdmitted() throws Exception {
+        Engine engine = new Engine().certificate("site.test").start();
+        maxNames = 1;
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(5), 4, "20/1m");
+        answers.put("first.test", Optional.of(true));
+        answers.put("second.test", Optional.of(true));
+        ManagedSet.Admission admission = engine.set.admitOnDemand(List.of("first.test", "second.test"), RateLimit.parse("10/1m"), 1);
+        assertThat(admission.admitted()).containsExactly("first.test");
+        assertThat(admission.unusable().get("second.test")).isEqualTo("the site manages 1 names obtained on demand already "
+                + "(autotls.on-demand.max-names); unmanage some, or raise it");
+
+        assertThat(onDemand.handshakes().serve("third.test", null, "192.0.2.1")).isNull();
+        assertThat(onDemand.counters().refused("max_names")).isEqualTo(1);
+        assertThat(asked).as("nobody asked for a name that cannot be admitted").hasValue(0);
+    }
+
+    @Test
+    void aNameObtainedOnDemandWhoseFirstOrderNeedsItsOwnerIsUnmanagedButAManagedOneStays() throws Exception {
+        Engine engine = new Engine().certificate("site.test").start();
+        wire(engine, Duration.ofSeconds(5), 4, "20/1m");
+        engine.set.admitOnDemand(List.of("elsewhere.test"), RateLimit.parse("10/1m"));
+        engine.issuer().failNext(new dev.autotls.spi.OwnerActionException("elsewhere.test does not point at this server", null));
+        engine.runDue();
+
+        assertThat(engine.set.names()).as("its DNS points elsewhere: dropped").doesNotContain("elsewhere.test");
+        assertThat(new ManagedNamesFile(engine.store).load().names()).doesNotContain("elsewhere.test");
+        assertThat(engine.registry.lookup("elsewhere.test")).isEmpty();
+
+        answers.put("renewing.test", Optional.of(true));
+        engine.set.admitOnDemand(List.of("renewing.test"), RateLimit.parse("10/1m"));
+        engine.runDue(); // obtained once
+        engine.issuer().failNext(new dev.autotls.spi.OwnerActionException("a CAA record forbids the CA", null));
+        engine.manager.renewNow("renewing.test");
+        engine.runDue();
+        assertThat(engine.set.names()).as("obtained once: its certificate still serves, it stays").contains("renewing.test");
     }
 }
