@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.autotls.testing.Ports;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +46,7 @@ class AskEndpointTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         server.stop(0);
         threads.shutdownNow();
     }
@@ -77,6 +85,71 @@ class AskEndpointTest {
             assertThat(answering("/s" + status, status).ask("a.test", CLIENT).join()).as("HTTP %d", status)
                     .isEqualTo(PermissionAnswer.NO_ANSWER);
         }
+    }
+
+    @Test
+    void anEndpointThatNeverAnswersGivesNoAnswerWithinTwoSeconds() {
+        server.createContext("/hangs", exchange -> await(release));
+        long started = System.nanoTime();
+        assertThat(endpoint("/hangs").ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.NO_ANSWER);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took).as("the 2 s bound").isGreaterThanOrEqualTo(Duration.ofMillis(1900)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theStatusDecidesAndABodyThatNeverEndsIsNotWaitedFor() {
+        server.createContext("/slow", exchange -> {
+            exchange.sendResponseHeaders(200, 0); // chunked: a body follows, slowly
+            exchange.getResponseBody().write("allowed, and more to come".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            await(release); // the rest of the body never comes while the test runs
+            exchange.close();
+        });
+        long started = System.nanoTime();
+        assertThat(endpoint("/slow").ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.YES);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("decided on the status").isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theLogNamesTheEndpointWithoutItsQueryOrPassword() throws Exception {
+        answering("/check", 403);
+        server.createContext("/busy", exchange -> respond(exchange, 503));
+        int port = server.getAddress().getPort();
+        String secretUrl = "http://operator:hunter2@127.0.0.1:" + port + "/check?token=s3cret";
+        String log = logOf(() -> {
+            AskEndpoint refusing = new AskEndpoint(URI.create(secretUrl));
+            assertThat(refusing.ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.NO);
+            assertThat(new AskEndpoint(URI.create("http://operator:hunter2@127.0.0.1:" + port + "/busy?token=s3cret"))
+                    .ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.NO_ANSWER);
+            assertThat(new AskEndpoint(URI.create("http://operator:hunter2@127.0.0.1:" + Ports.free() + "/gone?token=s3cret"))
+                    .ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.NO_ANSWER);
+            assertThat(refusing).hasToString("http://127.0.0.1:" + port + "/check");
+        });
+        assertThat(log).contains("http://127.0.0.1:" + port + "/check", "/busy", "/gone")
+                .doesNotContain("s3cret").doesNotContain("hunter2").doesNotContain("operator");
+        assertThat(queries).as("the endpoint still gets its own query").contains("token=s3cret&domain=a.test&client=127.0.0.1");
+    }
+
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String logOf(Runnable work) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            work.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     static void respond(HttpExchange exchange, int status) throws IOException {
