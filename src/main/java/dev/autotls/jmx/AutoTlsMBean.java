@@ -3,6 +3,10 @@ package dev.autotls.jmx;
 import dev.autotls.AutoTls;
 import dev.autotls.CertificateStatus;
 import dev.autotls.internal.Assembly;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.jmx.ObjectMBean;
 import org.eclipse.jetty.util.annotation.ManagedAttribute;
 import org.eclipse.jetty.util.annotation.ManagedObject;
@@ -62,13 +66,17 @@ public class AutoTlsMBean extends ObjectMBean {
     }
 
     /**
-     * {@link AutoTls#manage} from a JMX console: returns at once (the names are in the store by then),
-     * saying how to follow the certificates; a refused name is thrown back with its sentence.
+     * {@link AutoTls#manage} from a JMX console: returns once the names are in the store, saying how to
+     * follow the certificates; a refused name, or a store that could not be written (the stage failed
+     * already), is thrown back with its sentence, as {@link #unmanage} does.
      */
     @ManagedOperation(value = "Manage these names (comma-separated) from now on, on every instance; certificates are "
             + "obtained in the background (see status)", impact = "ACTION")
     public String manage(@Name("names") String names) {
-        autoTls().manage(split(names));
+        CompletableFuture<?> stage = autoTls().manage(split(names)).toCompletableFuture();
+        if (stage.isCompletedExceptionally()) {
+            throwCause(stage);
+        }
         return "Managing " + names + "; the certificates appear in status (and as certificate beans) as they are obtained.";
     }
 
@@ -76,16 +84,21 @@ public class AutoTlsMBean extends ObjectMBean {
     @ManagedOperation(value = "Stop managing these names (comma-separated) on every instance; configured names are refused",
             impact = "ACTION")
     public String unmanage(@Name("names") String names) {
-        try {
-            autoTls().unmanage(split(names)).toCompletableFuture().join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        }
+        throwCause(autoTls().unmanage(split(names)).toCompletableFuture());
         return "No longer managing " + names + ".";
     }
 
-    private static java.util.List<String> split(String names) {
-        return java.util.Arrays.stream(names.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+    /** Waits for {@code stage} and throws its failure, if any, as the sentence a JMX console shows. */
+    private static void throwCause(CompletableFuture<?> stage) {
+        try {
+            stage.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static List<String> split(String names) {
+        return Arrays.stream(names.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
     }
 
     @ManagedOperation(value = "Read the store again and serve what other instances stored", impact = "ACTION")
