@@ -226,22 +226,20 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Manages {@code names} from now on (grouped as {@code autotls.domains} groups them: a name and its
-     * wildcard share a certificate) here, on every instance sharing the store (within
-     * {@code autotls.storage.sync-interval}) and after restarts; the set is in the store before this
-     * returns. One order per certificate across the site; a stored valid certificate is served without
-     * one. Already managed names change nothing. See docs/names-at-run-time.md.
+     * Manages {@code names} from now on, here, on every instance sharing the store and after restarts (see
+     * docs/names-at-run-time.md). Blocks the calling thread for the store write (one read and one write under the set's
+     * lease, which may wait up to 10 s for another instance's change): the names are in the store when it returns, so
+     * calls from one thread apply in order; do not call it on a handshake or selector thread.
      *
-     * @return completes with the status of each certificate covering {@code names} once each serves a
-     *         CA-issued certificate; or exceptionally with the first failure as an {@link AutoTlsException}
-     *         whose message says what the owner must do or what failed for now (the names stay managed and
-     *         are tried again), or with a {@link dev.autotls.spi.StorageException} if the store could not be
-     *         written (then nothing changed)
-     * @throws ConfigurationException naming the value, for a name that is not a valid domain name or that
-     *                                no allowed validation can prove; nothing changed
+     * @return completes, on a thread of autotls's own (never inside its maintenance), with the status of each
+     *         certificate covering {@code names} once each serves a CA-issued certificate, or exceptionally with the first
+     *         failure as an {@link AutoTlsException}; already failed with a {@link dev.autotls.spi.StorageException}
+     *         when the store could not be written (then nothing changed)
+     * @throws ConfigurationException naming the value, for a name that is not a valid domain name or that no allowed
+     *                                validation can prove; nothing changed
      */
     public CompletionStage<List<CertificateStatus>> manage(Collection<String> names) {
-        return assembly.managedSet().manage(RunTimeNames.canonical(names));
+        return RunTimeNames.outsideEngine(assembly.managedSet().manage(RunTimeNames.canonical(names)));
     }
 
     /** {@link #manage(Collection)} for these names. */
@@ -255,14 +253,12 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Stops managing {@code names} on every instance sharing the store: no longer renewed or served
-     * (here at once, elsewhere within the sync interval). Each certificate stays stored until it
-     * expires (managing it again meanwhile places no order), then is deleted. Unmanaged names are ignored.
+     * Stops managing {@code names} on every instance sharing the store (see docs/names-at-run-time.md). Blocks the
+     * calling thread for the store write, as {@link #manage(Collection)} does.
      *
-     * @return complete once the store is written and this instance no longer serves them; exceptionally with a
+     * @return complete once the store is written and this instance no longer serves them; already failed with a
      *         {@link dev.autotls.spi.StorageException} if the store could not be written (nothing changed)
-     * @throws ConfigurationException for a name that is not valid or is in {@code autotls.domains} (configured
-     *                                names are always managed); nothing changed
+     * @throws ConfigurationException for a name that is not valid or is in {@code autotls.domains}; nothing changed
      */
     public CompletionStage<Void> unmanage(Collection<String> names) {
         return RunTimeNames.unmanage(assembly.managedSet(), names);
@@ -455,7 +451,9 @@ public final class AutoTls extends ContainerLifeCycle {
         }
 
         /**
-         * Validates the configuration and prepares storage and the CA client. No network.
+         * Validates the configuration and prepares storage and the CA client. Never contacts the CA; opens the store,
+         * and reads it when {@code autotls.domains} is not set (the names managed at run time are then the names to
+         * serve): a PostgreSQL store that does not answer then refuses the build, naming the store.
          *
          * @throws ConfigurationException naming the setting, the value and what is allowed
          */

@@ -252,4 +252,18 @@ class ManagedSetTest {
 
         assertThatThrownBy(stage::join).cause().hasMessage("brief.test was unmanaged before its certificate was served");
     }
+
+    @Test
+    void theStageTheApplicationSeesCompletesOutsideTheEngineLocks() throws Exception {
+        Engine engine = new Engine().certificate("w3.test").start();
+        java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+        RunTimeNames.outsideEngine(engine.set.manage(List.of("brief2.test"))).whenComplete((statuses, failure) ->
+                seen.complete(Thread.currentThread().getName() + (Thread.holdsLock(engine.set) ? " inside the set's lock" : "")
+                        + " " + failure.getMessage()));
+
+        engine.set.unmanage(List.of("brief2.test")); // fails the stage from inside the set's change
+
+        assertThat(seen.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("autotls-manage-callbacks-")
+                .doesNotContain("inside").endsWith("brief2.test was unmanaged before its certificate was served");
+    }
 }
