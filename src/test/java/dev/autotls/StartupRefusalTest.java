@@ -29,6 +29,20 @@ class StartupRefusalTest {
     }
 
     @Test
+    void noDomainsAndAPostgresqlStoreThatDoesNotAnswerAtBuild() {
+        int nobody = dev.autotls.testing.Ports.free();
+        AutoTls.Builder unreachable = AutoTls.builder().ignoreSystemSettings()
+                .storage("postgresql://autotls@127.0.0.1:" + nobody + "/autotls").ca("https://ca.invalid/dir").agreeToTermsOfService(true);
+        String store = "postgresql://autotls@127.0.0.1:" + nobody + "/autotls";
+        assertThatThrownBy(unreachable::build).isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("autotls.domains is not set, so the names to serve are the ones managed at run time, "
+                        + "and they could not be read from " + store + " (")
+                .hasMessageContaining("Connection refused")
+                .hasMessageEndingWith("): make autotls.storage (set in code) reachable and start again, or name at least one "
+                        + "domain, e.g. -Dautotls.domains=example.com,*.example.com (or AUTOTLS_DOMAINS=example.com,*.example.com)");
+    }
+
+    @Test
     void noDomainsButNamesManagedAtRunTimeInTheStore() throws Exception {
         AutoTls first = builder().build();
         first.manage("later.test"); // not Jetty's manage(Object bean): written to the store at once; the order is never placed (never started)

@@ -42,9 +42,10 @@ public final class StartupChecks {
         try {
             stored = new ManagedNamesFile(store).load();
         } catch (IOException e) {
-            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set, and the names managed at run time could "
-                    + "not be read from " + store.describe() + " (" + e.getMessage() + "): " + example
-                    + ", or start again once the store answers");
+            // build() reads the store only here, and only without domains: say which store, and both ways out
+            throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set, so the names to serve are the ones "
+                    + "managed at run time, and they could not be read from " + store.describe() + " (" + e.getMessage()
+                    + "): make " + how.of(Setting.STORAGE) + " reachable and start again, or " + example);
         }
         if (stored.names().isEmpty()) {
             throw new ConfigurationException(how.of(Setting.DOMAINS) + " is not set and " + store.describe()
