@@ -69,7 +69,8 @@ public final class ManagedNamesFile {
      * holds afterwards. Nothing is written when the change changes nothing.
      *
      * @throws dev.autotls.spi.Locker.LockTimeoutException when another instance held the lease all that time
-     * @throws CorruptDataException when what is stored is unreadable, or written by a newer autotls
+     * @throws CorruptDataException when what is stored is unreadable
+     * @throws NewerFormatException when a newer autotls wrote it (read, never rewritten)
      */
     public ManagedNames update(UnaryOperator<ManagedNames> change, Duration wait) throws IOException {
         try (Lease lease = store.locker().acquire(StorageKeys.MANAGED_NAMES_LEASE, wait)) {
@@ -95,7 +96,7 @@ public final class ManagedNamesFile {
         Optional<byte[]> bytes = store.load(StorageKeys.MANAGED_NAMES); // read again under the lease
         Decoded now = bytes.isEmpty() ? new Decoded(ManagedNames.NONE, FORMAT) : decode(where(), bytes.get());
         if (now.format() > FORMAT) {
-            throw new CorruptDataException(where() + " was written by a newer autotls (format " + now.format()
+            throw new NewerFormatException(where() + " was written by a newer autotls (format " + now.format()
                     + ", this one knows " + FORMAT + "); change the managed names through an instance of that version");
         }
         ManagedNames changed = change.apply(now.names());

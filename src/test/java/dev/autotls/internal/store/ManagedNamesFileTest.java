@@ -50,7 +50,7 @@ class ManagedNamesFileTest {
         assertThat(read.onDemand()).as("a mark without its name means nothing").extracting(ManagedNames.OnDemand::name)
                 .containsExactly("a.test");
         assertThatThrownBy(() -> file.update(set -> set.with(List.of("b.test"), List.of()), WAIT))
-                .isInstanceOf(CorruptDataException.class).hasMessageContaining("newer autotls").hasMessageContaining("format 3");
+                .isInstanceOf(NewerFormatException.class).hasMessageContaining("newer autotls").hasMessageContaining("format 3");
     }
 
     @Test
