@@ -2,7 +2,7 @@ package dev.autotls.internal.engine;
 
 import dev.autotls.CertificateStatus;
 import dev.autotls.spi.AutoTlsException;
-import dev.autotls.spi.TransientException;
+import dev.autotls.spi.OwnerActionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +54,9 @@ final class ManageWaits implements CertificateWatcher {
     @Override
     public void removed(ManagedCertificate certificate) {
         for (Waiting waiting : waitingFor(certificate)) {
-            finish(waiting, null, new TransientException(certificate + " was unmanaged before its certificate was served", null));
+            // the owner's decision, not a failure that passes: waiting longer would not serve it
+            finish(waiting, null, new OwnerActionException(certificate + " was unmanaged before its certificate was served; "
+                    + "manage it again to obtain it", null));
         }
     }
 

@@ -10,6 +10,7 @@ import dev.autotls.internal.store.ManagedNames;
 import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.Lease;
+import dev.autotls.spi.OwnerActionException;
 import dev.autotls.spi.StorageException;
 import java.io.IOException;
 import java.time.Clock;
@@ -139,10 +140,18 @@ public final class ManagedSet implements StoreSync.FollowedSet {
                     + " to the names managed in " + file.versionKey(), e));
         }
         List<ManagedCertificate> covering = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
         for (ManagedCertificate certificate : manager.certificates()) {
             if (certificate.names.stream().anyMatch(asked::contains)) {
                 covering.add(certificate);
+                covered.addAll(certificate.names);
             }
+        }
+        List<String> missing = asked.stream().filter(name -> !covered.contains(name)).toList();
+        if (!missing.isEmpty()) { // unmanaged by another caller between the write and now
+            return CompletableFuture.failedStage(new OwnerActionException(String.join(", ", missing)
+                    + " was written to " + file.versionKey() + " but is no longer managed (unmanaged meanwhile); manage it again",
+                    null));
         }
         return waits.await(covering);
     }
@@ -192,7 +201,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
      */
     public List<String> onDemandNow(Collection<String> names) throws IOException {
         ManagedNames fresh = file.load();
-        apply(fresh);
+        applyIfNotOlder(fresh); // read without the set's lease: a change written meanwhile must not be undone
         return names.stream().filter(fresh::isOnDemand).toList();
     }
 
@@ -228,19 +237,40 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         return file.versionKey();
     }
 
+    /**
+     * Reads the set again (its version in the store changed). A version lower than the one applied here is
+     * either a look that raced a change (read again, it shows the change) or a record that really went back
+     * (a store restored from a backup, the record deleted): then what it holds now is what is managed.
+     */
     @Override
     public void changed() throws IOException {
-        apply(file.load());
+        ManagedNames read = file.load();
+        ManagedNames applied = current;
+        if (read.version() < applied.version()) {
+            read = file.load();
+            if (read.version() < applied.version()) {
+                sayOnce("reset to " + read.version(), "The names managed at run time in {} went back from version {} to {} "
+                        + "(a store restored from a backup, or the record deleted); managing what it holds now.",
+                        file.versionKey(), applied.version(), read.version());
+            }
+        }
+        apply(read);
+    }
+
+    /** {@link #apply} unless a later version was applied already (for a read made without the set's lease). */
+    private synchronized void applyIfNotOlder(ManagedNames set) {
+        if (set.version() >= current.version()) {
+            apply(set);
+        }
     }
 
     /**
      * Makes this instance's certificates match {@code set} and the configured names: a certificate
      * whose group of names is gone or changed is removed, a new group is added. One change at a time.
+     * Applied whatever its version: a record read under the set's lease is the store's truth even when
+     * its version is lower than the last one seen (the record was restored or deleted meanwhile).
      */
     private synchronized void apply(ManagedNames set) {
-        if (set.version() < current.version()) {
-            return; // an older read than one already applied (a slow look racing a change)
-        }
         current = set;
         List<String> usable = new ArrayList<>();
         for (String name : set.names()) {

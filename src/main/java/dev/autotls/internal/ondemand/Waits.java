@@ -6,7 +6,7 @@ import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.spi.AutoTlsException;
-import dev.autotls.spi.TransientException;
+import dev.autotls.spi.OwnerActionException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +81,8 @@ final class Waits implements CertificateWatcher {
     void fail(String name, String sentence) {
         CompletableFuture<CertifiedKey> stage = stage(name);
         if (stage != null) {
-            stage.completeExceptionally(new TransientException(sentence, null));
+            // it cannot be obtained here as things are (refused, unmanaged): only its owner changes that
+            stage.completeExceptionally(new OwnerActionException(sentence, null));
         }
     }
 

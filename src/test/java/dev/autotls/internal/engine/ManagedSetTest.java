@@ -250,7 +250,8 @@ class ManagedSetTest {
 
         engine.set.unmanage(List.of("brief.test"));
 
-        assertThatThrownBy(stage::join).cause().hasMessage("brief.test was unmanaged before its certificate was served");
+        assertThatThrownBy(stage::join).cause().isInstanceOf(OwnerActionException.class)
+                .hasMessage("brief.test was unmanaged before its certificate was served; manage it again to obtain it");
     }
 
     @Test
@@ -264,6 +265,27 @@ class ManagedSetTest {
         engine.set.unmanage(List.of("brief2.test")); // fails the stage from inside the set's change
 
         assertThat(seen.get(10, java.util.concurrent.TimeUnit.SECONDS)).startsWith("autotls-manage-callbacks-")
-                .doesNotContain("inside").endsWith("brief2.test was unmanaged before its certificate was served");
+                .doesNotContain("inside").endsWith("brief2.test was unmanaged before its certificate was served; manage it again to obtain it");
+    }
+
+    @Test
+    void aSetThatWentBackToALowerVersionIsManagedAsItIsNowOnEveryInstance() throws Exception {
+        Engine a = new Engine().certificate("site.test").start();
+        Engine b = a.sibling().certificate("site.test").start();
+        manage(a, "one.test");
+        manage(a, "two.test");
+        b.manager.syncNow();
+        assertThat(b.set.names()).contains("one.test", "two.test");
+        a.store.delete(StorageKeys.MANAGED_NAMES); // restored from a backup that predates the set
+
+        CompletableFuture<List<CertificateStatus>> stage = manage(a, "three.test");
+
+        assertThat(stored(a).version()).as("written afresh, below what A had applied").isEqualTo(1);
+        assertThat(a.set.names()).as("what was read under the lease is applied").containsExactly("site.test", "three.test");
+        a.runDue();
+        assertThat(stage.join()).singleElement().satisfies(status -> assertThat(status.names()).containsExactly("three.test"));
+        b.manager.syncNow();
+        assertThat(b.set.names()).as("the other instance takes the lower version as a reset")
+                .containsExactly("site.test", "three.test");
     }
 }
