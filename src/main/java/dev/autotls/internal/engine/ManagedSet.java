@@ -69,8 +69,18 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     private final Maker maker;
     private final Clock clock;
     private final ManageWaits waits;
-    /** The set as last read or written; replaced whole, read without locks. */
-    private volatile ManagedNames current = ManagedNames.NONE;
+    /** The set as last read or written, with its names obtained on demand as a set; replaced whole, read without locks. */
+    private volatile Applied applied = Applied.of(ManagedNames.NONE);
+
+    /**
+     * A set and the names of it obtained on demand, looked up on the handshake path for every name without a CA
+     * certificate: a hash set, not a scan of the list.
+     */
+    private record Applied(ManagedNames set, Set<String> onDemand) {
+        static Applied of(ManagedNames set) {
+            return new Applied(set, set.onDemand().stream().map(ManagedNames.OnDemand::name).collect(Collectors.toUnmodifiableSet()));
+        }
+    }
     /** Names from the store this instance cannot manage (said once each), so each look does not say it again. */
     private final Set<String> refusedFromStore = new HashSet<>();
 
@@ -97,7 +107,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
 
     /** The set as last read from or written to the store. */
     public ManagedNames stored() {
-        return current;
+        return applied.set();
     }
 
     /**
@@ -126,7 +136,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         Set<String> asked = new LinkedHashSet<>(names);
         Set<String> added = new LinkedHashSet<>(asked);
         added.removeAll(configured);
-        List<List<String>> groups = groups(union(current.names(), added));
+        List<List<String>> groups = groups(union(applied.set().names(), added));
         for (List<String> group : groups) { // refuse before anything is written
             if (group.stream().anyMatch(added::contains) && !present(group)) {
                 maker.make(group, this::origin);
@@ -245,13 +255,13 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     @Override
     public void changed() throws IOException {
         ManagedNames read = file.load();
-        ManagedNames applied = current;
-        if (read.version() < applied.version()) {
+        ManagedNames before = applied.set();
+        if (read.version() < before.version()) {
             read = file.load();
-            if (read.version() < applied.version()) {
+            if (read.version() < before.version()) {
                 sayOnce("reset to " + read.version(), "The names managed at run time in {} went back from version {} to {} "
                         + "(a store restored from a backup, or the record deleted); managing what it holds now.",
-                        file.versionKey(), applied.version(), read.version());
+                        file.versionKey(), before.version(), read.version());
             }
         }
         apply(read);
@@ -259,7 +269,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
 
     /** {@link #apply} unless a later version was applied already (for a read made without the set's lease). */
     private synchronized void applyIfNotOlder(ManagedNames set) {
-        if (set.version() >= current.version()) {
+        if (set.version() >= applied.set().version()) {
             apply(set);
         }
     }
@@ -271,7 +281,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
      * its version is lower than the last one seen (the record was restored or deleted meanwhile).
      */
     private synchronized void apply(ManagedNames set) {
-        current = set;
+        applied = Applied.of(set);
         List<String> usable = new ArrayList<>();
         for (String name : set.names()) {
             try {
@@ -286,6 +296,10 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             if (!certificate.names.equals(byFirstName.get(certificate.firstName()))) {
                 manager.remove(certificate.firstName());
                 LOG.info("No longer managing {}.", certificate);
+            } else if (!certificate.origins.equals(origins(certificate.names))) {
+                // a name obtained on demand and now managed explicitly (or the reverse): made again, so its origin
+                // and its validation follow; it serves what the store holds meanwhile, with no order
+                manager.remove(certificate.firstName());
             }
         }
         for (List<String> group : wanted) {
@@ -310,7 +324,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     @Override
     public void tidy() {
         Instant now = clock.instant();
-        if (current.retired().stream().noneMatch(r -> !r.until().isAfter(now))) {
+        if (applied.set().retired().stream().noneMatch(r -> !r.until().isAfter(now))) {
             return;
         }
         try {
@@ -369,12 +383,18 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         if (configured.contains(name)) {
             return CertificateStatus.Origin.CONFIGURED;
         }
-        return current.isOnDemand(name) ? CertificateStatus.Origin.ON_DEMAND : CertificateStatus.Origin.MANAGED;
+        return applied.onDemand().contains(name) ? CertificateStatus.Origin.ON_DEMAND : CertificateStatus.Origin.MANAGED;
+    }
+
+    private Map<String, CertificateStatus.Origin> origins(List<String> names) {
+        Map<String, CertificateStatus.Origin> origins = new LinkedHashMap<>();
+        names.forEach(name -> origins.put(name, origin(name)));
+        return origins;
     }
 
     /** Whether {@code name} is managed because a handshake asked for it on demand (as last read or written). */
     public boolean isOnDemand(String name) {
-        return current.isOnDemand(name);
+        return applied.onDemand().contains(name);
     }
 
     /**
@@ -408,7 +428,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     public Admission admitOnDemand(Collection<String> candidates, RateLimit limit, int maxNames) throws IOException {
         Map<String, String> unusable = new LinkedHashMap<>();
         List<String> usable = new ArrayList<>();
-        ManagedNames seen = current;
+        ManagedNames seen = applied.set();
         for (String name : candidates) {
             if (configured.contains(name) || seen.names().contains(name)) {
                 continue;

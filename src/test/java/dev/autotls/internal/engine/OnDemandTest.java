@@ -88,6 +88,11 @@ class OnDemandTest {
         a.set.manage(List.of("x1.test")).toCompletableFuture();
         assertThat(a.set.isOnDemand("x1.test")).as("managed explicitly: no longer on demand").isFalse();
         assertThat(a.set.origin("x1.test")).isEqualTo(CertificateStatus.Origin.MANAGED);
+        assertThat(a.managed("x1.test").origins).as("its certificate follows").containsEntry("x1.test",
+                CertificateStatus.Origin.MANAGED);
+        assertThat(a.servesIssued("x1.test")).as("still served from the store").isTrue();
+        a.advance(CertificateManager.START_SPREAD);
+        assertThat(a.issuer().orders.stream().filter(o -> o.equals(List.of("x1.test"))).count()).as("no new order").isEqualTo(1);
         a.set.unmanage(List.of("x2.test"));
         assertThat(new ManagedNamesFile(a.store).load().onDemand()).extracting(ManagedNames.OnDemand::name)
                 .containsExactly("x3.test");
