@@ -132,7 +132,7 @@ jetty.sslContext.keyStorePath=
 ## How many permission checks one client address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once.
 # autotls.on-demand.checks-per-client=20/1m
 
-## How long a handshake for an allowed name waits for its certificate; then it fails with an alert.
+## How long a handshake for an allowed name waits for its certificate (at most 60s); then it fails with an alert.
 # autotls.on-demand.wait=10s
 
 ## How many handshakes may wait for certificates on demand at once; more fail at once.

@@ -65,8 +65,8 @@ public enum Setting {
             + "refuses; a 5xx, 429, 408 or no answer within 2 s refuses a handshake but never drops a name at renewal."),
     ON_DEMAND_CHECKS_PER_CLIENT("autotls.on-demand.checks-per-client", "20/1m", "How many permission checks one client "
             + "address may cause (`N/duration`); beyond that its handshakes for unknown names fail at once."),
-    ON_DEMAND_WAIT("autotls.on-demand.wait", "10s", "How long a handshake for an allowed name waits for its certificate; "
-            + "then it fails with an alert."),
+    ON_DEMAND_WAIT("autotls.on-demand.wait", "10s", "How long a handshake for an allowed name waits for its certificate "
+            + "(at most 60s); then it fails with an alert."),
     ON_DEMAND_WAITING("autotls.on-demand.waiting", "32", "How many handshakes may wait for certificates on demand at "
             + "once; more fail at once."),
     ON_DEMAND_ORDER_LIMIT("autotls.on-demand.order-limit", "10/1m", "How many names the site obtains on demand "

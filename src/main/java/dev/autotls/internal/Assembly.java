@@ -51,6 +51,7 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,6 +237,7 @@ public final class Assembly extends ContainerLifeCycle {
             manager.start(runningScheduler, runningWorkers);
             if (onDemand != null) {
                 onDemand.start(runningScheduler, runningWorkers);
+                warnIfWaitingTakesTheThreads();
             }
             if (tlsAlpnPoll != null) {
                 tlsAlpnPoll.start(runningScheduler);
@@ -244,6 +246,19 @@ public final class Assembly extends ContainerLifeCycle {
         } catch (Exception | Error e) {
             doStop(); // Jetty does not stop what failed to start: end the threads made above here
             throw e;
+        }
+    }
+
+    /**
+     * Each handshake waiting on demand holds one of the server's threads: more than half of them waiting at once
+     * could leave too few for every other request. Said once at start, when the server's pool says its size.
+     */
+    private void warnIfWaitingTakesTheThreads() {
+        if (server != null && server.getThreadPool() instanceof ThreadPool.SizedThreadPool pool
+                && config.onDemand().waiting() > pool.getMaxThreads() / 2) {
+            LOG.warn("{} = {} is more than half of the server's {} threads: handshakes waiting for certificates on demand "
+                    + "could take the threads other requests need; lower it, or raise the thread pool's maxThreads.",
+                    config.names().of(Setting.ON_DEMAND_WAITING), config.onDemand().waiting(), pool.getMaxThreads());
         }
     }
 

@@ -24,7 +24,7 @@ public record OnDemandConfig(boolean enabled, Optional<URI> ask, RateLimit check
 
     static OnDemandConfig resolve(SettingSources sources) {
         return new OnDemandConfig(enabled(sources), ask(sources), limit(sources, Setting.ON_DEMAND_CHECKS_PER_CLIENT),
-                CaSettings.duration(sources, Setting.ON_DEMAND_WAIT), waiting(sources),
+                waitFor(sources), waiting(sources),
                 limit(sources, Setting.ON_DEMAND_ORDER_LIMIT), maxNames(sources));
     }
 
@@ -63,6 +63,18 @@ public record OnDemandConfig(boolean enabled, Optional<URI> ask, RateLimit check
         } catch (IllegalArgumentException e) {
             throw value.invalid("write N/duration with N at least 1, e.g. 10/1m (ten a minute), 20/30s or 100/1h");
         }
+    }
+
+    /** The longest {@code autotls.on-demand.wait}: each waiting handshake holds a server thread, and clients give up sooner. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(60);
+
+    private static Duration waitFor(SettingSources sources) {
+        Duration wait = CaSettings.duration(sources, Setting.ON_DEMAND_WAIT);
+        if (wait.compareTo(MAX_WAIT) > 0) {
+            throw sources.get(Setting.ON_DEMAND_WAIT).orElseThrow().invalid("give at most 60s: each waiting handshake holds "
+                    + "one of the server's threads, and browsers give up on a handshake well before a minute");
+        }
+        return wait;
     }
 
     private static int waiting(SettingSources sources) {

@@ -57,6 +57,9 @@ class OnDemandSettingsTest {
                 .hasMessageContaining("autotls.on-demand.order-limit = '0/1m'").hasMessageContaining("at least 1");
         assertThatThrownBy(() -> resolve(Map.of("autotls.on-demand.wait", "soon")))
                 .hasMessageContaining("autotls.on-demand.wait = 'soon'").hasMessageContaining("10s");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.on-demand.wait", "2m")))
+                .hasMessageContaining("autotls.on-demand.wait = '2m'").hasMessageContaining("at most 60s");
+        assertThat(resolve(Map.of("autotls.on-demand.wait", "60s")).onDemand().waitFor()).isEqualTo(java.time.Duration.ofSeconds(60));
         assertThatThrownBy(() -> resolve(Map.of("autotls.on-demand.waiting", "0")))
                 .hasMessageContaining("autotls.on-demand.waiting = '0'").hasMessageContaining("whole number");
     }
