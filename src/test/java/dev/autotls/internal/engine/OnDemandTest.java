@@ -355,4 +355,23 @@ class OnDemandTest {
         engine.runDue();
         assertThat(engine.set.names()).as("obtained once: its certificate still serves, it stays").contains("renewing.test");
     }
+
+    @Test
+    void aNameObtainedOnDemandWhoseOrdersFailIsRefusedAtOnceWhileItBacksOff() throws Exception {
+        Engine engine = new Engine().certificate("site.test").start();
+        engine.runDue(); // the configured name's order
+        OnDemand onDemand = wire(engine, Duration.ofSeconds(30), 4, "20/1m");
+        answers.put("backoff.test", Optional.of(true));
+        engine.set.admitOnDemand(List.of("backoff.test"), RateLimit.parse("10/1m"));
+        engine.issuer().failNext(new dev.autotls.spi.TransientException("the CA did not answer", null));
+        engine.runDue();
+        CertifiedKey temporary = engine.registry.lookup("backoff.test").orElseThrow();
+
+        long started = System.nanoTime();
+        assertThat(onDemand.handshakes().serve("backoff.test", temporary, "192.0.2.1")).as("no temporary certificate").isNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("at once, not after the 30 s wait")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(onDemand.counters().refused("not_obtained")).isEqualTo(1);
+        assertThat(onDemand.counters().waiting()).isZero();
+    }
 }
