@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * of any container), and may be stopped and started again. With an {@code MBeanContainer} on
  * the server it appears in JMX as {@code dev.autotls:type=autotls}, with one
  * {@code dev.autotls:type=certificatebean} per certificate.
+ *
+ * <p>{@code manage(Object)} and {@code unmanage(Object)}, inherited from Jetty's {@code ContainerLifeCycle},
+ * are about beans (whether this component starts and stops a child); the names a site serves are
+ * {@link #manage(Collection)} and {@link #unmanage(Collection)}, whose one-name overloads take a
+ * {@code String} so that {@code manage("a.example")} is never a bean.
  */
 public final class AutoTls extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);

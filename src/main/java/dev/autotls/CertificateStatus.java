@@ -1,6 +1,8 @@
 package dev.autotls;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +42,15 @@ public interface CertificateStatus {
 
     /**
      * Where each of {@link #names()} came from, in the same order. A configured name is
-     * {@link Origin#CONFIGURED} even when it was also managed at run time.
+     * {@link Origin#CONFIGURED} even when it was also managed at run time. A default method, so an
+     * implementation written before names could change at run time (a test double, a wrapper) still
+     * compiles: it says {@link Origin#CONFIGURED} for every name, which is all there was then.
      */
-    Map<String, Origin> origins();
+    default Map<String, Origin> origins() {
+        Map<String, Origin> origins = new LinkedHashMap<>();
+        names().forEach(name -> origins.put(name, Origin.CONFIGURED));
+        return Collections.unmodifiableMap(origins);
+    }
 
     /** The validation strategy ({@code http-01}, {@code dns-persist-01}, {@code acme-dns}, {@code auto}, ...). */
     String strategy();

@@ -1,9 +1,11 @@
 package dev.autotls.internal;
 
 import dev.autotls.CertificateStatus;
+import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.acme.AcmeClient;
 import dev.autotls.internal.acme.CaConnection;
+import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.challenge.Dns01Strategy;
 import dev.autotls.internal.challenge.Http01Strategy;
 import dev.autotls.internal.challenge.TlsAlpn01Strategy;
@@ -15,10 +17,10 @@ import dev.autotls.internal.engine.Backoff;
 import dev.autotls.internal.engine.CaRotation;
 import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.internal.engine.CertificateWatcher;
-import dev.autotls.internal.engine.ManagedSet;
 import dev.autotls.internal.engine.JobsObserver;
 import dev.autotls.internal.engine.Listeners;
 import dev.autotls.internal.engine.ManagedCertificate;
+import dev.autotls.internal.engine.ManagedSet;
 import dev.autotls.internal.engine.OrderWorkers;
 import dev.autotls.internal.engine.RenewalPolicy;
 import dev.autotls.internal.engine.RepeatingTask;
@@ -26,15 +28,14 @@ import dev.autotls.internal.engine.StrategyChoice;
 import dev.autotls.internal.engine.SystemScheduler;
 import dev.autotls.internal.engine.WarmStart;
 import dev.autotls.internal.jetty.Installation;
+import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.internal.localca.AuthorityStore;
 import dev.autotls.internal.localca.LocalCa;
-import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.internal.ondemand.OnDemand;
 import dev.autotls.internal.ondemand.OnDemandCounters;
 import dev.autotls.internal.ops.MicrometerBinding;
 import dev.autotls.internal.ops.OperationCounters;
 import dev.autotls.internal.ops.StatusView;
-import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StorageKeys;
@@ -48,11 +49,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.thread.ThreadPool;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,10 +184,10 @@ public final class Assembly extends ContainerLifeCycle {
      * has no local CA to issue it.
      */
     private ManagedCertificate runTimeCertificate(StrategyChoice strategies, List<String> names,
-                                                  java.util.function.Function<String, CertificateStatus.Origin> origin,
+                                                  Function<String, CertificateStatus.Origin> origin,
                                                   ChallengeStrategy override) {
         if (localCa == null && config.cas().issuedLocally(names)) {
-            throw new dev.autotls.ConfigurationException(String.join(", ", names) + " can only come from the built-in local CA, "
+            throw new ConfigurationException(String.join(", ", names) + " can only come from the built-in local CA, "
                     + "which this instance does not run; add a local name to " + Setting.DOMAINS.key() + " or set "
                     + Setting.CA.key() + " = local");
         }

@@ -6,6 +6,7 @@ import dev.autotls.Setting;
 import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.config.RateLimit;
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.ManagedNames;
 import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StoredCertificate;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -102,7 +104,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     public Set<String> names() {
         Set<String> all = new LinkedHashSet<>();
         manager.certificates().forEach(certificate -> all.addAll(certificate.names));
-        return java.util.Collections.unmodifiableSet(all);
+        return Collections.unmodifiableSet(all);
     }
 
     /** The set as last read from or written to the store. */
@@ -362,7 +364,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
                 Optional<StoredCertificate> stored;
                 try {
                     stored = files.load(retired.firstName());
-                } catch (dev.autotls.internal.store.CorruptDataException unusable) {
+                } catch (CorruptDataException unusable) {
                     stored = Optional.empty(); // half-deleted or broken: delete what is left
                 }
                 if (stored.isPresent() && stored.get().notAfter().isAfter(now)) {

@@ -68,7 +68,6 @@ final class Renewal {
     record Outcome(Instant next, String sentence) {
     }
 
-
     /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
     void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
         StoredCertificate current = certificate.state().current();
@@ -82,11 +81,6 @@ final class Renewal {
             LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
             listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
         }
-    }
-
-
-    private static Instant min(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 
 

@@ -10,6 +10,7 @@ import dev.autotls.internal.tls.SelfSignedCertificates;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ final class StoreSync {
         for (ManagedCertificate certificate : certificates) {
             StoredCertificates.Loaded found = loaded.get(certificate.firstName());
             if (serveStoredOrFallback(certificate, found != null ? found
-                    : new StoredCertificates.Loaded(Optional.empty(), new java.io.InterruptedIOException("interrupted")))) {
+                    : new StoredCertificates.Loaded(Optional.empty(), new InterruptedIOException("interrupted")))) {
                 fromStore++;
             }
         }
