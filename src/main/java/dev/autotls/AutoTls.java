@@ -1,11 +1,8 @@
 package dev.autotls;
 
 import dev.autotls.internal.Assembly;
-import dev.autotls.internal.Injections;
-import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.BuilderSettings;
 import dev.autotls.internal.config.DomainNames;
-import dev.autotls.internal.config.SettingSources;
-import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.engine.RequiredRecords;
 import dev.autotls.internal.engine.RunTimeNames;
 import dev.autotls.internal.jetty.HttpChallengeHandler;
@@ -20,12 +17,9 @@ import dev.autotls.spi.TxtPublisher;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -33,11 +27,8 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Self-configuring, self-renewing HTTPS for a Jetty 12 server.
@@ -49,17 +40,14 @@ import org.slf4j.LoggerFactory;
  * server.start();
  * }</pre>
  *
- * <p>Contract: {@link #installOn} adds an HTTPS connector (HTTP/2 and HTTP/1.1) and an
- * HTTP connector (ACME http-01 answers, redirects to HTTPS) and binds both at once, so a
- * port in use fails right there. When the server starts, HTTPS serves the stored
- * certificate or, the first time, a temporary self-signed one; certificates are obtained
- * and renewed in the background and swapped in without touching connectors or open
- * connections. Start-up never waits for the CA.
+ * <p>Contract: {@link #installOn} adds an HTTPS connector (HTTP/2 and HTTP/1.1) and an HTTP connector (ACME http-01
+ * answers, redirects to HTTPS) and binds both at once, so a port in use fails right there. When the server starts, HTTPS
+ * serves the stored certificate or, the first time, a temporary self-signed one; certificates are obtained and renewed
+ * in the background and swapped in without touching connectors or open connections. Start-up never waits for the CA.
  *
- * <p>A Jetty component: it starts and stops with the server it is installed on (or as a bean
- * of any container), and may be stopped and started again. With an {@code MBeanContainer} on
- * the server it appears in JMX as {@code dev.autotls:type=autotls}, with one
- * {@code dev.autotls:type=certificatebean} per certificate.
+ * <p>A Jetty component: it starts and stops with the server it is installed on (or as a bean of any container), and
+ * may be stopped and started again. With an {@code MBeanContainer} on the server it appears in JMX as
+ * {@code dev.autotls:type=autotls}, with one {@code dev.autotls:type=certificatebean} per certificate.
  *
  * <p>{@code manage(Object)} and {@code unmanage(Object)}, inherited from Jetty's {@code ContainerLifeCycle},
  * are about beans (whether this component starts and stops a child); the names a site serves are
@@ -67,8 +55,6 @@ import org.slf4j.LoggerFactory;
  * {@code String} so that {@code manage("a.example")} is never a bean.
  */
 public final class AutoTls extends ContainerLifeCycle {
-    private static final Logger LOG = LoggerFactory.getLogger(AutoTls.class);
-
     private final Assembly assembly;
     private Installation installation;
 
@@ -89,9 +75,9 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Adds the HTTPS and HTTP connectors and the challenge handler to {@code server}, and
-     * this instance as a bean so it starts and stops with the server. Call it after
-     * {@code server.setHandler(...)}. A convenience over {@link #attach(SslContextFactory.Server)}.
+     * Adds the HTTPS and HTTP connectors and the challenge handler to {@code server}, and this instance as a bean so it
+     * starts and stops with the server. Call it after {@code server.setHandler(...)}. A convenience over {@link
+     * #attach(SslContextFactory.Server)}.
      *
      * @throws ConfigurationException if a port cannot be bound
      * @throws IllegalStateException  if this instance is already installed on a server
@@ -100,18 +86,14 @@ public final class AutoTls extends ContainerLifeCycle {
         if (installation != null) {
             throw new IllegalStateException("this AutoTls is already installed on a server");
         }
-        installation = Installation.on(server, this, assembly.config(), assembly.registry().localAddresses(),
-                http -> new HttpChallengeHandler(http, assembly.http01()::keyAuthorization, this::httpsPort));
-        assembly.installedOn(server, installation);
-        server.addBean(this);
+        installation = Installation.install(server, this, assembly.config(), assembly.registry().localAddresses(),
+                http -> new HttpChallengeHandler(http, assembly.http01()::keyAuthorization, this::httpsPort), assembly::installedOn);
         return this;
     }
 
     /**
-     * The operators' handler: {@code GET /health} (200, or 503 with the reasons as JSON),
-     * {@code GET /status} (the {@link #status()} model as JSON) and {@code GET /metrics}
-     * (Prometheus text). {@link #installOn} serves it on {@code autotls.management.port}; an
-     * application may instead mount it where it likes (behind its own access control).
+     * The operators' handler ({@code GET /health}, {@code /status}, {@code /metrics}; see docs/operations.md), served on
+     * {@code autotls.management.port} by {@link #installOn}, or mounted by the application behind its own access control.
      */
     public Handler managementHandler() {
         return new ManagementHandler(this::status, assembly.counters(), assembly.onDemandCounters(), assembly.clock());
@@ -123,18 +105,15 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Makes a TLS factory that someone else built (jetty-home's {@code ssl} module, Spring
-     * Boot, the application) serve this instance's certificates, with hot swap: its protocols,
-     * cipher suites, ALPN and the connectors' HTTP configuration and customizers stay as they
-     * are; only where the certificates come from changes (any keystore it names is not used).
-     * Call it before the factory starts, and add this AutoTls to the server as a bean (or
-     * start it) so maintenance runs. http-01 needs {@link #challengeHandler()} in front of the
-     * application's handler on the port the CA reaches.
+     * Makes a TLS factory that someone else built (jetty-home's {@code ssl} module, Spring Boot, the application) serve
+     * this instance's certificates, with hot swap: its protocols, cipher suites, ALPN and the connectors' HTTP
+     * configuration and customizers stay as they are; only where the certificates come from changes (any keystore it
+     * names is not used). Call it before the factory starts, and add this AutoTls to the server as a bean (or start it)
+     * so maintenance runs. http-01 needs {@link #challengeHandler()} in front of the application's handler on the port
+     * the CA reaches.
      */
     public AutoTls attach(SslContextFactory.Server factory) {
-        factory.setSslContext(assembly.sslContext());
-        // the key manager picks by SNI from the registry; Jetty's own alias selection only knows keystores
-        factory.setSniRequired(false);
+        Installation.attach(factory, assembly.sslContext());
         return this;
     }
 
@@ -145,29 +124,20 @@ public final class AutoTls extends ContainerLifeCycle {
      * @throws ConfigurationException   if {@code autotls.challenge=tls-alpn-01} and the connector cannot negotiate it
      */
     public AutoTls attach(ServerConnector connector) {
-        SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
-        if (tls == null) {
-            throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
-                    + "attach autotls to the HTTPS connector");
-        }
-        StartupChecks.acceptAcmeTls(assembly.config(), connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
-        return attach(tls.getSslContextFactory());
+        return attach(Installation.tlsFactoryOf(connector, assembly.config()));
     }
 
     /**
-     * A handler that answers the CA's http-01 requests ({@code /.well-known/acme-challenge/...}) on
-     * any connector and passes everything else to the handler it wraps; for servers whose
-     * connectors autotls did not make ({@link #attach}). Wrap the application's handler with it
-     * (or put it in front in the module's handler chain).
+     * A handler that answers the CA's http-01 requests on any connector and passes everything else to the handler it
+     * wraps, for servers whose connectors autotls did not make ({@link #attach}).
      */
     public Handler.Wrapper challengeHandler() {
         return new HttpChallengeHandler(null, assembly.http01()::keyAuthorization, this::httpsPort);
     }
 
     /**
-     * {@link #challengeHandler()} that also owns {@code plainConnector}, a plain HTTP connector someone
-     * else added (Spring Boot): there it answers http-01 and redirects everything else to HTTPS on
-     * {@code autotls.https.port}; requests on other connectors pass through.
+     * {@link #challengeHandler()} that also owns {@code plainConnector} (a plain HTTP connector someone else added):
+     * there it answers http-01 and redirects everything else to HTTPS; other connectors pass through.
      */
     public Handler.Wrapper challengeHandler(Connector plainConnector) {
         return new HttpChallengeHandler(plainConnector, assembly.http01()::keyAuthorization, this::httpsPort);
@@ -199,8 +169,8 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * The DNS records the owner must create once, as zone-file lines, for every configured
-     * certificate (registering with the acme-dns server where needed; never orders).
+     * The DNS records the owner must create once, as zone-file lines, for every configured certificate (registering
+     * with the acme-dns server where needed; never orders).
      *
      * @throws AutoTlsException    when a record cannot be worked out (the acme-dns server does not answer, ...)
      * @throws InterruptedException when the calling thread is interrupted while waiting for a server
@@ -210,17 +180,17 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Every managed certificate as maintenance sees it now: what is served, where it and each
-     * of its names came from, the last attempt and its outcome, the next one, and whether the owner must act.
-     * Immutable snapshots; reading never blocks maintenance or a handshake.
+     * Every managed certificate as maintenance sees it now: what is served, where it and each of its names came from,
+     * the last attempt and its outcome, the next one, and whether the owner must act. Immutable snapshots; reading
+     * never blocks maintenance or a handshake.
      */
     public List<CertificateStatus> status() {
         return assembly.status();
     }
 
     /**
-     * Orders a new certificate for the one that covers {@code name} now, through the usual
-     * sequence (its lease, the CA circuit, back-off after failures).
+     * Orders a new certificate for the one that covers {@code name} now, through the usual sequence (its lease, the CA
+     * circuit, back-off after failures).
      *
      * @throws IllegalArgumentException if no managed certificate covers {@code name}
      */
@@ -238,8 +208,8 @@ public final class AutoTls extends ContainerLifeCycle {
      *
      * @return completes, on a thread of autotls's own (never inside its maintenance), with the status of each
      *         certificate covering {@code names} once each serves a CA-issued certificate, or exceptionally with the first
-     *         failure as an {@link AutoTlsException}; already failed with a {@link dev.autotls.spi.StorageException}
-     *         when the store could not be written (then nothing changed)
+     * failure as an {@link AutoTlsException}; already failed with a {@link dev.autotls.spi.StorageException} when the
+     * store could not be written (then nothing changed)
      * @throws ConfigurationException naming the value, for a name that is not a valid domain name or that no allowed
      *                                validation can prove; nothing changed
      */
@@ -290,32 +260,20 @@ public final class AutoTls extends ContainerLifeCycle {
     }
 
     /**
-     * Configures an {@link AutoTls}. Values set here are the application's defaults:
-     * command-line values ({@link #commandLine}), system properties ({@code -Dautotls.*}) and
-     * environment variables ({@code AUTOTLS_*}) override them. A later call of a setter replaces
-     * an earlier one; {@link #listener} adds. {@link #build()} validates everything at once and
-     * may be called again for another instance with the same settings.
+     * Configures an {@link AutoTls}. Values set here are the application's defaults: command-line values ({@link
+     * #commandLine}), system properties ({@code -Dautotls.*}) and environment variables ({@code AUTOTLS_*}) override
+     * them. A later call of a setter replaces an earlier one; {@link #listener} adds. {@link #build()} validates
+     * everything at once and may be called again for another instance with the same settings.
      */
     public static final class Builder {
-        private final Map<Setting, String> values = new EnumMap<>(Setting.class);
-        private final Map<Setting, String> commandLine = new EnumMap<>(Setting.class);
-        /** Set by {@link #commandLine}: errors then tell of a setting nobody gave as the option to add. */
-        private boolean fromCommandLine;
-        private final List<AutoTlsListener> listeners = new ArrayList<>();
-        private boolean readSystemSettings = true;
-        private Clock clock = Clock.systemUTC();
-        private Scheduler scheduler;
-        private CertificateStore store;
-        private Object meterRegistry;
-        private TxtPublisher dnsPublisher;
-        private OnDemandPermission onDemand;
+        private final BuilderSettings settings = new BuilderSettings();
 
         private Builder() {
         }
 
         /** Any setting by its key, e.g. {@code set(Setting.CA, "letsencrypt-staging")}. */
         public Builder set(Setting setting, String value) {
-            values.put(Objects.requireNonNull(setting, "setting"), Objects.requireNonNull(value, "value"));
+            settings.set(setting, value);
             return this;
         }
 
@@ -386,73 +344,60 @@ public final class AutoTls extends ContainerLifeCycle {
         }
 
         /**
-         * Values given on a command line ({@code autotls.jar serve --domains=...}): unlike
-         * {@link #set}, they win over {@code -Dautotls.*} and {@code AUTOTLS_*}, and errors name
-         * them as options ({@code --https.port}).
+         * Values given on a command line ({@code autotls.jar serve --domains=...}): unlike {@link #set}, they win over
+         * {@code -Dautotls.*} and {@code AUTOTLS_*}, and errors name them as options ({@code --https.port}).
          */
         public Builder commandLine(Map<Setting, String> given) {
-            commandLine.putAll(given);
-            fromCommandLine = true;
+            settings.commandLine(given);
             return this;
         }
 
         /** Ignore {@code -Dautotls.*} and {@code AUTOTLS_*}: only what is set here counts (for tests and tools). */
         public Builder ignoreSystemSettings() {
-            this.readSystemSettings = false;
+            settings.ignoreSystemSettings();
             return this;
         }
 
         /** Keeps state in {@code store} instead of the one {@code autotls.storage} names (AutoTls does not close it). */
         public Builder store(CertificateStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            settings.store(store);
             return this;
         }
 
-        /**
-         * Publishes expiry gauges, order and failure counters and an order timer to this
-         * Micrometer registry (Micrometer is an optional dependency: add it to use this).
-         */
+        /** Publishes gauges, counters and an order timer to this Micrometer registry (an optional dependency). */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            settings.meterRegistry(registry);
             return this;
         }
 
         /** Also tells {@code listener} of each order, renewal, failure and swap (see {@link AutoTlsListener}). */
         public Builder listener(AutoTlsListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            settings.listener(listener);
             return this;
         }
 
         /** The clock maintenance decisions are made by (renewal times, back-off); the system's by default. */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+            settings.clock(clock);
             return this;
         }
 
         /** Where maintenance tasks run, instead of a daemon thread autotls makes at start (tests move a clock with it). */
         public Builder scheduler(Scheduler scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            settings.scheduler(scheduler);
             return this;
         }
 
-        /**
-         * Validates every name by ACME's dns-01 through {@code publisher}, DNS the application
-         * controls, instead of the strategy {@code autotls.challenge} would choose; wildcards included.
-         */
+        /** Validates every name, wildcards included, by dns-01 through {@code publisher} instead of {@code autotls.challenge}. */
         public Builder dnsPublisher(TxtPublisher publisher) {
-            this.dnsPublisher = Objects.requireNonNull(publisher, "publisher");
+            settings.dnsPublisher(publisher);
             return this;
         }
 
-        /**
-         * Turns on on-demand TLS ({@code autotls.on-demand=true}) with {@code permission} as its check: a
-         * handshake for a name not managed obtains its certificate once {@code permission} allows the
-         * name, and waits for it (see docs/names-at-run-time.md). Instead of {@code autotls.on-demand.ask},
-         * not beside it. {@code autotls.on-demand=false} set outside the code still turns it off.
-         */
+        /** Turns on on-demand TLS with {@code permission} as its check, instead of {@code autotls.on-demand.ask}. */
         public Builder onDemand(OnDemandPermission permission) {
-            this.onDemand = Objects.requireNonNull(permission, "permission");
-            return set(Setting.ON_DEMAND, "true");
+            settings.onDemand(permission);
+            return this;
         }
 
         /**
@@ -463,18 +408,7 @@ public final class AutoTls extends ContainerLifeCycle {
          * @throws ConfigurationException naming the setting, the value and what is allowed
          */
         public AutoTls build() {
-            SettingSources sources = readSystemSettings
-                    ? new SettingSources(commandLine, fromCommandLine, System::getProperty, System::getenv, values)
-                    : new SettingSources(commandLine, fromCommandLine, key -> null, key -> null, values);
-            if (readSystemSettings) {
-                for (String unknown : SettingSources.unknownNames(System.getProperties().stringPropertyNames(),
-                        System.getenv().keySet())) {
-                    LOG.warn("Ignoring the unknown setting {}.", unknown);
-                }
-            }
-            AutoTlsConfig config = AutoTlsConfig.resolve(sources);
-            return new AutoTls(Assembly.assemble(config, new Injections(store, clock, scheduler, meterRegistry, listeners, dnsPublisher,
-                    onDemand)));
+            return new AutoTls(settings.assemble());
         }
     }
 }

@@ -4,12 +4,17 @@ import dev.autotls.AutoTls;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
 import dev.autotls.internal.config.AutoTlsConfig;
+import dev.autotls.internal.config.StartupChecks;
 import dev.autotls.internal.tls.LocalAddresses;
 import java.io.IOException;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * What {@link AutoTls#installOn} adds to a server: the HTTPS connector (attached to autotls),
@@ -62,6 +67,42 @@ public final class Installation {
             server.setHandler(route);
         }
         return new Installation(https, http, management, challenges);
+    }
+
+    /**
+     * {@link #on}, then tells {@code installed} (the composition root, for the warm start's self-requests) and adds
+     * {@code autoTls} to the server as a bean, so it starts and stops with it.
+     */
+    public static Installation install(Server server, AutoTls autoTls, AutoTlsConfig config, LocalAddresses addresses,
+                                       Function<ServerConnector, HttpChallengeHandler> challengeHandlerFor,
+                                       BiConsumer<Server, Installation> installed) {
+        Installation installation = on(server, autoTls, config, addresses, challengeHandlerFor);
+        installed.accept(server, installation);
+        server.addBean(autoTls);
+        return installation;
+    }
+
+    /** Makes {@code factory} serve from {@code context} (autotls's key manager), keeping everything else it has. */
+    public static void attach(SslContextFactory.Server factory, SSLContext context) {
+        factory.setSslContext(context);
+        // the key manager picks by SNI from the registry; Jetty's own alias selection only knows keystores
+        factory.setSniRequired(false);
+    }
+
+    /**
+     * The TLS factory of {@code connector}, once it is checked that tls-alpn-01 can be answered on it when it is the
+     * challenge.
+     *
+     * @throws IllegalArgumentException if the connector has no TLS
+     */
+    public static SslContextFactory.Server tlsFactoryOf(ServerConnector connector, AutoTlsConfig config) {
+        SslConnectionFactory tls = connector.getConnectionFactory(SslConnectionFactory.class);
+        if (tls == null) {
+            throw new IllegalArgumentException("the connector " + connector + " has no TLS (no SslConnectionFactory); "
+                    + "attach autotls to the HTTPS connector");
+        }
+        StartupChecks.acceptAcmeTls(config, connector); // tls-alpn-01 answers on it; a bare factory cannot negotiate acme-tls/1
+        return tls.getSslContextFactory();
     }
 
     private static void open(ServerConnector connector, AutoTlsConfig config, Setting setting, int port) {
