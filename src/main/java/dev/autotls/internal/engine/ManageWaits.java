@@ -4,7 +4,9 @@ import dev.autotls.CertificateStatus;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.OwnerActionException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
@@ -26,6 +28,28 @@ final class ManageWaits implements CertificateWatcher {
 
     ManageWaits(Function<ManagedCertificate, CertificateStatus> status) {
         this.status = status;
+    }
+
+    /**
+     * A stage for the certificates of {@code all} that cover a name {@code asked}, complete already when
+     * all are served; failed at once when some asked name is covered by none (unmanaged by another
+     * caller between the write to {@code where} and now).
+     */
+    CompletionStage<List<CertificateStatus>> await(Set<String> asked, List<ManagedCertificate> all, String where) {
+        List<ManagedCertificate> covering = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
+        for (ManagedCertificate certificate : all) {
+            if (certificate.names.stream().anyMatch(asked::contains)) {
+                covering.add(certificate);
+                covered.addAll(certificate.names);
+            }
+        }
+        List<String> missing = asked.stream().filter(name -> !covered.contains(name)).toList();
+        if (!missing.isEmpty()) {
+            return CompletableFuture.failedStage(new OwnerActionException(String.join(", ", missing) + " was written to "
+                    + where + " but is no longer managed (unmanaged meanwhile); manage it again", null));
+        }
+        return await(covering);
     }
 
     /** A stage for {@code certificates}, complete already when all are served. */

@@ -6,12 +6,8 @@ import dev.autotls.Setting;
 import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.config.RateLimit;
 import dev.autotls.internal.store.CertificateFiles;
-import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.ManagedNames;
 import dev.autotls.internal.store.ManagedNamesFile;
-import dev.autotls.internal.store.StoredCertificate;
-import dev.autotls.spi.Lease;
-import dev.autotls.spi.OwnerActionException;
 import dev.autotls.spi.StorageException;
 import java.io.IOException;
 import java.time.Clock;
@@ -71,6 +67,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     private final Maker maker;
     private final Clock clock;
     private final ManageWaits waits;
+    private final RetiredCertificates retiredFiles;
     /** The set as last read or written, with its names obtained on demand as a set; replaced whole, read without locks. */
     private volatile Applied applied = Applied.of(ManagedNames.NONE);
 
@@ -92,6 +89,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         this.configured = Set.copyOf(configured);
         this.file = file;
         this.files = files;
+        this.retiredFiles = new RetiredCertificates(files, manager, clock);
         this.manager = manager;
         this.maker = maker;
         this.clock = clock;
@@ -151,21 +149,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             return CompletableFuture.failedStage(new StorageException("could not add " + String.join(", ", added)
                     + " to the names managed in " + file.versionKey(), e));
         }
-        List<ManagedCertificate> covering = new ArrayList<>();
-        Set<String> covered = new HashSet<>();
-        for (ManagedCertificate certificate : manager.certificates()) {
-            if (certificate.names.stream().anyMatch(asked::contains)) {
-                covering.add(certificate);
-                covered.addAll(certificate.names);
-            }
-        }
-        List<String> missing = asked.stream().filter(name -> !covered.contains(name)).toList();
-        if (!missing.isEmpty()) { // unmanaged by another caller between the write and now
-            return CompletableFuture.failedStage(new OwnerActionException(String.join(", ", missing)
-                    + " was written to " + file.versionKey() + " but is no longer managed (unmanaged meanwhile); manage it again",
-                    null));
-        }
-        return waits.await(covering);
+        return waits.await(asked, manager.certificates(), file.versionKey());
     }
 
     /**
@@ -193,15 +177,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
 
     /** {@code set} without {@code removed}, the certificates that leaves without names retired until what is served expires. */
     private ManagedNames without(ManagedNames set, Set<String> removed) {
-        Set<String> before = firstNames(groups(union(set.names(), List.of())));
-        Set<String> after = firstNames(groups(union(set.names().stream().filter(n -> !removed.contains(n)).toList(), List.of())));
-        List<ManagedNames.Retired> retired = new ArrayList<>();
-        for (String firstName : before) {
-            if (!after.contains(firstName)) {
-                retired.add(new ManagedNames.Retired(firstName, servedUntil(firstName)));
-            }
-        }
-        return set.without(removed, retired);
+        return retiredFiles.without(set, removed, names -> firstNames(groups(union(names, List.of()))));
     }
 
     /**
@@ -236,12 +212,6 @@ public final class ManagedSet implements StoreSync.FollowedSet {
                     + file.versionKey(), e);
         }
         return List.copyOf(dropped);
-    }
-
-    /** When what this instance serves for the certificate {@code firstName} expires; now when it serves none of the CA's. */
-    private Instant servedUntil(String firstName) {
-        return manager.certificate(firstName).map(c -> c.state().current()).map(StoredCertificate::notAfter)
-                .orElse(clock.instant());
     }
 
     @Override
@@ -335,48 +305,13 @@ public final class ManagedSet implements StoreSync.FollowedSet {
                 Set<String> managedNow = firstNames(groups(union(set.names(), List.of()))); // as read under the lease
                 for (ManagedNames.Retired retired : set.retired()) {
                     if (!retired.until().isAfter(now)) {
-                        tidied = tidied.retiredAs(retired.firstName(), deleteIfExpired(retired, now, managedNow));
+                        tidied = tidied.retiredAs(retired.firstName(), retiredFiles.deleteIfExpired(retired, now, managedNow));
                     }
                 }
                 return tidied;
             }).ifPresent(this::apply);
         } catch (IOException e) {
             LOG.debug("could not tidy the retired certificates: {}", e.toString());
-        }
-    }
-
-    /**
-     * The entry to keep for {@code retired}: null once its files are gone (or it is managed again), else with a later time.
-     *
-     * @param managedNow the first names of the certificates the set read under its lease manages: the site's view, not
-     *                   this instance's, which may not have seen another instance manage the name again
-     */
-    private ManagedNames.Retired deleteIfExpired(ManagedNames.Retired retired, Instant now, Set<String> managedNow) {
-        if (managedNow.contains(retired.firstName())) {
-            return null; // managed again meanwhile: its files are in use
-        }
-        try {
-            Optional<Lease> lease = files.store().locker().tryAcquire(files.lockName(retired.firstName()));
-            if (lease.isEmpty()) {
-                return retired; // someone works on it: the next look
-            }
-            try (Lease held = lease.get()) {
-                Optional<StoredCertificate> stored;
-                try {
-                    stored = files.load(retired.firstName());
-                } catch (CorruptDataException unusable) {
-                    stored = Optional.empty(); // half-deleted or broken: delete what is left
-                }
-                if (stored.isPresent() && stored.get().notAfter().isAfter(now)) {
-                    return new ManagedNames.Retired(retired.firstName(), stored.get().notAfter());
-                }
-                files.delete(retired.firstName());
-                LOG.info("Deleted the expired certificate of {} from the store: it is no longer managed.", retired.firstName());
-                return null;
-            }
-        } catch (IOException e) {
-            LOG.debug("could not delete the retired certificate {}: {}", retired.firstName(), e.toString());
-            return retired;
         }
     }
 
@@ -429,55 +364,18 @@ public final class ManagedSet implements StoreSync.FollowedSet {
      */
     public Admission admitOnDemand(Collection<String> candidates, RateLimit limit, int maxNames) throws IOException {
         Map<String, String> unusable = new LinkedHashMap<>();
-        List<String> usable = new ArrayList<>();
-        ManagedNames seen = applied.set();
-        for (String name : candidates) {
-            if (configured.contains(name) || seen.names().contains(name)) {
-                continue;
-            }
-            String wildcard = "*." + name;
-            if (configured.contains(wildcard) || seen.names().contains(wildcard)) {
-                unusable.put(name, name + " would join the certificate of the managed " + wildcard
-                        + ", which on demand never changes; manage " + name + " with manage() instead");
-                continue;
-            }
-            try {
-                maker.make(List.of(name), n -> CertificateStatus.Origin.ON_DEMAND); // refused before anything is written
-                usable.add(name);
-            } catch (ConfigurationException e) {
-                unusable.put(name, e.getMessage());
-            }
-        }
+        List<String> usable = OnDemandAdmission.usable(candidates, configured, applied.set(), maker, unusable);
         if (usable.isEmpty()) {
             return new Admission(List.of(), unusable, Optional.empty());
         }
         Instant now = clock.instant();
-        List<String> admitted = new ArrayList<>();
-        List<String> full = new ArrayList<>();
-        Instant[] nextSlot = new Instant[1];
-        ManagedNames after = file.update(set -> {
-            admitted.clear(); // the change may run again if the store is read again
-            full.clear();
-            nextSlot[0] = null;
-            List<Instant> times = new ArrayList<>(set.onDemand().stream().map(ManagedNames.OnDemand::admitted).toList());
-            for (String name : usable) {
-                if (set.names().contains(name)) {
-                    continue; // admitted by another instance meanwhile: its order is the one
-                }
-                if (set.onDemand().size() + admitted.size() >= maxNames) {
-                    full.add(name);
-                    continue;
-                }
-                Optional<Instant> slot = limit.nextSlot(times, now);
-                if (slot.isPresent()) {
-                    nextSlot[0] = slot.get();
-                    break;
-                }
-                times.add(now);
-                admitted.add(name);
-            }
-            return set.withOnDemand(admitted, now);
+        OnDemandAdmission[] result = new OnDemandAdmission[1];
+        ManagedNames after = file.update(set -> { // may run again if the store is read again: the last run counts
+            result[0] = OnDemandAdmission.of(set, usable, limit, maxNames, now);
+            return result[0].after();
         }, LEASE_WAIT);
+        List<String> admitted = result[0].admitted();
+        List<String> full = result[0].full();
         apply(after);
         for (String name : full) {
             unusable.put(name, "the site manages " + maxNames + " names obtained on demand already ("
@@ -486,7 +384,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         if (!admitted.isEmpty()) {
             LOG.info("Obtaining on demand: {}.", String.join(", ", admitted));
         }
-        return new Admission(List.copyOf(admitted), unusable, Optional.ofNullable(nextSlot[0]));
+        return new Admission(admitted, unusable, result[0].nextSlot());
     }
 
     private boolean present(List<String> group) {
