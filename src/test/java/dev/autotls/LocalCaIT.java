@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -166,7 +165,8 @@ class LocalCaIT {
     /** trust exits 1 when no place holds the root afterwards: NSS and the Java trust store both unusable to this user. */
     @Test
     void trustFailsWhenNoPlaceHoldsTheRootAfterwards() throws Exception {
-        Assumptions.assumeTrue(AsUser.root(), "needs root to make files this test's user cannot use");
+        assertThat(AsUser.root()).as("running as root, to make files the test's user (nobody) cannot use; run mvn verify as "
+                + "root, as scripts/peers.sh needs anyway").isTrue();
         SystemPeers.program("certutil", "libnss3-tools");
         Path work = work();
         Path home = work.resolve("home");

@@ -119,4 +119,27 @@ public record ManagedNames(long version, List<String> names, List<Retired> retir
     ManagedNames versioned(long newVersion) {
         return new ManagedNames(newVersion, names, retired, onDemand);
     }
+
+    /**
+     * This set with the names of {@code other} it lacks added (with their on-demand marks and retired
+     * certificates), under a version above both: a name this set manages stays managed (for
+     * migrate-storage, which only ever adds).
+     */
+    public ManagedNames withNamesOf(ManagedNames other) {
+        List<String> names = new ArrayList<>(names());
+        List<OnDemand> marks = new ArrayList<>(onDemand());
+        for (String name : other.names()) {
+            if (!names.contains(name)) {
+                names.add(name);
+                other.onDemand().stream().filter(o -> o.name().equals(name)).forEach(marks::add);
+            }
+        }
+        List<Retired> kept = new ArrayList<>(retired());
+        for (Retired r : other.retired()) {
+            if (kept.stream().noneMatch(t -> t.firstName().equals(r.firstName()))) {
+                kept.add(r);
+            }
+        }
+        return new ManagedNames(Math.max(version(), other.version()) + 1, names, kept, marks);
+    }
 }

@@ -372,7 +372,7 @@ public final class StoreMigration {
                     + "), which this one cannot merge; run migrate-storage of that version");
             return;
         }
-        ManagedNames merged = merge(source.names(), target.names());
+        ManagedNames merged = target.names().withNamesOf(source.names());
         int added = merged.names().size() - target.names().names().size();
         if (added == 0) {
             settle(what, detail + "; the target's set holds them all", List.of());
@@ -384,25 +384,6 @@ public final class StoreMigration {
         } catch (IOException e) {
             leftOut(what, "could not be written as JSON: " + e.getMessage());
         }
-    }
-
-    /** The target's set with the source's names it lacks added, under a version above both. */
-    private static ManagedNames merge(ManagedNames source, ManagedNames target) {
-        List<String> names = new ArrayList<>(target.names());
-        List<ManagedNames.OnDemand> onDemand = new ArrayList<>(target.onDemand());
-        for (String name : source.names()) {
-            if (!names.contains(name)) {
-                names.add(name);
-                source.onDemand().stream().filter(o -> o.name().equals(name)).forEach(onDemand::add);
-            }
-        }
-        List<ManagedNames.Retired> retired = new ArrayList<>(target.retired());
-        for (ManagedNames.Retired r : source.retired()) {
-            if (retired.stream().noneMatch(t -> t.firstName().equals(r.firstName()))) {
-                retired.add(r);
-            }
-        }
-        return new ManagedNames(Math.max(source.version(), target.version()) + 1, names, retired, onDemand);
     }
 
     /** Records a group as copied (with what to write) or, when nothing needs writing, as already there. */
