@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.postgres.PostgresCertificateStore;
 import dev.autotls.internal.store.postgres.PostgresLocation;
+import dev.autotls.testing.StandardError;
 import dev.autotls.testing.SharedPostgres;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -42,28 +41,13 @@ class AuthorityStorePostgresIT {
         }
     }
 
-    /** What the store logged (slf4j-simple writes to System.err) while {@code work} ran. */
-    private static String logOf(ThrowingRunnable work) throws Exception {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 
-    private interface ThrowingRunnable {
-        void run() throws Exception;
-    }
 
     @Test
     void warnsWithoutAStorageKeyAndSealsTheKeyOnceOneIsSet() throws Exception {
         Authority[] made = new Authority[1];
         try (PostgresCertificateStore plain = open(null)) {
-            String log = logOf(() -> made[0] = new AuthorityStore(plain, Clock.systemUTC(), "--storage.key=KEY").loadOrCreate());
+            String log = StandardError.during(() -> made[0] = new AuthorityStore(plain, Clock.systemUTC(), "--storage.key=KEY").loadOrCreate());
             assertThat(log).contains("holds the local CA's intermediate key unencrypted").contains("set --storage.key=KEY");
         }
         assertThat(keyRow()).isEqualTo("sealed=false pem=true");
@@ -72,7 +56,7 @@ class AuthorityStorePostgresIT {
         new SecureRandom().nextBytes(key);
         try (PostgresCertificateStore sealing = open(Base64.getEncoder().encodeToString(key))) {
             Authority[] read = new Authority[1];
-            String log = logOf(() -> read[0] = new AuthorityStore(sealing, Clock.systemUTC()).loadOrCreate());
+            String log = StandardError.during(() -> read[0] = new AuthorityStore(sealing, Clock.systemUTC()).loadOrCreate());
             assertThat(log).doesNotContain("unencrypted").contains("Sealed the local CA's intermediate key");
             assertThat(read[0].root()).isEqualTo(made[0].root());
             assertThat(read[0].intermediateKey().getPrivate()).isEqualTo(made[0].intermediateKey().getPrivate());

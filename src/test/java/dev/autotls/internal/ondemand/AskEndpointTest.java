@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.autotls.testing.StandardError;
 import dev.autotls.testing.Ports;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -116,7 +115,7 @@ class AskEndpointTest {
         server.createContext("/busy", exchange -> respond(exchange, 503));
         int port = server.getAddress().getPort();
         String secretUrl = "http://operator:hunter2@127.0.0.1:" + port + "/check?token=s3cret";
-        String log = logOf(() -> {
+        String log = StandardError.during(() -> {
             AskEndpoint refusing = new AskEndpoint(URI.create(secretUrl));
             assertThat(refusing.ask("a.test", CLIENT).join()).isEqualTo(PermissionAnswer.NO);
             assertThat(new AskEndpoint(URI.create("http://operator:hunter2@127.0.0.1:" + port + "/busy?token=s3cret"))
@@ -140,17 +139,6 @@ class AskEndpointTest {
         }
     }
 
-    private static String logOf(Runnable work) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            work.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
 
     static void respond(HttpExchange exchange, int status) throws IOException {
         exchange.sendResponseHeaders(status, -1);
