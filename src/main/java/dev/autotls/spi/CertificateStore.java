@@ -62,6 +62,61 @@ public interface CertificateStore extends AutoCloseable {
      */
     Map<String, Long> versions(Collection<String> keys) throws IOException;
 
+    /**
+     * The keys saved or deleted after {@code position} (a value an earlier answer gave), and
+     * the position to ask from next; {@link Changes#FROM_NOW} asks for the current position
+     * only. Empty when this store keeps no change feed: callers then compare {@link #versions}
+     * instead, as before. A store that keeps one never leaves out a write that committed after
+     * {@code position} was given, even one whose number was taken before it (a feed read with
+     * an overlap, or by commit order); a key may come twice. When it can no longer tell what
+     * changed since {@code position} (its log was trimmed) it says so with {@link Changes#gap},
+     * and the caller reads everything again.
+     */
+    default Optional<Changes> changesSince(long position) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Asks to be told, on a thread of the store's, soon after another process's write is
+     * committed (PostgreSQL's LISTEN/NOTIFY), so the caller reads {@link #changesSince} at once
+     * instead of at its next poll. Empty when this store cannot tell (the caller polls only);
+     * closing the handle stops the notifications. A notification may come without a change,
+     * and changes may come without one: callers keep polling, less often.
+     */
+    default Optional<AutoCloseable> whenChanged(Runnable listener) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * Keeps when the certificate in {@link NextLook#folderKey} is next to be looked at, and when
+     * it expires, so {@link #nextLooks} can answer without reading every certificate. The default
+     * keeps it as a small public item under {@code folderKey + "/next-look"}.
+     */
+    default void saveNextLook(NextLook look) throws IOException {
+        save(look.folderKey() + "/" + NextLook.ITEM, look.encode(), Sensitivity.PUBLIC);
+    }
+
+    /**
+     * The next looks kept for the certificate folders directly below {@code parentKey} that fall
+     * before {@code before}, soonest first, at most {@code limit}. The default reads every folder's
+     * item (fine for a few thousand certificates); a store for more answers from an index.
+     */
+    default List<NextLook> nextLooks(String parentKey, java.time.Instant before, int limit) throws IOException {
+        List<String> keys = new ArrayList<>();
+        for (String folder : list(parentKey)) {
+            keys.add(parentKey + "/" + folder + "/" + NextLook.ITEM);
+        }
+        List<NextLook> due = new ArrayList<>();
+        for (Map.Entry<String, byte[]> item : loadAll(keys).entrySet()) {
+            String key = item.getKey();
+            NextLook.decode(key.substring(0, key.length() - NextLook.ITEM.length() - 1), item.getValue())
+                    .filter(look -> look.at().isBefore(before))
+                    .ifPresent(due::add);
+        }
+        due.sort(java.util.Comparator.comparing(NextLook::at).thenComparing(NextLook::folderKey));
+        return due.size() > limit ? List.copyOf(due.subList(0, limit)) : due;
+    }
+
     /** The leases of this store, shared with every instance that uses it. */
     Locker locker();
 
@@ -86,6 +141,59 @@ public interface CertificateStore extends AutoCloseable {
         public Item {
             if (key == null || data == null || sensitivity == null) {
                 throw new IllegalArgumentException("an item needs a key, data and a sensitivity");
+            }
+        }
+    }
+
+    /**
+     * What a {@link #changesSince} answer holds.
+     *
+     * @param keys     the keys saved or deleted after the position asked from (possibly some twice, or some from before it)
+     * @param position where to ask from next time
+     * @param gap      the store cannot tell every change since the position asked from: read everything again
+     */
+    record Changes(List<String> keys, long position, boolean gap) {
+        /** Asks {@link #changesSince} for the current position only. */
+        public static final long FROM_NOW = -1;
+
+        public Changes {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * When a certificate is next to be looked at (its renewal falls due, or a retry after a failure),
+     * and when it expires.
+     *
+     * @param folderKey the certificate's folder key (the folder of its key, chain and metadata)
+     * @param at        the next look
+     * @param expires   the stored certificate's expiry, or {@link java.time.Instant#MAX} when none is stored
+     */
+    record NextLook(String folderKey, java.time.Instant at, java.time.Instant expires) {
+        /** The item below a certificate folder that holds its next look in the default implementation. */
+        public static final String ITEM = "next-look";
+
+        public NextLook {
+            if (folderKey == null || at == null || expires == null) {
+                throw new IllegalArgumentException("a next look needs a folder key, a time and an expiry");
+            }
+        }
+
+        /** {@code at expires} as ISO-8601 instants, one line: readable in a folder store. */
+        byte[] encode() {
+            return (at + " " + expires + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        /** The look {@link #encode} wrote, or empty if {@code data} is not one (written by hand, or cut). */
+        static Optional<NextLook> decode(String folderKey, byte[] data) {
+            String[] parts = new String(data, java.nio.charset.StandardCharsets.US_ASCII).trim().split(" ");
+            if (parts.length != 2) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new NextLook(folderKey, java.time.Instant.parse(parts[0]), java.time.Instant.parse(parts[1])));
+            } catch (java.time.format.DateTimeParseException e) {
+                return Optional.empty();
             }
         }
     }
