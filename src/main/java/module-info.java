@@ -27,6 +27,8 @@ module dev.autotls {
     requires com.github.benmanes.caffeine;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    // the Public Suffix List, for the registered domain of a CA's per-domain limit (named after its jar: it declares no module name)
+    requires crawler.commons;
     requires java.net.http;
     requires java.sql;
     requires java.management;

@@ -96,7 +96,8 @@ public final class AutoTls extends ContainerLifeCycle {
      * {@code autotls.management.port} by {@link #installOn}, or mounted by the application behind its own access control.
      */
     public Handler managementHandler() {
-        return new ManagementHandler(this::status, assembly.counters(), assembly.onDemandCounters(), assembly.clock());
+        return new ManagementHandler(this::status, assembly.counters(), assembly.onDemandCounters(), assembly.clock(),
+                assembly.pacing().accounts());
     }
 
     /** The management listener's actual port, -1 when it is off. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One certificate as maintenance sees it at one moment: an immutable snapshot, so reading it
@@ -96,6 +97,25 @@ public interface CertificateStatus {
      * has been failing for this certificate), once maintenance has looked.
      */
     Optional<String> tryingCa();
+
+    /**
+     * While the certificate's next new order waits in its CA account's order queue (the CA's rate
+     * limits, shared by every instance of the site, or a pause the CA asked for with a 429): its
+     * place, 1 for the next to go. Empty when it is not waiting. A default method, so an implementation
+     * written before the queue still compiles.
+     */
+    default OptionalInt queuePosition() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * While the certificate waits in the order queue: when its order is expected to start, as the
+     * queue's limits and the orders ahead of it say (it may start later if the CA pauses new orders,
+     * or earlier if orders ahead of it no longer wait). Empty when it is not waiting.
+     */
+    default Optional<Instant> expectedStart() {
+        return Optional.empty();
+    }
 
     /** Whether owner action is needed. */
     default boolean ownerActionNeeded() {

@@ -18,14 +18,25 @@ public enum Setting {
             + "Default: the CA's default profile."),
     CA_FALLBACK_AFTER("autotls.ca.fallback-after", "1d", "How long orders for a certificate may fail on one CA before "
             + "the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`)."),
+    CA_ORDER_LIMIT("autotls.ca.order-limit", null, "How many new orders the site sends the first CA in `autotls.ca` "
+            + "(`N/duration`, or `off`), counted across every instance sharing the store; more wait in one queue, the "
+            + "renewals closest to expiry first. Default: `300/3h` for Let's Encrypt's production directory, none for "
+            + "other CAs. Renewals the CA accepts as ARI replacements are not counted and never wait."),
+    CA_DOMAIN_LIMIT("autotls.ca.domain-limit", null, "How many new certificates per registered domain (from the Public "
+            + "Suffix List) the site orders from the first CA (`N/duration`, or `off`). Default: `50/7d` for Let's "
+            + "Encrypt's production directory, none for other CAs."),
     CA_2_TRUST("autotls.ca.2.trust", null, "`autotls.ca.trust` for the second CA in `autotls.ca`."),
     CA_2_EAB_KID("autotls.ca.2.eab.kid", null, "`autotls.eab.kid` for the second CA in `autotls.ca`."),
     CA_2_EAB_HMAC_KEY("autotls.ca.2.eab.hmac-key", null, "`autotls.eab.hmac-key` for the second CA in `autotls.ca`. "
             + "Secret: never logged."),
+    CA_2_ORDER_LIMIT("autotls.ca.2.order-limit", null, "`autotls.ca.order-limit` for the second CA in `autotls.ca`."),
+    CA_2_DOMAIN_LIMIT("autotls.ca.2.domain-limit", null, "`autotls.ca.domain-limit` for the second CA in `autotls.ca`."),
     CA_3_TRUST("autotls.ca.3.trust", null, "`autotls.ca.trust` for the third CA in `autotls.ca`."),
     CA_3_EAB_KID("autotls.ca.3.eab.kid", null, "`autotls.eab.kid` for the third CA in `autotls.ca`."),
     CA_3_EAB_HMAC_KEY("autotls.ca.3.eab.hmac-key", null, "`autotls.eab.hmac-key` for the third CA in `autotls.ca`. "
             + "Secret: never logged."),
+    CA_3_ORDER_LIMIT("autotls.ca.3.order-limit", null, "`autotls.ca.order-limit` for the third CA in `autotls.ca`."),
+    CA_3_DOMAIN_LIMIT("autotls.ca.3.domain-limit", null, "`autotls.ca.domain-limit` for the third CA in `autotls.ca`."),
     STORAGE("autotls.storage", null, "Folder for account, keys and certificates, or a PostgreSQL URL "
             + "(`postgresql://user@host/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` "
             + "or `~/.local/share/autotls`."),

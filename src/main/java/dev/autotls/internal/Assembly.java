@@ -27,6 +27,7 @@ import dev.autotls.internal.engine.RepeatingTask;
 import dev.autotls.internal.engine.StrategyChoice;
 import dev.autotls.internal.engine.SystemScheduler;
 import dev.autotls.internal.engine.WarmStart;
+import dev.autotls.internal.engine.pacing.OrderPacing;
 import dev.autotls.internal.jetty.Installation;
 import dev.autotls.internal.jetty.TlsConnectors;
 import dev.autotls.internal.localca.AuthorityStore;
@@ -78,6 +79,8 @@ public final class Assembly extends ContainerLifeCycle {
      */
     private final RepeatingTask tlsAlpnPoll;
     private final CertificateManager manager;
+    /** The order queue of each CA account, shared through the store. */
+    private final OrderPacing pacing;
     /** The configured names and those managed at run time, kept in the store. */
     private final ManagedSet managedSet;
     private final CertificateStore store;
@@ -133,6 +136,8 @@ public final class Assembly extends ContainerLifeCycle {
         CertificateFiles files = new CertificateFiles(store, caFolder);
         this.manager = new CertificateManager(certificates, cas, store, files, registry, new RenewalPolicy(random),
                 Backoff.standard(random), clock, random, config.keyType(), listeners, config.storage().syncInterval());
+        this.pacing = OrderPacing.of(config.cas().cas(), store, clock, random);
+        manager.paceOrders(pacing);
         this.managedSet = new ManagedSet(config.domains(), new ManagedNamesFile(store), files, manager,
                 (names, origin) -> runTimeCertificate(strategies, names, origin, override), clock, this::status);
         if (config.onDemand().enabled()) {
@@ -156,6 +161,7 @@ public final class Assembly extends ContainerLifeCycle {
         if (injected.meterRegistry() != null) {
             listeners.add(MicrometerBinding.bind(injected.meterRegistry(), manager, this::status, this::status,
                     onDemandCounters()));
+            MicrometerBinding.bindQueues(injected.meterRegistry(), pacing.accounts());
         }
     }
 
@@ -310,7 +316,7 @@ public final class Assembly extends ContainerLifeCycle {
 
     private CertificateStatus status(ManagedCertificate certificate) {
         return StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null),
-                clock.instant());
+                clock.instant(), pacing.place(certificate.firstName()));
     }
 
     /** The set of managed names: configured, and managed at run time on any instance of the site. */
@@ -324,6 +330,11 @@ public final class Assembly extends ContainerLifeCycle {
 
     public CertificateRegistry registry() {
         return registry;
+    }
+
+    /** The CA accounts' order queues. */
+    public OrderPacing pacing() {
+        return pacing;
     }
 
     public CertificateManager manager() {

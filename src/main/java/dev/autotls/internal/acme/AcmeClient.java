@@ -186,6 +186,16 @@ public final class AcmeClient implements Issuer {
         }
     }
 
+    /** Whether the CA's directory offers renewal information, so a renewal's order carries {@code replaces} ({@link OrderFlow}). */
+    @Override
+    public boolean announcesReplacements() {
+        try {
+            return session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        } catch (AcmeException | AcmeProtocolException e) {
+            return false; // the directory cannot be read now: count the order, which costs at most a slot
+        }
+    }
+
     /**
      * The CA's suggested renewal window for {@code certificate}; empty when the CA has no ARI,
      * or its answer is no usable window (its end not after its start).

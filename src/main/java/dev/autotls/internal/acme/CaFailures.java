@@ -13,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -53,10 +54,14 @@ public final class CaFailures {
                     + ": " + detail((AcmeServerException) error) + "; after agreeing, restart with autotls.agree-tos=true", error);
         }
         if (error instanceof AcmeRateLimitedException) {
-            Optional<Instant> limit = ((AcmeRateLimitedException) error).getRetryAfter().or(() -> retryAfter);
-            return new TransientException("the CA at " + where + " rate-limits this request: "
-                    + detail((AcmeServerException) error) + limit.map(at -> "; allowed again at " + at).orElse(""), error,
-                    false, limit.map(at -> CaExchange.clamp(at, clock.instant())).orElse(null));
+            // the answer's own Retry-After first: read with the maintenance clock, where acme4j reads it with the wall clock
+            Optional<Instant> limit = retryAfter.or(() -> ((AcmeRateLimitedException) error).getRetryAfter());
+            AcmeServerException server = (AcmeServerException) error;
+            List<String> named = server.getProblem().getSubProblems().stream()
+                    .flatMap(sub -> sub.getIdentifier().stream()).map(identifier -> identifier.getValue()).toList();
+            return new RateLimitedException("the CA at " + where + " rate-limits this request: "
+                    + detail(server) + limit.map(at -> "; allowed again at " + at).orElse(""), error,
+                    limit.map(at -> CaExchange.clamp(at, clock.instant())).orElse(null), detail(server), named);
         }
         int status = exchange.map(CaExchange::status).orElse(0);
         if (error instanceof AcmeServerException) {

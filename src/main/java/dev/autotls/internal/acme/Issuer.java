@@ -29,6 +29,14 @@ public interface Issuer {
     Optional<RenewalWindow> renewalWindow(X509Certificate certificate) throws AutoTlsException, InterruptedException;
 
     /**
+     * Whether a renewal ordered here goes out with ARI's {@code replaces} (the CA offers renewal
+     * information), which Let's Encrypt exempts from its rate limits; false by default.
+     */
+    default boolean announcesReplacements() {
+        return false;
+    }
+
+    /**
      * One cheap request that says whether the issuer answers at all, asked while it is failing
      * instead of letting every certificate try an order.
      *

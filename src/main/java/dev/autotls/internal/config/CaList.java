@@ -53,9 +53,16 @@ public record CaList(List<Endpoint> cas, Optional<String> profile, Duration fall
      * @param trust      extra roots for its own HTTPS
      * @param eabKeyId   its external account binding key id
      * @param eabHmacKey its external account binding MAC key (secret)
+     * @param limits     how fast new orders may go to it (its account's queue)
      */
     public record Endpoint(int position, URI directory, Optional<Path> trust, Optional<String> eabKeyId,
-                           Optional<String> eabHmacKey) {
+                           Optional<String> eabHmacKey, OrderLimits limits) {
+        /** A CA without limits of its own. */
+        public Endpoint(int position, URI directory, Optional<Path> trust, Optional<String> eabKeyId,
+                        Optional<String> eabHmacKey) {
+            this(position, directory, trust, eabKeyId, eabHmacKey, OrderLimits.NONE);
+        }
+
         @Override
         public String toString() {
             return "CA " + position + " " + directory + (eabKeyId.isPresent() ? " (EAB set)" : "");

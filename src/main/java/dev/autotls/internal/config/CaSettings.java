@@ -73,7 +73,9 @@ public final class CaSettings {
             cas.add(endpoint(sources, position, directory));
         }
         for (int position = cas.size() + 1; position <= Setting.MAX_CAS; position++) {
-            for (Setting orphan : forCa(position)) {
+            List<Setting> numbered = new ArrayList<>(forCa(position));
+            numbered.addAll(OrderLimits.settingsFor(position));
+            for (Setting orphan : numbered) {
                 if (text(sources, orphan).isPresent()) {
                     SettingNames names = sources.names();
                     throw new ConfigurationException(names.of(orphan) + " is set, but " + names.of(Setting.CA) + " lists "
@@ -118,7 +120,8 @@ public final class CaSettings {
                     + "them to you) or neither");
         }
         eabHmac.ifPresent(key -> checkEabKey(sources.get(hmac).orElseThrow()));
-        return new CaList.Endpoint(position, directory, trust(sources, own.get(0)), eabKid, eabHmac);
+        return new CaList.Endpoint(position, directory, trust(sources, own.get(0)), eabKid, eabHmac,
+                OrderLimits.resolve(sources, position, directory));
     }
 
     /** The EAB MAC key must be base64url of at least 16 bytes: the CA's value copied whole, not a truncated one. */
@@ -176,13 +179,15 @@ public final class CaSettings {
     /** Settings only an ACME CA reads: with {@code autotls.ca=local} alone they would be ignored without a word. */
     private static final List<Setting> ACME_ONLY = List.of(Setting.CA_TRUST, Setting.EAB_KID, Setting.EAB_HMAC_KEY,
             Setting.PROFILE, Setting.CA_FALLBACK_AFTER, Setting.CA_2_TRUST, Setting.CA_2_EAB_KID, Setting.CA_2_EAB_HMAC_KEY,
-            Setting.CA_3_TRUST, Setting.CA_3_EAB_KID, Setting.CA_3_EAB_HMAC_KEY);
+            Setting.CA_3_TRUST, Setting.CA_3_EAB_KID, Setting.CA_3_EAB_HMAC_KEY, Setting.CA_ORDER_LIMIT,
+            Setting.CA_DOMAIN_LIMIT, Setting.CA_2_ORDER_LIMIT, Setting.CA_2_DOMAIN_LIMIT, Setting.CA_3_ORDER_LIMIT,
+            Setting.CA_3_DOMAIN_LIMIT);
 
     private static void refuseAcmeOnlySettings(SettingSources sources, SettingSources.Value ca) {
         SettingNames names = sources.names();
         List<String> given = ACME_ONLY.stream().filter(names::given).map(names::of).toList();
         if (!given.isEmpty()) {
-            throw ca.invalid("the built-in local CA has no account, trust, profile or fallback, so "
+            throw ca.invalid("the built-in local CA has no account, trust, profile, order limits or fallback, so "
                     + String.join(", ", given) + (given.size() == 1 ? " would be" : " would all be")
                     + " ignored; unset " + (given.size() == 1 ? "it" : "them") + ", or name an ACME CA instead of local");
         }

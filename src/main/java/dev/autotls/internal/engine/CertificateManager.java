@@ -116,6 +116,11 @@ public final class CertificateManager {
         boolean mayOrder(ManagedCertificate certificate) throws AutoTlsException, InterruptedException;
     }
 
+    /** Asks {@code pacing}'s queue of the CA before every new order from now on (the CA's rate limits, its 429 pauses). */
+    public void paceOrders(dev.autotls.internal.engine.pacing.OrderPacing pacing) {
+        renewal.paceOrders(pacing);
+    }
+
     /** Asks {@code permission} before every order from now on. */
     public void askBeforeOrdering(OrderPermission permission) {
         renewal.askBeforeOrdering(permission);

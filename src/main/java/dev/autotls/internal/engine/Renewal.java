@@ -3,6 +3,8 @@ package dev.autotls.internal.engine;
 import dev.autotls.CertificateEvent;
 import dev.autotls.CertificateStatus;
 import dev.autotls.internal.acme.IssuedCertificate;
+import dev.autotls.internal.acme.RateLimitedException;
+import dev.autotls.internal.engine.pacing.OrderPacing;
 import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.CorruptDataException;
@@ -45,6 +47,8 @@ final class Renewal {
     private final StoreSync sync;
     /** Asked before each order; by default every order may go ahead. */
     private volatile CertificateManager.OrderPermission permission = certificate -> true;
+    /** The CA accounts' order queues, asked right before each new order; by default none holds one back. */
+    private volatile OrderPacing pacing;
 
     Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
             FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync) {
@@ -58,10 +62,15 @@ final class Renewal {
         this.keyType = keyType;
         this.listeners = listeners;
         this.sync = sync;
+        this.pacing = OrderPacing.none(clock);
     }
 
     void askBeforeOrdering(CertificateManager.OrderPermission permission) {
         this.permission = permission;
+    }
+
+    void paceOrders(OrderPacing queues) {
+        this.pacing = queues;
     }
 
     /** What one job did and when to look again. */
@@ -122,6 +131,17 @@ final class Renewal {
             if (!permission.mayOrder(certificate)) { // it took the certificate out of maintenance
                 return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
             }
+            // the one gate before a new order: the CA account's queue, last, once every other reason not to order is gone
+            boolean queuedBefore = pacing.place(certificate.firstName()).isPresent();
+            OrderPacing.Answer answer = pacing.ask(certificate, lane.issuer().id(), exempt(certificate, lane));
+            if (!answer.admitted()) {
+                if (queuedBefore) {
+                    LOG.debug("{}: {}", certificate, answer.sentence());
+                } else {
+                    LOG.info("{}: {}.", certificate, capitalized(answer.sentence()));
+                }
+                return new Outcome(answer.next(), answer.sentence());
+            }
             obtain(certificate, lane, held);
         }
         StoredCertificate now = certificate.state().current();
@@ -129,7 +149,20 @@ final class Renewal {
                 + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
     }
 
+    /**
+     * Whether the order renews a certificate the CA takes as an ARI replacement: one it issued (as
+     * far as this run knows, else the first CA's), to a CA that offers renewal information.
+     */
+    private boolean exempt(ManagedCertificate certificate, CaRotation.Lane lane) {
+        return certificate.state().current() != null && cas.issuerOf(certificate) == lane && lane.issuer().announcesReplacements();
+    }
+
+    private static String capitalized(String sentence) {
+        return sentence.isEmpty() ? sentence : Character.toUpperCase(sentence.charAt(0)) + sentence.substring(1);
+    }
+
     private Outcome healthy(ManagedCertificate certificate) throws InterruptedException {
+        pacing.notWaiting(certificate);
         RenewalPolicy.Plan plan = planner.plan(certificate, certificate.state().current(), clock.instant());
         return new Outcome(plan.recheckAt(), "valid; renewal planned at " + plan.renewAt() + " (" + plan.reason() + ")");
     }
@@ -182,7 +215,13 @@ final class Renewal {
         } catch (org.shredzone.acme4j.exception.AcmeException e) {
             throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
         }
-        IssuedCertificate issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
+        IssuedCertificate issued;
+        try {
+            issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
+        } catch (RateLimitedException e) {
+            pacing.rateLimited(lane.issuer().id(), certificate.names, e); // the other new orders wait too, on every instance
+            throw e;
+        }
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.autotls.CertificateStatus;
+import dev.autotls.internal.engine.pacing.OrderPacing;
 import dev.autotls.internal.ondemand.OnDemandCounters;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,8 +38,17 @@ public final class ManagementHandler extends Handler.Abstract {
     private final java.util.Optional<OnDemandCounters> onDemand;
     private final Clock clock;
 
+    /** The CA accounts' order queues (their length and admissions in {@code /metrics}). */
+    private final List<OrderPacing.Account> queues;
+
     public ManagementHandler(Supplier<List<CertificateStatus>> status, OperationCounters counters,
                              java.util.Optional<OnDemandCounters> onDemand, Clock clock) {
+        this(status, counters, onDemand, clock, List.of());
+    }
+
+    public ManagementHandler(Supplier<List<CertificateStatus>> status, OperationCounters counters,
+                             java.util.Optional<OnDemandCounters> onDemand, Clock clock, List<OrderPacing.Account> queues) {
+        this.queues = List.copyOf(queues);
         this.status = status;
         this.counters = counters;
         this.onDemand = onDemand;
@@ -118,6 +128,13 @@ public final class ManagementHandler extends Handler.Abstract {
             node.put("failures", certificate.failures());
             node.put("issuedBy", certificate.issuedBy().orElse(null));
             node.put("tryingCa", certificate.tryingCa().orElse(null));
+            // while its order waits in the CA account's queue: its place and when it is expected to start
+            if (certificate.queuePosition().isPresent()) {
+                node.put("queuePosition", certificate.queuePosition().getAsInt());
+            } else {
+                node.putNull("queuePosition");
+            }
+            node.put("expectedStart", certificate.expectedStart().map(Instant::toString).orElse(null));
         }
         return array;
     }
@@ -151,6 +168,16 @@ public final class ManagementHandler extends Handler.Abstract {
         counters.failures.forEach((cause, count) -> failures.put(cause, count.get()));
         failures.forEach((cause, count) -> text.append("autotls_failures_total{cause=\"").append(cause).append("\"} ")
                 .append(count).append('\n'));
+        if (!queues.isEmpty()) {
+            text.append("# HELP autotls_order_queue_length Certificates waiting in the CA account's order queue.\n")
+                    .append("# TYPE autotls_order_queue_length gauge\n");
+            queues.forEach(q -> text.append("autotls_order_queue_length{ca=\"").append(label(q.ca())).append("\"} ")
+                    .append(q.waiting()).append('\n'));
+            text.append("# HELP autotls_order_queue_admitted_total New orders the queue let through on this instance.\n")
+                    .append("# TYPE autotls_order_queue_admitted_total counter\n");
+            queues.forEach(q -> text.append("autotls_order_queue_admitted_total{ca=\"").append(label(q.ca())).append("\"} ")
+                    .append(q.admitted()).append('\n'));
+        }
         onDemand.ifPresent(on -> {
             text.append("# HELP autotls_ondemand_checks_total Permission checks asked for names on demand.\n")
                     .append("# TYPE autotls_ondemand_checks_total counter\n")

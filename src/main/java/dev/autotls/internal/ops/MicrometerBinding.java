@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.internal.engine.CertificateWatcher;
 import dev.autotls.internal.engine.ManagedCertificate;
+import dev.autotls.internal.engine.pacing.OrderPacing;
 import io.micrometer.core.instrument.Meter;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,26 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
         }
         onDemand.ifPresent(counters -> bindOnDemand(binding.registry, counters));
         return binding;
+    }
+
+    /**
+     * Per CA account's order queue (tagged with the CA's directory URL): the certificates waiting in it,
+     * the new orders counted in its window site-wide, and the orders this instance let through (its
+     * rate is the admitted rate).
+     */
+    public static void bindQueues(Object meterRegistry, List<OrderPacing.Account> accounts) {
+        MeterRegistry registry = (MeterRegistry) meterRegistry;
+        for (OrderPacing.Account account : accounts) {
+            Gauge.builder("autotls.order.queue.length", account, OrderPacing.Account::waiting)
+                    .description("Certificates waiting in the CA account's order queue").tag("ca", account.ca())
+                    .register(registry);
+            Gauge.builder("autotls.order.queue.window", account, OrderPacing.Account::inWindow)
+                    .description("New orders counted in the CA account's limit window, across the site").tag("ca", account.ca())
+                    .register(registry);
+            FunctionCounter.builder("autotls.order.queue.admitted", account, OrderPacing.Account::admitted)
+                    .description("New orders the queue let through on this instance").tag("ca", account.ca())
+                    .register(registry);
+        }
     }
 
     /** The permission checks asked, the handshakes refused by reason, and those waiting now. */

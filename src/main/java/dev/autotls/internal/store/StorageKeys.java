@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * local/ca/intermediate.pem, intermediate-key.pem   its one intermediate and that key pair (secret)
  *
  * managed/names.json                   the names managed at run time, with a version ({@link ManagedNamesFile})
+ * pacing/&lt;ca&gt;.json                    the order queue of the account at that CA (admissions, pauses, waiting)
  * </pre>
  *
  * Lease names mirror what they guard under {@code locks/}: {@code locks/<ca>/account},
@@ -54,6 +55,22 @@ public final class StorageKeys {
     public static final String MANAGED_NAMES = MANAGED_FOLDER + "/names.json";
     /** Held while the set is read, changed and written again, so two changes never lose one another. */
     public static final String MANAGED_NAMES_LEASE = "locks/" + MANAGED_FOLDER + "/names";
+
+    /**
+     * Each CA account's order queue, shared by every instance: beside the CA folders, so an instance of
+     * a version before pacing never reads or writes it.
+     */
+    public static final String PACING_FOLDER = "pacing";
+
+    /** The order queue of the account at the CA folded into {@code caFolder}. */
+    public static String pacing(String caFolder) {
+        return PACING_FOLDER + "/" + caFolder + ".json";
+    }
+
+    /** Held while that queue is read, decided on and written again, so two instances never admit past the limit. */
+    public static String pacingLock(String caFolder) {
+        return lockFor(PACING_FOLDER + "/" + caFolder);
+    }
 
     static final String ACCOUNT_FOLDER = "account";
     static final String CERTIFICATES_FOLDER = "certificates";
