@@ -149,9 +149,14 @@ final class OrderQueue {
      */
     private static long expectedStart(QueueRecord record, List<QueueRecord.Waiting> queue, int index, List<String> domains,
                                       OrderLimits limits, long now) {
-        List<Instant> orders = new ArrayList<>(instants(record.orders()));
-        Map<String, List<Instant>> perDomain = new HashMap<>();
-        record.domains().forEach((domain, times) -> perDomain.put(domain, new ArrayList<>(instants(times))));
+        List<Long> orders = new ArrayList<>(record.orders());
+        orders.sort(null);
+        Map<String, List<Long>> perDomain = new HashMap<>();
+        record.domains().forEach((domain, times) -> {
+            List<Long> sorted = new ArrayList<>(times);
+            sorted.sort(null);
+            perDomain.put(domain, sorted);
+        });
         for (int i = 0; ; i++) {
             QueueRecord.Waiting entry = queue.get(i);
             List<String> its = i == index ? domains : List.of(RegisteredDomains.of(entry.certificate()));
@@ -159,16 +164,16 @@ final class OrderQueue {
             if (i == index) {
                 return at;
             }
-            Instant taken = Instant.ofEpochMilli(Math.max(at, entry.ask()));
-            orders.add(taken);
+            long taken = Math.max(at, entry.ask());
+            insertSorted(orders, taken);
             for (String domain : its) {
-                perDomain.computeIfAbsent(domain, d -> new ArrayList<>()).add(taken);
+                insertSorted(perDomain.computeIfAbsent(domain, d -> new ArrayList<>()), taken);
             }
         }
     }
 
-    private static long earliest(QueueRecord record, List<String> domains, List<Instant> orders,
-                                 Map<String, List<Instant>> perDomain, OrderLimits limits, long now) {
+    private static long earliest(QueueRecord record, List<String> domains, List<Long> orders,
+                                 Map<String, List<Long>> perDomain, OrderLimits limits, long now) {
         long at = now;
         for (String domain : domains) {
             at = Math.max(at, record.pauseFor(domain));
@@ -192,9 +197,36 @@ final class OrderQueue {
         return at;
     }
 
-    /** The first instant from {@code at} with room for one more, counting the slots given out later too (so none is promised twice). */
-    private static long slot(RateLimit limit, List<Instant> times, long at) {
-        return limit.nextSlot(times, Instant.ofEpochMilli(at)).map(Instant::toEpochMilli).orElse(at);
+    /**
+     * The first instant from {@code at} with room for one more, counting the slots given out later too (so none is
+     * promised twice): {@link RateLimit#nextSlot}'s rule on a sorted list, by binary search, as the queue is played
+     * forward over up to {@link QueueRecord#MAX_WAITING} entries.
+     */
+    private static long slot(RateLimit limit, List<Long> sorted, long at) {
+        int first = firstAfter(sorted, at - limit.per().toMillis());
+        if (sorted.size() - first < limit.count()) {
+            return at;
+        }
+        return Math.max(at, sorted.get(sorted.size() - limit.count()) + limit.per().toMillis());
+    }
+
+    /** The index of the first of {@code sorted} later than {@code time}. */
+    private static int firstAfter(List<Long> sorted, long time) {
+        int low = 0;
+        int high = sorted.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (sorted.get(middle) <= time) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        return low;
+    }
+
+    private static void insertSorted(List<Long> sorted, long time) {
+        sorted.add(firstAfter(sorted, time), time);
     }
 
     private static List<Instant> instants(List<Long> times) {
