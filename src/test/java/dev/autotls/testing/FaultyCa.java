@@ -34,8 +34,16 @@ import javax.net.ssl.TrustManagerFactory;
  * requests ({@link #requestPayloads}): what an order asked for, whatever the CA made of it.
  */
 public final class FaultyCa implements AutoCloseable {
-    /** What the front does with new connections. */
-    public enum Mode { PASS, DROP, UNAVAILABLE }
+    /**
+     * What the front does with new connections. {@link #RATE_LIMIT_NEW_ORDERS}: a new-order request
+     * without ARI's {@code replaces} gets 429 {@code rateLimited} with the Retry-After set by
+     * {@link #retryAfter}; every other request reaches Pebble (one request per connection).
+     */
+    public enum Mode { PASS, DROP, UNAVAILABLE, RATE_LIMIT_NEW_ORDERS }
+
+    /** A new-order request the front saw: when (wall clock), whether it carried {@code replaces}, whether it answered 429. */
+    public record NewOrder(java.time.Instant at, boolean replaces, boolean refused) {
+    }
 
     private final Pebble pebble;
     private final SSLServerSocket listener;
@@ -47,6 +55,8 @@ public final class FaultyCa implements AutoCloseable {
     private final Thread acceptor;
     private volatile Mode mode = Mode.PASS;
     private volatile int retryAfterSeconds = 20;
+    /** The new-order requests seen in {@link Mode#RATE_LIMIT_NEW_ORDERS}, in order. */
+    private final List<NewOrder> newOrders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private FaultyCa(Pebble pebble) throws Exception {
         this.pebble = pebble;
@@ -123,6 +133,10 @@ public final class FaultyCa implements AutoCloseable {
                 answerUnavailable(client);
                 return;
             }
+            if (now == Mode.RATE_LIMIT_NEW_ORDERS) {
+                answerOrRelayOne(client);
+                return;
+            }
             SSLSocket upstream = (SSLSocket) toPebble.getSocketFactory().createSocket("127.0.0.1", pebble.acmePort);
             open.add(upstream);
             Thread back = new Thread(() -> pump(upstream, client), "faulty-ca-back");
@@ -138,6 +152,75 @@ public final class FaultyCa implements AutoCloseable {
         } finally {
             Relay.closeQuietly(client);
         }
+    }
+
+    /** The new-order requests seen while rate-limiting them, in order. */
+    public List<NewOrder> newOrders() {
+        return List.copyOf(newOrders);
+    }
+
+    /**
+     * Reads one request; a new order without {@code replaces} gets 429 rateLimited, anything else is sent to
+     * Pebble with {@code Connection: close} (so neither side reuses the connection) and its answer relayed.
+     */
+    private void answerOrRelayOne(Socket client) throws IOException {
+        InputStream in = client.getInputStream();
+        String head = readHead(in);
+        byte[] body = new byte[0];
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                body = in.readNBytes((int) Math.min(Long.parseLong(line.substring(line.indexOf(':') + 1).trim()), 1 << 20));
+            }
+        }
+        String requestLine = head.substring(0, Math.max(0, head.indexOf("\r\n")));
+        if (requestLine.startsWith("POST ") && requestLine.contains("/order-plz")) {
+            String text = new String(body, StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher payload = java.util.regex.Pattern.compile("\"payload\"\\s*:\\s*\"([A-Za-z0-9_-]*)\"").matcher(text);
+            boolean replaces = payload.find() && new String(java.util.Base64.getUrlDecoder().decode(payload.group(1)),
+                    StandardCharsets.UTF_8).contains("\"replaces\"");
+            newOrders.add(new NewOrder(java.time.Instant.now(), replaces, !replaces));
+            if (!replaces) {
+                String problem = "{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"too many new orders (10) "
+                        + "from this account in the last 3h0m0s\",\"status\":429}";
+                OutputStream out = client.getOutputStream();
+                out.write(("HTTP/1.1 429 Too Many Requests\r\nRetry-After: " + retryAfterSeconds
+                        + "\r\nContent-Type: application/problem+json\r\nContent-Length: " + problem.length()
+                        + "\r\nConnection: close\r\n\r\n" + problem).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                return;
+            }
+        }
+        StringBuilder forwarded = new StringBuilder();
+        for (String line : head.split("\r\n")) {
+            if (!line.isEmpty() && !line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                forwarded.append(line).append("\r\n");
+            }
+        }
+        forwarded.append("Connection: close\r\n\r\n");
+        try (SSLSocket upstream = (SSLSocket) toPebble.getSocketFactory().createSocket("127.0.0.1", pebble.acmePort)) {
+            open.add(upstream);
+            OutputStream toCa = upstream.getOutputStream();
+            toCa.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
+            toCa.write(body);
+            toCa.flush();
+            upstream.getInputStream().transferTo(client.getOutputStream());
+            client.getOutputStream().flush();
+        } finally {
+            open.removeIf(Socket::isClosed);
+        }
+    }
+
+    /** The request line and headers, up to the blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1 && head.length() < 65536) {
+            head.append((char) b);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
     }
 
     /** Reads one request (headers and a Content-Length body) and answers 503, closing the connection. */
