@@ -48,6 +48,12 @@ jetty.sslContext.keyStorePath=
 ## How long orders for a certificate may fail on one CA before the next CA in `autotls.ca` is tried (`1d`, `12h`, `30m`).
 # autotls.ca.fallback-after=1d
 
+## How many new orders the site sends the first CA in `autotls.ca` (`N/duration`, or `off`), counted across every instance sharing the store; more wait in one queue, the renewals closest to expiry first. Default: `300/3h` for Let's Encrypt's production directory, none for other CAs. Renewals the CA accepts as ARI replacements are not counted and never wait.
+# autotls.ca.order-limit=
+
+## How many new certificates per registered domain (from the Public Suffix List) the site orders from the first CA (`N/duration`, or `off`). Default: `50/7d` for Let's Encrypt's production directory, none for other CAs.
+# autotls.ca.domain-limit=
+
 ## `autotls.ca.trust` for the second CA in `autotls.ca`.
 # autotls.ca.2.trust=
 
@@ -57,6 +63,12 @@ jetty.sslContext.keyStorePath=
 ## `autotls.eab.hmac-key` for the second CA in `autotls.ca`. Secret: never logged.
 # autotls.ca.2.eab.hmac-key=
 
+## `autotls.ca.order-limit` for the second CA in `autotls.ca`.
+# autotls.ca.2.order-limit=
+
+## `autotls.ca.domain-limit` for the second CA in `autotls.ca`.
+# autotls.ca.2.domain-limit=
+
 ## `autotls.ca.trust` for the third CA in `autotls.ca`.
 # autotls.ca.3.trust=
 
@@ -65,6 +77,12 @@ jetty.sslContext.keyStorePath=
 
 ## `autotls.eab.hmac-key` for the third CA in `autotls.ca`. Secret: never logged.
 # autotls.ca.3.eab.hmac-key=
+
+## `autotls.ca.order-limit` for the third CA in `autotls.ca`.
+# autotls.ca.3.order-limit=
+
+## `autotls.ca.domain-limit` for the third CA in `autotls.ca`.
+# autotls.ca.3.domain-limit=
 
 ## Folder for account, keys and certificates, or a PostgreSQL URL (`postgresql://user@host/db?sslmode=verify-full`) shared by several instances. Default `$XDG_DATA_HOME/autotls` or `~/.local/share/autotls`.
 # autotls.storage=

@@ -107,6 +107,19 @@ public final class FakeIssuer implements Issuer {
         return id;
     }
 
+    /** Whether renewals go out as ARI replacements here (the order queue lets those pass uncounted). */
+    private volatile boolean announcesReplacements;
+
+    public FakeIssuer announcingReplacements(boolean value) {
+        announcesReplacements = value;
+        return this;
+    }
+
+    @Override
+    public boolean announcesReplacements() {
+        return announcesReplacements;
+    }
+
     @Override
     public IssuedCertificate obtain(List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing) throws AutoTlsException, InterruptedException {

@@ -187,7 +187,7 @@ public final class CaSettings {
         SettingNames names = sources.names();
         List<String> given = ACME_ONLY.stream().filter(names::given).map(names::of).toList();
         if (!given.isEmpty()) {
-            throw ca.invalid("the built-in local CA has no account, trust, profile, order limits or fallback, so "
+            throw ca.invalid("the built-in local CA has no account, trust, profile or fallback, so "
                     + String.join(", ", given) + (given.size() == 1 ? " would be" : " would all be")
                     + " ignored; unset " + (given.size() == 1 ? "it" : "them") + ", or name an ACME CA instead of local");
         }
