@@ -199,11 +199,6 @@ final class LookPlanner {
         unsaved.remove(certificate);
     }
 
-    /** How many looks are kept in memory now (tests: the healthy many stay in the store). */
-    synchronized int inMemory() {
-        return wakeUps.size();
-    }
-
     private boolean handed(ManagedCertificate certificate) {
         return queued.containsKey(certificate) || running.contains(certificate);
     }

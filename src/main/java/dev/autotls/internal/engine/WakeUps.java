@@ -62,10 +62,6 @@ final class WakeUps {
         return due;
     }
 
-    int size() {
-        return byCertificate.size();
-    }
-
     void clear() {
         byCertificate.clear();
         byTime.clear();
