@@ -288,8 +288,8 @@ final class LookPlanner {
                 return;
             }
             for (ManagedCertificate certificate : all) {
-                if (handed(certificate)) {
-                    continue; // its job plans its next look when it ends
+                if (handed(certificate) || !isManaged(certificate)) {
+                    continue; // a job plans its next look when it ends; one removed meanwhile has none
                 }
                 Optional<NextLook> look = Optional.ofNullable(kept.get(certificate));
                 Instant at = firstLook.at(certificate, look, now);
