@@ -97,8 +97,8 @@ public final class CertificateManager {
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
         this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
                 listeners, sync);
-        this.planner = new LookPlanner(store, files, folder -> managed.byFolder().get(folder), this::certificates, clock,
-                this::maintain, this::firstLook);
+        this.planner = new LookPlanner(new KeptLooks(store, files, folder -> managed.byFolder().get(folder)), this::certificates,
+                clock, this::maintain, this::firstLook);
     }
 
     /**
@@ -287,6 +287,11 @@ public final class CertificateManager {
      */
     void park(ManagedCertificate certificate, Instant until) {
         planner.park(certificate, until);
+    }
+
+    /** Looks at {@code certificate} no later than {@code at} (its turn to order came sooner); after its job if one runs. */
+    void lookAt(ManagedCertificate certificate, Instant at) {
+        planner.lookAt(certificate, at);
     }
 
     /**

@@ -1,11 +1,8 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.internal.store.CertificateFiles;
-import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.CertificateStore.NextLook;
 import dev.autotls.spi.Scheduler;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * When each certificate of one engine is looked at next, with one timer for all of them: 100,000
@@ -53,15 +47,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class LookPlanner {
-    private static final Logger LOG = LoggerFactory.getLogger(LookPlanner.class);
     /** How many looks a poll reads, beyond those it skips, and how many jobs wait for a worker at most. */
     static final int BATCH = 100;
     /** How often the index is read for the next due looks, including those other instances saved. */
     static final Duration POLL = Duration.ofMinutes(1);
     /** A poll keeps in memory the looks due before this from now: longer than {@link #POLL}, so none falls between two. */
     static final Duration HORIZON = POLL.multipliedBy(2);
-    /** The bound of the read of the whole index at start: after any look, and a time every database can hold. */
-    static final Instant ALL = Instant.parse("9999-01-01T00:00:00Z");
 
     /** One look at one certificate, on a worker: the manager's job. */
     @FunctionalInterface
@@ -77,10 +68,7 @@ final class LookPlanner {
         Instant at(ManagedCertificate certificate, Optional<NextLook> kept, Instant now);
     }
 
-    private final CertificateStore store;
-    private final CertificateFiles files;
-    /** The managed certificate whose folder key is given, or null. */
-    private final Function<String, ManagedCertificate> byFolder;
+    private final KeptLooks kept;
     private final Supplier<List<ManagedCertificate>> managed;
     private final Clock clock;
     private final Job job;
@@ -114,11 +102,8 @@ final class LookPlanner {
     /** The last poll read a full batch of due looks: read on once their jobs have moved them. */
     private boolean pollWhenIdle;
 
-    LookPlanner(CertificateStore store, CertificateFiles files, Function<String, ManagedCertificate> byFolder,
-                Supplier<List<ManagedCertificate>> managed, Clock clock, Job job, FirstLook firstLook) {
-        this.store = store;
-        this.files = files;
-        this.byFolder = byFolder;
+    LookPlanner(KeptLooks kept, Supplier<List<ManagedCertificate>> managed, Clock clock, Job job, FirstLook firstLook) {
+        this.kept = kept;
         this.managed = managed;
         this.clock = clock;
         this.job = job;
@@ -180,8 +165,8 @@ final class LookPlanner {
             }
             wakeUps.remove(certificate);
         }
-        boolean managedNow = isManaged(certificate);
-        boolean saved = managedNow && save(certificate, until);
+        boolean managedNow = kept.isManaged(certificate);
+        boolean saved = managedNow && kept.save(certificate, until);
         synchronized (this) {
             remember(certificate, managedNow, saved);
             if (started && managedNow && !handed(certificate) && (!saved || until.isBefore(clock.instant().plus(HORIZON)))) {
@@ -201,10 +186,6 @@ final class LookPlanner {
 
     private boolean handed(ManagedCertificate certificate) {
         return queued.containsKey(certificate) || running.contains(certificate);
-    }
-
-    private boolean isManaged(ManagedCertificate certificate) {
-        return byFolder.apply(files.folder(certificate.firstName())) == certificate;
     }
 
     /** Under the lock: one wake-up, at the earliest of the next poll and the soonest look there is room to hand. */
@@ -273,14 +254,7 @@ final class LookPlanner {
 
     /** At start: every look the index keeps, once, and each managed certificate's first look from it. */
     private void readAll(Instant now, long ofStart) {
-        List<NextLook> looks = read(ALL, Integer.MAX_VALUE);
-        Map<ManagedCertificate, NextLook> kept = new HashMap<>();
-        for (NextLook look : looks == null ? List.<NextLook>of() : looks) {
-            ManagedCertificate certificate = byFolder.apply(look.folderKey());
-            if (certificate != null) {
-                kept.put(certificate, look);
-            }
-        }
+        Map<ManagedCertificate, NextLook> looks = kept.all();
         List<ManagedCertificate> all = managed.get();
         Instant soon = now.plus(HORIZON);
         synchronized (this) {
@@ -288,10 +262,10 @@ final class LookPlanner {
                 return;
             }
             for (ManagedCertificate certificate : all) {
-                if (handed(certificate) || !isManaged(certificate)) {
+                if (handed(certificate) || !kept.isManaged(certificate)) {
                     continue; // a job plans its next look when it ends; one removed meanwhile has none
                 }
-                Optional<NextLook> look = Optional.ofNullable(kept.get(certificate));
+                Optional<NextLook> look = Optional.ofNullable(looks == null ? null : looks.get(certificate));
                 Instant at = firstLook.at(certificate, look, now);
                 if (looks == null && at.isAfter(now)) {
                     continue; // the index could not be read: only what cannot wait, the rest once it answers
@@ -313,7 +287,7 @@ final class LookPlanner {
         synchronized (this) {
             limit = BATCH + skipped;
         }
-        List<NextLook> looks = read(now.plus(HORIZON), limit);
+        List<NextLook> looks = kept.due(now.plus(HORIZON), limit);
         synchronized (this) {
             if (ofStart != generation) {
                 return;
@@ -325,7 +299,7 @@ final class LookPlanner {
             }
             int skipping = 0;
             for (NextLook look : looks) {
-                ManagedCertificate certificate = byFolder.apply(look.folderKey());
+                ManagedCertificate certificate = kept.of(look);
                 if (certificate == null || handed(certificate) || unsaved.contains(certificate)) {
                     skipping++;
                     continue;
@@ -343,20 +317,6 @@ final class LookPlanner {
                 }
             }
         }
-    }
-
-    /** {@link CertificateStore#nextLooks} below the certificates' folder, or null when the store cannot answer. */
-    private List<NextLook> read(Instant before, int limit) {
-        try {
-            return store.nextLooks(files.certificatesFolder(), before, limit);
-        } catch (IOException e) {
-            LOG.debug("could not read the next looks kept in the store (reading again in {} s): {}", POLL.toSeconds(),
-                    e.toString());
-        } catch (RuntimeException e) {
-            LOG.warn("Reading the next looks kept in {} failed ({}); reading again in {} s.", store.describe(), e,
-                    POLL.toSeconds());
-        }
-        return null;
     }
 
     /** Hands the due certificates to the workers, as many as there is room for. */
@@ -405,13 +365,13 @@ final class LookPlanner {
             parked = parkedAfterJob.remove(certificate);
         }
         Instant next = parked != null ? parked : outcome;
-        boolean managedNow = next != null && isManaged(certificate);
-        boolean saved = managedNow && save(certificate, next);
+        boolean managedNow = next != null && kept.isManaged(certificate);
+        boolean saved = managedNow && kept.save(certificate, next);
         synchronized (this) {
             running.remove(certificate);
             Instant asked = afterJob.remove(certificate);
             remember(certificate, managedNow, saved);
-            if (started && isManaged(certificate)) {
+            if (started && kept.isManaged(certificate)) {
                 Instant at = next == null || (saved && !next.isBefore(clock.instant().plus(HORIZON))) ? null : next;
                 if (asked != null && (at == null || asked.isBefore(at))) {
                     at = asked;
@@ -434,20 +394,6 @@ final class LookPlanner {
             unsaved.remove(certificate);
         } else if (triedToSave) {
             unsaved.add(certificate);
-        }
-    }
-
-    /** Keeps {@code at} in the store as the certificate's next look, with its expiry; false (said at debug) if it could not. */
-    private boolean save(ManagedCertificate certificate, Instant at) {
-        StoredCertificate current = certificate.state().current();
-        Instant expires = current == null ? Instant.MAX : current.notAfter();
-        try {
-            store.saveNextLook(new NextLook(files.folder(certificate.firstName()), at, expires));
-            return true;
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("could not keep the next look at {} for {} in the store (kept in memory, saved again after its next look): {}",
-                    at, certificate, e.toString());
-            return false;
         }
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** When certificates are looked at: one planner per engine over the next looks kept in the store, not a timer each. */
 class LookPlannerTest {
-    private static final Instant ALL = LookPlanner.ALL;
+    private static final Instant ALL = KeptLooks.ALL;
 
     @Test
     void aStartWithThousandsOfHealthyCertificatesSchedulesAFewWakeUpsAndLooksAtNone() throws Exception {
