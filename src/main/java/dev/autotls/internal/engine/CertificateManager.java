@@ -1,6 +1,7 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
@@ -66,28 +67,29 @@ public final class CertificateManager {
      * certificate removed and added again is a new one whose looks do not wait for the old one's job.
      */
     private final LookPlanner planner;
-    private final CertificateFiles files;
     private volatile boolean running;
 
-    /** The certificates in order, by first name and by folder key (the store's next looks name those), swapped together. */
+    /**
+     * The certificates in order, by first name and by folder name (the store's next looks name those; for most names the
+     * same string as the first name, so the map costs only its table), swapped together.
+     */
     private record Managed(List<ManagedCertificate> list, Map<String, ManagedCertificate> byFirstName,
-                           Map<String, ManagedCertificate> byFolder) {
-        static Managed of(List<ManagedCertificate> certificates, CertificateFiles files) {
+                           Map<String, ManagedCertificate> byFolderName) {
+        static Managed of(List<ManagedCertificate> certificates) {
             Map<String, ManagedCertificate> byFirstName = new HashMap<>();
-            Map<String, ManagedCertificate> byFolder = new HashMap<>();
+            Map<String, ManagedCertificate> byFolderName = new HashMap<>();
             for (ManagedCertificate certificate : certificates) {
                 byFirstName.put(certificate.firstName(), certificate);
-                byFolder.put(files.folder(certificate.firstName()), certificate);
+                byFolderName.put(StorageKeys.certificateName(certificate.firstName()), certificate);
             }
-            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName), Map.copyOf(byFolder));
+            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName), Map.copyOf(byFolderName));
         }
     }
 
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff,
                        Clock clock, RandomGenerator random, KeyType keyType, Listeners listeners, Duration syncInterval) {
-        this.files = files;
-        this.managed = Managed.of(certificates, files);
+        this.managed = Managed.of(certificates);
         this.cas = cas;
         this.registry = registry;
         this.failures = new FailurePolicy(backoff, cas, clock, listeners, random);
@@ -97,7 +99,7 @@ public final class CertificateManager {
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
         this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
                 listeners, sync);
-        this.planner = new LookPlanner(new KeptLooks(store, files, folder -> managed.byFolder().get(folder)), this::certificates,
+        this.planner = new LookPlanner(new KeptLooks(store, files, name -> managed.byFolderName().get(name)), this::certificates,
                 clock, this::maintain, this::firstLook);
     }
 
@@ -236,7 +238,7 @@ public final class CertificateManager {
         }
         List<ManagedCertificate> grown = new ArrayList<>(before.list());
         grown.add(certificate);
-        managed = Managed.of(grown, files);
+        managed = Managed.of(grown);
         watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
             sync.serveStoredOrFallback(List.of(certificate));
@@ -258,7 +260,7 @@ public final class CertificateManager {
         }
         List<ManagedCertificate> kept = new ArrayList<>(before.list());
         kept.remove(removed);
-        managed = Managed.of(kept, files);
+        managed = Managed.of(kept);
         planner.forget(removed);
         removed.retire(registry); // a job or a store look still running for it can no longer serve it
         watchers.forEach(watcher -> watcher.removed(removed));

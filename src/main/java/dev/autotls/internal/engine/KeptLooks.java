@@ -1,6 +1,7 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.CertificateStore.NextLook;
@@ -27,13 +28,16 @@ final class KeptLooks {
 
     private final CertificateStore store;
     private final CertificateFiles files;
-    /** The managed certificate whose folder key is given, or null. */
-    private final Function<String, ManagedCertificate> byFolder;
+    /** The managed certificate whose folder name ({@link StorageKeys#certificateName}) is given, or null. */
+    private final Function<String, ManagedCertificate> byFolderName;
+    /** The certificates' folder and a slash: what every folder key kept below it starts with. */
+    private final String parent;
 
-    KeptLooks(CertificateStore store, CertificateFiles files, Function<String, ManagedCertificate> byFolder) {
+    KeptLooks(CertificateStore store, CertificateFiles files, Function<String, ManagedCertificate> byFolderName) {
         this.store = store;
         this.files = files;
-        this.byFolder = byFolder;
+        this.byFolderName = byFolderName;
+        this.parent = files.certificatesFolder() + "/";
     }
 
     /** Every look kept for a managed certificate; null when the store cannot answer. */
@@ -66,11 +70,12 @@ final class KeptLooks {
 
     /** The managed certificate {@code look} belongs to, or null. */
     ManagedCertificate of(NextLook look) {
-        return byFolder.apply(look.folderKey());
+        String key = look.folderKey();
+        return key.startsWith(parent) ? byFolderName.apply(key.substring(parent.length())) : null;
     }
 
     boolean isManaged(ManagedCertificate certificate) {
-        return byFolder.apply(files.folder(certificate.firstName())) == certificate;
+        return byFolderName.apply(StorageKeys.certificateName(certificate.firstName())) == certificate;
     }
 
     /** Keeps {@code at} as {@code certificate}'s next look, with its expiry; false (said at debug) if the store could not. */
