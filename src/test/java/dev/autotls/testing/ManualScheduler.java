@@ -66,6 +66,11 @@ public final class ManualScheduler implements Scheduler, JobsObserver {
         }
     }
 
+    /** How many tasks wait to run (not called off): what an engine keeps scheduled. */
+    public synchronized int pending() {
+        return (int) tasks.stream().filter(t -> !t.cancelled).count();
+    }
+
     private synchronized boolean anyDue() {
         return tasks.stream().anyMatch(t -> !t.cancelled && !t.at.isAfter(clock.instant()));
     }

@@ -38,6 +38,14 @@ public final class MemoryStore implements CertificateStore, Locker {
         failingLoads.put(key, times);
     }
 
+    /** Per key, how many of the next {@link #save}s of it fail. */
+    private final Map<String, Integer> failingSaves = new HashMap<>();
+
+    /** The next {@code times} saves of {@code key} fail as a store that stopped answering (every other call works). */
+    public synchronized void failSaves(String key, int times) {
+        failingSaves.put(key, times);
+    }
+
     /** While true, every call fails as a store that cannot be reached. */
     public void down(boolean isDown) {
         this.down = isDown;
@@ -74,6 +82,11 @@ public final class MemoryStore implements CertificateStore, Locker {
     @Override
     public synchronized void save(String key, byte[] bytes, Sensitivity sensitivity) throws IOException {
         reachable();
+        Integer failing = failingSaves.get(key);
+        if (failing != null && failing > 0) {
+            failingSaves.put(key, failing - 1);
+            throw new IOException("the test's store failed writing " + key);
+        }
         data.put(key, bytes.clone());
         versions.put(key, nextVersion++);
     }

@@ -48,10 +48,15 @@ public final class TestCertificates {
 
     /** A self-signed certificate for {@code names} with {@code keyPair}, valid from an hour ago until {@code notAfter}. */
     public static X509Certificate selfSigned(List<String> names, KeyPair keyPair, Instant notAfter) throws Exception {
+        return selfSigned(names, keyPair, Instant.now().minus(Duration.ofHours(1)), notAfter);
+    }
+
+    /** A self-signed certificate for {@code names} with {@code keyPair}, valid from {@code notBefore} until {@code notAfter}. */
+    public static X509Certificate selfSigned(List<String> names, KeyPair keyPair, Instant notBefore, Instant notAfter)
+            throws Exception {
         X500Name subject = new X500Name("CN=" + names.get(0));
-        Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                new BigInteger(64, new java.security.SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
+                new BigInteger(64, new java.security.SecureRandom()), Date.from(notBefore),
                 Date.from(notAfter), subject, keyPair.getPublic());
         GeneralName[] sans = names.stream().map(name -> new GeneralName(GeneralName.dNSName, name)).toArray(GeneralName[]::new);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));

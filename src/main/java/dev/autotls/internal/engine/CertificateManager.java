@@ -1,11 +1,13 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.CertificateStore.NextLook;
 import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.Scheduler;
 import dev.autotls.spi.TransientException;
@@ -18,8 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Decides what each certificate needs and when, and carries it out through the store
  * contract only: serve what is stored (or a self-signed fallback) at start, order when
  * nothing valid is stored, renew when the CA's window or the lifetime says so, back off
- * after failures. One job per certificate is scheduled at a time and jobs for the same
- * certificate never overlap; a failure for one certificate touches no other.
+ * after failures. Jobs for the same certificate never overlap; a failure for one certificate
+ * touches no other. When each is looked at is the {@link LookPlanner}'s: one timer for all,
+ * each job's next look kept in the store.
  *
  * <p>On a store shared by several instances each job that may order follows one sequence:
  * take the certificate's lease (or leave it to the instance holding it) -> read the store
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CertificateManager {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateManager.class);
-    /** How far the first looks at healthy stored certificates are spread after a start. */
+    /** How far the first looks at healthy stored certificates that have no next look in the store are spread after a start. */
     public static final Duration START_SPREAD = Duration.ofMinutes(5);
 
     /** The certificates under maintenance: an immutable value, replaced whole when one is added or removed. */
@@ -52,9 +53,6 @@ public final class CertificateManager {
     private final Renewal renewal;
     /** After a save failed: store it again this soon. */
     private static final Duration SAVE_RETRY = Duration.ofSeconds(5);
-    /** Given at each start: AutoTls makes its threads when it starts and ends them when it stops. */
-    private volatile Scheduler scheduler;
-    private volatile Executor workers;
     /** Whether {@link #serveStored} ran since the last stop. */
     private volatile boolean servedStored;
     private final Clock clock;
@@ -65,26 +63,26 @@ public final class CertificateManager {
     /** Told of every certificate added, removed, and looked at (JMX beans, gauges, waiting {@code manage} calls). */
     private final List<CertificateWatcher> watchers = new CopyOnWriteArrayList<>();
     /**
-     * Certificates whose job runs now. By identity, not name: a certificate removed and added
-     * again is a new one whose looks do not wait for the old one's job. Changed, together with
-     * {@link #askedWhileRunning} and the certificate's next look, only under the certificate's lock.
+     * When each certificate is looked at; one job per certificate at a time, by identity: a
+     * certificate removed and added again is a new one whose looks do not wait for the old one's job.
      */
-    private final Set<ManagedCertificate> inFlight = ConcurrentHashMap.newKeySet();
-    /**
-     * Certificates whose look was asked for (an operator's renew) while their job ran: the
-     * running job looks again right after it ends instead of at its own next time.
-     */
-    private final Set<ManagedCertificate> askedWhileRunning = ConcurrentHashMap.newKeySet();
+    private final LookPlanner planner;
     private volatile boolean running;
 
-    /** The certificates in order and by first name, swapped together. */
-    private record Managed(List<ManagedCertificate> list, Map<String, ManagedCertificate> byFirstName) {
+    /**
+     * The certificates in order, by first name and by folder name (the store's next looks name those; for most names the
+     * same string as the first name, so the map costs only its table), swapped together.
+     */
+    private record Managed(List<ManagedCertificate> list, Map<String, ManagedCertificate> byFirstName,
+                           Map<String, ManagedCertificate> byFolderName) {
         static Managed of(List<ManagedCertificate> certificates) {
             Map<String, ManagedCertificate> byFirstName = new HashMap<>();
+            Map<String, ManagedCertificate> byFolderName = new HashMap<>();
             for (ManagedCertificate certificate : certificates) {
                 byFirstName.put(certificate.firstName(), certificate);
+                byFolderName.put(StorageKeys.certificateName(certificate.firstName()), certificate);
             }
-            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName));
+            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName), Map.copyOf(byFolderName));
         }
     }
 
@@ -101,6 +99,8 @@ public final class CertificateManager {
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
         this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
                 listeners, sync);
+        this.planner = new LookPlanner(new KeptLooks(store, files, name -> managed.byFolderName().get(name)), this::certificates,
+                clock, this::maintain, this::firstLook);
     }
 
     /**
@@ -173,35 +173,38 @@ public final class CertificateManager {
 
     /**
      * Publishes what can be served right now (unless {@link #serveStored} did since the last
-     * stop) and schedules the first look at every certificate on {@code scheduler}, running jobs
-     * on {@code workers}. Never waits for the CA. After {@link #stop} it may be started again
-     * (with new threads): what is served is read anew.
+     * stop) and starts planning looks on {@code scheduler} (one wake-up, whatever the number of
+     * certificates), running jobs on {@code workers}. Never waits for the CA, nor reads the looks
+     * kept in the store: the planner's first wake-up does. After {@link #stop} it may be started
+     * again (with new threads): what is served is read anew.
      */
     public void start(Scheduler scheduler, Executor workers) {
-        this.scheduler = scheduler;
-        this.workers = workers;
         running = true;
         if (!servedStored) {
             serveStored();
         }
-        List<ManagedCertificate> all = managed.list();
-        Instant now = clock.instant();
-        for (ManagedCertificate certificate : all) {
-            schedule(certificate, firstLook(certificate, now));
-        }
+        planner.start(scheduler, workers);
         sync.start(scheduler);
     }
 
     /**
-     * At once for a certificate that needs an order or is in its last third; otherwise
-     * spread over {@link #START_SPREAD}, so a restart with many healthy certificates does not
-     * send the CA a burst of renewal-window requests.
+     * At once for a certificate that needs an order (unless the store keeps a back-off after
+     * failing to obtain it), whose names changed, or that an operator asked to renew; else at the
+     * look the store keeps; else (stored by a version that kept none, or added while running) at once
+     * in its last third, otherwise spread over {@link #START_SPREAD}, so a restart with many healthy
+     * certificates does not send the CA a burst of renewal-window requests.
      */
-    private Instant firstLook(ManagedCertificate certificate, Instant now) {
+    private Instant firstLook(ManagedCertificate certificate, Optional<NextLook> kept, Instant now) {
         CertificateState state = certificate.state();
         StoredCertificate current = state.current();
-        if (current == null || !state.matchesConfiguration()) {
+        if (current == null) { // a look kept with an expiry was for a certificate that is gone (or unreadable): look now
+            return kept.filter(look -> look.expires().equals(Instant.MAX)).map(NextLook::at).orElse(now);
+        }
+        if (!state.matchesConfiguration() || state.renewalAsked()) {
             return now;
+        }
+        if (kept.isPresent()) {
+            return kept.get().at();
         }
         Duration lifetime = Duration.between(current.notBefore(), current.notAfter());
         if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
@@ -214,12 +217,7 @@ public final class CertificateManager {
         running = false;
         servedStored = false;
         sync.stop();
-        for (ManagedCertificate certificate : managed.list()) {
-            Scheduler.Cancellable scheduled = certificate.scheduled;
-            if (scheduled != null) {
-                scheduled.cancel();
-            }
-        }
+        planner.stop();
     }
 
     public List<ManagedCertificate> certificates() {
@@ -234,7 +232,7 @@ public final class CertificateManager {
     /**
      * Puts {@code certificate} under maintenance while the engine runs (or before it starts):
      * what the store holds for it, or a temporary certificate, is served at once, and its first
-     * look is scheduled as at start.
+     * look is planned as at start for a certificate the store keeps no look for.
      *
      * @throws IllegalArgumentException if a managed certificate has the same first name
      */
@@ -249,7 +247,7 @@ public final class CertificateManager {
         watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
             sync.serveStoredOrFallback(List.of(certificate));
-            schedule(certificate, firstLook(certificate, clock.instant()));
+            planner.lookAt(certificate, firstLook(certificate, Optional.empty(), clock.instant()));
             lookedAt(certificate);
         }
     }
@@ -268,10 +266,7 @@ public final class CertificateManager {
         List<ManagedCertificate> kept = new ArrayList<>(before.list());
         kept.remove(removed);
         managed = Managed.of(kept);
-        Scheduler.Cancellable scheduled = removed.scheduled;
-        if (scheduled != null) {
-            scheduled.cancel();
-        }
+        planner.forget(removed);
         removed.retire(registry); // a job or a store look still running for it can no longer serve it
         watchers.forEach(watcher -> watcher.removed(removed));
         return Optional.of(removed);
@@ -291,28 +286,28 @@ public final class CertificateManager {
         return sync.syncOnce();
     }
 
-    /** Sets the certificate's one next look, calling off the one it replaces: never two chains of jobs. */
-    private void schedule(ManagedCertificate certificate, Instant at) {
-        if (!running || !isManaged(certificate)) {
-            return;
-        }
-        Scheduler.Cancellable previous = certificate.scheduled;
-        certificate.scheduled = scheduler.schedule(() -> workers.execute(() -> maintain(certificate)), at);
-        if (previous != null) {
-            previous.cancel();
-        }
+    /**
+     * Sets {@code certificate}'s next look to {@code until}, in memory and in the store, so no instance
+     * looks at it before (a certificate waiting for its turn to order); when its job is running,
+     * {@code until} replaces that job's outcome. A job that decides this itself returns it as its
+     * {@link Renewal.Outcome#next()} instead.
+     */
+    void park(ManagedCertificate certificate, Instant until) {
+        planner.park(certificate, until);
     }
 
-    /** The maintenance job of one certificate: renew if due, then schedule the next look. */
-    void maintain(ManagedCertificate certificate) {
+    /** Looks at {@code certificate} no later than {@code at} (its turn to order came sooner); after its job if one runs. */
+    void lookAt(ManagedCertificate certificate, Instant at) {
+        planner.lookAt(certificate, at);
+    }
+
+    /**
+     * The maintenance job of one certificate, on a worker (the planner runs one per certificate at a
+     * time): renew if due; the next look, which the planner keeps, or null when none is planned.
+     */
+    private Instant maintain(ManagedCertificate certificate) {
         if (!running || !isManaged(certificate)) {
-            return;
-        }
-        synchronized (certificate) {
-            if (!inFlight.add(certificate)) {
-                askedWhileRunning.add(certificate);
-                return;
-            }
+            return null;
         }
         Instant next;
         String sentence;
@@ -328,8 +323,7 @@ public final class CertificateManager {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            release(certificate);
-            return;
+            return null;
         } catch (LostLeaseException e) {
             next = clock.instant().plus(sync.interval());
             sentence = e.getMessage();
@@ -346,32 +340,15 @@ public final class CertificateManager {
             sentence = unexpected.getMessage();
             LOG.warn("Unexpected failure for {}", certificate, e);
             listeners.failed(new MaintenanceEvents.Failed(certificate.names, unexpected, certificate.state().failures(), next));
-        } catch (Error e) {
-            release(certificate);
-            throw e;
         }
         Instant at = clock.instant();
         String said = sentence;
-        synchronized (certificate) { // one step: a renew asked from now on finds no job running and schedules itself
-            if (askedWhileRunning.remove(certificate)) {
-                next = at;
-            }
-            Instant scheduledAt = next;
-            certificate.update(state -> state.attempted(at, said, scheduledAt));
-            inFlight.remove(certificate);
-            schedule(certificate, next);
-        }
+        Instant planned = next;
+        certificate.update(state -> state.attempted(at, said, planned));
         renewal.warnIfExpiringSoon(certificate, at);
         AutoTlsException failed = failure;
         watchers.forEach(watcher -> watcher.looked(certificate, failed));
-    }
-
-    /** Ends a job that schedules no next look (stopping, or a JVM error). */
-    private void release(ManagedCertificate certificate) {
-        synchronized (certificate) {
-            inFlight.remove(certificate);
-            askedWhileRunning.remove(certificate);
-        }
+        return next;
     }
 
     /**
@@ -382,13 +359,7 @@ public final class CertificateManager {
         for (ManagedCertificate certificate : managed.list()) {
             if (certificate.names.contains(name)) {
                 certificate.update(CertificateState::askRenewal);
-                synchronized (certificate) {
-                    if (inFlight.contains(certificate)) {
-                        askedWhileRunning.add(certificate); // the running job looks again as soon as it ends
-                    } else {
-                        schedule(certificate, clock.instant());
-                    }
-                }
+                planner.lookAt(certificate, clock.instant()); // a job running now looks again as soon as it ends
                 return true;
             }
         }

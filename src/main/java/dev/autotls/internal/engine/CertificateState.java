@@ -69,6 +69,12 @@ public record CertificateState(StoredCertificate current, boolean matchesConfigu
                 next, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
     }
 
+    /** The next job is planned at {@code next} (before the first job of a run: from the look the store keeps). */
+    CertificateState planned(Instant next) {
+        return new CertificateState(current, matchesConfiguration, saved, failures, ownerAction, source, last, next,
+                caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+    }
+
     /** Orders go to {@code attempt}'s CA, {@code trying} by id. */
     CertificateState routed(CaAttempt attempt, String trying) {
         return new CertificateState(current, matchesConfiguration, saved, failures, ownerAction, source, last, nextAttempt,

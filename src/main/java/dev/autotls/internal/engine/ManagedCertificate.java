@@ -6,7 +6,6 @@ import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.AlternativeNames;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.CertifiedKey;
-import dev.autotls.spi.Scheduler;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Collections;
@@ -29,8 +28,6 @@ public final class ManagedCertificate {
     /** Why this strategy, in words (status). */
     public final String strategyReason;
     private final AtomicReference<CertificateState> state = new AtomicReference<>(CertificateState.NONE);
-    /** The next look's handle, so it can be called off: the scheduler's business, not the certificate's state. */
-    volatile Scheduler.Cancellable scheduled;
     /** No longer managed: nothing serves it again (guarded by this object's lock, as serving is). */
     private boolean retired;
 

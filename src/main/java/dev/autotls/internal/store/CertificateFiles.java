@@ -72,17 +72,28 @@ public final class CertificateFiles {
      * Removes what is stored for the certificate whose first name is {@code firstName}, while the
      * caller holds its {@link #lockName lease}: the private key first, so an interrupted delete
      * leaves no key behind, and what is left reads as incomplete ({@link CorruptDataException}),
-     * never served.
+     * never served. Its next look goes last, so no instance plans looks at a certificate that is gone.
      */
     public void delete(String firstName) throws IOException {
         for (String key : keysOf(firstName)) {
             store.delete(key);
         }
+        store.delete(folder(firstName) + "/" + CertificateStore.NextLook.ITEM);
     }
 
     /** The key whose version changes with every save of this certificate (its metadata, written with the rest). */
     public String versionKey(String firstName) {
         return key(StorageKeys.certificateName(firstName), StorageKeys.METADATA);
+    }
+
+    /** The folder key of the certificate whose first name is {@code firstName} (where its next look is kept too). */
+    public String folder(String firstName) {
+        return StorageKeys.certificateFolder(caFolder, firstName);
+    }
+
+    /** The folder whose sub-folders are the certificates' ({@link CertificateStore#nextLooks} asks below it). */
+    public String certificatesFolder() {
+        return StorageKeys.certificatesFolder(caFolder);
     }
 
     /** The lease that guards this certificate's orders and saves. */
