@@ -1,0 +1,257 @@
+package dev.autotls.bench;
+
+import dev.autotls.internal.store.CertificateFiles;
+import dev.autotls.internal.store.LeaseTimes;
+import dev.autotls.internal.store.ManagedNamesFile;
+import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.store.postgres.PostgresCertificateStore;
+import dev.autotls.internal.store.postgres.PostgresLocation;
+import dev.autotls.spi.CertificateStore;
+import dev.autotls.spi.Lease;
+import dev.autotls.testing.Postgres;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL store holding N names, for {@link FleetBench}: certificates {@code a0.bench.test}
+ * ... {@code a{N-1}.bench.test} (one each, from {@link BenchCertificates}), each one's next look
+ * kept as the store keeps it, and all N in the store's managed set (the names managed at run time).
+ *
+ * <p>Everything is written through the store's own code, so the rows are exactly what autotls
+ * writes: the three items of each certificate as {@link CertificateFiles#save} makes them (250
+ * certificates per fenced {@code saveAll}, on two threads), {@link CertificateStore#saveNextLook},
+ * and {@link ManagedNamesFile#update}. Generated once, then kept as a {@code pg_dump} file in
+ * {@code ~/.cache/autotls/} and restored with {@code pg_restore} into the benchmark's fresh
+ * database. The file's name carries the count, {@link #FORMAT} and a digest of the tables an
+ * empty store creates ({@code pg_dump --schema-only}), so a change of the store's schema
+ * makes a new one; so does age (certificates are valid 90 days; older than {@link #MAX_AGE} is
+ * made again, before any comes near renewal).
+ */
+final class FleetFixture {
+    /** Raised when what the generator writes changes. */
+    static final int FORMAT = 1;
+    /** The CA the stored certificates are filed under; nothing listens there. */
+    static final String CA = "https://127.0.0.1:1/dir";
+    static final Duration MAX_AGE = Duration.ofDays(30);
+    private static final int CHUNK = 250;
+
+    private final Postgres postgres;
+    private final Path cache;
+    private final Path programs;
+    private final String schemaDigest;
+
+    private FleetFixture(Postgres postgres, Path cache, Path programs, String schemaDigest) {
+        this.postgres = postgres;
+        this.cache = cache;
+        this.programs = programs;
+        this.schemaDigest = schemaDigest;
+    }
+
+    /** The name of certificate {@code index}. */
+    static String name(int index) {
+        return "a" + index + ".bench.test";
+    }
+
+    /** Fixtures for {@code postgres}, kept in {@code cache}; reads the schema an empty store makes there. */
+    static FleetFixture on(Postgres postgres, Path cache) throws Exception {
+        Path programs = clientPrograms();
+        String url = postgres.createDatabase("fleet_schema");
+        open(url).close(); // creates the tables
+        String schema = run(List.of(programs.resolve("pg_dump").toString(), "--schema-only", "--no-owner", "--no-acl",
+                "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", Postgres.USER, "-d", "fleet_schema"));
+        String stable = schema.lines() // comments, the random \restrict key and blank lines differ between runs
+                .filter(line -> !line.startsWith("--") && !line.startsWith("\\") && !line.isBlank())
+                .collect(Collectors.joining("\n"));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(stable.getBytes(StandardCharsets.UTF_8));
+        return new FleetFixture(postgres, cache, programs, HexFormat.of().formatHex(digest, 0, 6));
+    }
+
+    /** The cached file for {@code count} names. */
+    Path file(int count) {
+        return cache.resolve("fleet-" + count + "-f" + FORMAT + "-" + schemaDigest + ".pgdump");
+    }
+
+    /**
+     * A new database {@code database} holding {@code count} names, restored from the cached file or
+     * generated (and then cached); its {@code autotls.storage} URL. Says on standard output which, and how long it took.
+     */
+    String prepare(String database, int count) throws Exception {
+        String url = postgres.createDatabase(database);
+        Path file = file(count);
+        long begin = System.nanoTime();
+        if (Files.exists(file) && Files.getLastModifiedTime(file).toInstant().isAfter(Instant.now().minus(MAX_AGE))) {
+            run(List.of(programs.resolve("pg_restore").toString(), "--no-owner", "--no-acl", "-j", "2",
+                    "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", Postgres.USER, "-d", database, file.toString()));
+            analyze(database);
+            System.out.printf("fleet: restored %d names into %s from %s in %d ms%n", count, database, file, millisSince(begin));
+            return url;
+        }
+        generate(url, count);
+        long generated = millisSince(begin);
+        analyze(database);
+        Files.createDirectories(cache);
+        Path partial = Files.createTempFile(cache, "fleet-", ".partial");
+        run(List.of(programs.resolve("pg_dump").toString(), "-Fc", "-Z", "1", "-f", partial.toString(),
+                "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", Postgres.USER, "-d", database));
+        Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf("fleet: generated %d names into %s in %d ms, kept as %s (%d MB) in %d ms more%n", count, database,
+                generated, file, Files.size(file) / 1_000_000, millisSince(begin) - generated);
+        return url;
+    }
+
+    private static void generate(String url, int count) throws Exception {
+        BenchCertificates issuer = new BenchCertificates();
+        String caFolder = StorageKeys.caFolder(URI.create(CA));
+        Instant now = Instant.now();
+        Instant notBefore = now.minus(Duration.ofDays(1));
+        Instant notAfter = notBefore.plus(Duration.ofDays(90));
+        Instant renewal = notAfter.minus(Duration.between(notBefore, notAfter).dividedBy(3)); // the last third, as RenewalPolicy
+        try (PostgresCertificateStore store = open(url)) {
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> parts = new ArrayList<>();
+                for (int part = 0; part < 2; part++) {
+                    int first = part;
+                    parts.add(threads.submit(() -> {
+                        try (Lease lease = store.locker().acquire(StorageKeys.lockFor("bench-fixture-" + first), Duration.ofMinutes(1))) {
+                            for (int from = first * CHUNK; from < count; from += 2 * CHUNK) {
+                                writeChunk(store, caFolder, issuer, lease, from, Math.min(count, from + CHUNK), notBefore, notAfter,
+                                        renewal);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> part : parts) {
+                    part.get();
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            List<String> names = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                names.add(name(i));
+            }
+            new ManagedNamesFile(store).update(set -> set.with(names, names), Duration.ofMinutes(1));
+        }
+    }
+
+    /** Certificates {@code from} to {@code to} (exclusive): their items in one fenced write, then their next looks. */
+    private static void writeChunk(CertificateStore store, String caFolder, BenchCertificates issuer, Lease lease, int from, int to,
+                                   Instant notBefore, Instant notAfter, Instant renewal) throws IOException {
+        Collected items = new Collected();
+        CertificateFiles files = new CertificateFiles(items, caFolder);
+        for (int i = from; i < to; i++) {
+            StoredCertificate certificate = issuer.issue(name(i), BigInteger.valueOf(i + 1L), notBefore, notAfter);
+            files.save(certificate, lease); // into items: exactly the keys and bytes maintenance writes
+        }
+        store.saveAll(items.items, lease);
+        for (int i = from; i < to; i++) {
+            store.saveNextLook(new CertificateStore.NextLook(StorageKeys.certificateFolder(caFolder, name(i)), renewal, notAfter));
+        }
+    }
+
+    private static PostgresCertificateStore open(String url) throws Exception {
+        return PostgresCertificateStore.open(PostgresLocation.parse(url, null), null, true, LeaseTimes.STANDARD);
+    }
+
+    /** As a database that has run for a while: statistics for the planner, and no autovacuum arriving mid-measurement. */
+    private void analyze(String database) throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + postgres.port() + "/" + database,
+                Postgres.USER, Postgres.PASSWORD); Statement statement = connection.createStatement()) {
+            statement.execute("VACUUM ANALYZE");
+        }
+    }
+
+    private static long millisSince(long begin) {
+        return (System.nanoTime() - begin) / 1_000_000;
+    }
+
+    /** The newest installed PostgreSQL's client programs (pg_dump and pg_restore of the server's own version). */
+    private static Path clientPrograms() throws IOException {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.filter(v -> Files.isExecutable(v.resolve("bin/pg_restore")))
+                    .max(Comparator.comparing(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                    .map(v -> v.resolve("bin"))
+                    .orElseThrow(() -> new IOException("no /usr/lib/postgresql/*/bin/pg_restore: apt-get install postgresql"));
+        }
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", Postgres.PASSWORD);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ":\n" + output);
+        }
+        return output;
+    }
+
+    /** A store that only collects what {@link CertificateFiles#save} hands to {@code saveAll}, to be written in one go. */
+    private static final class Collected implements CertificateStore {
+        final List<Item> items = new ArrayList<>();
+
+        @Override
+        public void saveAll(List<Item> batch, Lease guard) {
+            items.addAll(batch);
+        }
+
+        @Override
+        public java.util.Optional<byte[]> load(String key) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void save(String key, byte[] data, Sensitivity sensitivity) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> list(String folderKey) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void delete(String key) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.Map<String, Long> versions(java.util.Collection<String> keys) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public dev.autotls.spi.Locker locker() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String describe() {
+            return "the fixture's batch";
+        }
+    }
+}
