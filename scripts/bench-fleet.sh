@@ -14,7 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 10000 100000
-command_line="bash scripts/bench-fleet.sh $*"
+settings=$(env | grep '^FLEET_' | sort | sed -E "s/^([^=]*)=(.* .*)$/\1='\2'/" | tr '\n' ' ' || true)
+command_line="${settings}bash scripts/bench-fleet.sh $*"   # printed with every figure: what reproduces it
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || bash scripts/peers.sh >/dev/null   # PostgreSQL
 mvn -q -B -ntp -DskipTests test-compile
 cp=$(mktemp)

@@ -223,14 +223,21 @@ public final class FleetBench {
         return InstanceProcess.start(label, settings, jvm, logs.resolve(label + ".log"));
     }
 
-    /** Milliseconds from {@code instance}'s process start until a handshake for {@code name} shows its stored certificate. */
+    /**
+     * Milliseconds from {@code instance}'s process start until a handshake for {@code name} shows
+     * its stored certificate; says too when the server had started, by the instance's clock and by this one.
+     */
     private static long untilServed(InstanceProcess instance, String name) throws Exception {
         int port = instance.awaitReady(Duration.ofMinutes(10));
+        long ready = (System.nanoTime() - instance.startedNanos()) / 1_000_000;
         long served = new FleetHandshakes(port).untilStored(name, Duration.ofMinutes(2));
         if (served < 0) {
             throw new IllegalStateException("instance on port " + port + " never served the stored certificate of " + name);
         }
-        return (served - instance.startedNanos()) / 1_000_000;
+        long millis = (served - instance.startedNanos()) / 1_000_000;
+        System.out.printf("fleet:   %s: server started after %d ms of JVM uptime, seen at %d ms; %s served at %d ms%n",
+                instance, instance.uptimeAtReady(), ready, name, millis);
+        return millis;
     }
 
     private static String loadAverage() throws java.io.IOException {

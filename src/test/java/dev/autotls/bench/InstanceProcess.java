@@ -143,6 +143,11 @@ final class InstanceProcess implements AutoCloseable {
         }
     }
 
+    @Override
+    public String toString() {
+        return "instance " + label;
+    }
+
     /** Asks it to stop, waits up to 30 s, then kills it. */
     @Override
     public void close() throws InterruptedException {
