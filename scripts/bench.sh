@@ -109,6 +109,8 @@ chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
   echo
   cat "$fragments/fleet-store.md"
   echo
+  cat "$fragments/fleet-today.md"
+  echo
   echo "Targets:"
   cat "$fragments/fleet-targets.md"
 } > "$out/BENCHMARKS.md.tmp"

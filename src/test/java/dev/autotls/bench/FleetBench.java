@@ -40,8 +40,17 @@ import java.util.Map;
  * (passed to every instance), {@code -Dbench.command=...} (the command printed with the figures).
  */
 public final class FleetBench {
-    /** Today's figures (before lazy loading) per count, the regression line; none measured yet. */
-    static final Map<Integer, Today> TODAY = Map.of();
+    /**
+     * The figures before lazy loading, the regression line: the library at 9625f7c with this
+     * benchmark (branch {@code bench} before issue 25's merge). Measured while other builds kept the
+     * load average at 10 to 14 on 2 cores; for a quiet baseline run {@code bash scripts/bench-fleet.sh 10000}
+     * in a worktree of that commit and replace these.
+     */
+    static final Map<Integer, Today> TODAY = Map.of(10_000, new Today(41_019, 74, "2026-12-07",
+            "start to a stored name served 41019 ms (1 name: 5621 ms), heap after full GC 74 MB, first-time handshake p50 "
+                    + "12.2 ms (one name: 18.0 ms), 108 / 104 handshakes/s; a start reads 22.7 MB in 30,006 rows and the first "
+                    + "look after it 24.9 MB in 40,002 rows (one query per certificate); per sync 589 KB to the store (every "
+                    + "key) and 746 KB from it in 10,001 rows; a change by A never reached B (3 of 3 not within 5 s)"));
 
     private final Options options;
     private final Path logs;
@@ -49,8 +58,8 @@ public final class FleetBench {
     /** Every name but the one the starts ask for, each handed out once: the names not in memory. */
     private final FleetHandshakes.FirstTime firstTimeNames;
 
-    /** A figure of today's code to be no slower than: start to a stored name served, and heap after start. */
-    record Today(long startMillis, long heapMb) {
+    /** Figures before lazy loading: start to a stored name served and heap after start (targets), and all of them in words. */
+    record Today(long startMillis, long heapMb, String measured, String figures) {
     }
 
     private FleetBench(Options options, Path logs, Postgres postgres) {

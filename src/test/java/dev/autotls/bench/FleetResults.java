@@ -35,8 +35,21 @@ final class FleetResults {
         if (window == null) {
             return "not counted";
         }
-        return String.format("%.0f bytes to the store, %.0f bytes from it, %.1f statements, %.1f rows", perSync(window.bytesToServer()),
-                perSync(window.bytesFromServer()), perSync(window.statements()), perSync(window.rows()));
+        return bytes(perSync(window.bytesToServer())) + " to the store, " + bytes(perSync(window.bytesFromServer())) + " from it, "
+                + number(perSync(window.statements())) + " statements, " + number(perSync(window.rows())) + " rows";
+    }
+
+    /** 412 B, 58.9 kB, 1.2 MB. */
+    private static String bytes(double bytes) {
+        if (bytes < 10_000) {
+            return String.format("%.0f B", bytes);
+        }
+        return bytes < 10_000_000 ? String.format("%.1f kB", bytes / 1e3) : String.format("%.1f MB", bytes / 1e6);
+    }
+
+    /** A count per sync: whole when it is, else with one decimal. */
+    private static String number(double value) {
+        return Math.abs(value - Math.rint(value)) < 0.05 ? String.format("%.0f", value) : String.format("%.1f", value);
     }
 
     private double perSync(long total) {
@@ -66,13 +79,16 @@ final class FleetResults {
                 change, served, changeMillis.size(), options.changeWait().toMillis(), command);
 
         if (!BenchSupport.hasFragment("fleet.md")) {
-            BenchSupport.report("fleet.md", "Command: `" + command + "`; " + startMany.size() + " starts of each, alternating; "
+            BenchSupport.report("fleet.md", "Command: `" + command + "`; " + startMany.size() + (startMany.size() == 1 ? " start" : " starts") + " of each, alternating; "
                     + options.firstTime() + " handshakes one after another for each latency; " + options.seconds()
                     + " s per rate, 2 client threads.", "",
                     "| Names stored | Process start to a stored name served | Same, 1 name stored | Ratio "
                             + "| Heap after full GC: started / after handshakes | Handshakes/s: first-time names spread over all / one name "
                             + "| Handshake p50 (p90): first-time name / one name |",
                     "|---|---|---|---|---|---|---|");
+            FleetBench.TODAY.forEach((names, today) -> BenchSupport.report("fleet-today.md", "Before lazy loading (the library at "
+                    + "9625f7c, " + today.measured() + ", `bash scripts/bench-fleet.sh " + names + "`, load average 10 to 14 from "
+                    + "other builds), " + names + " names: " + today.figures() + "."));
             BenchSupport.report("fleet-store.md", "| Names stored | A start reads | The first look at the store after a start "
                             + "| Per sync, nothing changed: bytes to / from the store | Statements per sync | Rows per sync "
                             + "| A change by A served by B: median (max), served |",
@@ -83,8 +99,9 @@ final class FleetResults {
                 firstTime.p50(), firstTime.p90(), hot.p50(), hot.p90()));
         String firstLook = (firstSyncMillis < 0 ? "over " + options.settle().toSeconds() + " s" : firstSyncMillis + " ms")
                 + String.format(", %.1f MB, %d rows", firstSync.bytesFromServer() / 1e6, firstSync.rows());
-        String syncs = window == null ? "not counted | - | -" : String.format("%.0f B / %.0f B | %.1f | %.1f",
-                perSync(window.bytesToServer()), perSync(window.bytesFromServer()), perSync(window.statements()), perSync(window.rows()));
+        String syncs = window == null ? "not counted | - | -" : bytes(perSync(window.bytesToServer())) + " / "
+                + bytes(perSync(window.bytesFromServer())) + " | " + number(perSync(window.statements())) + " | "
+                + number(perSync(window.rows()));
         BenchSupport.report("fleet-store.md", String.format("| %d | %.1f MB, %d rows | %s | %s | %s (%s), %d of %d |",
                 count, startRead.bytesFromServer() / 1e6, startRead.rows(), firstLook, syncs, change,
                 changeMax == Long.MAX_VALUE ? "never" : changeMax + " ms", served, changeMillis.size()));
@@ -99,6 +116,8 @@ final class FleetResults {
                 String.format("%.0f", heapAfterHandshakes / 1e6), "<= 200", heapAfterHandshakes <= 200_000_000L));
         targets.add(BenchSupport.target("handshake for a name not in memory, median, " + of + ", ms",
                 String.format("%.1f", firstTime.p50()), "<= 20", firstTime.handshakes() > 0 && firstTime.p50() <= 20));
+        targets.add(BenchSupport.target("handshakes for names not in memory that failed or showed no stored certificate, " + of,
+                firstTime.failures() + " of " + (firstTime.handshakes() + firstTime.failures()), "= 0", firstTime.failures() == 0));
         if (!changeMillis.isEmpty()) {
             targets.add(BenchSupport.target("a certificate stored by one instance served by another, median, " + of + ", ms", change,
                     "<= 1000", changeMedian <= 1000));
