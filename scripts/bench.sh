@@ -88,31 +88,7 @@ chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
   echo
   cat "$fragments/responder.md"
   echo
-  echo "## 5. 100,000 names in one PostgreSQL store"
-  echo
-  echo "A platform's fleet: N names managed at run time (the store's managed set, as \`AutoTls.manage\` keeps it; no"
-  echo "\`autotls.domains\`) in one PostgreSQL 15 store on this machine, each instance a JVM of its own (\`FleetInstance\`,"
-  echo "JDK 17, \`-Xmx2g\`, default settings). One certificate per name from a throwaway local issuer, written through the"
-  echo "store's own code and kept as a pg_dump in \`~/.cache/autotls/\` (generated once per count and schema)."
-  echo "Start: process start to the first handshake showing the stored certificate of the name added last, N names"
-  echo "against a store of 1, the same settings, alternating runs, median. Heap: after a full GC in the instance, once"
-  echo "started and after the handshakes. Handshakes: full (no session reuse) from 2 client threads; first-time names"
-  echo "are each asked once, in a seeded random order over all N, so every handshake meets a name not asked before; one"
-  echo "name is the same name each time; the latencies are of handshakes one after another. Per sync: an instance whose"
-  echo "store connection goes through a relay that counts bytes and PostgreSQL protocol messages (statements: Execute"
-  echo "and simple Query; rows: DataRow) makes, after its first look at the store, looks with nothing changed one"
-  echo "after another (\`AutoTls.syncWithStore()\`, the look its sync job makes every interval). A change: instance A"
-  echo "stores a new certificate (\`CertificateFiles.save\`, as maintenance does) for a name instance B holds in memory;"
-  echo "both sync every hour, so only a notification lets B serve it in time; B is asked by a handshake every few ms."
-  echo
-  cat "$fragments/fleet.md"
-  echo
-  cat "$fragments/fleet-store.md"
-  echo
-  cat "$fragments/fleet-today.md"
-  echo
-  echo "Targets:"
-  cat "$fragments/fleet-targets.md"
+  bash scripts/bench-fleet.sh --section "$fragments"
 } > "$out/BENCHMARKS.md.tmp"
 mv "$out/BENCHMARKS.md.tmp" "$out/BENCHMARKS.md"
 echo "=== wrote $out/BENCHMARKS.md and $charts/{issuance,hotswap}.svg in $minutes minutes"
