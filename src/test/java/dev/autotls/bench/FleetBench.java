@@ -23,7 +23,7 @@ import java.util.Map;
  *   <li>heap after a full GC, after the start and after the handshakes below;
  *   <li>full handshakes per second from 2 client threads, each for a name never asked before
  *       (spread over all N), against one name asked again and again; the latency of handshakes
- *       one after another for first-time names, and for the one name;
+ *       one after another, alternating between a first-time name and the one name;
  *   <li>what one sync with nothing changed costs the store: an instance reaches the store
  *       through {@link PostgresWire}, which counts bytes, statements and rows, over
  *       {@code fleet.syncs} syncs made one after another ({@code AutoTls.syncWithStore()});
@@ -34,17 +34,19 @@ import java.util.Map;
  * and {@code fleet-targets.md} of BENCHMARKS.md ({@link BenchSupport#report}).
  *
  * <p>{@code java -cp ... dev.autotls.bench.FleetBench N [seconds]}, with {@code -Dfleet.starts=3},
- * {@code -Dfleet.changes=20}, {@code -Dfleet.first-time=300} (handshakes for first-time names one after
- * another), {@code -Dfleet.syncs=10}, {@code -Dfleet.change-wait=5s},
- * {@code -Dfleet.settle=300s} (how long the counted instance's first look at the store may take), {@code -Dfleet.xmx=2g}, {@code -Dfleet.instance-options="-Dautotls.cache.certificates=20000 ..."}
- * (passed to every instance), {@code -Dbench.command=...} (the command printed with the figures).
+ * {@code -Dfleet.changes=20}, {@code -Dfleet.first-time=300} (handshakes of each kind for the
+ * latencies), {@code -Dfleet.syncs=10}, {@code -Dfleet.change-wait=5s}, {@code -Dfleet.settle=300s}
+ * (how long the counted instance's first look at the store may take), {@code -Dfleet.xmx=2g},
+ * {@code -Dfleet.instance-options="-Dautotls.cache.certificates=20000 ..."} (passed to every
+ * instance), {@code -Dbench.command=...} (the command printed with the figures);
+ * {@code scripts/bench-fleet.sh} sets them from its environment.
  */
 public final class FleetBench {
     /**
      * The figures before lazy loading, the regression line: the library at 9625f7c with this
      * benchmark (branch {@code bench} before issue 25's merge). Measured while other builds kept the
      * load average at 10 to 14 on 2 cores; for a quiet baseline run {@code bash scripts/bench-fleet.sh 10000}
-     * in a worktree of that commit and replace these.
+     * in a worktree of branch {@code bench}'s last commit before that merge, and replace these.
      */
     static final Map<Integer, Today> TODAY = Map.of(10_000, new Today(41_019, 74, "2026-12-07",
             "start to a stored name served 41019 ms (1 name: 5621 ms), heap after full GC 74 MB, first-time handshake p50 "
@@ -131,8 +133,9 @@ public final class FleetBench {
         FleetHandshakes client = new FleetHandshakes(a.httpsPort());
         int seconds = options.seconds;
         client.perSecond(() -> hot, Math.max(1, seconds / 2)); // warm-up of both sides' code (JIT), on the hot name only
-        results.hot = client.oneByOne(java.util.Collections.nCopies(options.firstTime, hot)).latencies();
-        results.firstTime = client.oneByOne(firstTimeNames.take(options.firstTime)).latencies();
+        HandshakeProbe.Samples[] oneByOne = client.alternating(hot, firstTimeNames.take(options.firstTime));
+        results.hot = oneByOne[0].latencies();
+        results.firstTime = oneByOne[1].latencies();
         results.ratePerSecondOne = client.perSecond(() -> hot, seconds);
         results.ratePerSecondSpread = client.perSecond(firstTimeNames, seconds);
         results.reused = firstTimeNames.reused();
@@ -265,7 +268,8 @@ public final class FleetBench {
     }
 
     /** What the command line and system properties ask for. */
-    record Options(int count, int seconds, int starts, int changes, int firstTime, int syncs, Duration changeWait, Duration settle, String xmx, List<String> instanceOptions, String command) {
+    record Options(int count, int seconds, int starts, int changes, int firstTime, int syncs, Duration changeWait, Duration settle,
+                   String xmx, List<String> instanceOptions, String command) {
         static Options from(String[] args) {
             int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
             if (count < 2) {

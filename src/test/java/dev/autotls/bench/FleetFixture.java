@@ -238,7 +238,10 @@ final class FleetFixture {
         return output;
     }
 
-    /** A store that only collects what is written to it ({@link CertificateFiles#save}'s saveAll, a default next look), to be written in one go. */
+    /**
+     * A store that only collects what is written to it ({@link CertificateFiles#save}'s saveAll, a
+     * default next look), to be written in one go.
+     */
     private static final class Collected implements CertificateStore {
         final List<Item> items = new ArrayList<>();
 

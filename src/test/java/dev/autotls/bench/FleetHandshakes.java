@@ -48,12 +48,32 @@ final class FleetHandshakes {
         return -1;
     }
 
-    /** One handshake per name, one after another; each one's latency (failures, and temporary certificates, counted apart). */
-    HandshakeProbe.Samples oneByOne(List<String> names) {
-        long[] nanos = new long[names.size()];
-        int done = 0;
-        int failures = 0;
+    /**
+     * Handshakes one after another, alternating between {@code hot} and each of {@code names}, so
+     * both meet the same state of the code (JIT) and of the machine; the latencies of each kind.
+     * Failures, and temporary certificates, are counted apart.
+     */
+    HandshakeProbe.Samples[] alternating(String hot, List<String> names) {
+        Timed hotOnes = new Timed(names.size());
+        Timed others = new Timed(names.size());
         for (String name : names) {
+            hotOnes.time(hot);
+            others.time(name);
+        }
+        return new HandshakeProbe.Samples[] {hotOnes.samples(), others.samples()};
+    }
+
+    /** Latencies of handshakes as they are made. */
+    private final class Timed {
+        private final long[] nanos;
+        private int done;
+        private int failures;
+
+        Timed(int capacity) {
+            nanos = new long[capacity];
+        }
+
+        void time(String name) {
             long begin = System.nanoTime();
             X509Certificate leaf = served(name);
             long took = System.nanoTime() - begin;
@@ -63,7 +83,10 @@ final class FleetHandshakes {
                 failures++;
             }
         }
-        return new HandshakeProbe.Samples(java.util.Arrays.copyOf(nanos, done), failures);
+
+        HandshakeProbe.Samples samples() {
+            return new HandshakeProbe.Samples(java.util.Arrays.copyOf(nanos, done), failures);
+        }
     }
 
     /** Full handshakes per second from two client threads for {@code seconds}, each asking for the name {@code names} gives next. */

@@ -79,11 +79,13 @@ final class FleetResults {
                 change, served, changeMillis.size(), options.changeWait().toMillis(), command);
 
         if (!BenchSupport.hasFragment("fleet.md")) {
-            BenchSupport.report("fleet.md", "Command: `" + command + "`; " + startMany.size() + (startMany.size() == 1 ? " start" : " starts") + " of each, alternating; "
-                    + options.firstTime() + " handshakes one after another for each latency; " + options.seconds()
+            BenchSupport.report("fleet.md", "Command: `" + command + "`; " + startMany.size()
+                            + (startMany.size() == 1 ? " start" : " starts") + " of each, alternating; "
+                    + options.firstTime() + " handshakes of each kind for the latencies, in turn; " + options.seconds()
                     + " s per rate, 2 client threads.", "",
                     "| Names stored | Process start to a stored name served | Same, 1 name stored | Ratio "
-                            + "| Heap after full GC: started / after handshakes | Handshakes/s: first-time names spread over all / one name "
+                            + "| Heap after full GC: started / after handshakes "
+                            + "| Handshakes/s: first-time names spread over all / one name "
                             + "| Handshake p50 (p90): first-time name / one name |",
                     "|---|---|---|---|---|---|---|");
             FleetBench.TODAY.forEach((names, today) -> BenchSupport.report("fleet-today.md", "Before lazy loading (the library at "
@@ -94,8 +96,8 @@ final class FleetResults {
                             + "| A change by A served by B: median (max), served |",
                     "|---|---|---|---|---|---|---|");
         }
-        BenchSupport.report("fleet.md", String.format("| %d | %d ms | %d ms | %.2f | %.0f MB / %.0f MB | %.0f / %.0f | %.1f (%.1f) ms / %.1f (%.1f) ms |",
-                count, many, one, ratio, heapStarted / 1e6, heapAfterHandshakes / 1e6, ratePerSecondSpread, ratePerSecondOne,
+        BenchSupport.report("fleet.md", String.format(
+                "| %d | %d ms | %d ms | %.2f | %.0f MB / %.0f MB | %.0f / %.0f | %.1f (%.1f) ms / %.1f (%.1f) ms |", count, many, one, ratio, heapStarted / 1e6, heapAfterHandshakes / 1e6, ratePerSecondSpread, ratePerSecondOne,
                 firstTime.p50(), firstTime.p90(), hot.p50(), hot.p90()));
         String firstLook = (firstSyncMillis < 0 ? "over " + options.settle().toSeconds() + " s" : firstSyncMillis + " ms")
                 + String.format(", %.1f MB, %d rows", firstSync.bytesFromServer() / 1e6, firstSync.rows());
