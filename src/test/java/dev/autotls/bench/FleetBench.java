@@ -44,15 +44,16 @@ import java.util.Map;
 public final class FleetBench {
     /**
      * The figures before lazy loading, the regression line: the library at 9625f7c with this
-     * benchmark (branch {@code bench} before issue 25's merge). Measured while other builds kept the
-     * load average at 10 to 14 on 2 cores; for a quiet baseline run {@code bash scripts/bench-fleet.sh 10000}
+     * benchmark (branch {@code bench} before issue 25's merge), on 2 cores shared with other builds;
+     * for a quiet baseline run {@code bash scripts/bench-fleet.sh 10000}
      * in a worktree of branch {@code bench}'s last commit before that merge, and replace these.
      */
-    static final Map<Integer, Today> TODAY = Map.of(10_000, new Today(41_019, 74, "2026-12-07",
-            "start to a stored name served 41019 ms (1 name: 5621 ms), heap after full GC 74 MB, first-time handshake p50 "
-                    + "12.2 ms (one name: 18.0 ms), 108 / 104 handshakes/s; a start reads 22.7 MB in 30,006 rows and the first "
-                    + "look after it 24.9 MB in 40,002 rows (one query per certificate); per sync 589 KB to the store (every "
-                    + "key) and 746 KB from it in 10,001 rows; a change by A never reached B (3 of 3 not within 5 s)"));
+    static final Map<Integer, Today> TODAY = Map.of(10_000, new Today(15_052, 74, "2026-12-07, load average 7 to 9 from other builds",
+            "start to a stored name served 15052 ms (median of 43174, 12017 and 15052; 1 name: 1708 ms), heap after full GC "
+                    + "74 MB, first-time handshake p50 6.5 ms (one name: 5.9 ms), 157 / 151 handshakes/s; a start reads 22.7 MB "
+                    + "in 30,006 rows, the first look after it 24.9 MB in 40,002 rows (one query per certificate, 23.7 s); per "
+                    + "sync 589.2 kB to the store (every key) and 746.2 kB from it in 10,001 rows; a change by A never reached "
+                    + "B (3 of 3 not within 5 s)"));
 
     private final Options options;
     private final Path logs;

@@ -1,5 +1,6 @@
 package dev.autotls.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.ManagedNamesFile;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -44,8 +46,8 @@ import java.util.stream.Stream;
  * and {@link ManagedNamesFile#update}. Generated once, then kept as a {@code pg_dump} file in
  * {@code ~/.cache/autotls/} and restored with {@code pg_restore} into the benchmark's fresh
  * database. The file's name carries the count, {@link #FORMAT} and a digest of the tables an
- * empty store creates ({@code pg_dump --schema-only}), so a change of the store's schema
- * makes a new one; so does age (certificates are valid 90 days; older than {@link #MAX_AGE} is
+ * empty store creates ({@code pg_dump --schema-only}) and of the items one certificate is
+ * written as, so a change of the store's schema or of what autotls writes makes a new one; so does age (certificates are valid 90 days; older than {@link #MAX_AGE} is
  * made again, before any comes near renewal).
  */
 final class FleetFixture {
@@ -55,6 +57,10 @@ final class FleetFixture {
     static final String CA = "https://127.0.0.1:1/dir";
     static final Duration MAX_AGE = Duration.ofDays(30);
     private static final int CHUNK = 250;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Thread time spent making certificates and their items, and in the store's writes, for the generation's summary. */
+    private static final AtomicLong MAKING = new AtomicLong();
+    private static final AtomicLong WRITING = new AtomicLong();
 
     private final Postgres postgres;
     private final Path cache;
@@ -73,18 +79,49 @@ final class FleetFixture {
         return "a" + index + ".bench.test";
     }
 
-    /** Fixtures for {@code postgres}, kept in {@code cache}; reads the schema an empty store makes there. */
+    /**
+     * Fixtures for {@code postgres}, kept in {@code cache}: reads the tables an empty store makes
+     * there and the items one certificate is written as, whose digest names the cached files.
+     */
     static FleetFixture on(Postgres postgres, Path cache) throws Exception {
         Path programs = clientPrograms();
         String url = postgres.createDatabase("fleet_schema");
-        open(url).close(); // creates the tables
+        String layout;
+        try (PostgresCertificateStore store = open(url)) { // creates the tables
+            layout = layout(store);
+        }
         String schema = run(List.of(programs.resolve("pg_dump").toString(), "--schema-only", "--no-owner", "--no-acl",
                 "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", Postgres.USER, "-d", "fleet_schema"));
         String stable = schema.lines() // comments, the random \restrict key and blank lines differ between runs
                 .filter(line -> !line.startsWith("--") && !line.startsWith("\\") && !line.isBlank())
                 .collect(Collectors.joining("\n"));
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(stable.getBytes(StandardCharsets.UTF_8));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest((stable + "\n" + layout).getBytes(StandardCharsets.UTF_8));
         return new FleetFixture(postgres, cache, programs, HexFormat.of().formatHex(digest, 0, 6));
+    }
+
+    /**
+     * The keys, sensitivities and JSON field names one certificate is written as (its name
+     * replaced), and where its next look goes: what changes when autotls writes certificates
+     * differently in the same tables.
+     */
+    private static String layout(CertificateStore store) throws IOException {
+        String caFolder = StorageKeys.caFolder(URI.create(CA));
+        Instant now = Instant.now();
+        Collected items = new Collected();
+        new CertificateFiles(items, caFolder).save(new BenchCertificates().issue(name(0), BigInteger.ONE, now,
+                now.plus(Duration.ofDays(90))), null);
+        List<String> lines = new ArrayList<>();
+        for (CertificateStore.Item item : items.items) {
+            String fields = "";
+            if (item.data().length > 0 && item.data()[0] == '{') {
+                List<String> names = new ArrayList<>();
+                JSON.readTree(item.data()).fieldNames().forEachRemaining(names::add);
+                fields = " " + names.stream().sorted().toList();
+            }
+            lines.add(item.key().replace(name(0), "NAME") + " " + item.sensitivity() + fields);
+        }
+        lines.add("next look: " + (keepsNextLookAsItem(store) ? "an item" : "the store's own"));
+        return String.join("\n", lines);
     }
 
     /** The cached file for {@code count} names. */
@@ -115,8 +152,13 @@ final class FleetFixture {
         run(List.of(programs.resolve("pg_dump").toString(), "-Fc", "-Z", "1", "-f", partial.toString(),
                 "-h", "127.0.0.1", "-p", Integer.toString(postgres.port()), "-U", Postgres.USER, "-d", database));
         Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf("fleet: generated %d names into %s in %d ms, kept as %s (%d MB) in %d ms more%n", count, database,
-                generated, file, Files.size(file) / 1_000_000, millisSince(begin) - generated);
+        System.out.printf("fleet: generated %d names into %s in %d ms, kept as %s (%.1f MB) in %d ms more%n", count, database,
+                generated, file, Files.size(file) / 1e6, millisSince(begin) - generated);
+        try (Stream<Path> kept = Files.list(cache)) { // the same count for an earlier schema or layout is never read again
+            for (Path old : kept.filter(f -> f.getFileName().toString().startsWith("fleet-" + count + "-") && !f.equals(file)).toList()) {
+                Files.deleteIfExists(old);
+            }
+        }
         return url;
     }
 
@@ -156,8 +198,9 @@ final class FleetFixture {
                 names.add(name(i));
             }
             new ManagedNamesFile(store).update(set -> set.with(names, names), Duration.ofMinutes(1));
-            System.out.printf("fleet: %d certificates written in %d ms, the managed set in %d ms%n", count,
-                    (written - begin) / 1_000_000, millisSince(written));
+            System.out.printf("fleet: %d certificates written in %d ms (2 threads: %d ms making them, %d ms in the store's "
+                    + "writes), the managed set in %d ms%n", count, (written - begin) / 1_000_000, MAKING.getAndSet(0) / 1_000_000,
+                    WRITING.getAndSet(0) / 1_000_000, millisSince(written));
         }
     }
 
@@ -170,6 +213,7 @@ final class FleetFixture {
                                    Instant notBefore, Instant notAfter, Instant renewal) throws IOException {
         Collected items = new Collected();
         CertificateFiles files = new CertificateFiles(items, caFolder);
+        long begin = System.nanoTime();
         boolean lookAsItem = keepsNextLookAsItem(store);
         for (int i = from; i < to; i++) {
             StoredCertificate certificate = issuer.issue(name(i), BigInteger.valueOf(i + 1L), notBefore, notAfter);
@@ -178,12 +222,15 @@ final class FleetFixture {
                 items.saveNextLook(nextLook(caFolder, i, renewal, notAfter)); // the default's item, its bytes made by the default
             }
         }
+        long made = System.nanoTime();
+        MAKING.addAndGet(made - begin);
         store.saveAll(items.items, lease);
         if (!lookAsItem) {
             for (int i = from; i < to; i++) {
                 store.saveNextLook(nextLook(caFolder, i, renewal, notAfter));
             }
         }
+        WRITING.addAndGet(System.nanoTime() - made);
     }
 
     private static CertificateStore.NextLook nextLook(String caFolder, int index, Instant renewal, Instant notAfter) {

@@ -89,8 +89,8 @@ final class FleetResults {
                             + "| Handshake p50 (p90): first-time name / one name |",
                     "|---|---|---|---|---|---|---|");
             FleetBench.TODAY.forEach((names, today) -> BenchSupport.report("fleet-today.md", "Before lazy loading (the library at "
-                    + "9625f7c, " + today.measured() + ", `bash scripts/bench-fleet.sh " + names + "`, load average 10 to 14 from "
-                    + "other builds), " + names + " names: " + today.figures() + "."));
+                    + "9625f7c, " + today.measured() + ", `bash scripts/bench-fleet.sh " + names + "`), " + names + " names: "
+                    + today.figures() + "."));
             BenchSupport.report("fleet-store.md", "| Names stored | A start reads | The first look at the store after a start "
                             + "| Per sync, nothing changed: bytes to / from the store | Statements per sync | Rows per sync "
                             + "| A change by A served by B: median (max), served |",
