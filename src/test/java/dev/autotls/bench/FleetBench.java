@@ -277,6 +277,10 @@ public final class FleetBench {
                 throw new IllegalArgumentException("FleetBench needs at least 2 names (it compares with a store of 1), not " + count);
             }
             int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+            if (Integer.getInteger("fleet.starts", 3) < 1 || seconds < 1) {
+                throw new IllegalArgumentException("FleetBench needs fleet.starts and seconds of at least 1, not "
+                        + Integer.getInteger("fleet.starts", 3) + " and " + seconds);
+            }
             String extra = System.getProperty("fleet.instance-options", "").trim();
             return new Options(count, seconds, Integer.getInteger("fleet.starts", 3), Integer.getInteger("fleet.changes", 20),
                     Integer.getInteger("fleet.first-time", 300), Integer.getInteger("fleet.syncs", 10),
