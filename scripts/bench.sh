@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# The benchmark command. Runs the four benchmarks side by side with their peers on this
+# The benchmark command. Runs the five benchmarks side by side with their peers on this
 # machine (local peers only, from Debian's packages) and rewrites BENCHMARKS.md with a table
 # per benchmark, the machine, and SVG charts for the first two (docs/bench/).
-#   bash scripts/bench.sh           the full run, 12 to 18 minutes on 2 cores (autotls on JDK 17 and JDK 25)
-#   bash scripts/bench.sh --smoke   a few seconds per benchmark, so the programs cannot rot;
-#                                   writes target/bench-smoke/ and leaves BENCHMARKS.md alone (CI)
+#   bash scripts/bench.sh           the full run, 20 to 30 minutes on 2 cores (autotls on JDK 17 and JDK 25;
+#                                   the fleet at 10,000 and 100,000 names)
+#   bash scripts/bench.sh --smoke   a few seconds per benchmark (the fleet at 5,000 names, about a minute
+#                                   with its store generated, once, into ~/.cache/autotls), so the programs
+#                                   cannot rot; writes target/bench-smoke/ and leaves BENCHMARKS.md alone (CI)
 # Every figure is printed with the command that produced it; the sub-commands can be run alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = --smoke ]; then
   smoke=true; out=target/bench-smoke; charts=$out; runs=1; names=10; seconds=3; tls_names=300; dns_seconds=2
+  fleet_names=5000
+  export FLEET_SECONDS=2 FLEET_STARTS=1 FLEET_CHANGES=5 FLEET_FIRST_TIME=100 FLEET_SYNCS=3 FLEET_SETTLE=60s FLEET_CHANGE_WAIT=2s
 else
   smoke=false; out=.; charts=docs/bench; runs=5; names=100; seconds=30; tls_names=10000; dns_seconds=10
+  fleet_names="10000 100000"
 fi
 started=$(date +%s)
 peers=$(bash scripts/peers.sh --bench)
@@ -26,6 +31,8 @@ echo "=== 2 and 3. hot swap under load, many names"
 bash scripts/bench-tls.sh "$seconds" "$tls_names"
 echo "=== 4. responder"
 BENCH_SECONDS=$dns_seconds bash scripts/bench-responder.sh
+echo "=== 5. a fleet's store"
+bash scripts/bench-fleet.sh $fleet_names
 
 mkdir -p "$out" "$charts"
 bash scripts/chart.sh "Issuance, start to first Pebble-issued handshake (median, min-max)" ms \
@@ -80,6 +87,8 @@ chart_path=${charts#./}; [ "$out" = . ] || chart_path=.
   echo "## 4. Responder"
   echo
   cat "$fragments/responder.md"
+  echo
+  bash scripts/bench-fleet.sh --section "$fragments"
 } > "$out/BENCHMARKS.md.tmp"
 mv "$out/BENCHMARKS.md.tmp" "$out/BENCHMARKS.md"
 echo "=== wrote $out/BENCHMARKS.md and $charts/{issuance,hotswap}.svg in $minutes minutes"

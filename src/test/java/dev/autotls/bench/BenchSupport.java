@@ -65,9 +65,14 @@ final class BenchSupport {
 
     /** Heap in use after a full collection, in MiB. */
     static long heapAfterGcMiB() {
+        return heapAfterGcBytes() / (1024 * 1024);
+    }
+
+    /** Heap in use after a full collection, in bytes. */
+    static long heapAfterGcBytes() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
