@@ -93,8 +93,9 @@ final class PostgresListener implements AutoCloseable {
         while (!closed) {
             try (Connection listening = PostgresConnections.direct(location, properties())) {
                 connection = listening;
-                listen(listening);
+                int session = listen(listening);
                 if (!selfTest(listening)) {
+                    unlisten(listening, session);
                     String why = "a notification sent through the store did not arrive within "
                             + SELF_TEST_WAIT.toSeconds() + " s";
                     if (!direct) {
@@ -129,10 +130,40 @@ final class PostgresListener implements AutoCloseable {
         return extra;
     }
 
-    private static void listen(Connection listening) throws SQLException {
+    /** LISTENs; the process id of the server session that does, learned in the same round trip (the same session). */
+    private static int listen(Connection listening) throws SQLException {
         listening.setAutoCommit(true);
-        try (Statement statement = listening.createStatement()) {
-            statement.execute("LISTEN " + PostgresFeedSchema.CHANNEL);
+        return backendAfter(listening, "LISTEN " + PostgresFeedSchema.CHANNEL);
+    }
+
+    private static int backendAfter(Connection connection, String command) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(command + "; SELECT pg_backend_pid()");
+            statement.getMoreResults();
+            try (java.sql.ResultSet row = statement.getResultSet()) {
+                row.next();
+                return row.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Behind a pooler in transaction pooling the LISTEN stayed with a server session that now serves
+     * others, where every notification makes the pooler complain ("got packet 'A' from server when
+     * not linked") until it closes that session. Asks it to stop: the pooler hands a client the
+     * server it used last, so an UNLISTEN sent now nearly always lands there, which the process id
+     * confirms; a few tries, then leave it to the pooler's server_lifetime.
+     */
+    private static void unlisten(Connection listening, int listener) {
+        try {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                if (backendAfter(listening, "UNLISTEN *") == listener) {
+                    return;
+                }
+            }
+            LOG.debug("could not reach the server session that LISTENed (process {}) to UNLISTEN", listener);
+        } catch (SQLException e) {
+            LOG.debug("could not UNLISTEN after the self-test: {}", e.toString());
         }
     }
 
