@@ -1,6 +1,6 @@
 /**
  * The renewal engine: the certificate manager and each certificate's state, renewal planning
- * (ARI, lifetime), back-off and the failure policy, the CA circuit and rotation, store sync,
- * order workers, warm start and the scheduler it runs on.
+ * (ARI, lifetime), back-off and the failure policy, the CA circuit and rotation, store sync (the
+ * change feed and notifications), order workers, warm start and the scheduler it runs on.
  */
 package dev.autotls.internal.engine;
