@@ -126,14 +126,10 @@ final class StoreSync {
      */
     synchronized int syncOnce() {
         int[] cost = new int[3]; // keys sent, keys received, certificates read
-        boolean full = false;
+        Optional<Set<String>> changed = feed.changed();
+        boolean full = changed.isEmpty();
         try {
-            Optional<Set<String>> changed = feed.changed();
-            full = changed.isEmpty();
             return full ? compareAll(cost) : readChanged(changed.get(), cost);
-        } catch (IOException e) {
-            LOG.debug("could not read what changed in the store: {}", e.toString());
-            return 0;
         } finally {
             lastLook = new LookCost(++looks, full, cost[0], cost[1], cost[2]);
         }
@@ -176,7 +172,7 @@ final class StoreSync {
      * Compares the version of every certificate and the followed set with those seen, in one
      * query, and reads those that differ; the feed goes on from where it stood before.
      */
-    private int compareAll(int[] cost) throws IOException {
+    private int compareAll(int[] cost) {
         long position = feed.positionNow(); // before the versions: a write after them is in the feed after it
         FollowedSet set = followed;
         List<ManagedCertificate> certificates = managed.get();
@@ -208,9 +204,7 @@ final class StoreSync {
         if (set != null) {
             set.tidy();
         }
-        if (position != ChangeFeedReader.NONE) {
-            feed.compared(position);
-        }
+        feed.compared(position);
         return published;
     }
 

@@ -194,6 +194,29 @@ class StoreSyncFeedTest {
     }
 
     @Test
+    void aFeedThatCannotBeReadWhileTheVersionsCanIsReplacedByFullComparisonsAndSaidOnce() throws Exception {
+        List<ManagedCertificate> certificates = certificates(5);
+        StoreSync sync = sync(certificates, clock);
+        sync.syncOnce();
+        store.failChanges = true; // a role that may read the items but not the feed
+        StoredCertificate stored = storeElsewhere("n1.test", 90);
+        String log = dev.autotls.testing.StandardError.during(() -> {
+            assertThat(sync.syncOnce()).isEqualTo(1);
+            assertThat(sync.lastLook().full()).isTrue();
+            sync.syncOnce();
+            assertThat(sync.lastLook().full()).isTrue();
+        });
+        assertThat(served("n1.test")).isEqualTo(stored.leaf().getSerialNumber());
+        assertThat(log.split("change feed of the store", -1)).as("said once:\n" + log).hasSize(2);
+
+        store.failChanges = false;
+        store.memory.down(true); // unreachable: no sentence about the feed, the store says it is down itself
+        String down = dev.autotls.testing.StandardError.during(() -> assertThat(sync.syncOnce()).isZero());
+        store.memory.down(false);
+        assertThat(down).doesNotContain("change feed");
+    }
+
+    @Test
     void aStoreWithoutAFeedIsComparedInFullAtEveryLookAsBefore() throws Exception {
         MemoryStore plain = new MemoryStore();
         StoreSync sync = new StoreSync(() -> certificates(4), plain, new CertificateFiles(plain, "ca/fake"), registry, clock,
@@ -263,6 +286,7 @@ class StoreSyncFeedTest {
         private final List<String> changes = new ArrayList<>();
         private int trimmedBelow;
         volatile boolean quiet;
+        volatile boolean failChanges;
         volatile IoAction afterVersions;
         volatile IoAction duringChanges;
         final AtomicInteger versionCalls = new AtomicInteger();
@@ -296,6 +320,10 @@ class StoreSyncFeedTest {
             IoAction during = duringChanges;
             if (during != null) {
                 run(during);
+            }
+            memory.versions(List.of()); // fails as the memory store does while it is down
+            if (failChanges && position != Changes.FROM_NOW) {
+                throw new IOException("permission denied for table autotls_changes (the test's)");
             }
             synchronized (this) {
                 if (position == Changes.FROM_NOW) {
