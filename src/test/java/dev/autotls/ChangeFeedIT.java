@@ -113,7 +113,10 @@ class ChangeFeedIT {
     void withAnHourlySyncAnotherInstancesCertificateIsServedWithinSecondsByNotification() throws Exception {
         String url = POSTGRES.postgres().url();
         storeFirst(url);
-        try (Site a = Site.start(instance(url, "1h")); Site b = Site.start(instance(url, "1h"))) {
+        try (Instance first = Instance.start(instance(url, "1h")); Instance second = Instance.start(instance(url, "1h"))) {
+            Site a = first.site();
+            Site b = second.site();
+            awaitListening(2); // so that the times are those of notifications (a write before is found by a first look)
             CertificateFiles throughA = new CertificateFiles(a.autoTls.store(), caFolder());
             List<Long> millis = new ArrayList<>();
             for (int round = 1; round <= 5; round++) {
@@ -135,7 +138,9 @@ class ChangeFeedIT {
     void aPlainUpsertOfThePreviousReleaseIsInTheFeedAndServedAtOnce() throws Exception {
         String url = POSTGRES.postgres().url();
         storeFirst(url);
-        try (Site site = Site.start(instance(url, "1h"))) {
+        try (Instance instance = Instance.start(instance(url, "1h"))) {
+            Site site = instance.site();
+            awaitListening(1);
             // the three items as CertificateFiles lays them out, written as the previous release writes: no feed code at all
             MemoryStore bytes = new MemoryStore();
             StoredCertificate stored = newer(1);
@@ -166,7 +171,8 @@ class ChangeFeedIT {
         try (PgBouncer pooler = PgBouncer.start(POSTGRES.postgres(), PgBouncer.Mode.TRANSACTION);
              LiveStandardError log = LiveStandardError.capture()) {
             storeFirst(POSTGRES.postgres().url());
-            try (Site site = Site.start(instance(pooler.url(), "1s"))) {
+            try (Instance instance = Instance.start(instance(pooler.url(), "1s"))) {
+                Site site = instance.site();
                 Await.until("the start-up self-test to say that notifications do not arrive", Duration.ofSeconds(20),
                         () -> POLLING.matcher(log.text()).find());
                 StoredCertificate stored = newer(1);
@@ -199,8 +205,10 @@ class ChangeFeedIT {
         try (PgBouncer pooler = PgBouncer.start(POSTGRES.postgres(), PgBouncer.Mode.TRANSACTION);
              LiveStandardError log = LiveStandardError.capture()) {
             storeFirst(POSTGRES.postgres().url());
-            try (Site site = Site.start(instance(pooler.url(), "1h")
+            try (Instance instance = Instance.start(instance(pooler.url(), "1h")
                     .set(Setting.STORAGE_LISTEN_URL, POSTGRES.postgres().url()))) {
+                Site site = instance.site();
+                awaitListening(1);
                 List<Long> millis = new ArrayList<>();
                 for (int round = 1; round <= 3; round++) {
                     StoredCertificate stored = newer(round);
@@ -213,6 +221,33 @@ class ChangeFeedIT {
             }
             assertThat(count(POLLING, log.text())).as("notifications arrive: nothing to say").isZero();
         }
+    }
+
+    /** A site stopped and destroyed at the end, so its store's connections end with the test. */
+    private record Instance(Site site) implements AutoCloseable {
+        static Instance start(AutoTls.Builder builder) throws Exception {
+            return new Instance(Site.start(builder));
+        }
+
+        @Override
+        public void close() {
+            site.close();
+            site.server.destroy();
+        }
+    }
+
+    /** Waits until {@code count} connections LISTEN directly to PostgreSQL (after that, every commit notifies them). */
+    private static void awaitListening(int count) {
+        Await.until(count + " instances to LISTEN", Duration.ofSeconds(20), () -> {
+            try (Connection db = POSTGRES.postgres().connect(); java.sql.Statement sql = db.createStatement();
+                 java.sql.ResultSet row = sql.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                         + "'autotls-listen' AND state = 'idle' AND query LIKE '%pg_backend_pid()%'")) { // LISTEN; SELECT pg_backend_pid()
+                row.next();
+                return row.getInt(1) == count;
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     /** Stores {@code certificate} as another instance on the direct URL would. */

@@ -14,11 +14,13 @@ import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
 import dev.autotls.testing.Await;
 import dev.autotls.testing.MemoryStore;
+import dev.autotls.testing.Postgres;
 import dev.autotls.testing.SharedPostgres;
 import dev.autotls.testing.TestCertificates;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,11 +42,32 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Issue 25 (d), the load of a sync: with 5,000 certificates in a real PostgreSQL store, a look
  * with nothing changed sends the store no list of keys and gets no item back, as counted on
  * the way to the store and confirmed by PostgreSQL's own statistics for {@code autotls_items}.
+ * In a database of its own, so that no other test's connection adds to those statistics.
  */
 class StoreSyncFeedIT {
     private static final int NAMES = 5_000;
     @RegisterExtension
     static final SharedPostgres DATABASE = new SharedPostgres();
+    private String database;
+    private String url;
+
+    @BeforeEach
+    void ownDatabase() throws SQLException {
+        database = "sync_" + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE);
+        url = DATABASE.postgres().createDatabase(database);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void dropIt() throws SQLException {
+        try (Connection db = DATABASE.postgres().connect(); Statement sql = db.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + DATABASE.postgres().port() + "/" + database,
+                Postgres.USER, Postgres.PASSWORD);
+    }
 
     @Test
     void withFiveThousandNamesALookWithNothingChangedSendsNoKeysAndGetsNoRows() throws Exception {
@@ -51,10 +75,10 @@ class StoreSyncFeedIT {
         for (int i = 0; i < NAMES; i++) {
             certificates.add(new ManagedCertificate(List.of("n" + i + ".test"), Engine.STRATEGY, "a fake (test)"));
         }
-        PostgresLocation location = PostgresLocation.parse(DATABASE.postgres().url(), null);
+        PostgresLocation location = PostgresLocation.parse(url, null);
         Counting store = new Counting(PostgresCertificateStore.open(location, null, true, LeaseTimes.STANDARD));
         long started = System.nanoTime();
-        storeAll(certificates);
+        storeAll(certificates); // after the store made its tables
         System.out.printf("store sync: %d certificates stored in %.1f s%n", NAMES, (System.nanoTime() - started) / 1e9);
         CertificateFiles files = new CertificateFiles(store, "ca/fake");
         StoreSync sync = new StoreSync(() -> certificates, store, files, new CertificateRegistry(), Clock.systemUTC(),
@@ -90,7 +114,7 @@ class StoreSyncFeedIT {
     }
 
     /** Stores a certificate for each, as instances would have, in one batch of the previous version's upserts. */
-    private static void storeAll(List<ManagedCertificate> certificates) throws Exception {
+    private void storeAll(List<ManagedCertificate> certificates) throws Exception {
         MemoryStore bytes = new MemoryStore();
         CertificateFiles files = new CertificateFiles(bytes, "ca/fake");
         // one key and one certificate for all: the test is about the looks, not what they read
@@ -107,7 +131,7 @@ class StoreSyncFeedIT {
             keys.add(folder + "/privkey.pem");
             keys.add(folder + "/fullchain.pem");
         }
-        try (Connection db = DATABASE.postgres().connect(); PreparedStatement upsert = db.prepareStatement(
+        try (Connection db = connect(); PreparedStatement upsert = db.prepareStatement(
                 "INSERT INTO autotls_items(key, data, secret, sealed, version, modified) "
                         + "VALUES (?, ?, ?, false, nextval('autotls_versions'), now()) ON CONFLICT (key) DO UPDATE SET "
                         + "data = EXCLUDED.data, version = EXCLUDED.version, modified = EXCLUDED.modified")) {
@@ -127,11 +151,11 @@ class StoreSyncFeedIT {
     private record ItemScans(long items, long feed) {
     }
 
-    private static ItemScans scansOnceEveryConnectionEnded() throws SQLException {
-        try (Connection db = DATABASE.postgres().connect()) {
+    private ItemScans scansOnceEveryConnectionEnded() throws SQLException {
+        try (Connection db = connect()) {
             Await.until("the store's connections to end", Duration.ofSeconds(30), () -> otherBackends(db) == 0);
         }
-        try (Connection db = DATABASE.postgres().connect(); Statement sql = db.createStatement();
+        try (Connection db = connect(); Statement sql = db.createStatement();
              ResultSet rows = sql.executeQuery("SELECT relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0) "
                      + "FROM pg_stat_user_tables WHERE relname IN ('autotls_items', 'autotls_changes')")) {
             long items = 0;

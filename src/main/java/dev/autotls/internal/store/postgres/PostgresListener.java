@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * hands to others), and that is found out here, not guessed from the URL: the store then polls,
  * says so once, and this thread ends, unless the connection is the configured direct one
  * ({@code autotls.storage.listen-url}), which is tried again. A broken connection is made again
- * after a capped, jittered back-off; after a reconnect the listener is told once, since
- * notifications sent meanwhile are lost.
+ * after a capped, jittered back-off. Each time it starts to listen the listener is told once,
+ * since what was written before (since the caller's last look, or while the connection was down)
+ * notified nobody.
  */
 final class PostgresListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListener.class);
@@ -91,7 +92,6 @@ final class PostgresListener implements AutoCloseable {
 
     private void run() {
         long backoff = FIRST_BACKOFF_MILLIS;
-        boolean listenedBefore = false;
         while (!closed) {
             try (Connection listening = PostgresConnections.direct(location, properties())) {
                 connection = listening;
@@ -111,10 +111,7 @@ final class PostgresListener implements AutoCloseable {
                 } else {
                     backoff = FIRST_BACKOFF_MILLIS;
                     LOG.debug("listening for changes to the store over {}", location);
-                    if (listenedBefore) {
-                        listener.run(); // what was sent while the connection was down is lost: look once
-                    }
-                    listenedBefore = true;
+                    listener.run(); // what was written before this LISTEN, or while the connection was down, notified nobody
                     receive(listening);
                 }
             } catch (SQLException | RuntimeException e) {
