@@ -96,8 +96,11 @@ jetty.sslContext.keyStorePath=
 ## `false`: never create the `autotls_*` tables, only check that they exist.
 # autotls.storage.create-schema=true
 
-## How often each instance looks for certificates another instance stored (`10s`, `1m`).
+## How often each instance looks for certificates another instance stored (`10s`, `1m`); with PostgreSQL, notifications bring them within a second and this is the fallback.
 # autotls.storage.sync-interval=10s
+
+## A `postgresql://` URL that reaches the store's database directly, for the one connection that listens for other instances' changes, when `autotls.storage` goes through a pooler in transaction pooling (PgBouncer), where LISTEN does not work. Password from `autotls.storage.password` or the URL; TLS parameters as `autotls.storage`'s unless it names its own.
+# autotls.storage.listen-url=
 
 ## `auto`, `http-01`, `tls-alpn-01`, `dns-persist-01`, `acme-dns` or `rfc2136`. `auto` uses `tls-alpn-01` where `http-01` would be its choice but the HTTP port is `off`.
 # autotls.challenge=auto

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * One real PostgreSQL cluster ({@link Postgres}) for every test class of the run that
  * registers this extension ({@code @RegisterExtension static final SharedPostgres ...}):
  * started by the first, stopped when the run ends, so the suites pay for initdb once.
- * Before each test acme-dns's tables and autotls's own are dropped: every test starts on an
- * empty database.
+ * Before each test acme-dns's tables and every {@code autotls_*} table, sequence and function
+ * are dropped (whatever a migration added): every test starts on an empty database.
  */
 public final class SharedPostgres implements BeforeAllCallback, BeforeEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedPostgres.class);
@@ -34,8 +34,17 @@ public final class SharedPostgres implements BeforeAllCallback, BeforeEachCallba
     @Override
     public void beforeEach(ExtensionContext context) throws Exception {
         try (Connection db = postgres.connect(); Statement sql = db.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS txt, records, acmedns, autotls_items, autotls_locks, autotls_schema");
-            sql.execute("DROP SEQUENCE IF EXISTS autotls_versions, autotls_tokens");
+            sql.execute("DROP TABLE IF EXISTS txt, records, acmedns");
+            sql.execute("DO $drop$ DECLARE found record; BEGIN "
+                    + "FOR found IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    + "AND tablename LIKE 'autotls\\_%' LOOP "
+                    + "EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', found.tablename); END LOOP; "
+                    + "FOR found IN SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema() "
+                    + "AND sequencename LIKE 'autotls\\_%' LOOP "
+                    + "EXECUTE format('DROP SEQUENCE IF EXISTS %I CASCADE', found.sequencename); END LOOP; "
+                    + "FOR found IN SELECT p.oid::regprocedure AS signature FROM pg_proc p JOIN pg_namespace n "
+                    + "ON n.oid = p.pronamespace WHERE n.nspname = current_schema() AND p.proname LIKE 'autotls\\_%' LOOP "
+                    + "EXECUTE format('DROP FUNCTION IF EXISTS %s CASCADE', found.signature); END LOOP; END $drop$");
         }
     }
 

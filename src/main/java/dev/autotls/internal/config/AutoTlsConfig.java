@@ -168,12 +168,17 @@ public record AutoTlsConfig(
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(e.getMessage() + " (from " + value.get().origin() + ")");
             }
-            return new StorageSetting(Optional.empty(), Optional.of(location), key, createSchema, sync);
+            return new StorageSetting(Optional.empty(), Optional.of(location), key, createSchema, sync, listenAt(sources));
         }
         if (value.isPresent() && value.get().text().matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
             String scheme = value.get().text().substring(0, value.get().text().indexOf(':'));
             throw new ConfigurationException(value.get().origin() + " starts with " + scheme + "://, which is no supported "
                     + "store; give a folder, or a postgresql://user@host:5432/database URL");
+        }
+        if (text(sources, Setting.STORAGE_LISTEN_URL).isPresent()) {
+            throw new ConfigurationException(sources.names().of(Setting.STORAGE_LISTEN_URL) + " is set, but "
+                    + sources.names().of(Setting.STORAGE) + " is a folder, which has no notifications to listen for; unset it, "
+                    + "or use a PostgreSQL store");
         }
         if (key.isPresent()) {
             throw new ConfigurationException(sources.names().of(Setting.STORAGE_KEY) + " is set, but "
@@ -189,6 +194,20 @@ public record AutoTlsConfig(
             folder = base.resolve("autotls");
         }
         return new StorageSetting(Optional.of(folder), Optional.empty(), Optional.empty(), createSchema, sync);
+    }
+
+    /** {@code autotls.storage.listen-url}, parsed as the store's URL is, with the store's password setting. */
+    private static Optional<PostgresLocation> listenAt(SettingSources sources) {
+        Optional<SettingSources.Value> value = sources.get(Setting.STORAGE_LISTEN_URL).filter(v -> !v.text().isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PostgresLocation.parse(value.get().text(), text(sources, Setting.STORAGE_PASSWORD).orElse(null),
+                    sources.names().of(Setting.STORAGE_LISTEN_URL)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage() + " (from " + value.get().origin() + ")");
+        }
     }
 
     private static java.time.Duration duration(SettingSources sources, Setting setting) {

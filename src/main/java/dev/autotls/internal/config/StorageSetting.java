@@ -15,9 +15,16 @@ import java.util.Optional;
  * @param key          {@code autotls.storage.key}, sealing secrets in the database
  * @param createSchema whether the {@code autotls_*} tables may be created
  * @param syncInterval how often stored certificates of other instances are looked for
+ * @param listenAt     {@code autotls.storage.listen-url}: where the database is reached directly for LISTEN
  */
 public record StorageSetting(Optional<Path> folder, Optional<PostgresLocation> database, Optional<String> key,
-                             boolean createSchema, Duration syncInterval) {
+                             boolean createSchema, Duration syncInterval, Optional<PostgresLocation> listenAt) {
+
+    /** A setting without a direct connection for LISTEN (tools, tests). */
+    public StorageSetting(Optional<Path> folder, Optional<PostgresLocation> database, Optional<String> key,
+                          boolean createSchema, Duration syncInterval) {
+        this(folder, database, key, createSchema, syncInterval, Optional.empty());
+    }
 
     @Override
     public String toString() {

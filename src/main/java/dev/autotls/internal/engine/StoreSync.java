@@ -18,17 +18,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what other instances stored: every sync interval one query for the versions of
- * all configured certificates, and a read of only those that changed since the last look. A
- * certificate read this way replaces the served one only if it is newer, so a slow instance
- * can never roll a site back. While the store is unreachable nothing changes here: what is in
- * memory stays served, and the next look catches up.
+ * Publishes what other instances stored. Each look asks the store's change feed what changed
+ * since the last one and reads only the certificates (and the followed set) whose keys are in
+ * it, so a look with nothing changed sends no list of keys and gets no rows, however many names
+ * there are; the first look, a gap in the feed, a store without one, and one look an hour
+ * compare the versions of every certificate in one query instead ({@link ChangeFeedReader}).
+ * Looks come every sync interval and, when the store notifies (PostgreSQL), at once, on the
+ * engine's scheduler, bursts folded into one ({@link NotifiedLooks}). A certificate read this
+ * way replaces the served one only if it is newer, so a slow instance can never roll a site
+ * back. While the store is unreachable nothing changes here: what is in memory stays served,
+ * and the next look catches up.
  */
 final class StoreSync {
     private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
@@ -46,6 +52,11 @@ final class StoreSync {
      */
     private final Map<String, Long> seen = new HashMap<>();
     private final RepeatingTask repeating;
+    private final ChangeFeedReader feed;
+    private final NotifiedLooks notified;
+    private final VersionKeys versionKeys;
+    private long looks;
+    private volatile LookCost lastLook = LookCost.NONE;
     /** Told of each certificate this sync served from the store (for the stages waiting to see it served). */
     private final Consumer<ManagedCertificate> served;
     /** The managed set whose version each look reads too, or null when nothing changes the set at run time. */
@@ -78,6 +89,9 @@ final class StoreSync {
         this.interval = interval;
         this.repeating = new RepeatingTask(this::syncOnce, interval, clock, LOG,
                 "Looking for certificates stored by other instances failed");
+        this.feed = new ChangeFeedReader(store, clock);
+        this.notified = new NotifiedLooks(this::syncOnce, clock);
+        this.versionKeys = new VersionKeys(files);
     }
 
     Duration interval() {
@@ -89,20 +103,77 @@ final class StoreSync {
         this.followed = set;
     }
 
+    /** Looks every interval on {@code on}, and at once on it when the store notifies a change. */
     void start(Scheduler on) {
         repeating.start(on);
+        notified.start(on, store);
     }
 
     void stop() {
         repeating.stop();
+        notified.stop();
+    }
+
+    /** What the last look asked of the store (tests, the benchmark). */
+    LookCost lastLook() {
+        return lastLook;
     }
 
     /**
-     * One look at the store; returns how many certificates it published. One look at a time. The
-     * followed set's version is read in the same query: when it changed, the set is read and the
-     * certificates changed to match before they are looked at.
+     * One look at the store; returns how many certificates it published. One look at a time. When
+     * the followed set's key changed, the set is read and the certificates changed to match before
+     * they are looked at.
      */
     synchronized int syncOnce() {
+        int[] cost = new int[3]; // keys sent, keys received, certificates read
+        Optional<Set<String>> changed = feed.changed();
+        boolean full = changed.isEmpty();
+        try {
+            return full ? compareAll(cost) : readChanged(changed.get(), cost);
+        } finally {
+            lastLook = new LookCost(++looks, full, cost[0], cost[1], cost[2]);
+        }
+    }
+
+    /** Reads the certificates (and the followed set) whose keys changed; those whose reading failed are asked again. */
+    private int readChanged(Set<String> keys, int[] cost) {
+        cost[1] = keys.size();
+        FollowedSet set = followed;
+        if (set != null && keys.contains(set.versionKey()) && !readSet(set)) {
+            feed.retryLater(set.versionKey());
+        }
+        Map<String, ManagedCertificate> byKey = versionKeys.of(managed.get()); // after the set changed them
+        int published = 0;
+        for (String key : keys) {
+            ManagedCertificate certificate = byKey.get(key);
+            if (certificate == null) {
+                continue; // a key that is no certificate's version key (a private key, an account, an answer)
+            }
+            cost[2]++;
+            try {
+                if (adoptIfNewer(certificate)) {
+                    published++;
+                }
+            } catch (CorruptDataException e) {
+                LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
+            } catch (IOException e) {
+                LOG.warn("Not serving what the store holds for {}: {}; trying again at the next look.", certificate,
+                        e.getMessage());
+                feed.retryLater(key);
+            }
+        }
+        if (set != null) {
+            set.tidy();
+        }
+        return published;
+    }
+
+    /**
+     * Compares the version of every certificate and the followed set with those seen, in one
+     * query, and reads those that differ; the feed goes on from where it stood before.
+     */
+    private int compareAll(int[] cost) {
+        long position = feed.positionNow(); // before the versions: a write after them is in the feed after it
         FollowedSet set = followed;
         List<ManagedCertificate> certificates = managed.get();
         List<String> keys = new ArrayList<>(certificates.size() + 1);
@@ -112,29 +183,41 @@ final class StoreSync {
         if (set != null) {
             keys.add(set.versionKey()); // one query for the set and the certificates
         }
+        cost[0] = keys.size();
         Map<String, Long> versions = versions(keys);
         if (versions == null) {
             return 0;
         }
-        if (set != null && differs(set.versionKey(), versions)) {
-            try {
-                set.changed(); // certificates it adds are served as they are added; those it removes serve nothing more
-                seen.put(set.versionKey(), versions.get(set.versionKey())); // only once read: a failed read is tried again
-            } catch (IOException e) {
-                LOG.warn("Could not read the names managed at run time from the store ({}); trying again at the next look.",
-                        e.getMessage());
-            }
+        cost[1] = versions.size();
+        if (set != null && differs(set.versionKey(), versions) && readSet(set)) {
+            seen.put(set.versionKey(), versions.get(set.versionKey())); // only once read: a failed read is tried again
         }
         int published = 0;
         for (int i = 0; i < certificates.size(); i++) {
-            if (changed(keys.get(i), versions) && adoptStored(certificates.get(i))) {
-                published++;
+            if (changed(keys.get(i), versions)) {
+                cost[2]++;
+                if (adoptStored(certificates.get(i))) {
+                    published++;
+                }
             }
         }
         if (set != null) {
             set.tidy();
         }
+        feed.compared(position);
         return published;
+    }
+
+    /** Reads the followed set again (certificates it adds are served as added, those it removes no more); whether it could. */
+    private static boolean readSet(FollowedSet set) {
+        try {
+            set.changed();
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Could not read the names managed at run time from the store ({}); trying again at the next look.",
+                    e.getMessage());
+            return false;
+        }
     }
 
     /** The store's versions of {@code keys}, or null when it cannot be read (it says once that it is down). */

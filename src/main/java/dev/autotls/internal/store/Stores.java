@@ -28,8 +28,8 @@ public final class Stores {
                 throw new ConfigurationException(sentence);
             });
             try {
-                return PostgresStores.open(setting.database().get(), setting.key().orElse(null), setting.createSchema(),
-                        LeaseTimes.STANDARD);
+                return PostgresStores.open(setting.database().get(), setting.listenAt().orElse(null), setting.key().orElse(null),
+                        setting.createSchema(), LeaseTimes.STANDARD);
             } catch (UnusableStoreException e) {
                 throw new ConfigurationException(e.getMessage(), e);
             }

@@ -151,6 +151,30 @@ class ConfigurationTest {
     }
 
     @Test
+    void theListenUrlIsParsedAsTheStoresWithItsPasswordSettingAndRefusedWhereItCanNeverWork() {
+        AutoTlsConfig config = resolve(Map.of("autotls.domains", "a.test",
+                "autotls.storage", "postgresql://app@pooler.test:6432/site?sslmode=verify-full",
+                "autotls.storage.listen-url", "postgresql://app@db.test/site", "autotls.storage.password", "secret"));
+        dev.autotls.internal.store.postgres.PostgresLocation listen = config.storage().listenAt().orElseThrow();
+        assertThat(listen.host()).isEqualTo("db.test");
+        assertThat(listen.port()).isEqualTo(5432);
+        assertThat(listen.password()).as("from autotls.storage.password, as for the store").isEqualTo("secret");
+        assertThat(resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site"))
+                .storage().listenAt()).isEmpty();
+
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site",
+                "autotls.storage.listen-url", "postgresql://app:pw@db.test")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("autotls.storage.listen-url = ")
+                .hasMessageContaining("names no database").hasMessageNotContaining(":pw@");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site",
+                "autotls.storage.listen-url", "db.test:5432")))
+                .hasMessageContaining("autotls.storage.listen-url = 'db.test:5432' is not a PostgreSQL URL");
+        assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", folder.toString(),
+                "autotls.storage.listen-url", "postgresql://app@db.test/site")))
+                .hasMessageContaining("autotls.storage.listen-url is set").hasMessageContaining("is a folder");
+    }
+
+    @Test
     void aFileWhereTheStorageFolderShouldBeIsRefusedAtBuild() throws Exception {
         Path file = Files.writeString(folder.resolve("not-a-folder"), "x");
         assertThatThrownBy(() -> AutoTls.builder().ignoreSystemSettings().domains("a.test").storage(file).build())

@@ -1,9 +1,7 @@
 package dev.autotls.internal.store.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.autotls.internal.postgres.PoolerSafe;
-import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.Heartbeats;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.Reachability;
@@ -15,14 +13,13 @@ import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,6 +29,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link CertificateStore} in PostgreSQL, shared by every instance of a site.
@@ -52,47 +51,67 @@ import java.util.TreeSet;
  * server-side prepared statements, no session state (the pool sets no init SQL and checks
  * connections with the driver's empty query; leases and the schema lock are rows and a
  * transaction-scoped advisory lock). A pooler's refusal is reported as such, naming host:port.
+ *
+ * <p>Every write of an item, also one by an older autotls or by hand, is recorded by a trigger
+ * for {@link #changesSince} and notified at commit ({@link PostgresFeedAccess}); next looks are
+ * rows of their own. Notifications are received on one connection outside the pool
+ * ({@link PostgresListener}), to {@code autotls.storage.listen-url} when a pooler is in the way.
  */
 public final class PostgresCertificateStore implements CertificateStore, SecretSealing {
-    private static final int POOL_SIZE = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCertificateStore.class);
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(15);
     private static final String SETTING = "autotls.storage";
+    static final String LISTEN_SETTING = "autotls.storage.listen-url";
 
     private final PostgresLocation location;
-    private final SecretSealer sealer;
+    /** Where notifications are listened for: {@code autotls.storage.listen-url}, or null for the store's own URL. */
+    private final PostgresLocation listenAt;
+    private final PostgresSealing sealing;
     private final boolean createSchema;
     private final HikariDataSource pool;
     private final Reachability reachability;
     private final Heartbeats heartbeats = new Heartbeats("autotls-store-leases");
     private final PostgresLocker locker;
+    private final PostgresFeedAccess feed;
     private volatile boolean schemaReady;
 
-    private PostgresCertificateStore(PostgresLocation location, SecretSealer sealer, boolean createSchema, LeaseTimes times) {
+    private PostgresCertificateStore(PostgresLocation location, PostgresLocation listenAt, SecretSealer sealer,
+                                     boolean createSchema, LeaseTimes times) {
         this.location = location;
-        this.sealer = sealer;
+        this.listenAt = listenAt;
+        this.sealing = new PostgresSealing(sealer, location);
         this.createSchema = createSchema;
         this.reachability = new Reachability(location.toString());
-        this.pool = new HikariDataSource(poolConfig(location));
+        this.pool = new HikariDataSource(PostgresConnections.poolConfig(location));
         this.locker = new PostgresLocker(this, times, heartbeats);
+        this.feed = new PostgresFeedAccess(this, location, listenAt);
+    }
+
+    /** {@link #open(PostgresLocation, PostgresLocation, String, boolean, LeaseTimes)}, listening over the store's own URL. */
+    public static PostgresCertificateStore open(PostgresLocation location, String storageKey, boolean createSchema,
+                                                LeaseTimes times) throws UnusableStoreException {
+        return open(location, null, storageKey, createSchema, times);
     }
 
     /**
      * Opens the store: checks the login and the database at once, and prepares the tables.
      * An unreachable database is not an error here (it is retried as maintenance goes on).
      *
+     * @param listenAt   {@code autotls.storage.listen-url}: where to LISTEN directly, bypassing a pooler; null for the store's URL
      * @param storageKey base64 of 32 bytes, or null to store secrets as they are
      * @throws UnusableStoreException if the login is refused, the database does not exist, the
      *                                tables cannot or may not be created, or the key is malformed
+     *                                (for the store, or for the listening connection)
      */
-    public static PostgresCertificateStore open(PostgresLocation location, String storageKey, boolean createSchema,
-                                                LeaseTimes times) throws UnusableStoreException {
+    public static PostgresCertificateStore open(PostgresLocation location, PostgresLocation listenAt, String storageKey,
+                                                boolean createSchema, LeaseTimes times) throws UnusableStoreException {
         SecretSealer sealer;
         try {
             sealer = storageKey == null || storageKey.isBlank() ? null : SecretSealer.fromSetting(storageKey);
         } catch (IllegalArgumentException e) {
             throw new UnusableStoreException(e.getMessage(), e);
         }
-        PostgresCertificateStore store = new PostgresCertificateStore(location, sealer, createSchema, times);
+        PostgresCertificateStore store = new PostgresCertificateStore(location, listenAt, sealer, createSchema, times);
         try {
             store.checkAtStart();
         } catch (UnusableStoreException | RuntimeException | Error e) {
@@ -102,62 +121,29 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
         return store;
     }
 
-    private static HikariConfig poolConfig(PostgresLocation location) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("autotls-store");
-        config.setJdbcUrl(location.jdbcUrl());
-        config.setUsername(location.user());
-        location.passwordValue().ifPresent(config::setPassword);
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
-        config.setValidationTimeout(2_000);
-        config.setInitializationFailTimeout(-1); // an unreachable database at start is retried, not fatal
-        config.setAutoCommit(true);
-        Properties driver = driverProperties(location);
-        driver.forEach((key, value) -> config.addDataSourceProperty((String) key, value));
-        return config;
-    }
-
-    private static Properties driverProperties(PostgresLocation location) {
-        Properties properties = new Properties();
-        properties.putAll(location.parameters()); // sslmode, sslrootcert, ... as the URL says
-        properties.putIfAbsent("connectTimeout", "5");
-        properties.putIfAbsent("socketTimeout", "30");
-        properties.putIfAbsent("ApplicationName", "autotls");
-        PoolerSafe.DRIVER_DEFAULTS.forEach(properties::putIfAbsent); // the URL may turn prepared statements back on
-        return properties;
-    }
-
     /** One direct connection with the pool's settings: refused logins and missing databases are refused here. */
     private void checkAtStart() throws UnusableStoreException {
-        Properties properties = driverProperties(location);
-        properties.setProperty("user", location.user());
-        location.passwordValue().ifPresent(password -> properties.setProperty("password", password));
-        try (Connection connection = DriverManager.getConnection(location.jdbcUrl(), properties)) {
-            PostgresSchema.prepare(connection, createSchema, location.toString());
+        try (Connection connection = PostgresConnections.direct(location, new Properties())) {
+            feed.prepared(PostgresSchema.prepare(connection, createSchema, location.toString()));
             schemaReady = true;
         } catch (SQLException e) {
-            String state = e.getSQLState() == null ? "" : e.getSQLState();
-            Optional<String> pooler = PoolerSafe.explain(e, location.hostPort(), SETTING);
-            if (pooler.isPresent()) {
-                throw new UnusableStoreException(SETTING + " = " + location + ": " + pooler.get(), e);
-            }
-            if (state.equals("28P01") || state.equals("28000")) {
-                throw new UnusableStoreException("autotls.storage = " + location + ": the database refused the login of "
-                        + location.user() + " (" + e.getMessage() + "); check the user and autotls.storage.password", e);
-            }
-            if (state.equals("3D000")) {
-                throw new UnusableStoreException("autotls.storage = " + location + ": the database " + location.database()
-                        + " does not exist; create it (CREATE DATABASE " + location.database() + " OWNER " + location.user()
-                        + ") or name another", e);
-            }
-            if (state.equals("42501")) {
-                throw new UnusableStoreException("autotls.storage = " + location + ": " + location.user()
-                        + " may not create the autotls tables (" + e.getMessage() + "); grant it CREATE on the schema, "
-                        + "or create the tables once as another role", e);
+            Optional<String> refusal = PostgresRefusals.of(e, SETTING, location);
+            if (refusal.isPresent()) {
+                throw new UnusableStoreException(refusal.get(), e);
             }
             reachability.failed(e); // unreachable or down: transient, served from memory and retried
+        }
+        if (listenAt != null) {
+            try (Connection listening = PostgresConnections.direct(listenAt, new Properties())) {
+                listening.isValid(2);
+            } catch (SQLException e) {
+                Optional<String> refusal = PostgresRefusals.of(e, LISTEN_SETTING, listenAt);
+                if (refusal.isPresent()) {
+                    throw new UnusableStoreException(refusal.get(), e);
+                }
+                LOG.debug("{} = {} cannot be reached yet ({}); listening starts when it can", LISTEN_SETTING, listenAt,
+                        Reachability.rootCause(e));
+            }
         }
     }
 
@@ -184,7 +170,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
                 select.setArray(1, textArray(connection, keys));
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        found.put(row.getString(1), row.getBoolean(3) ? open(row.getString(1), row.getBytes(2)) : row.getBytes(2));
+                        found.put(row.getString(1), row.getBoolean(3) ? sealing.open(row.getString(1), row.getBytes(2)) : row.getBytes(2));
                     }
                 }
             }
@@ -223,14 +209,14 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
     }
 
     private void upsert(Connection connection, Item item) throws SQLException, IOException {
-        boolean seal = item.sensitivity() == Sensitivity.SECRET && sealer != null;
+        boolean seal = item.sensitivity() == Sensitivity.SECRET && sealing.seals();
         try (PreparedStatement upsert = connection.prepareStatement(
                 "INSERT INTO autotls_items(key, data, secret, sealed, version, modified) "
                         + "VALUES (?, ?, ?, ?, nextval('autotls_versions'), now()) ON CONFLICT (key) DO UPDATE SET "
                         + "data = EXCLUDED.data, secret = EXCLUDED.secret, sealed = EXCLUDED.sealed, "
                         + "version = EXCLUDED.version, modified = EXCLUDED.modified")) {
             upsert.setString(1, item.key());
-            upsert.setBytes(2, seal ? seal(item.key(), item.data()) : item.data());
+            upsert.setBytes(2, seal ? sealing.seal(item.key(), item.data()) : item.data());
             upsert.setBoolean(3, item.sensitivity() == Sensitivity.SECRET);
             upsert.setBoolean(4, seal);
             upsert.executeUpdate();
@@ -290,9 +276,34 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
         });
     }
 
+    /** See {@link PostgresChangeFeed}; empty while the store has no feed (an older schema that may not be changed). */
+    @Override
+    public Optional<Changes> changesSince(long position) throws IOException {
+        return feed.changesSince(position);
+    }
+
+    /** See {@link PostgresListener}: one connection of its own per call, closed with the handle or the store. */
+    @Override
+    public Optional<AutoCloseable> whenChanged(Runnable listener) throws IOException {
+        return feed.whenChanged(listener);
+    }
+
+    @Override
+    public void saveNextLook(NextLook look) throws IOException {
+        if (!feed.nextLooks(look)) {
+            CertificateStore.super.saveNextLook(look);
+        }
+    }
+
+    @Override
+    public List<NextLook> nextLooks(String parentKey, Instant before, int limit) throws IOException {
+        Optional<List<NextLook>> due = feed.nextLooks(parentKey, before, limit);
+        return due.isPresent() ? due.get() : CertificateStore.super.nextLooks(parentKey, before, limit);
+    }
+
     @Override
     public boolean sealsSecrets() {
-        return sealer != null;
+        return sealing.seals();
     }
 
     @Override
@@ -317,6 +328,11 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
         return locker;
     }
 
+    /** Whether notifications from other instances are being received now (tests). */
+    boolean listening() {
+        return feed.listening();
+    }
+
     /** Whether the last call found the database unreachable. */
     public boolean unreachable() {
         return reachability.isDown();
@@ -324,6 +340,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
 
     @Override
     public void close() {
+        feed.close();
         heartbeats.close();
         pool.close();
     }
@@ -342,7 +359,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
     <T> T withConnection(SqlWork<T> work) throws IOException {
         try (Connection connection = pool.getConnection()) {
             if (!schemaReady) {
-                PostgresSchema.prepare(connection, createSchema, location.toString());
+                feed.prepared(PostgresSchema.prepare(connection, createSchema, location.toString()));
                 schemaReady = true;
             }
             T result = inTransaction(connection, work);
@@ -377,26 +394,5 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
 
     private static Array textArray(Connection connection, Collection<String> keys) throws SQLException {
         return connection.createArrayOf("text", keys.toArray(new String[0]));
-    }
-
-    private byte[] seal(String key, byte[] plain) throws IOException {
-        try {
-            return sealer.seal(key, plain);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("could not encrypt " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private byte[] open(String key, byte[] sealed) throws IOException {
-        if (sealer == null) {
-            throw new CorruptDataException("the store " + location + " holds " + key
-                    + " encrypted; set autotls.storage.key to the key the other instances use");
-        }
-        try {
-            return sealer.open(key, sealed);
-        } catch (GeneralSecurityException e) {
-            throw new CorruptDataException("the store " + location + " holds " + key
-                    + " encrypted with another autotls.storage.key (or altered); use the key the other instances use", e);
-        }
     }
 }

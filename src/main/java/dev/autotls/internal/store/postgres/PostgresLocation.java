@@ -34,15 +34,20 @@ public record PostgresLocation(String host, int port, String database, String us
      * @throws IllegalArgumentException naming the setting and what is wrong, without the password
      */
     public static PostgresLocation parse(String value, String passwordSetting) {
+        return parse(value, passwordSetting, SETTING);
+    }
+
+    /** {@link #parse(String, String)} for the setting named {@code setting} ({@code autotls.storage.listen-url}), as messages name it. */
+    public static PostgresLocation parse(String value, String passwordSetting, String setting) {
         if (!isPostgres(value)) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value)
+            throw new IllegalArgumentException(setting + " = '" + masked(value)
                     + "' is not a PostgreSQL URL; use postgresql://user@host:5432/database");
         }
         ConnectionString parsed;
         try {
             parsed = ConnectionString.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value) + "' is not a valid URL (" + e.getMessage()
+            throw new IllegalArgumentException(setting + " = '" + masked(value) + "' is not a valid URL (" + e.getMessage()
                     + "); use postgresql://user@host:5432/database");
         }
         Map<String, String> parameters = new LinkedHashMap<>(parsed.settings());
@@ -51,23 +56,33 @@ public record PostgresLocation(String host, int port, String database, String us
         String database = parameters.remove("dbname");
         String user = parameters.remove("user");
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value)
+            throw new IllegalArgumentException(setting + " = '" + masked(value)
                     + "' names no host; use postgresql://user@host:5432/database");
         }
         if (parsed.hosts().size() != 1) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value) + "' names " + parsed.hosts().size()
+            throw new IllegalArgumentException(setting + " = '" + masked(value) + "' names " + parsed.hosts().size()
                     + " hosts; give one: postgresql://user@host:5432/database");
         }
         if (database == null || database.isEmpty() || database.contains("/")) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value)
+            throw new IllegalArgumentException(setting + " = '" + masked(value)
                     + "' names no database; add it after the host: postgresql://user@host:5432/database");
         }
         if (user == null || user.isEmpty()) {
-            throw new IllegalArgumentException(SETTING + " = '" + masked(value)
+            throw new IllegalArgumentException(setting + " = '" + masked(value)
                     + "' names no user; use postgresql://user@host:5432/database");
         }
         String password = passwordSetting != null && !passwordSetting.isEmpty() ? passwordSetting : parsed.password();
         return new PostgresLocation(parsed.hosts().get(0), parsed.ports()[0], database, user, password, parameters);
+    }
+
+    /**
+     * This location with {@code defaults} beneath its own parameters: the listening connection takes the
+     * store's TLS parameters ({@code sslmode}, {@code sslrootcert}, ...) unless its URL names its own.
+     */
+    public PostgresLocation withParametersBeneath(Map<String, String> defaults) {
+        Map<String, String> merged = new LinkedHashMap<>(defaults);
+        merged.putAll(parameters);
+        return new PostgresLocation(host, port, database, user, password, merged);
     }
 
     /** The JDBC URL without credentials (they are passed as properties). */

@@ -17,6 +17,9 @@ import java.sql.Statement;
  * autotls_locks(name, owner, token, expires_at)    leases; token from autotls_tokens, expiry by the database clock
  * </pre>
  *
+ * plus, recorded beside the version rather than raising it, the change feed and next looks of
+ * {@link PostgresFeedSchema}.
+ *
  * Created on first use inside one transaction under a transaction-scoped advisory lock, so
  * instances starting together do not race (a session-level advisory lock would vanish with a
  * pooled connection; a transaction-level one ends with the commit).
@@ -28,11 +31,12 @@ final class PostgresSchema {
     }
 
     /**
-     * Creates or checks the tables.
+     * Creates or checks the tables; whether the change feed is there.
      *
      * @throws UnusableStoreException when the tables are missing and may not be created, or are newer than this code
      */
-    static void prepare(Connection connection, boolean create, String where) throws SQLException, UnusableStoreException {
+    static PostgresFeedSchema.State prepare(Connection connection, boolean create, String where)
+            throws SQLException, UnusableStoreException {
         boolean autoCommit = connection.getAutoCommit();
         PoolerSafe.limit(connection, PostgresCertificateStore.STATEMENT_TIMEOUT, null); // a transaction, not a session SET
         try (Statement statement = connection.createStatement()) {
@@ -57,7 +61,9 @@ final class PostgresSchema {
                 throw new UnusableStoreException("the store " + where + " has autotls schema version " + version
                         + ", made by a newer autotls than this one (knows " + VERSION + "); upgrade this instance");
             }
+            PostgresFeedSchema.State feed = PostgresFeedSchema.prepare(connection, create);
             connection.commit();
+            return feed;
         } catch (SQLException | UnusableStoreException | RuntimeException e) {
             connection.rollback();
             throw e;

@@ -12,9 +12,9 @@ public final class PostgresStores {
     private PostgresStores() {
     }
 
-    /** See {@link PostgresCertificateStore#open}. */
-    public static CertificateStore open(PostgresLocation location, String storageKey, boolean createSchema, LeaseTimes times)
-            throws UnusableStoreException {
-        return PostgresCertificateStore.open(location, storageKey, createSchema, times);
+    /** See {@link PostgresCertificateStore#open(PostgresLocation, PostgresLocation, String, boolean, LeaseTimes)}. */
+    public static CertificateStore open(PostgresLocation location, PostgresLocation listenAt, String storageKey,
+                                        boolean createSchema, LeaseTimes times) throws UnusableStoreException {
+        return PostgresCertificateStore.open(location, listenAt, storageKey, createSchema, times);
     }
 }
