@@ -146,15 +146,16 @@ public final class Assembly extends ContainerLifeCycle {
         } else {
             this.onDemand = null;
         }
+        tlsAlpn.follow(managedSet::names);
         manager.watch(new CertificateWatcher() { // answers for run-time names too, as the set changes
             @Override
             public void added(ManagedCertificate certificate) {
-                tlsAlpn.track(managedSet.names());
+                tlsAlpn.namesChanged();
             }
 
             @Override
             public void removed(ManagedCertificate certificate) {
-                tlsAlpn.track(managedSet.names());
+                tlsAlpn.namesChanged();
             }
         });
         managedSet.load();

@@ -15,11 +15,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.challenge.TlsAlpn01Challenge;
 import org.slf4j.Logger;
@@ -53,11 +57,12 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
 
     private final CertificateStore store;
     private final ValidationCertificates validations;
-    /**
-     * The non-wildcard managed names: the only ones whose answers are looked for in the store.
-     * Replaced whole when names are managed or unmanaged at run time.
-     */
-    private volatile List<String> names;
+    /** Every managed name, asked for only when answers are pending and the names changed since the last look. */
+    private volatile Supplier<? extends Collection<String>> managed;
+    /** Set when names are managed or unmanaged at run time: {@link #byKeyName} is made again at the next look that needs it. */
+    private volatile boolean namesChanged = true;
+    /** The non-wildcard managed names by their answer's key name; read and written by the poll only. */
+    private Map<String, String> byKeyName = Map.of();
     /** Key authorizations this instance presented, by name; the poll leaves these alone. */
     private final Map<String, String> local = new ConcurrentHashMap<>();
     /** Store versions seen per name; read and written by the poll only. */
@@ -70,12 +75,25 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
     public TlsAlpn01Strategy(CertificateStore store, ValidationCertificates validations, List<String> names) {
         this.store = store;
         this.validations = validations;
-        track(names);
+        List<String> configured = List.copyOf(names);
+        follow(() -> configured);
     }
 
-    /** Looks for the answers of {@code managed} (wildcards are skipped) from the next poll on. */
-    public void track(java.util.Collection<String> managed) {
-        this.names = managed.stream().filter(n -> !n.startsWith("*.")).distinct().toList();
+    /**
+     * Looks for the answers of the names {@code managed} gives (wildcards are skipped) from the next
+     * poll on; {@link #namesChanged} says when to ask it again.
+     */
+    public void follow(Supplier<? extends Collection<String>> managed) {
+        this.managed = managed;
+        namesChanged();
+    }
+
+    /**
+     * Names were managed or unmanaged: the next poll that finds answers asks for them again. Cheap,
+     * so adding 100,000 names one by one costs no pass over all of them per name.
+     */
+    public void namesChanged() {
+        namesChanged = true;
     }
 
     @Override
@@ -137,12 +155,31 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
     }
 
     /**
-     * One look at the store for answers other instances saved: one query for the versions of
-     * every name's key, a read of only those that changed. Serves what appeared, withdraws what
+     * One look at the store for answers other instances saved: a list of the answers' folder (the
+     * pending answers only, a handful whatever the number of names), one query for the versions of
+     * those of managed names, a read of only those that changed. Serves what appeared, withdraws what
      * vanished. Never called on the handshake path; the store being down changes nothing.
      */
     public synchronized void refreshFromStore() {
-        List<String> names = this.names;
+        List<String> pending;
+        try {
+            pending = store.list(StorageKeys.TLS_ALPN_FOLDER);
+        } catch (IOException e) {
+            LOG.debug("could not list the pending tls-alpn-01 answers in the store: {}", e.toString());
+            return;
+        }
+        if (pending.isEmpty() && seen.isEmpty()) {
+            return; // no order anywhere uses tls-alpn-01 now: the usual case, one cheap query
+        }
+        Map<String, String> managedNames = managedByKeyName();
+        Set<String> looked = new LinkedHashSet<>(seen.keySet()); // what vanished is withdrawn
+        for (String keyName : pending) {
+            String name = managedNames.get(keyName);
+            if (name != null) {
+                looked.add(name);
+            }
+        }
+        List<String> names = new ArrayList<>(looked);
         List<String> keys = new ArrayList<>(names.size());
         for (String name : names) {
             keys.add(StorageKeys.tlsAlpnAnswer(name));
@@ -169,6 +206,21 @@ public final class TlsAlpn01Strategy implements ChallengeStrategy {
                 adopt(name, keys.get(i), version);
             }
         }
+    }
+
+    /** {@link #byKeyName}, made again from {@link #managed} when names changed since. */
+    private Map<String, String> managedByKeyName() {
+        if (namesChanged) {
+            namesChanged = false; // first: a change while the names are read is seen at the next look
+            Map<String, String> made = new HashMap<>();
+            for (String name : managed.get()) {
+                if (!name.startsWith("*.")) {
+                    made.put(StorageKeys.tlsAlpnAnswer(name).substring(StorageKeys.TLS_ALPN_FOLDER.length() + 1), name);
+                }
+            }
+            byKeyName = made;
+        }
+        return byKeyName;
     }
 
     private void adopt(String name, String key, long version) {

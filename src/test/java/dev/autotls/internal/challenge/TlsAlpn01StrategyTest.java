@@ -44,6 +44,28 @@ class TlsAlpn01StrategyTest {
     }
 
     @Test
+    void answersOfNamesManagedLaterAreServedOnceTheChangeIsSaid(@TempDir Path folder) throws Exception {
+        CertificateStore store = new FileCertificateStore(folder);
+        CertificateRegistry registry = new CertificateRegistry();
+        TlsAlpn01Strategy strategy = new TlsAlpn01Strategy(store, registry.validations(), List.of("a.test"));
+        List<String> managed = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("a.test"));
+        strategy.follow(() -> managed);
+        store.save(StorageKeys.tlsAlpnAnswer("c.test"), KEY_AUTHORIZATION.getBytes(StandardCharsets.US_ASCII),
+                CertificateStore.Sensitivity.PUBLIC);
+
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("c.test")).as("not managed: its answer is not ours to serve").isFalse();
+
+        managed.add("c.test");
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("c.test")).as("the names are asked for again only when said").isFalse();
+
+        strategy.namesChanged();
+        strategy.refreshFromStore();
+        assertThat(registry.validations().contains("c.test")).isTrue();
+    }
+
+    @Test
     void validationCertificateFollowsRfc8737() throws Exception {
         CertifiedKey entry = TlsAlpn01Strategy.validationCertificate("a.test", KEY_AUTHORIZATION);
         X509Certificate leaf = entry.leaf();

@@ -131,6 +131,9 @@ final class PostgresFeedSchema {
         statement.execute("CREATE TABLE IF NOT EXISTS autotls_next_looks (folder_key text PRIMARY KEY, parent text NOT NULL, "
                 + "next_look timestamptz NOT NULL, expires timestamptz NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS autotls_next_looks_due ON autotls_next_looks (parent, next_look)");
+        // list(folder) asks for a range of keys in byte order: an index in that order makes it a range scan, not a
+        // pass over every item, whatever the database's collation (100,000 certificates are 300,000 items)
+        statement.execute("CREATE INDEX IF NOT EXISTS autotls_items_key_bytes ON autotls_items (key COLLATE \"C\")");
         statement.execute("INSERT INTO autotls_features(name) VALUES ('" + FEATURE + "')");
     }
 }
