@@ -27,6 +27,8 @@ public final class CertificateBeans extends ContainerLifeCycle implements Certif
 
     private record Placed(ContainerLifeCycle container, CertificateBean bean) {
     }
+    /** The group that takes the beans of certificates managed at run time until it holds {@link #GROUP}; under this object's lock. */
+    private ContainerLifeCycle open;
 
     private CertificateBeans(AutoTls owner, Assembly assembly) {
         this.owner = owner;
@@ -53,18 +55,31 @@ public final class CertificateBeans extends ContainerLifeCycle implements Certif
         assembly.manager().watch(beans);
     }
 
+    /**
+     * Adds the bean of a certificate managed from now on: on the owner itself while there are few,
+     * else in a group of {@link #GROUP} as at build, so 100,000 names managed one by one at run time
+     * do not cost 100,000² steps either.
+     */
     @Override
-    public void added(ManagedCertificate certificate) {
+    public synchronized void added(ManagedCertificate certificate) {
         CertificateBean bean = new CertificateBean(assembly, certificate.firstName());
-        Placed before = beans.put(certificate.firstName(), new Placed(owner, bean));
+        ContainerLifeCycle container = owner;
+        if (beans.size() >= GROUP) {
+            if (open == null || open.getBeans().size() >= GROUP) {
+                open = new ContainerLifeCycle();
+                owner.addBean(open);
+            }
+            container = open;
+        }
+        Placed before = beans.put(certificate.firstName(), new Placed(container, bean));
         if (before != null) {
             before.container().removeBean(before.bean());
         }
-        owner.addBean(bean);
+        container.addBean(bean);
     }
 
     @Override
-    public void removed(ManagedCertificate certificate) {
+    public synchronized void removed(ManagedCertificate certificate) {
         Placed placed = beans.remove(certificate.firstName());
         if (placed != null) {
             placed.container().removeBean(placed.bean());
