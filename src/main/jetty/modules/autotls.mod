@@ -81,6 +81,9 @@ jetty.sslContext.keyStorePath=
 ## How often each instance looks for certificates another instance stored (`10s`, `1m`).
 # autotls.storage.sync-interval=10s
 
+## How many decoded certificates memory holds at most for handshakes (a whole number, at least 1); a handshake for a certificate not among them waits up to 250 ms while it is read from the store.
+# autotls.cache.certificates=10000
+
 ## `auto`, `http-01`, `tls-alpn-01`, `dns-persist-01`, `acme-dns` or `rfc2136`. `auto` uses `tls-alpn-01` where `http-01` would be its choice but the HTTP port is `off`.
 # autotls.challenge=auto
 

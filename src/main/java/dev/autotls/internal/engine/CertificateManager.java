@@ -1,7 +1,6 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
-import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -62,6 +62,10 @@ public final class CertificateManager {
     private final RandomGenerator random;
     private final Listeners listeners;
     private final StoreSync sync;
+    /** Serves the certificates from the store as handshakes ask for them. */
+    private final StoreServing serving;
+    /** Completed once the store's list of certificates was read after a start (or could not be). */
+    private final CompletableFuture<Void> listed = new CompletableFuture<>();
     /** Told of every certificate added, removed, and looked at (JMX beans, gauges, waiting {@code manage} calls). */
     private final List<CertificateWatcher> watchers = new CopyOnWriteArrayList<>();
     /**
@@ -99,8 +103,10 @@ public final class CertificateManager {
         this.clock = clock;
         this.listeners = listeners;
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
-        this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
-                listeners, sync);
+        this.serving = new StoreServing(this::certificate, files, registry, clock, this::lookedAt);
+        registry.loadFrom(serving);
+        this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures, serving::leaf), failures,
+                clock, keyType, listeners, sync, serving, random);
     }
 
     /**
@@ -152,18 +158,30 @@ public final class CertificateManager {
     }
 
     /**
-     * Publishes what can be served right now: each stored certificate, or a temporary one. Called
-     * before {@link #start} when something must know what is stored before the first job runs
-     * (the warm start, which contacts the CA only if some certificate is to be ordered); else
-     * {@link #start} calls it.
+     * Serves every certificate from the store from now on, as handshakes ask for it (or a temporary one
+     * while the store holds none), reading now only the few kept in memory for handshakes without SNI,
+     * so a start takes as long with a hundred thousand stored certificates as with one. The store's list
+     * of certificates is read on {@code background} ({@link #storeListed}). Called before {@link #start}
+     * when something must know what is stored before the first job runs (the warm start, which contacts
+     * the CA only if some certificate is to be ordered); else {@link #start} calls it.
      */
-    public void serveStored() {
+    public void serveStored(Executor background) {
         long started = System.nanoTime();
         List<ManagedCertificate> all = managed.list();
-        long fromStore = sync.serveAllStoredOrFallback();
-        LOG.info("Serving {} ({} ms).", StoreSync.servedAtStart(fromStore, all.size() - fromStore),
+        int read = serving.serve(all);
+        serving.list(all, background).whenComplete((done, failed) -> listed.complete(null));
+        LOG.info("Serving {} from the store as handshakes ask for {} ({} read at start; {} ms).",
+                all.size() == 1 ? "1 certificate" : all.size() + " certificates", all.size() == 1 ? "it" : "them", read,
                 (System.nanoTime() - started) / 1_000_000);
         servedStored = true;
+    }
+
+    /**
+     * Completes once the store's list of certificates has been read after the first start (or could not be): from then
+     * on each certificate's state says whether the store holds it ({@link CertificateState.Stored}).
+     */
+    public CompletableFuture<Void> storeListed() {
+        return listed;
     }
 
     /**
@@ -177,7 +195,7 @@ public final class CertificateManager {
         this.workers = workers;
         running = true;
         if (!servedStored) {
-            serveStored();
+            serveStored(workers);
         }
         List<ManagedCertificate> all = managed.list();
         Instant now = clock.instant();
@@ -194,7 +212,7 @@ public final class CertificateManager {
      */
     private Instant firstLook(ManagedCertificate certificate, Instant now) {
         CertificateState state = certificate.state();
-        StoredCertificate current = state.current();
+        CertificateFacts current = state.current();
         if (current == null || !state.matchesConfiguration()) {
             return now;
         }
@@ -228,8 +246,9 @@ public final class CertificateManager {
 
     /**
      * Puts {@code certificate} under maintenance while the engine runs (or before it starts):
-     * what the store holds for it, or a temporary certificate, is served at once, and its first
-     * look is scheduled as at start.
+     * what the store holds for it, or a temporary certificate, is served as handshakes ask for it,
+     * and its first look is scheduled as at start. While running, what the store holds for it is
+     * read now (its facts only stay in memory), so a name managed again is served at once.
      *
      * @throws IllegalArgumentException if a managed certificate has the same first name
      */
@@ -243,7 +262,12 @@ public final class CertificateManager {
         managed = Managed.of(grown);
         watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
-            sync.serveStoredOrFallback(List.of(certificate));
+            serving.serve(List.of(certificate));
+            try {
+                sync.adoptIfNewer(certificate);
+            } catch (IOException e) {
+                LOG.debug("could not read what the store holds for {} yet: {}", certificate, e.toString()); // its first look reads it
+            }
             schedule(certificate, firstLook(certificate, clock.instant()));
             lookedAt(certificate);
         }

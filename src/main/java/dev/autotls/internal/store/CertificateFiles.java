@@ -106,6 +106,14 @@ public final class CertificateFiles {
         return List.of(key(name, StorageKeys.PRIVATE_KEY), key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA));
     }
 
+    /**
+     * The folder names of the certificates the store holds (one list of the certificates folder), as
+     * {@link StorageKeys#certificateName} spells a certificate's first name.
+     */
+    public List<String> listFolders() throws IOException {
+        return store.list(StorageKeys.certificatesFolder(caFolder));
+    }
+
     /** The store it reads and writes. */
     public CertificateStore store() {
         return store;

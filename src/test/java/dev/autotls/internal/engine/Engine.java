@@ -127,8 +127,7 @@ final class Engine {
         List<String> configured = certificates.stream().flatMap(c -> c.names.stream()).toList();
         set = new ManagedSet(configured, new dev.autotls.internal.store.ManagedNamesFile(store), files, manager,
                 (names, origin) -> new ManagedCertificate(names, origin, STRATEGY, "validating with a fake (test)"), clock,
-                certificate -> dev.autotls.internal.ops.StatusView.of(certificate, registry.lookup(certificate.firstName())
-                        .map(CertifiedKey::leaf).orElse(null), clock.instant()));
+                certificate -> dev.autotls.internal.ops.StatusView.of(certificate, clock.instant()));
         set.load();
         return this;
     }
