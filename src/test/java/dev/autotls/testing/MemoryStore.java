@@ -38,6 +38,14 @@ public final class MemoryStore implements CertificateStore, Locker {
         failingLoads.put(key, times);
     }
 
+    /** How many of the next guarded saves ({@link #saveAll}) fail. */
+    private int failingSaves;
+
+    /** The next {@code times} guarded saves fail as a store that stopped answering (reads and leases work). */
+    public synchronized void failSaves(int times) {
+        failingSaves = times;
+    }
+
     /** While true, every call fails as a store that cannot be reached. */
     public void down(boolean isDown) {
         this.down = isDown;
@@ -81,6 +89,10 @@ public final class MemoryStore implements CertificateStore, Locker {
     @Override
     public synchronized void saveAll(List<Item> items, Lease guard) throws IOException {
         reachable();
+        if (failingSaves > 0) {
+            failingSaves--;
+            throw new IOException("the test's store failed writing " + CertificateStore.keys(items));
+        }
         Long holder = holders.get(guard.name());
         if (holder == null || holder != guard.token()) {
             throw new LostLeaseException("the lease on " + guard.name() + " is no longer held");

@@ -12,6 +12,7 @@ import dev.autotls.internal.tls.SelfSignedCertificates;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreServing implements CertificateSource {
     private static final Logger LOG = LoggerFactory.getLogger(StoreServing.class);
+    /**
+     * How long the start waits for each certificate read at start: well beyond a read and a first run of the
+     * decoding code; a store slower than that is waited for no longer (the read goes on and serves when done).
+     */
+    static final Duration START_WAIT = Duration.ofSeconds(10);
 
     /** The managed certificate by its first name, empty once it is no longer managed. */
     private final Function<String, Optional<ManagedCertificate>> managed;
@@ -67,12 +73,14 @@ final class StoreServing implements CertificateSource {
             certificate.serveFromStore(registry);
         }
         int read = 0;
+        boolean fallback = registry.fallback().isEmpty();
         for (ManagedCertificate certificate : certificates) {
-            boolean fallback = registry.fallback().isEmpty();
             if (fallback || certificate.names.stream().anyMatch(IpAddresses::isAddress)) {
-                registry.lookup(certificate.firstName()); // waits for the load, which also makes it the fallback
+                // longer than a handshake would: none comes yet, and the code is then warm for the first one
+                registry.lookup(certificate.firstName(), START_WAIT);
                 read++;
             }
+            fallback = false; // the first only, whatever its load did
         }
         return read;
     }

@@ -110,12 +110,21 @@ public final class CertificateRegistry {
      * {@link #LOAD_WAIT} (empty after that; the load goes on and fills the cache).
      */
     public Optional<CertifiedKey> lookup(String serverName) {
+        return lookup(serverName, LOAD_WAIT);
+    }
+
+    /**
+     * {@link #lookup}, waiting up to {@code wait} for a load: at start, before handshakes come, for the
+     * few certificates kept in memory, so that their reading (and the code that decodes, or makes a
+     * temporary certificate, running for the first time) is done before the first handshake.
+     */
+    public Optional<CertifiedKey> lookup(String serverName, Duration wait) {
         if (serverName == null || serverName.isEmpty()) {
             return Optional.empty();
         }
         Object found = locate(normalize(serverName));
         if (found instanceof String firstName) {
-            return Optional.ofNullable(awaitLoad(firstName, LOAD_WAIT.toNanos()));
+            return Optional.ofNullable(awaitLoad(firstName, wait.toNanos()));
         }
         return Optional.ofNullable((CertifiedKey) found);
     }

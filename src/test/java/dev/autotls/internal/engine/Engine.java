@@ -32,7 +32,8 @@ final class Engine {
 
     final MutableClock clock;
     final MemoryStore store;
-    final CertificateRegistry registry = new CertificateRegistry();
+    /** What handshakes are served from; its cache of decoded certificates may be made smaller ({@link #cacheSize}). */
+    CertificateRegistry registry = new CertificateRegistry();
     final ManualScheduler scheduler;
     final RecordingListener events = new RecordingListener();
     final List<FakeIssuer> issuers = new ArrayList<>();
@@ -80,6 +81,12 @@ final class Engine {
     Engine withLocalIssuer(Predicate<List<String>> issuedLocally) {
         this.local = new FakeIssuer("local", clock);
         this.issuedLocally = issuedLocally;
+        return this;
+    }
+
+    /** Keeps at most {@code size} decoded certificates in memory (call before {@link #build}). */
+    Engine cacheSize(int size) {
+        this.registry = new CertificateRegistry(size);
         return this;
     }
 
