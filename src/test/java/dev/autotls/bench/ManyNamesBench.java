@@ -42,6 +42,8 @@ import org.eclipse.jetty.server.Server;
  */
 public final class ManyNamesBench {
     private static final String CA = "https://127.0.0.1:1/dir";
+    /** Handshakes that failed (a certificate not read from the store within the handshake's wait). */
+    private static final AtomicLong FAILED = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -66,10 +68,12 @@ public final class ManyNamesBench {
         handshakesPerSecond(port, names, Math.max(1, seconds / 2)); // warm-up: JIT, not the registry, dominates a cold start
         double single = handshakesPerSecond(port, new String[] {names[0]}, seconds);
         double spread = handshakesPerSecond(port, names, seconds);
-        System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d%n", count, loadedMillis, heap,
-                tls.getBean(Assembly.class).registry().snapshot().size());
-        System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
-                spread, single, spread / single, seconds);
+        // every managed name is served from the start; its certificate is decoded when a handshake first asks for it
+        System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d decoded_after_handshakes=%d "
+                        + "heap_after_handshakes_mib=%d%n", count, loadedMillis, heap, tls.getBean(Assembly.class).certificates().size(),
+                tls.getBean(Assembly.class).registry().cacheStats().size(), BenchSupport.heapAfterGcMiB());
+        System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads), "
+                + "failed=%d%n", spread, single, spread / single, seconds, FAILED.get());
         String jdk = "JDK " + Runtime.version().feature();
         if (!BenchSupport.hasFragment("names.md")) { // the first JDK's run writes the table's head
             BenchSupport.report("names.md", "Command: `bash scripts/bench-tls.sh SECONDS " + count + "` (ManyNamesBench, " + seconds
@@ -102,7 +106,7 @@ public final class ManyNamesBench {
                         FullHandshakes.handshake(context, port, name);
                         done.incrementAndGet();
                     } catch (Exception e) {
-                        throw new IllegalStateException("handshake for " + name + " failed", e);
+                        FAILED.incrementAndGet(); // a certificate not read within the handshake's wait: counted, not fatal
                     }
                 }
             }));

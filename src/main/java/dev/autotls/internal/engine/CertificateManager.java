@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides what each certificate needs and when, and carries it out through the store
- * contract only: serve what is stored (or a self-signed fallback) at start, order when
+ * contract only: serve what is stored (or a self-signed fallback) from the start, each
+ * certificate read when a handshake first asks for it ({@link StoreServing}), order when
  * nothing valid is stored, renew when the CA's window or the lifetime says so, back off
  * after failures. One job per certificate is scheduled at a time and jobs for the same
  * certificate never overlap; a failure for one certificate touches no other.

@@ -137,28 +137,21 @@ final class LoadedCertificates {
 
     /**
      * {@code names} (normalized) are no longer served from here; the first names of the certificates
-     * left without any name, whose entries are then dropped from memory.
+     * whose first name was among them, whose entries are then dropped from memory (a certificate is
+     * withdrawn with all its names; one that loses some others keeps serving the rest).
      */
     Set<String> unmanage(Collection<String> names) {
-        Set<String> touched = new HashSet<>();
+        Set<String> withdrawn = new HashSet<>();
         for (String name : names) {
             String firstName = certificateOf.remove(name);
-            if (firstName != null) {
-                touched.add(firstName);
+            if (name.equals(firstName)) {
+                withdrawn.add(firstName);
             }
         }
-        if (!touched.isEmpty()) {
-            for (String firstName : certificateOf.values()) { // rare (unmanaging), so a pass over the index is fine
-                touched.remove(firstName);
-                if (touched.isEmpty()) {
-                    break;
-                }
-            }
-        }
-        for (String firstName : touched) {
+        for (String firstName : withdrawn) {
             retireWhenDone(cache.asMap().remove(firstName), null);
         }
-        return touched;
+        return withdrawn;
     }
 
     /** The first name of the certificate serving {@code name} (normalized), or null when no managed certificate does. */
