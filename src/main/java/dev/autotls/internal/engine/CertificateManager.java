@@ -65,8 +65,6 @@ public final class CertificateManager {
     private final StoreSync sync;
     /** Serves the certificates from the store as handshakes ask for them. */
     private final StoreServing serving;
-    /** Completed once the store's list of certificates was read after a start (or could not be). */
-    private final CompletableFuture<Void> listed = new CompletableFuture<>();
     /** Told of every certificate added, removed, and looked at (JMX beans, gauges, waiting {@code manage} calls). */
     private final List<CertificateWatcher> watchers = new CopyOnWriteArrayList<>();
     /**
@@ -167,22 +165,13 @@ public final class CertificateManager {
      * the CA only if some certificate is to be ordered); else {@link #start} calls it.
      */
     public void serveStored(Executor background) {
-        long started = System.nanoTime();
-        List<ManagedCertificate> all = managed.list();
-        int read = serving.serve(all);
-        serving.list(all, background).whenComplete((done, failed) -> listed.complete(null));
-        LOG.info("Serving {} from the store as handshakes ask for {} ({} read at start; {} ms).",
-                all.size() == 1 ? "1 certificate" : all.size() + " certificates", all.size() == 1 ? "it" : "them", read,
-                (System.nanoTime() - started) / 1_000_000);
+        serving.serveAtStart(managed.list(), background);
         servedStored = true;
     }
 
-    /**
-     * Completes once the store's list of certificates has been read after the first start (or could not be): from then
-     * on each certificate's state says whether the store holds it ({@link CertificateState.Stored}).
-     */
+    /** See {@link StoreServing#listed}. */
     public CompletableFuture<Void> storeListed() {
-        return listed;
+        return serving.listed();
     }
 
     /**

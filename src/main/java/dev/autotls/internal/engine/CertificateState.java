@@ -72,6 +72,19 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
         return issued != null && current != null && issued.serial().equals(current.serial()) ? issued.issuer() : null;
     }
 
+    /** Serves what {@code facts} describe, read from the store (its metadata): saved, and not in memory. */
+    CertificateState serving(CertificateFacts facts, boolean matches) {
+        return new CertificateState(facts, matches, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.STORED,
+                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+    }
+
+    /** What the store holds cannot be served (corrupt): nothing the CA issued is served, so it is ordered anew. */
+    CertificateState unusable() {
+        return unsaved != null ? this
+                : new CertificateState(null, false, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.TEMPORARY,
+                        last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+    }
+
     /** Serves {@code certificate}: its facts, and the certificate itself only while it is not saved. */
     CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved, CertificateStatus.Source from) {
         return new CertificateState(CertificateFacts.of(certificate), matches, isSaved ? null : certificate, Stored.READ,
@@ -141,10 +154,15 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
 
     /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */
     boolean isOlderThan(StoredCertificate candidate) {
+        return isOlderThan(CertificateFacts.of(candidate));
+    }
+
+    /** {@link #isOlderThan(StoredCertificate)} for what {@code candidate} describes. */
+    boolean isOlderThan(CertificateFacts candidate) {
         if (current == null) {
             return true;
         }
-        if (current.describe(candidate)) {
+        if (current.serial().equals(candidate.serial())) {
             return false;
         }
         return candidate.notAfter().isAfter(current.notAfter())

@@ -124,6 +124,18 @@ public final class ManagedCertificate {
         return true;
     }
 
+    /**
+     * Records what {@code facts} describe (the metadata of a certificate in the store) as current if it is
+     * newer than what the state names; whether it was.
+     */
+    synchronized boolean learn(CertificateFacts facts, boolean matches) {
+        if (retired || !state.get().isOlderThan(facts)) {
+            return false;
+        }
+        state.updateAndGet(current -> current.serving(facts, matches));
+        return true;
+    }
+
     /** The entry handshakes get for {@code certificate}: under this certificate's names, first name first. */
     CertifiedKey entryOf(StoredCertificate certificate) {
         return new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false);

@@ -7,6 +7,7 @@ import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.store.StoredMetadata;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
@@ -20,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -144,20 +146,28 @@ final class Renewal {
     }
 
     /**
-     * The first look since start at a certificate whose store was not read yet: reads it (its facts), and
-     * when it is healthy (it covers the names and is not in its last third) looks again within
+     * The first look since start at a certificate whose store was not read yet: reads its metadata only
+     * (its facts; the key and chain are read when a handshake or a renewal needs them), and when it is
+     * healthy (it covers the names and is not in its last third) looks again within
      * {@link CertificateManager#START_SPREAD} instead of asking the CA for its window now, so a restart
      * with many certificates sends the CA no burst; empty when it needs more than that now.
      */
     private Optional<Outcome> firstRead(ManagedCertificate certificate) throws StorageException {
+        Optional<StoredMetadata> stored;
         try {
-            sync.adoptIfNewer(certificate);
+            stored = files.loadMetadata(certificate.firstName());
         } catch (CorruptDataException e) {
             LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
+            certificate.update(CertificateState::unusable);
             return Optional.empty();
         } catch (IOException e) {
             throw new StorageException("could not read the stored certificate for " + certificate, e);
         }
+        if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
+            certificate.update(CertificateState::nothingStored);
+            return Optional.empty();
+        }
+        certificate.learn(CertificateFacts.of(stored.get()), new HashSet<>(stored.get().names()).containsAll(certificate.names));
         CertificateState state = certificate.state();
         CertificateFacts current = state.current();
         Instant now = clock.instant();

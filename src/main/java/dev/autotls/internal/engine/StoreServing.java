@@ -53,6 +53,8 @@ final class StoreServing implements CertificateSource {
     private final Clock clock;
     /** Told, off the load's thread, of each certificate a load found newer than the state said (those waiting to see it served). */
     private final Consumer<ManagedCertificate> served;
+    /** Completed once the store's list of certificates was read after the first start (or could not be). */
+    private final CompletableFuture<Void> listed = new CompletableFuture<>();
 
     StoreServing(Function<String, Optional<ManagedCertificate>> managed, CertificateFiles files, CertificateRegistry registry,
                  Clock clock, Consumer<ManagedCertificate> served) {
@@ -61,6 +63,27 @@ final class StoreServing implements CertificateSource {
         this.registry = registry;
         this.clock = clock;
         this.served = served;
+    }
+
+    /**
+     * At start: {@link #serve} for {@code certificates}, then {@link #list} on {@code background}, completing
+     * {@link #listed} when done.
+     */
+    void serveAtStart(List<ManagedCertificate> certificates, Executor background) {
+        long started = System.nanoTime();
+        int read = serve(certificates);
+        list(certificates, background).whenComplete((done, failed) -> listed.complete(null));
+        LOG.info("Serving {} from the store as handshakes ask for {} ({} read at start; {} ms).",
+                certificates.size() == 1 ? "1 certificate" : certificates.size() + " certificates",
+                certificates.size() == 1 ? "it" : "them", read, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Completes once the store's list of certificates has been read after the first start (or could not be): from then
+     * on each certificate's state says whether the store holds it ({@link CertificateState.Stored}).
+     */
+    CompletableFuture<Void> listed() {
+        return listed;
     }
 
     /**
@@ -129,7 +152,7 @@ final class StoreServing implements CertificateSource {
             stored = files.load(firstName);
         } catch (CorruptDataException e) {
             LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
-            certificate.update(CertificateState::nothingStored);
+            certificate.update(CertificateState::unusable); // its metadata may have looked fine: order anew
             return temporary(certificate);
         }
         if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {

@@ -2,11 +2,9 @@ package dev.autotls.internal.tls;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.autotls.internal.names.IpAddresses;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,13 +59,8 @@ public final class CertificateRegistry {
     private final Cache<String, CertifiedKey> retired = Caffeine.newBuilder().expireAfterWrite(RETIRED_GRACE).build();
     private volatile CertifiedKey defaultEntry;
     private final ValidationCertificates validations = new ValidationCertificates();
-    /** The address certificates in the order first published; written under this registry's lock only. */
-    private final Map<InetAddress, CertifiedKey> addressOrder = new LinkedHashMap<>();
-    /** An immutable copy of {@link #addressOrder} for the handshake path. */
-    private volatile Map<InetAddress, CertifiedKey> byAddress = Map.of();
-    /** The first of {@link #addressOrder}, or null when no address certificate is served. */
-    private volatile CertifiedKey firstAddressEntry;
     private final LocalAddresses localAddresses = new LocalAddresses();
+    private final AddressCertificates addresses = new AddressCertificates(localAddresses);
     /** The certificates of managed names, in memory while handshakes use them. */
     private final LoadedCertificates loaded;
 
@@ -256,17 +249,12 @@ public final class CertificateRegistry {
      * served. Reads two volatile fields and an immutable map.
      */
     CertifiedKey forAddress(InetAddress local) {
-        CertifiedKey first = firstAddressEntry;
-        if (first == null || local == null) {
-            return first;
-        }
-        CertifiedKey exact = byAddress.get(local);
-        return exact != null ? exact : first;
+        return addresses.forAddress(local);
     }
 
     /** Whether any IP address certificate is served. */
     boolean servesAddresses() {
-        return firstAddressEntry != null;
+        return addresses.any();
     }
 
     /** Where the connectors autotls installs record each connection's local address, for {@link #forAddress}. */
@@ -332,31 +320,12 @@ public final class CertificateRegistry {
                 retire(currentDefault);
             }
         }
-        boolean addresses = false;
-        for (String name : entry.names()) {
-            if (IpAddresses.isAddress(name)) {
-                InetAddress address = IpAddresses.parse(name);
-                if (replacing || !addressOrder.containsKey(address)) {
-                    addressOrder.put(address, entry); // a replacement keeps the place of the one it replaces
-                    addresses = true;
-                }
-            }
-        }
-        if (addresses) {
-            publishAddresses();
-        }
+        addresses.serve(entry, replacing);
     }
 
     /** {@code entry} no longer serves a name: it answers for its alias a while longer, for handshakes that chose it. */
     private void retire(CertifiedKey entry) {
         retired.put(entry.alias(), entry);
-    }
-
-    /** Makes {@link #addressOrder} visible to handshakes; under this registry's lock. */
-    private void publishAddresses() {
-        byAddress = Map.copyOf(addressOrder);
-        firstAddressEntry = addressOrder.isEmpty() ? null : addressOrder.values().iterator().next();
-        localAddresses.wanted(!addressOrder.isEmpty());
     }
 
     /**
@@ -392,15 +361,7 @@ public final class CertificateRegistry {
                     .orElseGet(() -> loaded.inMemory().stream().findFirst().orElse(null));
             retire(currentDefault);
         }
-        boolean addresses = false;
-        for (String name : names) {
-            if (IpAddresses.isAddress(name)) {
-                addresses |= addressOrder.remove(IpAddresses.parse(name)) != null;
-            }
-        }
-        if (addresses) {
-            publishAddresses();
-        }
+        addresses.withdraw(names);
     }
 
     /** The names served from memory now (published, and those of the decoded certificates in the cache), for diagnostics. */

@@ -3,6 +3,7 @@ package dev.autotls.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.autotls.CertificateStatus;
+import dev.autotls.internal.store.StorageKeys;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -69,14 +70,24 @@ class LazyServingTest {
         assertThat(learnt.unsaved()).as("the state keeps facts, not the certificate").isNull();
     }
 
+    /** How often the key of the certificate {@code firstName} was read: only a full read (to serve or renew it) reads it. */
+    private static int keyReads(Engine engine, String firstName) {
+        AtomicInteger count = engine.store.reads.get(StorageKeys.certificate("ca/fake", StorageKeys.certificateName(firstName),
+                StorageKeys.PRIVATE_KEY));
+        return count == null ? 0 : count.get();
+    }
+
     @Test
     void theFirstLooksAfterAStartReadTheStoreAndAskTheCaNothingBeforeTheSpread() {
         Engine site = storedSite();
         Engine restarted = restarted(site);
+        int keyReadsBefore = keyReads(restarted, "three.test");
         restarted.manager.start(restarted.scheduler, Runnable::run);
 
         restarted.runDue();
 
+        assertThat(keyReads(restarted, "three.test")).as("its metadata was read, not its key").isEqualTo(keyReadsBefore);
+        assertThat(restarted.managed("three.test").state().current().issuer()).as("for status").isNotNull();
         assertThat(restarted.issuer().orders).isEmpty();
         assertThat(restarted.issuer().windowRequests.get()).as("no renewal windows asked at start").isZero();
         for (String name : NAMES) {
