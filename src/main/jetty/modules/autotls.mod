@@ -102,6 +102,9 @@ jetty.sslContext.keyStorePath=
 ## A `postgresql://` URL that reaches the store's database directly, for the one connection that listens for other instances' changes, when `autotls.storage` goes through a pooler in transaction pooling (PgBouncer), where LISTEN does not work. Password from `autotls.storage.password` or the URL; TLS parameters as `autotls.storage`'s unless it names its own.
 # autotls.storage.listen-url=
 
+## How many decoded certificates memory holds at most for handshakes (a whole number, at least 1); a handshake for a certificate not among them waits up to 250 ms while it is read from the store.
+# autotls.cache.certificates=10000
+
 ## `auto`, `http-01`, `tls-alpn-01`, `dns-persist-01`, `acme-dns` or `rfc2136`. `auto` uses `tls-alpn-01` where `http-01` would be its choice but the HTTP port is `off`.
 # autotls.challenge=auto
 

@@ -154,7 +154,10 @@ public final class AutoTls extends ContainerLifeCycle {
         return assembly.manager().syncNow();
     }
 
-    /** The certificate served for {@code name} right now, if any (the temporary one included). */
+    /**
+     * The certificate served for {@code name} right now, if any (the temporary one included): what a handshake for it
+     * gets, read from the store if memory does not hold it (waiting as a handshake does, at most 250 ms).
+     */
     public Optional<X509Certificate> servedCertificate(String name) {
         return assembly.registry().lookup(name).map(CertifiedKey::leaf);
     }

@@ -15,6 +15,7 @@ import dev.autotls.internal.localca.AuthorityCertificates;
 import dev.autotls.internal.localca.LocalNames;
 import dev.autotls.internal.store.LeaseTimes;
 import dev.autotls.internal.store.StorageKeys;
+import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.SelfSignedCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -378,6 +379,9 @@ class DocsTest {
         double jitter = 1 - (double) Backoff.standard(lowest).delay(1).toMillis() / transientBackoff.delay(1).toMillis();
         assertThat(how)
                 .contains("a self-signed certificate (" + SelfSignedCertificates.LIFETIME.toDays() + " days, memory only)")
+                .contains("that handshake waits up to " + CertificateRegistry.LOAD_WAIT.toMillis() + " ms")
+                .contains("`" + Setting.CACHE_CERTIFICATES.key() + "` (" + String.format(java.util.Locale.ROOT, "%,d",
+                        CertificateRegistry.DEFAULT_CACHE_SIZE) + ")")
                 .contains("within " + word(CertificateManager.START_SPREAD.toMinutes()) + " minutes (spread at random)")
                 .contains("looked at again at least every " + RenewalPolicy.MAX_RECHECK.toHours()
                         + " hours, and never renewed within " + hours(RenewalPolicy.MIN_AGE) + " of issuance")

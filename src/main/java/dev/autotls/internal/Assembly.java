@@ -42,7 +42,6 @@ import dev.autotls.internal.store.ManagedNamesFile;
 import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.store.Stores;
 import dev.autotls.internal.tls.CertificateRegistry;
-import dev.autotls.internal.tls.CertifiedKey;
 import dev.autotls.internal.tls.RegistryKeyManager;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
@@ -70,7 +69,7 @@ public final class Assembly extends ContainerLifeCycle {
     private static final Logger LOG = LoggerFactory.getLogger(Assembly.class);
 
     private final AutoTlsConfig config;
-    private final CertificateRegistry registry = new CertificateRegistry();
+    private final CertificateRegistry registry;
     private final Http01Strategy http01;
     /**
      * Runs {@link TlsAlpn01Strategy#refreshFromStore()} every {@link TlsAlpn01Strategy#POLL_INTERVAL}, so this
@@ -106,6 +105,7 @@ public final class Assembly extends ContainerLifeCycle {
 
     private Assembly(AutoTlsConfig config, Injections injected, CertificateStore store, boolean ownedStore) {
         this.config = config;
+        this.registry = new CertificateRegistry(config.cacheCertificates());
         this.clock = injected.clock();
         this.store = store;
         this.ownedStore = ownedStore;
@@ -161,7 +161,7 @@ public final class Assembly extends ContainerLifeCycle {
         managedSet.load();
         if (injected.meterRegistry() != null) {
             listeners.add(MicrometerBinding.bind(injected.meterRegistry(), manager, this::status, this::status,
-                    onDemandCounters()));
+                    onDemandCounters(), registry::cacheStats));
             MicrometerBinding.bindQueues(injected.meterRegistry(), pacing.accounts());
         }
     }
@@ -238,10 +238,9 @@ public final class Assembly extends ContainerLifeCycle {
             }
             // what is stored first, so the warm start knows whether an order is coming; then the warm start
             // before the jobs, so it is the CA's first contact and the orders wait for its answer
-            manager.serveStored();
+            manager.serveStored(runningWorkers);
             boolean localFirst = !config.needsAcme() && localCa != null; // every certificate goes to the local CA
-            warmStart = new WarmStart(localFirst ? localCa : acme, cas.firstCircuit(localFirst), clock, dns, registry,
-                            manager.certificates())
+            warmStart = new WarmStart(localFirst ? localCa : acme, cas.firstCircuit(localFirst), clock, dns, registry, manager)
                     .begin(server, installation == null ? -1 : httpsPort, installation == null ? -1 : httpPort);
             manager.start(runningScheduler, runningWorkers);
             if (onDemand != null) {
@@ -316,8 +315,7 @@ public final class Assembly extends ContainerLifeCycle {
     }
 
     private CertificateStatus status(ManagedCertificate certificate) {
-        return StatusView.of(certificate, registry.lookup(certificate.firstName()).map(CertifiedKey::leaf).orElse(null),
-                clock.instant(), pacing.place(certificate.firstName()));
+        return StatusView.of(certificate, clock.instant(), pacing.place(certificate.firstName()));
     }
 
     /** The set of managed names: configured, and managed at run time on any instance of the site. */

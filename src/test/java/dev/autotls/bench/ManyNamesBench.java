@@ -34,6 +34,8 @@ public final class ManyNamesBench {
      * full GC, from BENCHMARKS.md of 2026-12-01 (main at the time); the regression line.
      */
     private static final java.util.Map<Integer, long[]> TODAY = java.util.Map.of(17, new long[] {2309, 67}, 25, new long[] {2273, 66});
+    /** Handshakes that failed (a certificate not read from the store within the handshake's wait). */
+    private static final AtomicLong FAILED = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -58,10 +60,12 @@ public final class ManyNamesBench {
         handshakesPerSecond(port, names, Math.max(1, seconds / 2)); // warm-up: JIT, not the registry, dominates a cold start
         double single = handshakesPerSecond(port, new String[] {names[0]}, seconds);
         double spread = handshakesPerSecond(port, names, seconds);
-        System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d%n", count, loadedMillis, heap,
-                tls.getBean(Assembly.class).registry().snapshot().size());
-        System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads)%n",
-                spread, single, spread / single, seconds);
+        // every managed name is served from the start; its certificate is decoded when a handshake first asks for it
+        System.out.printf("many-names: names=%d load_ms=%d heap_after_gc_mib=%d served=%d decoded_after_handshakes=%d "
+                        + "heap_after_handshakes_mib=%d%n", count, loadedMillis, heap, tls.getBean(Assembly.class).certificates().size(),
+                tls.getBean(Assembly.class).registry().cacheStats().size(), BenchSupport.heapAfterGcMiB());
+        System.out.printf("many-names: handshakes_per_s spread=%.0f one_name=%.0f ratio=%.2f (%d s each, 2 client threads), "
+                + "failed=%d%n", spread, single, spread / single, seconds, FAILED.get());
         String jdk = "JDK " + Runtime.version().feature();
         if (!BenchSupport.hasFragment("names.md")) { // the first JDK's run writes the table's head
             BenchSupport.report("names.md", "Command: `bash scripts/bench-tls.sh SECONDS " + count + "` (ManyNamesBench, " + seconds
@@ -104,7 +108,7 @@ public final class ManyNamesBench {
                         FullHandshakes.handshake(context, port, name);
                         done.incrementAndGet();
                     } catch (Exception e) {
-                        throw new IllegalStateException("handshake for " + name + " failed", e);
+                        FAILED.incrementAndGet(); // a certificate not read within the handshake's wait: counted, not fatal
                     }
                 }
             }));

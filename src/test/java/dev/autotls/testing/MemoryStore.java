@@ -46,6 +46,14 @@ public final class MemoryStore implements CertificateStore, Locker {
         failingSaves.put(key, times);
     }
 
+    /** How many of the next guarded saves ({@link #saveAll}) fail. */
+    private int failingGuardedSaves;
+
+    /** The next {@code times} guarded saves fail as a store that stopped answering (reads and leases work). */
+    public synchronized void failSaves(int times) {
+        failingGuardedSaves = times;
+    }
+
     /** While true, every call fails as a store that cannot be reached. */
     public void down(boolean isDown) {
         this.down = isDown;
@@ -94,6 +102,10 @@ public final class MemoryStore implements CertificateStore, Locker {
     @Override
     public synchronized void saveAll(List<Item> items, Lease guard) throws IOException {
         reachable();
+        if (failingGuardedSaves > 0) {
+            failingGuardedSaves--;
+            throw new IOException("the test's store failed writing " + CertificateStore.keys(items));
+        }
         Long holder = holders.get(guard.name());
         if (holder == null || holder != guard.token()) {
             throw new LostLeaseException("the lease on " + guard.name() + " is no longer held");

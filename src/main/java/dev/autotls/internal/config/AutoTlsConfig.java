@@ -42,7 +42,8 @@ public record AutoTlsConfig(
         String managementBind,
         CaList cas,
         OnDemandConfig onDemand,
-        SettingNames names) {
+        SettingNames names,
+        int cacheCertificates) {
 
     static final URI LETSENCRYPT = CaSettings.LETSENCRYPT;
     static final URI LETSENCRYPT_STAGING = CaSettings.LETSENCRYPT_STAGING;
@@ -74,7 +75,23 @@ public record AutoTlsConfig(
                 text(sources, Setting.MANAGEMENT_BIND).orElse("127.0.0.1"),
                 cas,
                 OnDemandConfig.resolve(sources),
-                sources.names());
+                sources.names(),
+                cacheCertificates(sources));
+    }
+
+    /** How many decoded certificates memory holds at most ({@code autotls.cache.certificates}). */
+    private static int cacheCertificates(SettingSources sources) {
+        SettingSources.Value value = sources.get(Setting.CACHE_CERTIFICATES).orElseThrow();
+        try {
+            int size = Integer.parseInt(value.text().trim());
+            if (size >= 1) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // explained below
+        }
+        throw value.invalid("give how many decoded certificates memory may hold at once, a whole number of at least 1 "
+                + "(the default 10000 takes about 40 MB; a handshake for a certificate not held reads it from the store)");
     }
 
     /** The built-in local CA issues only for local names: asking it for another is refused now, in one sentence. */

@@ -2,7 +2,6 @@ package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.StorageKeys;
-import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
@@ -20,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides what each certificate needs and when, and carries it out through the store
- * contract only: serve what is stored (or a self-signed fallback) at start, order when
+ * contract only: serve what is stored (or a self-signed fallback) from the start, each
+ * certificate read when a handshake first asks for it ({@link StoreServing}), order when
  * nothing valid is stored, renew when the CA's window or the lifetime says so, back off
  * after failures. Jobs for the same certificate never overlap; a failure for one certificate
  * touches no other. When each is looked at is the {@link LookPlanner}'s: one timer for all,
@@ -60,6 +61,8 @@ public final class CertificateManager {
     private final RandomGenerator random;
     private final Listeners listeners;
     private final StoreSync sync;
+    /** Serves the certificates from the store as handshakes ask for them. */
+    private final StoreServing serving;
     /** Told of every certificate added, removed, and looked at (JMX beans, gauges, waiting {@code manage} calls). */
     private final List<CertificateWatcher> watchers = new CopyOnWriteArrayList<>();
     /**
@@ -97,8 +100,10 @@ public final class CertificateManager {
         this.clock = clock;
         this.listeners = listeners;
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
-        this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures), failures, clock, keyType,
-                listeners, sync);
+        this.serving = new StoreServing(this::certificate, files, registry, clock, this::learnt);
+        registry.loadFrom(serving);
+        this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures, serving::leaf), failures,
+                clock, keyType, listeners, sync, serving, random);
         this.planner = new LookPlanner(new KeptLooks(store, files, name -> managed.byFolderName().get(name)), this::certificates,
                 clock, this::maintain, this::firstLook);
     }
@@ -157,18 +162,21 @@ public final class CertificateManager {
     }
 
     /**
-     * Publishes what can be served right now: each stored certificate, or a temporary one. Called
-     * before {@link #start} when something must know what is stored before the first job runs
-     * (the warm start, which contacts the CA only if some certificate is to be ordered); else
-     * {@link #start} calls it.
+     * Serves every certificate from the store from now on, as handshakes ask for it (or a temporary one
+     * while the store holds none), reading now only the few kept in memory for handshakes without SNI,
+     * so a start takes as long with a hundred thousand stored certificates as with one. The store's list
+     * of certificates is read on {@code background} ({@link #storeListed}). Called before {@link #start}
+     * when something must know what is stored before the first job runs (the warm start, which contacts
+     * the CA only if some certificate is to be ordered); else {@link #start} calls it.
      */
-    public void serveStored() {
-        long started = System.nanoTime();
-        List<ManagedCertificate> all = managed.list();
-        long fromStore = sync.serveAllStoredOrFallback();
-        LOG.info("Serving {} ({} ms).", StoreSync.servedAtStart(fromStore, all.size() - fromStore),
-                (System.nanoTime() - started) / 1_000_000);
+    public void serveStored(Executor background) {
+        serving.serveAtStart(managed.list(), background);
         servedStored = true;
+    }
+
+    /** See {@link StoreServing#listed}. */
+    public CompletableFuture<Void> storeListed() {
+        return serving.listed();
     }
 
     /**
@@ -181,7 +189,7 @@ public final class CertificateManager {
     public void start(Scheduler scheduler, Executor workers) {
         running = true;
         if (!servedStored) {
-            serveStored();
+            serveStored(workers);
         }
         planner.start(scheduler, workers);
         sync.start(scheduler);
@@ -196,9 +204,11 @@ public final class CertificateManager {
      */
     private Instant firstLook(ManagedCertificate certificate, Optional<NextLook> kept, Instant now) {
         CertificateState state = certificate.state();
-        StoredCertificate current = state.current();
-        if (current == null) { // a look kept with an expiry was for a certificate that is gone (or unreadable): look now
-            return kept.filter(look -> look.expires().equals(Instant.MAX)).map(NextLook::at).orElse(now);
+        CertificateFacts current = state.current();
+        if (current == null) {
+            // its facts are read by its first look (or a handshake's load): the look the store keeps says when that is due,
+            // a stored certificate's next look or a failure's back-off; none kept: a new name, or one stored by an older version
+            return kept.map(NextLook::at).orElse(now);
         }
         if (!state.matchesConfiguration() || state.renewalAsked()) {
             return now;
@@ -231,8 +241,9 @@ public final class CertificateManager {
 
     /**
      * Puts {@code certificate} under maintenance while the engine runs (or before it starts):
-     * what the store holds for it, or a temporary certificate, is served at once, and its first
-     * look is planned as at start for a certificate the store keeps no look for.
+     * what the store holds for it, or a temporary certificate, is served as handshakes ask for it,
+     * and its first look is planned as at start for a certificate the store keeps no look for. While
+     * running, what the store holds for it is read now (its facts only stay in memory).
      *
      * @throws IllegalArgumentException if a managed certificate has the same first name
      */
@@ -246,7 +257,12 @@ public final class CertificateManager {
         managed = Managed.of(grown);
         watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
-            sync.serveStoredOrFallback(List.of(certificate));
+            serving.serve(List.of(certificate));
+            try {
+                sync.adoptIfNewer(certificate);
+            } catch (IOException e) {
+                LOG.debug("could not read what the store holds for {} yet: {}", certificate, e.toString()); // its first look reads it
+            }
             planner.lookAt(certificate, firstLook(certificate, Optional.empty(), clock.instant()));
             lookedAt(certificate);
         }
@@ -279,6 +295,20 @@ public final class CertificateManager {
     /** Something may now serve {@code certificate} differently (a job ended, the store sync served it). */
     private void lookedAt(ManagedCertificate certificate) {
         watchers.forEach(watcher -> watcher.looked(certificate, null));
+    }
+
+    /**
+     * A handshake's load learnt {@code certificate}'s facts: when what is stored no longer covers its names
+     * (names added to its group since), it is looked at now rather than at the look kept for the old
+     * certificate. Not after failures, whose back-off stands; a load happens once per eviction, so this
+     * never turns handshakes into orders.
+     */
+    private void learnt(ManagedCertificate certificate) {
+        lookedAt(certificate);
+        CertificateState state = certificate.state();
+        if (running && state.current() != null && !state.matchesConfiguration() && state.failures() == 0) {
+            planner.lookAt(certificate, clock.instant());
+        }
     }
 
     /** One look at what other instances stored (the scheduler does this every sync interval). */

@@ -2,7 +2,6 @@ package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.StorageKeys;
-import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.CertificateStore.NextLook;
 import java.io.IOException;
@@ -80,7 +79,7 @@ final class KeptLooks {
 
     /** Keeps {@code at} as {@code certificate}'s next look, with its expiry; false (said at debug) if the store could not. */
     boolean save(ManagedCertificate certificate, Instant at) {
-        StoredCertificate current = certificate.state().current();
+        CertificateFacts current = certificate.state().current();
         Instant expires = current == null ? Instant.MAX : current.notAfter();
         try {
             store.saveNextLook(new NextLook(files.folder(certificate.firstName()), at, expires));

@@ -40,11 +40,15 @@ public final class ManagedCertificate {
     ManagedCertificate(List<String> names, Function<String, CertificateStatus.Origin> origin, ChallengeStrategy strategy,
                        String strategyReason) {
         this.names = List.copyOf(names);
-        Map<String, CertificateStatus.Origin> origins = new LinkedHashMap<>();
-        for (String name : this.names) {
-            origins.put(name, origin.apply(name));
+        if (this.names.size() == 1) { // most certificates: a map of one entry, a tenth of an ordered one's size
+            this.origins = Map.of(this.names.get(0), origin.apply(this.names.get(0)));
+        } else {
+            Map<String, CertificateStatus.Origin> origins = new LinkedHashMap<>();
+            for (String name : this.names) {
+                origins.put(name, origin.apply(name));
+            }
+            this.origins = Collections.unmodifiableMap(origins);
         }
-        this.origins = Collections.unmodifiableMap(origins);
         this.strategy = strategy;
         this.strategyReason = strategyReason;
     }
@@ -68,8 +72,19 @@ public final class ManagedCertificate {
     }
 
     /**
-     * Serves {@code certificate} and records it as current, together: the job and the store
-     * watcher may both serve, and the registry must end with the one the state names.
+     * Serves its names from the registry's cache from now on, read from the store when a handshake
+     * asks for one (nothing is read now); not once retired.
+     */
+    synchronized void serveFromStore(CertificateRegistry registry) {
+        if (!retired) {
+            registry.manage(firstName(), names);
+        }
+    }
+
+    /**
+     * Serves {@code certificate} at once (one just obtained, or one only memory holds) and records its
+     * facts as current, together: the job, the store watcher and loads for handshakes may all serve,
+     * and the registry must end with the one the state names.
      */
     synchronized void serve(StoredCertificate certificate, boolean matches, boolean saved, CertificateStatus.Source source,
                             CertificateRegistry registry) {
@@ -77,16 +92,50 @@ public final class ManagedCertificate {
             return;
         }
         state.updateAndGet(current -> current.serving(certificate, matches, saved, source));
-        registry.publish(new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false));
+        registry.manage(firstName(), names); // as at start, should it be served before the engine started
+        registry.serve(firstName(), entryOf(certificate));
     }
 
-    /** {@link #serve} only if {@code certificate} is newer than the served one; whether it was. */
+    /**
+     * Records {@code certificate} (read from the store) as current if it is newer than the served one, and
+     * replaces the registry's entry with it where memory holds one (otherwise the next handshake reads
+     * it); whether it was newer.
+     */
     synchronized boolean serveIfNewer(StoredCertificate certificate, boolean matches, CertificateRegistry registry) {
+        if (!learn(certificate, matches)) {
+            return false;
+        }
+        registry.refresh(firstName(), entryOf(certificate));
+        return true;
+    }
+
+    /**
+     * Records the facts of {@code certificate}, read from the store for a handshake, as current if it is
+     * newer than what the state names (the caller serves it); whether it was.
+     */
+    synchronized boolean learn(StoredCertificate certificate, boolean matches) {
         if (retired || !state.get().isOlderThan(certificate)) {
             return false;
         }
-        serve(certificate, matches, true, CertificateStatus.Source.STORED, registry);
+        state.updateAndGet(current -> current.serving(certificate, matches, true, CertificateStatus.Source.STORED));
         return true;
+    }
+
+    /**
+     * Records what {@code facts} describe (the metadata of a certificate in the store) as current if it is
+     * newer than what the state names; whether it was.
+     */
+    synchronized boolean learn(CertificateFacts facts, boolean matches) {
+        if (retired || !state.get().isOlderThan(facts)) {
+            return false;
+        }
+        state.updateAndGet(current -> current.serving(facts, matches));
+        return true;
+    }
+
+    /** The entry handshakes get for {@code certificate}: under this certificate's names, first name first. */
+    CertifiedKey entryOf(StoredCertificate certificate) {
+        return new CertifiedKey(names, certificate.chain(), certificate.keyPair().getPrivate(), false);
     }
 
     /** Takes it out of service for good: its names are withdrawn, and a job or a store look still running cannot serve it. */

@@ -9,6 +9,7 @@ import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.store.StoredMetadata;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
@@ -22,7 +23,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +48,18 @@ final class Renewal {
     private final KeyType keyType;
     private final Listeners listeners;
     private final StoreSync sync;
+    /** Reads the served certificate itself when its facts are not enough (the {@code replaces} of a renewal). */
+    private final StoreServing serving;
+    /** Spreads the looks after the first read since a start, as {@link CertificateManager#START_SPREAD} says. */
+    private final RandomGenerator random;
     /** Asked before each order; by default every order may go ahead. */
     private volatile CertificateManager.OrderPermission permission = certificate -> true;
     /** The CA accounts' order queues, asked right before each new order; by default none holds one back. */
     private volatile OrderPacing pacing;
 
     Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
-            FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync) {
+            FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync, StoreServing serving,
+            RandomGenerator random) {
         this.cas = cas;
         this.store = store;
         this.files = files;
@@ -63,6 +71,8 @@ final class Renewal {
         this.listeners = listeners;
         this.sync = sync;
         this.pacing = OrderPacing.none(clock);
+        this.serving = serving;
+        this.random = random;
     }
 
     void askBeforeOrdering(CertificateManager.OrderPermission permission) {
@@ -79,16 +89,16 @@ final class Renewal {
 
     /** Tells the listeners once per certificate when what is served nears its end unrenewed. */
     void warnIfExpiringSoon(ManagedCertificate certificate, Instant now) {
-        StoredCertificate current = certificate.state().current();
-        if (current == null || current.leaf().getSerialNumber().equals(certificate.state().expiringSaidFor())) {
+        CertificateFacts current = certificate.state().current();
+        if (current == null || current.serial().equals(certificate.state().expiringSaidFor())) {
             return;
         }
         Duration third = Duration.between(current.notBefore(), current.notAfter()).dividedBy(3);
         Duration margin = third.compareTo(Duration.ofDays(7)) < 0 ? third : Duration.ofDays(7);
         if (now.isAfter(current.notAfter().minus(margin))) {
-            certificate.update(state -> state.expiringSaid(current.leaf().getSerialNumber()));
+            certificate.update(state -> state.expiringSaid(current.serial()));
             LOG.warn("The certificate for {} expires at {} and is not renewed yet.", certificate, current.notAfter());
-            listeners.expiringSoon(StatusView.of(certificate, current.leaf(), clock.instant()));
+            listeners.expiringSoon(StatusView.of(certificate, clock.instant()));
         }
     }
 
@@ -96,6 +106,12 @@ final class Renewal {
     /** Renews when due; returns when to look again. */
     Outcome renewIfDue(ManagedCertificate certificate, CaRotation.Lane lane)
             throws AutoTlsException, InterruptedException, LostLeaseException {
+        if (certificate.state().stored() != CertificateState.Stored.READ) {
+            Optional<Outcome> healthy = firstRead(certificate);
+            if (healthy.isPresent()) {
+                return healthy.get();
+            }
+        }
         Optional<Instant> hold = failures.holdForCa(lane);
         if (hold.isPresent()) {
             cas.waiting(certificate, lane);
@@ -121,8 +137,8 @@ final class Renewal {
         try (Lease held = lease.get()) {
             adoptStored(certificate);
             CertificateState state = certificate.state();
-            if (state.current() != null && !state.saved()) {
-                save(certificate, state.current(), held);
+            if (state.unsaved() != null) {
+                save(certificate, state.unsaved(), held);
             }
             if (!due(certificate, true)) { // another instance renewed it meanwhile
                 return healthy(certificate);
@@ -144,9 +160,47 @@ final class Renewal {
             }
             obtain(certificate, lane, held);
         }
-        StoredCertificate now = certificate.state().current();
+        CertificateFacts now = certificate.state().current();
         return new Outcome(planner.plan(certificate, now, clock.instant()).recheckAt(), "obtained a certificate (serial "
-                + now.leaf().getSerialNumber().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
+                + now.serial().toString(16) + ", valid until " + now.notAfter() + ", from " + lane + ")");
+    }
+
+    /**
+     * The first look since start at a certificate whose store was not read yet: reads its metadata only
+     * (its facts; the key and chain are read when a handshake or a renewal needs them), and when it is
+     * healthy (it covers the names and is not in its last third) looks again within
+     * {@link CertificateManager#START_SPREAD} instead of asking the CA for its window now, so a restart
+     * with many certificates sends the CA no burst; empty when it needs more than that now.
+     */
+    private Optional<Outcome> firstRead(ManagedCertificate certificate) throws StorageException {
+        Optional<StoredMetadata> stored;
+        try {
+            stored = files.loadMetadata(certificate.firstName());
+        } catch (CorruptDataException e) {
+            LOG.warn("The stored certificate for {} cannot be used ({}); ordering a new one.", certificate, e.getMessage());
+            certificate.update(CertificateState::unusable);
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StorageException("could not read the stored certificate for " + certificate, e);
+        }
+        if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
+            certificate.update(CertificateState::nothingStored);
+            return Optional.empty();
+        }
+        certificate.learn(CertificateFacts.of(stored.get()), new HashSet<>(stored.get().names()).containsAll(certificate.names));
+        CertificateState state = certificate.state();
+        CertificateFacts current = state.current();
+        Instant now = clock.instant();
+        if (current == null || !state.matchesConfiguration() || state.renewalAsked()) {
+            return Optional.empty();
+        }
+        Duration lifetime = Duration.between(current.notBefore(), current.notAfter());
+        if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
+            return Optional.empty();
+        }
+        Instant next = now.plusMillis(random.nextLong(CertificateManager.START_SPREAD.toMillis()));
+        return Optional.of(new Outcome(next, "read from the store: valid until " + current.notAfter()
+                + "; its renewal is planned at the next look"));
     }
 
     /**
@@ -206,8 +260,13 @@ final class Renewal {
     private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease)
             throws AutoTlsException, InterruptedException, LostLeaseException {
         long started = System.nanoTime();
-        StoredCertificate previous = certificate.state().current();
-        Optional<X509Certificate> replacing = Optional.ofNullable(previous).map(StoredCertificate::leaf);
+        CertificateFacts previous = certificate.state().current();
+        Optional<X509Certificate> replacing;
+        try {
+            replacing = serving.leaf(certificate); // for ARI's replaces: from memory, else the store
+        } catch (IOException e) {
+            throw new StorageException("could not read the certificate of " + certificate + " that the order replaces", e);
+        }
         try {
             certificate.strategy.preflight(certificate.names);
         } catch (IOException e) {
@@ -245,7 +304,7 @@ final class Renewal {
     private boolean save(ManagedCertificate certificate, StoredCertificate stored, Lease lease) throws LostLeaseException {
         try {
             files.save(stored, lease);
-            certificate.update(state -> state.current() == stored ? state.serving(stored, state.matchesConfiguration(), true, state.source()) : state);
+            certificate.update(state -> state.nowSaved(stored));
             return true;
         } catch (LostLeaseException e) {
             throw e;

@@ -1,10 +1,11 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.acme.RenewalWindow;
-import dev.autotls.internal.store.StoredCertificate;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.TransientException;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -32,6 +33,8 @@ final class RenewalPlanner {
     private final RenewalPolicy policy;
     private final CaRotation cas;
     private final FailurePolicy failures;
+    /** The served certificate itself, which the CA's window is asked for (the state holds its facts only). */
+    private final ServedLeaf leaves;
     /** Per certificate (its first name): the window last fetched, or the failure to fetch it, until when it holds. */
     private final Map<String, Fetched> fetched = new ConcurrentHashMap<>();
 
@@ -43,13 +46,21 @@ final class RenewalPlanner {
         }
     }
 
-    RenewalPlanner(RenewalPolicy policy, CaRotation cas, FailurePolicy failures) {
+    /** Reads the leaf of what a certificate serves: from memory where it is, else from the store. */
+    @FunctionalInterface
+    interface ServedLeaf {
+        /** Empty when it serves none, or the store holds another by now. */
+        Optional<X509Certificate> of(ManagedCertificate certificate) throws IOException;
+    }
+
+    RenewalPlanner(RenewalPolicy policy, CaRotation cas, FailurePolicy failures, ServedLeaf leaves) {
         this.policy = policy;
         this.cas = cas;
         this.failures = failures;
+        this.leaves = leaves;
     }
 
-    RenewalPolicy.Plan plan(ManagedCertificate managed, StoredCertificate certificate, Instant now)
+    RenewalPolicy.Plan plan(ManagedCertificate managed, CertificateFacts certificate, Instant now)
             throws InterruptedException {
         Optional<RenewalPolicy.Window> window = Optional.empty();
         Optional<Instant> askAgain = Optional.empty();
@@ -66,25 +77,36 @@ final class RenewalPlanner {
      * or it has lapsed. A failure is kept too, until its own ask-again time, so the several plans
      * of one look neither ask again nor count one CA failure several times.
      */
-    private Fetched window(ManagedCertificate managed, StoredCertificate certificate, CaRotation.Lane issuer, Instant now)
+    private Fetched window(ManagedCertificate managed, CertificateFacts certificate, CaRotation.Lane issuer, Instant now)
             throws InterruptedException {
-        BigInteger serial = certificate.leaf().getSerialNumber();
+        BigInteger serial = certificate.serial();
         String id = issuer.issuer().id();
         Fetched kept = fetched.get(managed.firstName());
         if (kept != null && kept.holds(serial, id, now)) {
             return kept;
         }
         Fetched fresh;
+        Optional<X509Certificate> leaf;
         try {
-            Optional<RenewalWindow> answer = issuer.issuer().renewalWindow(certificate.leaf());
+            leaf = leaves.of(managed);
+        } catch (IOException e) {
+            leaf = Optional.empty();
+            LOG.debug("could not read the served certificate of {} to ask for its renewal window: {}", managed, e.toString());
+        }
+        if (leaf.isEmpty() || !leaf.get().getSerialNumber().equals(serial)) { // not kept: asked again at the next plan
+            Instant again = now.plus(ARI_UNAVAILABLE_RECHECK);
+            return new Fetched(serial, id, Optional.empty(), now, Optional.of(again));
+        }
+        try {
+            Optional<RenewalWindow> answer = issuer.issuer().renewalWindow(leaf.get());
             Optional<Instant> retryAfter = answer.flatMap(RenewalWindow::askAgainAt);
             fresh = new Fetched(serial, id, answer, retryAfter.orElse(now.plus(KEEP_WITHOUT_RETRY_AFTER)), retryAfter);
         } catch (TransientException e) {
-            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+            LOG.debug("could not read the CA's renewal window for {}: {}", managed, e.getMessage());
             Instant again = e.caWide() ? failures.caFailed(issuer, e) : e.retryAfter().orElse(now.plus(ARI_UNAVAILABLE_RECHECK));
             fresh = new Fetched(serial, id, Optional.empty(), again, Optional.of(again));
         } catch (AutoTlsException e) {
-            LOG.debug("could not read the CA's renewal window for {}: {}", certificate.names(), e.getMessage());
+            LOG.debug("could not read the CA's renewal window for {}: {}", managed, e.getMessage());
             Instant again = now.plus(ARI_UNAVAILABLE_RECHECK);
             fresh = new Fetched(serial, id, Optional.empty(), again, Optional.of(again));
         }

@@ -55,7 +55,7 @@ final class RetiredCertificates {
 
     /** When what this instance serves for the certificate {@code firstName} expires; now when it serves none of the CA's. */
     private Instant servedUntil(String firstName) {
-        return manager.certificate(firstName).map(c -> c.state().current()).map(StoredCertificate::notAfter)
+        return manager.certificate(firstName).map(c -> c.state().current()).map(CertificateFacts::notAfter)
                 .orElse(clock.instant());
     }
 

@@ -1,16 +1,12 @@
 package dev.autotls.internal.engine;
 
-import dev.autotls.CertificateStatus;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.CorruptDataException;
 import dev.autotls.internal.store.StoredCertificate;
-import dev.autotls.internal.store.StoredCertificates;
 import dev.autotls.internal.tls.CertificateRegistry;
-import dev.autotls.internal.tls.SelfSignedCertificates;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Scheduler;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -245,71 +241,6 @@ final class StoreSync {
         return version != null && !version.equals(seen.get(key));
     }
 
-    /**
-     * Publishes what is stored for every certificate, or a temporary one: all read at once and
-     * decoded in parallel ({@link StoredCertificates}); how many stored ones are served.
-     */
-    long serveAllStoredOrFallback() {
-        return serveStoredOrFallback(managed.get());
-    }
-
-    /** {@link #serveAllStoredOrFallback} for {@code certificates} only (certificates added while running). */
-    long serveStoredOrFallback(List<ManagedCertificate> certificates) {
-        List<String> firstNames = new ArrayList<>(certificates.size());
-        for (ManagedCertificate certificate : certificates) {
-            firstNames.add(certificate.firstName());
-        }
-        Map<String, StoredCertificates.Loaded> loaded;
-        try {
-            loaded = StoredCertificates.load(files, firstNames);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            loaded = Map.of(); // stopping: serve temporary ones, the next start reads again
-        }
-        long fromStore = 0;
-        for (ManagedCertificate certificate : certificates) {
-            StoredCertificates.Loaded found = loaded.get(certificate.firstName());
-            if (serveStoredOrFallback(certificate, found != null ? found
-                    : new StoredCertificates.Loaded(Optional.empty(), new InterruptedIOException("interrupted")))) {
-                fromStore++;
-            }
-        }
-        return fromStore;
-    }
-
-    /** Publishes the stored certificate, or a temporary one; true when the stored one is served. */
-    private boolean serveStoredOrFallback(ManagedCertificate certificate, StoredCertificates.Loaded loaded) {
-        try {
-            if (loaded.failure() != null) {
-                throw loaded.failure();
-            }
-            Optional<StoredCertificate> stored = loaded.certificate();
-            if (stored.isPresent() && stored.get().notAfter().isAfter(clock.instant())) {
-                StoredCertificate found = stored.get();
-                boolean matches = ManagedCertificate.covers(found.leaf(), certificate.names);
-                certificate.serve(found, matches, true, CertificateStatus.Source.STORED, registry);
-                if (matches) {
-                    LOG.debug("Serving the stored certificate for {} (valid until {}).", certificate, found.notAfter());
-                } else {
-                    LOG.info("The stored certificate for {} does not cover all configured names; serving it while a new one is ordered.",
-                            certificate);
-                }
-                return true;
-            }
-            if (stored.isPresent()) {
-                LOG.info("The stored certificate for {} expired on {}; ordering a new one.", certificate, stored.get().notAfter());
-            }
-        } catch (CorruptDataException e) {
-            LOG.warn("Not serving the stored certificate for {}: {}. A new one will be ordered.", certificate, e.getMessage());
-        } catch (IOException e) {
-            LOG.error("Could not read the stored certificate for {} ({}); serving a temporary one until the store answers.",
-                    certificate, e.getMessage());
-        }
-        registry.publish(SelfSignedCertificates.create(certificate.names, clock));
-        LOG.info("Serving a temporary self-signed certificate for {} until the CA issues one.", certificate);
-        return false;
-    }
-
     /** Reads every certificate again whatever its version, serving what is newer; how many it served. */
     int reloadAll() {
         int published = 0;
@@ -344,37 +275,35 @@ final class StoreSync {
 
     /**
      * Serves what the store holds for {@code certificate} when it is still valid and newer than
-     * what is served (never rolling back); whether it did.
+     * what is served (never rolling back); whether it did. Its facts become the state's; its entry
+     * replaces the one in memory, if memory holds one (else the next handshake reads it). A store
+     * that holds nothing usable is recorded as such, so handshakes get a temporary certificate
+     * without reading it again.
      *
      * @throws IOException when the store cannot be read ({@link CorruptDataException} when what it holds is unusable)
      */
     boolean adoptIfNewer(ManagedCertificate certificate) throws IOException {
-        Optional<StoredCertificate> stored = files.load(certificate.firstName());
+        Optional<StoredCertificate> stored;
+        try {
+            stored = files.load(certificate.firstName());
+        } catch (CorruptDataException e) {
+            certificate.update(CertificateState::nothingStored);
+            throw e;
+        }
         if (stored.isEmpty() || !stored.get().notAfter().isAfter(clock.instant())) {
+            certificate.update(CertificateState::nothingStored);
             return false;
         }
         StoredCertificate found = stored.get();
+        boolean replacing = certificate.state().current() != null; // else the first read since start: nothing to say
         if (!certificate.serveIfNewer(found, ManagedCertificate.covers(found.leaf(), certificate.names), registry)) {
             return false;
         }
-        LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,
-                found.notAfter());
+        if (replacing) {
+            LOG.info("Now serving the certificate for {} that another instance stored (valid until {}).", certificate,
+                    found.notAfter());
+        }
         served.accept(certificate);
         return true;
-    }
-
-    /** "1 stored certificate and 2 temporary self-signed ones until the CA's arrive": counted, in words, nothing said of none. */
-    static String servedAtStart(long stored, long temporary) {
-        String storedPart = stored == 1 ? "1 stored certificate" : stored + " stored certificates";
-        String temporaryPart = temporary == 1 ? "a temporary self-signed certificate until the CA's arrives"
-                : temporary + " temporary self-signed certificates until the CA's arrive";
-        if (temporary == 0) {
-            return storedPart;
-        }
-        if (stored == 0) {
-            return temporaryPart;
-        }
-        return storedPart + " and " + (temporary == 1 ? "a temporary self-signed one until the CA's arrives"
-                : temporary + " temporary self-signed ones until the CA's arrive");
     }
 }

@@ -15,8 +15,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -34,10 +37,12 @@ import org.slf4j.LoggerFactory;
  * and keeps the zone's servers for the preflight), and, once the server is up, one request to
  * its own HTTP port and one handshake with its own HTTPS port, so the CA's http-01 request and
  * the first client do not meet cold code. The CA steps run only when some certificate has to
- * be ordered (a restart serving valid stored certificates sends the CA nothing extra), and
- * they are the first contact with the CA ({@link CaCircuit#claimFirstContact}): orders wait for
- * their answer, so a CA that is down at start is asked once, and its Retry-After is kept from
- * the first answer. Nothing here delays or fails the start: every other failure is logged at
+ * be ordered (a restart serving valid stored certificates sends the CA nothing extra: which
+ * certificates the store holds is known once its list was read, {@link CertificateManager#storeListed},
+ * and a certificate it lists counts as valid until read), and they are the first contact with
+ * the CA ({@link CaCircuit#claimFirstContact}, claimed at once while that is not known, and
+ * released unused if no order is coming): orders wait for their answer, so a CA that is down at
+ * start is asked once, and its Retry-After is kept from the first answer. Nothing here delays or fails the start: every other failure is logged at
  * debug and left for the order, which meets it again and reports it.
  */
 public final class WarmStart {
@@ -52,18 +57,21 @@ public final class WarmStart {
     private final AuthoritativeDns dns;
     private final CertificateRegistry registry;
     private final List<ManagedCertificate> certificates;
+    /** Completes once the store's list of certificates was read: which are stored is known from then on. */
+    private final CompletableFuture<Void> storeListed;
     private final CountDownLatch serverStarted = new CountDownLatch(1);
     private Thread thread;
 
-    /** {@code issuer} is the first CA's, and {@code circuit} the circuit in front of it. */
+    /** {@code issuer} is the first CA's, and {@code circuit} the circuit in front of it; {@code manager}'s certificates. */
     public WarmStart(Issuer issuer, CaCircuit circuit, Clock clock, AuthoritativeDns dns, CertificateRegistry registry,
-                     List<ManagedCertificate> certificates) {
+                     CertificateManager manager) {
         this.issuer = issuer;
         this.circuit = circuit;
         this.clock = clock;
         this.dns = dns;
         this.registry = registry;
-        this.certificates = certificates;
+        this.certificates = manager.certificates();
+        this.storeListed = manager.storeListed();
     }
 
     /**
@@ -73,7 +81,7 @@ public final class WarmStart {
      * the self-requests after the server has started.
      */
     public WarmStart begin(Server server, int httpsPort, int httpPort) {
-        boolean contactsCa = certificates.stream().anyMatch(WarmStart::ordersSoon)
+        boolean contactsCa = certificates.stream().anyMatch(WarmStart::mayOrderSoon)
                 && circuit.claimFirstContact(clock.instant());
         LifeCycle.Listener started = new LifeCycle.Listener() {
             @Override
@@ -112,7 +120,13 @@ public final class WarmStart {
 
     private void run(boolean contactsCa, Server server, int httpsPort, int httpPort) {
         long begun = System.nanoTime();
-        if (contactsCa && !warmUpCa(begun)) {
+        if (contactsCa && !awaitStoreListed()) {
+            circuit.released(); // stopping: nothing learnt of the CA
+            return;
+        }
+        if (contactsCa && certificates.stream().noneMatch(WarmStart::ordersSoon)) {
+            circuit.released(); // every certificate is stored: the first order, if any, contacts the CA itself
+        } else if (contactsCa && !warmUpCa(begun)) {
             return;
         }
         if (!certificates.isEmpty()) {
@@ -176,9 +190,32 @@ public final class WarmStart {
         return true;
     }
 
+    /** Whether the store's list was read (or could not be) within the wait for the server; false if interrupted. */
+    private boolean awaitStoreListed() {
+        try {
+            storeListed.get(SERVER_START_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("warm-up: the store's list of certificates was not read ({})", e.toString());
+        }
+        return true;
+    }
+
+    /** Before the store was read: whether an order may be coming (what is stored is not known yet). */
+    private static boolean mayOrderSoon(ManagedCertificate certificate) {
+        CertificateState state = certificate.state();
+        return state.stored() != CertificateState.Stored.READ || state.current() == null || !state.matchesConfiguration();
+    }
+
+    /** Once its list was read: whether an order is coming (a certificate the store lists counts as valid until read). */
     private static boolean ordersSoon(ManagedCertificate certificate) {
         CertificateState state = certificate.state();
-        return state.current() == null || !state.matchesConfiguration();
+        return switch (state.stored()) {
+            case UNKNOWN -> true; // the store could not be listed: as when nothing is stored
+            case LISTED -> false;
+            case READ -> state.current() == null || !state.matchesConfiguration();
+        };
     }
 
     /** One http-01 request for a token that does not exist (a 404), through the path the CA's request takes. */

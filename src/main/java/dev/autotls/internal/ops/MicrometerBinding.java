@@ -14,6 +14,7 @@ import dev.autotls.internal.engine.CertificateManager;
 import dev.autotls.internal.engine.CertificateWatcher;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.engine.pacing.OrderPacing;
+import dev.autotls.internal.tls.CertificateCacheStats;
 import io.micrometer.core.instrument.Meter;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +29,9 @@ import java.util.function.Supplier;
  * expiry time per certificate (tagged with its first name only, so the tag set is bounded by
  * the managed names), registered when a certificate is managed and removed when it no longer is,
  * counters of certificates issued and of failures by cause, a timer of order duration, a gauge
- * of certificates needing owner action, and the number of names by where they came from. Loaded
- * only when a registry is given, so Micrometer stays optional.
+ * of certificates needing owner action, the number of names by where they came from, and what the
+ * cache of decoded certificates does (its size, hits and misses, failed and timed-out loads,
+ * evictions). Loaded only when a registry is given, so Micrometer stays optional.
  */
 public final class MicrometerBinding implements AutoTlsListener, CertificateWatcher {
     private final MeterRegistry registry;
@@ -49,10 +51,12 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
      * @param status a certificate's status by its first name, empty once it is no longer managed
      * @param all    every certificate's status
      * @param onDemand what on demand counts, when it is on
+     * @param cache    what the cache of decoded certificates counted so far
      */
     public static AutoTlsListener bind(Object meterRegistry, CertificateManager manager,
                                        Function<String, Optional<CertificateStatus>> status,
-                                       Supplier<List<CertificateStatus>> all, Optional<OnDemandCounters> onDemand) {
+                                       Supplier<List<CertificateStatus>> all, Optional<OnDemandCounters> onDemand,
+                                       Supplier<CertificateCacheStats> cache) {
         MicrometerBinding binding = new MicrometerBinding((MeterRegistry) meterRegistry, status);
         manager.watch(binding);
         for (ManagedCertificate certificate : manager.certificates()) {
@@ -67,6 +71,7 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
                     .register(binding.registry);
         }
         onDemand.ifPresent(counters -> bindOnDemand(binding.registry, counters));
+        bindCache(binding.registry, cache);
         return binding;
     }
 
@@ -88,6 +93,23 @@ public final class MicrometerBinding implements AutoTlsListener, CertificateWatc
                     .description("New orders the queue let through on this instance").tag("ca", account.ca())
                     .register(registry);
         }
+    }
+
+    /** The cache of decoded certificates, named as Micrometer names its own cache meters ({@code cache.gets} and so on). */
+    private static void bindCache(MeterRegistry registry, Supplier<CertificateCacheStats> cache) {
+        Gauge.builder("autotls.cache.size", () -> cache.get().size())
+                .description("Decoded certificates in memory for handshakes").register(registry);
+        FunctionCounter.builder("autotls.cache.gets", cache, c -> c.get().hits()).tag("result", "hit")
+                .description("Look-ups of certificates that memory answered").register(registry);
+        FunctionCounter.builder("autotls.cache.gets", cache, c -> c.get().misses()).tag("result", "miss")
+                .description("Look-ups of certificates read from the store").register(registry);
+        FunctionCounter.builder("autotls.cache.load.failures", cache, c -> c.get().failures())
+                .description("Reads of certificates for handshakes that failed").register(registry);
+        FunctionCounter.builder("autotls.cache.load.timeouts", cache, c -> c.get().timeouts())
+                .description("Handshakes that failed waiting for their certificate to be read").register(registry);
+        FunctionCounter.builder("autotls.cache.evictions", cache, c -> c.get().evictions())
+                .description("Decoded certificates dropped to keep the cache within autotls.cache.certificates")
+                .register(registry);
     }
 
     /** The permission checks asked, the handshakes refused by reason, and those waiting now. */

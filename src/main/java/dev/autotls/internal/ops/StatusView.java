@@ -1,37 +1,36 @@
 package dev.autotls.internal.ops;
 
 import dev.autotls.CertificateStatus;
+import dev.autotls.internal.engine.CertificateFacts;
 import dev.autotls.internal.engine.CertificateState;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.engine.pacing.OrderPacing;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** Builds the public {@link CertificateStatus} snapshot from a certificate's state; reads only immutable values. */
+/**
+ * Builds the public {@link CertificateStatus} snapshot from a certificate's state, from the facts
+ * it keeps of the served certificate (never the decoded certificate, which memory may not hold);
+ * reads only immutable values.
+ */
 public final class StatusView {
     private StatusView() {
     }
 
-    /** @param served the leaf served for the certificate's first name right now (the registry's), or null */
-    public static CertificateStatus of(ManagedCertificate certificate, X509Certificate served, Instant now) {
-        return of(certificate, served, now, Optional.empty());
+    /** What {@code certificate} serves and does now; validity {@code now} while no CA certificate is known to be served. */
+    public static CertificateStatus of(ManagedCertificate certificate, Instant now) {
+        return of(certificate, now, Optional.empty());
     }
 
-    /**
-     * As {@link #of(ManagedCertificate, X509Certificate, Instant)}, with where the certificate waits in its
-     * CA account's order queue, if it does.
-     */
-    public static CertificateStatus of(ManagedCertificate certificate, X509Certificate served, Instant now,
-                                       Optional<OrderPacing.Place> queued) {
+    /** As {@link #of(ManagedCertificate, Instant)}, with where the certificate waits in its CA account's order queue, if it does. */
+    public static CertificateStatus of(ManagedCertificate certificate, Instant now, Optional<OrderPacing.Place> queued) {
         CertificateState state = certificate.state();
         CertificateStatus.Source source = state.current() == null ? CertificateStatus.Source.TEMPORARY : state.source();
-        Optional<X509Certificate> leaf = Optional.ofNullable(served);
+        Optional<CertificateFacts> served = Optional.ofNullable(state.current());
         return new StatusSnapshot(certificate.names, certificate.origins, certificate.strategy.name(), certificate.strategyReason,
-                leaf.map(c -> c.getSerialNumber().toString(16)),
-                leaf.map(c -> c.getIssuerX500Principal().getName()),
-                leaf.map(c -> c.getNotBefore().toInstant()).orElse(now), leaf.map(c -> c.getNotAfter().toInstant()).orElse(now),
+                served.map(c -> c.serial().toString(16)), served.map(CertificateFacts::issuer),
+                served.map(CertificateFacts::notBefore).orElse(now), served.map(CertificateFacts::notAfter).orElse(now),
                 source, Optional.ofNullable(state.last()).map(CertificateState.Attempt::at),
                 Optional.ofNullable(state.last()).map(CertificateState.Attempt::outcome),
                 Optional.ofNullable(state.nextAttempt()), Optional.ofNullable(state.ownerAction()), state.failures(),

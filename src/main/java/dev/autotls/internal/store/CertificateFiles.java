@@ -48,6 +48,7 @@ public final class CertificateFiles {
         meta.put("notBefore", certificate.notBefore().toString());
         meta.put("notAfter", certificate.notAfter().toString());
         meta.put("serial", certificate.leaf().getSerialNumber().toString(16));
+        meta.put("issuer", certificate.leaf().getIssuerX500Principal().getName()); // for status without reading the chain
         store.saveAll(List.of(
                 new CertificateStore.Item(key(name, StorageKeys.PRIVATE_KEY), Pem.encodeKeyPair(certificate.keyPair()),
                         CertificateStore.Sensitivity.SECRET),
@@ -111,10 +112,46 @@ public final class CertificateFiles {
         return fromFound(firstName, store.loadAll(keysOf(firstName)));
     }
 
+    /**
+     * What the metadata of the certificate stored for {@code firstName} says, without reading its key and
+     * chain; empty if it has none.
+     *
+     * @throws CorruptDataException if the metadata is not what {@link #save} writes
+     */
+    public Optional<StoredMetadata> loadMetadata(String firstName) throws IOException {
+        Optional<byte[]> bytes = store.load(versionKey(firstName));
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        String where = caFolder + "/certificates/" + StorageKeys.certificateName(firstName) + "/" + StorageKeys.METADATA;
+        try {
+            JsonNode meta = JSON.readTree(bytes.get());
+            List<String> names = new ArrayList<>();
+            meta.path("names").forEach(node -> names.add(node.asText()));
+            if (names.isEmpty()) {
+                throw new IOException("it lists no names");
+            }
+            String issuer = meta.path("issuer").asText(null);
+            return Optional.of(new StoredMetadata(names, new java.math.BigInteger(meta.path("serial").asText(), 16),
+                    issuer == null ? null : issuer.intern(), Instant.parse(meta.path("notBefore").asText()),
+                    Instant.parse(meta.path("notAfter").asText()), Instant.parse(meta.path("issuedAt").asText())));
+        } catch (IOException | RuntimeException e) { // unreadable JSON, a missing field, a malformed serial or instant
+            throw new CorruptDataException(where + " is not the metadata autotls writes (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The three keys one certificate is stored under, read together. */
     List<String> keysOf(String firstName) {
         String name = StorageKeys.certificateName(firstName);
         return List.of(key(name, StorageKeys.PRIVATE_KEY), key(name, StorageKeys.FULL_CHAIN), key(name, StorageKeys.METADATA));
+    }
+
+    /**
+     * The folder names of the certificates the store holds (one list of the certificates folder), as
+     * {@link StorageKeys#certificateName} spells a certificate's first name.
+     */
+    public List<String> listFolders() throws IOException {
+        return store.list(StorageKeys.certificatesFolder(caFolder));
     }
 
     /** The store it reads and writes. */

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An immutable pairing of a private key with its certificate chain, as served in TLS
  * handshakes. The {@link #alias()} is unique per instance for the life of the JVM, so a
  * handshake that picked this entry keeps getting exactly it even while a newer one is
- * being published.
+ * being published. It ends with the first of {@link #names()} (the certificate's first name,
+ * after a {@code /} no name holds), so an entry loaded on demand is found again by its alias
+ * without a map of aliases beside the cache ({@link #firstNameOf}).
  */
 public final class CertifiedKey {
     private static final AtomicLong SEQUENCE = new AtomicLong();
@@ -29,14 +31,20 @@ public final class CertifiedKey {
      * @param selfSigned true for the temporary fallback served until a CA certificate arrives
      */
     public CertifiedKey(List<String> names, List<X509Certificate> chain, PrivateKey privateKey, boolean selfSigned) {
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException("a certificate chain needs at least the leaf certificate");
+        if (chain.isEmpty() || names.isEmpty()) {
+            throw new IllegalArgumentException("an entry needs at least one name and the leaf certificate");
         }
         this.names = List.copyOf(names);
         this.chain = chain.toArray(new X509Certificate[0]);
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
         this.selfSigned = selfSigned;
-        this.alias = "autotls-" + SEQUENCE.incrementAndGet();
+        this.alias = "autotls-" + SEQUENCE.incrementAndGet() + "/" + this.names.get(0);
+    }
+
+    /** The first name an {@link #alias()} ends with, or null when {@code alias} is none of ours. */
+    static String firstNameOf(String alias) {
+        int slash = alias.indexOf('/');
+        return slash < 0 || !alias.startsWith("autotls-") ? null : alias.substring(slash + 1);
     }
 
     public List<String> names() {

@@ -20,7 +20,11 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p>This is the handshake hot path: it reads the requested SNI name, looks it up in
  * memory and hands JSSE an alias that names one immutable {@link CertifiedKey}. No I/O,
- * no locks. A handshake without SNI gets an IP address certificate when there is one (clients
+ * no locks, with one bounded exception: a managed name whose certificate memory does not hold
+ * waits for it to be loaded ({@link CertificateRegistry#awaitLoad}, shared with every handshake
+ * for it), {@link CertificateRegistry#LOAD_WAIT} at most in all for one handshake whatever the
+ * number of key types JSSE asks for; then the handshake gets no certificate (an alert) instead of
+ * a wrong one or a hang. A handshake without SNI gets an IP address certificate when there is one (clients
  * send no SNI for an address): the one for the local address the connection arrived at, else the
  * first. Unknown SNI, and missing SNI with no address certificate, get the registry's fallback
  * entry, so clients that send no SNI still complete a handshake. A handshake that negotiated ALPN {@code acme-tls/1}
@@ -35,6 +39,8 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class RegistryKeyManager extends X509ExtendedKeyManager {
     /** The handshake session's value holding what the {@link HandshakeWait} answered (an alias, or {@link #REFUSED}). */
     static final String ON_DEMAND_ANSWER = "dev.autotls.on-demand";
+    /** The handshake session's value holding until when (System.nanoTime) it may wait for its certificate's load. */
+    static final String LOAD_DEADLINE = "dev.autotls.load-deadline";
     private static final String REFUSED = "";
 
     private final CertificateRegistry registry;
@@ -74,6 +80,15 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return validation != null && validation.keyType().equals(keyType) ? validation.alias() : null;
         }
         CertifiedKey entry = registry.find(requested);
+        if (entry == null && requested != null) {
+            String certificate = registry.toLoad(requested);
+            if (certificate != null) { // managed, but not in memory: the one load a handshake waits for
+                entry = loaded(certificate, handshake);
+                if (entry == null) {
+                    return null; // not loaded in time: no certificate, the handshake fails with an alert
+                }
+            }
+        }
         HandshakeWait wait = onDemand;
         if (wait != null && requested != null && (entry == null || entry.selfSigned())) {
             entry = onDemand(wait, requested, entry, handshake, engine, socket);
@@ -90,6 +105,30 @@ public final class RegistryKeyManager extends X509ExtendedKeyManager {
             return null; // JSSE asks again for its other key types
         }
         return entry.alias();
+    }
+
+    /**
+     * The certificate {@code firstName} once loaded, within this handshake's one {@link CertificateRegistry#LOAD_WAIT}
+     * (begun at its first key type); null when the load failed or the wait is over, and from then on at once.
+     */
+    private CertifiedKey loaded(String firstName, SSLSession handshake) {
+        long now = System.nanoTime();
+        Object begun = handshake.getValue(LOAD_DEADLINE);
+        long deadline;
+        if (begun instanceof Long until) {
+            deadline = until;
+        } else {
+            deadline = now + CertificateRegistry.LOAD_WAIT.toNanos();
+            handshake.putValue(LOAD_DEADLINE, deadline);
+        }
+        if (deadline - now <= 0) {
+            return null; // waited already in this handshake: its other key types fail at once, with no new load
+        }
+        CertifiedKey entry = registry.awaitLoad(firstName, deadline - now);
+        if (entry == null) {
+            handshake.putValue(LOAD_DEADLINE, now); // failed or timed out: the same for its other key types
+        }
+        return entry;
     }
 
     /** What {@code wait} answers for this handshake, asked once whatever the number of key types JSSE tries. */

@@ -42,6 +42,20 @@ class ConfigurationTest {
     }
 
     @Test
+    void theCertificateCacheHoldsTenThousandUnlessToldAndRefusesWhatCannotHoldOne() {
+        assertThat(resolve(Map.of("autotls.domains", "a.test")).cacheCertificates())
+                .isEqualTo(dev.autotls.internal.tls.CertificateRegistry.DEFAULT_CACHE_SIZE).isEqualTo(10_000);
+        assertThat(resolve(Map.of("autotls.domains", "a.test", "autotls.cache.certificates", " 20 ")).cacheCertificates())
+                .isEqualTo(20);
+        for (String wrong : new String[] {"0", "-5", "lots", "1e4", "99999999999"}) {
+            assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test"), Map.of("AUTOTLS_CACHE_CERTIFICATES", wrong),
+                    Map.of())).isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("AUTOTLS_CACHE_CERTIFICATES = '" + wrong + "'")
+                    .hasMessageContaining("a whole number of at least 1");
+        }
+    }
+
+    @Test
     void errorsNameTheSettingTheValueAndWhatIsAllowed() {
         assertThat(resolve(Map.of()).domains()).as("no names yet: the store may hold some (StartupChecks decides)").isEmpty();
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a_b.test")))

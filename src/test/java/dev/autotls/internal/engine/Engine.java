@@ -32,7 +32,8 @@ final class Engine {
 
     final MutableClock clock;
     final MemoryStore store;
-    final CertificateRegistry registry = new CertificateRegistry();
+    /** What handshakes are served from; its cache of decoded certificates may be made smaller ({@link #cacheSize}). */
+    CertificateRegistry registry = new CertificateRegistry();
     final ManualScheduler scheduler;
     final RecordingListener events = new RecordingListener();
     final List<FakeIssuer> issuers = new ArrayList<>();
@@ -83,6 +84,12 @@ final class Engine {
         return this;
     }
 
+    /** Keeps at most {@code size} decoded certificates in memory (call before {@link #build}). */
+    Engine cacheSize(int size) {
+        this.registry = new CertificateRegistry(size);
+        return this;
+    }
+
     Engine fallbackAfter(Duration value) {
         this.fallbackAfter = value;
         return this;
@@ -127,8 +134,7 @@ final class Engine {
         List<String> configured = certificates.stream().flatMap(c -> c.names.stream()).toList();
         set = new ManagedSet(configured, new dev.autotls.internal.store.ManagedNamesFile(store), files, manager,
                 (names, origin) -> new ManagedCertificate(names, origin, STRATEGY, "validating with a fake (test)"), clock,
-                certificate -> dev.autotls.internal.ops.StatusView.of(certificate, registry.lookup(certificate.firstName())
-                        .map(CertifiedKey::leaf).orElse(null), clock.instant()));
+                certificate -> dev.autotls.internal.ops.StatusView.of(certificate, clock.instant()));
         set.load();
         return this;
     }

@@ -53,7 +53,7 @@ class PacingGateTest {
         assertThat(a.issuer().orders.size() + b.issuer().orders.size()).as("two a minute, both instances together").isEqualTo(2);
         ManagedCertificate waiting = a.manager.certificates().stream().filter(c -> !a.servesIssued(c.firstName())
                 && !b.servesIssued(c.firstName())).findFirst().orElseThrow();
-        CertificateStatus status = StatusView.of(waiting, null, a.clock.instant(), pacingA.place(waiting.firstName()));
+        CertificateStatus status = StatusView.of(waiting, a.clock.instant(), pacingA.place(waiting.firstName()));
         assertThat(status.queuePosition()).isPresent();
         assertThat(status.expectedStart()).hasValueSatisfying(start -> assertThat(start).isAfter(a.clock.instant()));
         assertThat(waiting.state().last().outcome()).contains("waiting in the CA account's order queue at place");

@@ -56,7 +56,7 @@ class WarmStartTest {
         https.open();
         http.open();
         try {
-            WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
+            WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager)
                     .begin(server, https.getLocalPort(), http.getLocalPort());
             server.start();
             Await.until("the warm start to end", Duration.ofSeconds(30), warm::finished);
@@ -74,7 +74,7 @@ class WarmStartTest {
         engine.runDue(); // now served and stored
         engine.issuer().warmUps.set(0);
 
-        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
+        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager)
                 .begin(null, -1, -1);
         Await.until("the warm start to end", Duration.ofSeconds(30), warm::finished);
 
@@ -87,7 +87,7 @@ class WarmStartTest {
         engine.issuer().failWarmUp(new TransientException("the CA at ca1.test answered HTTP 503 for its directory", null, true,
                 Engine.T0.plusSeconds(20)));
         WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS,
-                engine.registry, engine.manager.certificates()).begin(null, -1, -1);
+                engine.registry, engine.manager).begin(null, -1, -1);
         engine.manager.start(engine.scheduler, Runnable::run);
 
         engine.runDue(); // the order waits for the warm start's answer, then for its Retry-After
@@ -108,7 +108,7 @@ class WarmStartTest {
     void stoppingEndsItsThread() throws Exception {
         Engine engine = new Engine().certificate("stop.test").start();
         Server server = new Server(); // never started: the warm start waits for it until stopped
-        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager.certificates())
+        WarmStart warm = new WarmStart(engine.issuer(), engine.rotation.firstCircuit(false), engine.clock, SILENT_DNS, engine.registry, engine.manager)
                 .begin(server, Ports.free(), -1);
 
         WarmStart.stop(warm);

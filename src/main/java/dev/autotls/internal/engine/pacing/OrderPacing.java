@@ -6,7 +6,7 @@ import dev.autotls.internal.config.CaList;
 import dev.autotls.internal.config.OrderLimits;
 import dev.autotls.internal.engine.ManagedCertificate;
 import dev.autotls.internal.store.StorageKeys;
-import dev.autotls.internal.store.StoredCertificate;
+import dev.autotls.internal.engine.CertificateFacts;
 import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.StorageException;
 import java.io.IOException;
@@ -198,7 +198,7 @@ public final class OrderPacing {
     }
 
     static OrderQueue.Request request(ManagedCertificate certificate) {
-        StoredCertificate current = certificate.state().current();
+        CertificateFacts current = certificate.state().current();
         List<String> domains = RegisteredDomains.of(certificate.names);
         if (current != null) {
             return new OrderQueue.Request(certificate.firstName(), domains, Urgency.RENEWAL, current.notAfter().toEpochMilli());
