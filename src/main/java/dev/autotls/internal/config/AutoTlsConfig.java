@@ -91,7 +91,7 @@ public record AutoTlsConfig(
             // explained below
         }
         throw value.invalid("give how many decoded certificates memory may hold at once, a whole number of at least 1 "
-                + "(the default 10000 takes about 40 MB; a handshake for a certificate not held reads it from the store)");
+                + "(the default 10000 takes some 40 to 70 MB of heap; a handshake for a certificate not held reads it from the store)");
     }
 
     /** The built-in local CA issues only for local names: asking it for another is refused now, in one sentence. */

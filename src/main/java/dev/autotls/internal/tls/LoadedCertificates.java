@@ -179,7 +179,13 @@ final class LoadedCertificates {
      */
     CompletableFuture<CertifiedKey> load(String firstName) {
         try {
-            return cache.get(firstName);
+            CompletableFuture<CertifiedKey> loading = cache.get(firstName);
+            if (loading.isCompletedExceptionally()) {
+                // a load that failed a moment ago, which the cache drops as it completes: this miss reads again
+                cache.asMap().remove(firstName, loading);
+                loading = cache.get(firstName);
+            }
+            return loading;
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

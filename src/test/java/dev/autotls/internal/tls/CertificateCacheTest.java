@@ -119,12 +119,13 @@ class CertificateCacheTest {
         source.failure = new IOException("the store is down");
 
         assertThat(registry.lookup("down.test")).isEmpty();
-        // the cache counts and drops a failed load as it completes, a moment after its callers hear of it
-        Await.until("the failed load to be counted", Duration.ofSeconds(30), () -> registry.cacheStats().failures() == 1);
+        int failedReads = source.loadsOf("down.test");
         source.failure = null;
 
-        assertThat(registry.lookup("down.test")).isPresent();
-        assertThat(source.loadsOf("down.test")).isEqualTo(2);
+        assertThat(registry.lookup("down.test")).as("the miss right after reads again").isPresent();
+        assertThat(source.loadsOf("down.test")).isEqualTo(failedReads + 1);
+        // the cache counts a failed load as it completes, a moment after its callers hear of it
+        Await.until("the failed load to be counted", Duration.ofSeconds(30), () -> registry.cacheStats().failures() >= 1);
     }
 
     @Test
