@@ -190,9 +190,13 @@ final class StoreSync {
         }
         int published = 0;
         for (int i = 0; i < certificates.size(); i++) {
-            if (changed(keys.get(i), versions)) {
+            ManagedCertificate certificate = certificates.get(i);
+            boolean knownBefore = seen.containsKey(keys.get(i));
+            if (changed(keys.get(i), versions) && (knownBefore || certificate.state().stored() == CertificateState.Stored.READ)) {
+                // one this instance has read (or saw a version of) may be outdated now; one it never read is read
+                // fresh when a handshake or its first look needs it, so a first look after a start reads nothing
                 cost[2]++;
-                if (adoptStored(certificates.get(i))) {
+                if (adoptStored(certificate)) {
                     published++;
                 }
             }

@@ -40,12 +40,36 @@ class StoreSyncFeedTest {
     private final CertificateFiles files = new CertificateFiles(store, "ca/fake");
     private final CertificateRegistry registry = new CertificateRegistry();
 
+    /** Certificates this instance has read the store for (found none): another's write is theirs to adopt. */
     private static List<ManagedCertificate> certificates(int count) {
+        List<ManagedCertificate> certificates = neverRead(count);
+        certificates.forEach(certificate -> certificate.update(CertificateState::nothingStored));
+        return certificates;
+    }
+
+    /** Certificates as after a start: nothing read of them yet (a handshake or their first look reads the store). */
+    private static List<ManagedCertificate> neverRead(int count) {
         List<ManagedCertificate> certificates = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             certificates.add(new ManagedCertificate(List.of("n" + i + ".test"), Engine.STRATEGY, "a fake (test)"));
         }
         return List.copyOf(certificates);
+    }
+
+    @Test
+    void theFirstFullComparisonAfterAStartReadsNoCertificateThisInstanceNeverRead() throws Exception {
+        List<ManagedCertificate> certificates = neverRead(1_000);
+        storeElsewhere("n1.test", 90);
+        storeElsewhere("n2.test", 90);
+        StoreSync sync = sync(certificates, clock);
+
+        sync.syncOnce();
+
+        assertThat(sync.lastLook().full()).isTrue();
+        assertThat(sync.lastLook().certificatesRead()).as("read fresh when needed, not all at once after a start").isZero();
+        StoredCertificate later = storeElsewhere("n1.test", 120);
+        assertThat(sync.syncOnce()).as("a change after the version seen is read").isEqualTo(1);
+        assertThat(served("n1.test")).isEqualTo(later.leaf().getSerialNumber());
     }
 
     /** The certificates of the last {@link #sync}, whose state says what each serves (memory holds facts, not certificates). */
