@@ -1,7 +1,6 @@
 package dev.autotls.internal.engine;
 
 import dev.autotls.internal.store.CertificateFiles;
-import dev.autotls.internal.store.StorageKeys;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
@@ -14,11 +13,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -47,7 +45,7 @@ public final class CertificateManager {
     public static final Duration START_SPREAD = Duration.ofMinutes(5);
 
     /** The certificates under maintenance: an immutable value, replaced whole when one is added or removed. */
-    private volatile Managed managed;
+    private volatile ManagedCertificates managed;
     private final CaRotation cas;
     private final CertificateRegistry registry;
     private final FailurePolicy failures;
@@ -72,27 +70,10 @@ public final class CertificateManager {
     private final LookPlanner planner;
     private volatile boolean running;
 
-    /**
-     * The certificates in order, by first name and by folder name (the store's next looks name those; for most names the
-     * same string as the first name, so the map costs only its table), swapped together.
-     */
-    private record Managed(List<ManagedCertificate> list, Map<String, ManagedCertificate> byFirstName,
-                           Map<String, ManagedCertificate> byFolderName) {
-        static Managed of(List<ManagedCertificate> certificates) {
-            Map<String, ManagedCertificate> byFirstName = new HashMap<>();
-            Map<String, ManagedCertificate> byFolderName = new HashMap<>();
-            for (ManagedCertificate certificate : certificates) {
-                byFirstName.put(certificate.firstName(), certificate);
-                byFolderName.put(StorageKeys.certificateName(certificate.firstName()), certificate);
-            }
-            return new Managed(List.copyOf(certificates), Map.copyOf(byFirstName), Map.copyOf(byFolderName));
-        }
-    }
-
     public CertificateManager(List<ManagedCertificate> certificates, CaRotation cas, CertificateStore store, CertificateFiles files,
                        CertificateRegistry registry, RenewalPolicy policy, Backoff backoff,
                        Clock clock, RandomGenerator random, KeyType keyType, Listeners listeners, Duration syncInterval) {
-        this.managed = Managed.of(certificates);
+        this.managed = ManagedCertificates.of(certificates);
         this.cas = cas;
         this.registry = registry;
         this.failures = new FailurePolicy(backoff, cas, clock, listeners, random);
@@ -239,32 +220,39 @@ public final class CertificateManager {
         return Optional.ofNullable(managed.byFirstName().get(firstName));
     }
 
+    /** {@link #addAll} of one certificate. */
+    public void add(ManagedCertificate certificate) {
+        addAll(List.of(certificate));
+    }
+
     /**
-     * Puts {@code certificate} under maintenance while the engine runs (or before it starts):
-     * what the store holds for it, or a temporary certificate, is served as handshakes ask for it,
-     * and its first look is planned as at start for a certificate the store keeps no look for. While
-     * running, what the store holds for it is read now (its facts only stay in memory).
+     * Puts {@code added} under maintenance while the engine runs (or before it starts), in one
+     * swap of the managed set however many they are: what the store holds for each, or a temporary
+     * certificate, is served as handshakes ask for it, and each one's first look is planned as at
+     * start for a certificate the store keeps no look for. While running, what the store holds for a
+     * single one is read now (its facts only stay in memory); many are read by their first looks.
      *
-     * @throws IllegalArgumentException if a managed certificate has the same first name
+     * @throws IllegalArgumentException if a managed certificate, or another of {@code added}, has the same first name
      */
-    public synchronized void add(ManagedCertificate certificate) {
-        Managed before = managed;
-        if (before.byFirstName().containsKey(certificate.firstName())) {
-            throw new IllegalArgumentException(certificate.firstName() + " is managed already");
+    public synchronized void addAll(List<ManagedCertificate> added) {
+        managed = managed.with(added);
+        for (ManagedCertificate certificate : added) {
+            watchers.forEach(watcher -> watcher.added(certificate));
         }
-        List<ManagedCertificate> grown = new ArrayList<>(before.list());
-        grown.add(certificate);
-        managed = Managed.of(grown);
-        watchers.forEach(watcher -> watcher.added(certificate));
         if (running) {
-            serving.serve(List.of(certificate));
-            try {
-                sync.adoptIfNewer(certificate);
-            } catch (IOException e) {
-                LOG.debug("could not read what the store holds for {} yet: {}", certificate, e.toString()); // its first look reads it
+            serving.serve(added);
+            Instant now = clock.instant();
+            for (ManagedCertificate certificate : added) {
+                if (added.size() == 1) {
+                    try {
+                        sync.adoptIfNewer(certificate);
+                    } catch (IOException e) {
+                        LOG.debug("could not read what the store holds for {} yet: {}", certificate, e.toString()); // its first look does
+                    }
+                }
+                planner.lookAt(certificate, firstLook(certificate, Optional.empty(), now));
+                lookedAt(certificate);
             }
-            planner.lookAt(certificate, firstLook(certificate, Optional.empty(), clock.instant()));
-            lookedAt(certificate);
         }
     }
 
@@ -274,14 +262,11 @@ public final class CertificateManager {
      * its names are no longer served. What the store holds for it stays. The removed one, if any.
      */
     public synchronized Optional<ManagedCertificate> remove(String firstName) {
-        Managed before = managed;
-        ManagedCertificate removed = before.byFirstName().get(firstName);
+        ManagedCertificate removed = managed.byFirstName().get(firstName);
         if (removed == null) {
             return Optional.empty();
         }
-        List<ManagedCertificate> kept = new ArrayList<>(before.list());
-        kept.remove(removed);
-        managed = Managed.of(kept);
+        managed = managed.without(removed);
         planner.forget(removed);
         removed.retire(registry); // a job or a store look still running for it can no longer serve it
         watchers.forEach(watcher -> watcher.removed(removed));

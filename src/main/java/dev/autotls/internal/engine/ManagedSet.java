@@ -274,18 +274,27 @@ public final class ManagedSet implements StoreSync.FollowedSet {
                 manager.remove(certificate.firstName());
             }
         }
+        List<ManagedCertificate> added = new ArrayList<>();
         for (List<String> group : wanted) {
             if (present(group)) {
                 continue;
             }
             try {
-                manager.add(maker.make(group, this::origin));
-                LOG.info("Managing {} from now on.", String.join(", ", group));
+                added.add(maker.make(group, this::origin));
             } catch (ConfigurationException e) {
                 sayOnce(group.get(0), "Not managing {}, which another instance added: {}", String.join(", ", group), e.getMessage());
             }
         }
+        manager.addAll(added); // one swap of the manager's set: 100,000 names read at start are not 100,000 copies of it
+        if (added.size() <= SAID_ONE_BY_ONE) {
+            added.forEach(certificate -> LOG.info("Managing {} from now on.", certificate));
+        } else {
+            LOG.info("Managing {} more certificates from now on ({}, ...).", added.size(), added.get(0));
+        }
     }
+
+    /** Up to how many certificates managed at once are named one log line each. */
+    private static final int SAID_ONE_BY_ONE = 20;
 
     /**
      * Deletes the files of retired certificates whose time has come, on the one instance that gets

@@ -174,6 +174,28 @@ class CertificateManagerTest {
     }
 
     @Test
+    void manyCertificatesAddedAtOnceAreEachOrderedOnceAndADuplicateAddsNone() throws Exception {
+        Engine engine = new Engine().certificate("k0.test").start();
+        engine.runDue();
+        java.util.List<ManagedCertificate> added = new java.util.ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            added.add(new ManagedCertificate(java.util.List.of("k" + i + ".test"), Engine.STRATEGY, "added at run time"));
+        }
+
+        engine.manager.addAll(added);
+        engine.runDue();
+
+        assertThat(engine.manager.certificates()).hasSize(51);
+        assertThat(engine.issuer().orders).as("one order each, the first one's before").hasSize(51);
+        assertThat(engine.servesIssued("k50.test")).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.manager.addAll(java.util.List.of(
+                        new ManagedCertificate(java.util.List.of("k51.test"), Engine.STRATEGY, "new"),
+                        new ManagedCertificate(java.util.List.of("k7.test"), Engine.STRATEGY, "again"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k7.test");
+        assertThat(engine.manager.certificate("k51.test")).as("all or none").isEmpty();
+    }
+
+    @Test
     void aCertificateRemovedWhileItsOrderRunsIsNotServedByThatOrder() throws Exception {
         Engine engine = new Engine().certificate("q.test").start();
         engine.issuer().duringOrder(() -> engine.manager.remove("q.test"));
