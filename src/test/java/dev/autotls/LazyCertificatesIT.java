@@ -11,9 +11,8 @@ import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.internal.store.postgres.PostgresStores;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.spi.CertificateStore;
-import dev.autotls.spi.Lease;
-import dev.autotls.spi.Locker;
 import dev.autotls.testing.Await;
+import dev.autotls.testing.ForwardingStore;
 import dev.autotls.testing.ManualScheduler;
 import dev.autotls.testing.MutableClock;
 import dev.autotls.testing.SharedPostgres;
@@ -27,7 +26,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -140,7 +138,7 @@ class LazyCertificatesIT {
     }
 
     /** The real store, counting the reads of each certificate (its key, chain and metadata, read together). */
-    private static final class CountingStore implements CertificateStore {
+    private static final class CountingStore extends ForwardingStore {
         private final CertificateStore store;
         /** Per certificate folder name: how many reads included its private key. */
         final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
@@ -177,63 +175,8 @@ class LazyCertificatesIT {
         }
 
         @Override
-        public void save(String key, byte[] data, Sensitivity sensitivity) throws IOException {
-            store.save(key, data, sensitivity);
-        }
-
-        @Override
-        public void saveAll(List<Item> items, Lease guard) throws IOException {
-            store.saveAll(items, guard);
-        }
-
-        @Override
-        public List<String> list(String folderKey) throws IOException {
-            return store.list(folderKey);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            store.delete(key);
-        }
-
-        @Override
-        public Map<String, Long> versions(Collection<String> keys) throws IOException {
-            return store.versions(keys);
-        }
-
-        @Override
-        public Optional<Changes> changesSince(long position) throws IOException {
-            return store.changesSince(position);
-        }
-
-        @Override
-        public Optional<AutoCloseable> whenChanged(Runnable listener) throws IOException {
-            return store.whenChanged(listener);
-        }
-
-        @Override
-        public void saveNextLook(NextLook look) throws IOException {
-            store.saveNextLook(look);
-        }
-
-        @Override
-        public List<NextLook> nextLooks(String parentKey, Instant before, int limit) throws IOException {
-            return store.nextLooks(parentKey, before, limit);
-        }
-
-        @Override
-        public Locker locker() {
-            return store.locker();
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
+        protected CertificateStore delegate() {
+            return store;
         }
     }
 }

@@ -10,9 +10,8 @@ import dev.autotls.internal.store.postgres.PostgresLocation;
 import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.CertificateStore;
-import dev.autotls.spi.Lease;
-import dev.autotls.spi.Locker;
 import dev.autotls.testing.Await;
+import dev.autotls.testing.ForwardingStore;
 import dev.autotls.testing.MemoryStore;
 import dev.autotls.testing.Postgres;
 import dev.autotls.testing.SharedPostgres;
@@ -182,7 +181,7 @@ class StoreSyncFeedIT {
     }
 
     /** The store the sync uses, counting the keys sent in lists and the rows returned; its PostgreSQL store can be swapped. */
-    private static final class Counting implements CertificateStore {
+    private static final class Counting extends ForwardingStore {
         private volatile CertificateStore store;
         final AtomicLong keysSent = new AtomicLong();
         final AtomicLong rowsReceived = new AtomicLong();
@@ -228,33 +227,13 @@ class StoreSyncFeedIT {
         }
 
         @Override
-        public void save(String key, byte[] data, Sensitivity sensitivity) throws IOException {
-            store.save(key, data, sensitivity);
+        protected CertificateStore delegate() {
+            return store;
         }
 
         @Override
-        public void saveAll(List<Item> items, Lease guard) throws IOException {
-            store.saveAll(items, guard);
-        }
-
-        @Override
-        public List<String> list(String folderKey) throws IOException {
-            return store.list(folderKey);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            store.delete(key);
-        }
-
-        @Override
-        public Locker locker() {
-            return store.locker();
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
+        public void close() {
+            // the test closes the store in use itself (swap)
         }
     }
 }
