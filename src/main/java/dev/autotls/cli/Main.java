@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
     /**
      * The bundled slf4j-simple: timestamps on every line, and INFO only from this library, whose
      * lines are about the certificates; acme4j's retries ("Bad Replay Nonce, trying again"), the
-     * connection pool's and Jetty's start lines are noise to an operator. Each default gives way to
+     * connection pool's, the Public Suffix List's and Jetty's start lines are noise to an operator. Each default gives way to
      * the operator's own {@code -Dorg.slf4j.simpleLogger.*}.
      */
     static void loggingDefaults() {
@@ -61,6 +61,7 @@ public final class Main implements Callable<Integer> {
         defaultProperty("org.slf4j.simpleLogger.log.org.shredzone.acme4j", "warn");
         defaultProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
         defaultProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        defaultProperty("org.slf4j.simpleLogger.log.crawlercommons", "warn"); // five lines on loading the Public Suffix List
     }
 
     private static void defaultProperty(String key, String value) {
