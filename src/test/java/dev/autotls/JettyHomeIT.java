@@ -90,7 +90,8 @@ class JettyHomeIT {
                         + "|sqlite|toml|picocli|jetty|slf4j).*"))
                 .anyMatch(jar -> jar.startsWith("autotls-"))
                 .anyMatch(jar -> jar.startsWith("postgresql-"))
-                .anyMatch(jar -> jar.startsWith("HikariCP-"));
+                .anyMatch(jar -> jar.startsWith("HikariCP-"))
+                .anyMatch(jar -> jar.startsWith("crawler-commons-")).anyMatch(jar -> jar.startsWith("commons-io-"));
         long size = Files.size(zip);
         System.out.printf("autotls-jetty-module.zip: %.1f MB, %d jars%n", size / 1e6, jars.size());
         assertThat(size).as("size of " + zip + " in bytes").isLessThanOrEqualTo(18_000_000L);
