@@ -24,10 +24,10 @@ class ClosureIT {
             "org.slf4j:slf4j-simple", "org.springframework.boot:spring-boot-autoconfigure",
             "org.springframework.boot:spring-boot-jetty", "org.springframework:spring-core",
             "jakarta.servlet:jakarta.servlet-api");
-    private static final long LIMIT = 19L * 1024 * 1024;
+    private static final long LIMIT = 20L * 1024 * 1024; // 19 until issue 25 brought the Public Suffix List (0.8 MiB)
 
     @Test
-    void aPlainUserInheritsAtMost19MibAndNoOptionalJar() throws Exception {
+    void aPlainUserInheritsAtMost20MibAndNoOptionalJar() throws Exception {
         List<UserClosure.Artifact> closure = UserClosure.of();
         long total = 0;
         for (UserClosure.Artifact artifact : closure) {
@@ -43,7 +43,7 @@ class ClosureIT {
                         "org.shredzone.acme4j:acme4j-client", "dnsjava:dnsjava", "org.bouncycastle:bcpkix-jdk18on",
                         "com.github.ben-manes.caffeine:caffeine", "com.fasterxml.jackson.core:jackson-databind",
                         "org.slf4j:slf4j-api");
-        assertThat(total).as("bytes a plain user inherits (at most 19 MiB)").isLessThanOrEqualTo(LIMIT);
+        assertThat(total).as("bytes a plain user inherits (at most 20 MiB)").isLessThanOrEqualTo(LIMIT);
 
         String readme = Files.readString(Path.of("README.md")).replaceAll("\\s+", " ");
         Matcher said = Pattern.compile("(\\d+) jars, about (\\d+) MiB with autotls's own \\(`ClosureIT` prints the figure "

@@ -71,8 +71,23 @@ public final class OrderWorkers implements Executor {
         return pending.get() == 0;
     }
 
-    /** Interrupts running jobs and drops queued ones; called when the instance stops. */
+    /**
+     * Interrupts running jobs and drops queued ones, then waits up to {@link #STOP_WAIT} for the
+     * interrupted ones to end; called when the instance stops, so a stopped instance writes nothing
+     * more to its store (a job in the middle of a save finishes it first).
+     */
     public void shutdownNow() {
         pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                org.slf4j.LoggerFactory.getLogger(OrderWorkers.class).warn(
+                        "A maintenance job did not end within {} of stopping; it ends on its own.", STOP_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long stopping waits for the interrupted jobs: longer than a store write, shorter than anyone's patience. */
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(5);
 }
