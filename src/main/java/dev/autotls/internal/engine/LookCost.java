@@ -6,7 +6,8 @@ package dev.autotls.internal.engine;
  *
  * @param number           the how-manieth look since the sync was made (1 for the first)
  * @param full             whether it compared every version ({@code versions} with every certificate's key)
- * @param keysSent         keys it sent in a list to compare versions ({@code versions}); none when it read the feed
+ * @param keysSent         keys it sent in a list to compare versions ({@code versions}): every certificate's when
+ *                         full, else those of the certificates the feed named (none when it named none)
  * @param keysReceived     rows the store returned: versions, or changed keys from the feed
  * @param certificatesRead certificates it read because they changed
  */

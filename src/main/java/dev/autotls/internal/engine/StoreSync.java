@@ -131,7 +131,13 @@ final class StoreSync {
         }
     }
 
-    /** Reads the certificates (and the followed set) whose keys changed; those whose reading failed are asked again. */
+    /**
+     * Reads the certificates (and the followed set) whose keys changed and whose version differs from
+     * the one seen; those whose reading failed are asked again. A feed may name a key again although
+     * nothing changed since (PostgreSQL's, while a long transaction holds its horizon back, names every
+     * key changed since then at every look): one query for the versions of the changed certificates'
+     * keys keeps a look from reading and decoding each of them again.
+     */
     private int readChanged(Set<String> keys, int[] cost) {
         cost[1] = keys.size();
         FollowedSet set = followed;
@@ -139,29 +145,68 @@ final class StoreSync {
             feed.retryLater(set.versionKey());
         }
         Map<String, ManagedCertificate> byKey = versionKeys.of(managed.get()); // after the set changed them
+        List<String> certificateKeys = keys.stream().filter(byKey::containsKey).toList(); // not keys, accounts, answers
         int published = 0;
-        for (String key : keys) {
-            ManagedCertificate certificate = byKey.get(key);
-            if (certificate == null) {
-                continue; // a key that is no certificate's version key (a private key, an account, an answer)
-            }
-            cost[2]++;
-            try {
-                if (adoptIfNewer(certificate)) {
-                    published++;
+        if (!certificateKeys.isEmpty()) {
+            cost[0] = certificateKeys.size();
+            Map<String, Long> versions = versions(certificateKeys);
+            if (versions == null) {
+                certificateKeys.forEach(feed::retryLater);
+            } else {
+                for (String key : certificateKeys) {
+                    if (readIfChanged(key, byKey.get(key), versions, cost)) {
+                        published++;
+                    }
                 }
-            } catch (CorruptDataException e) {
-                LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
-            } catch (IOException e) {
-                LOG.warn("Not serving what the store holds for {}: {}; trying again at the next look.", certificate,
-                        e.getMessage());
-                feed.retryLater(key);
             }
         }
         if (set != null) {
             set.tidy();
         }
         return published;
+    }
+
+    /**
+     * Reads {@code certificate} when its version differs from the one seen and this instance read it (or
+     * saw a version of it) before, serving it if newer; whether it did. One never read is only recorded,
+     * as {@link #compareAll} does: a handshake or its first look reads it fresh. The version is taken as
+     * seen once read (or found unusable), so a failed read is tried again at the next look.
+     */
+    private boolean readIfChanged(String key, ManagedCertificate certificate, Map<String, Long> versions, int[] cost) {
+        Long version = versions.get(key);
+        boolean knownBefore = seen.containsKey(key);
+        if (version == null && !knownBefore) {
+            return false; // nothing stored, nothing seen: nothing to read
+        }
+        if (version != null && version.equals(seen.get(key))) {
+            return false; // named again by the feed, unchanged since it was read
+        }
+        if (!knownBefore && certificate.state().stored() != CertificateState.Stored.READ) {
+            seen.put(key, version);
+            return false;
+        }
+        cost[2]++;
+        try {
+            boolean served = adoptIfNewer(certificate); // deleted (no version): recorded as nothing stored
+            remember(key, version);
+            return served;
+        } catch (CorruptDataException e) {
+            remember(key, version); // not read again until another instance stores something else
+            LOG.warn("Not serving what the store holds for {}: {}.", certificate, e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("Not serving what the store holds for {}: {}; trying again at the next look.", certificate,
+                    e.getMessage());
+            feed.retryLater(key);
+        }
+        return false;
+    }
+
+    private void remember(String key, Long version) {
+        if (version == null) {
+            seen.remove(key);
+        } else {
+            seen.put(key, version);
+        }
     }
 
     /**

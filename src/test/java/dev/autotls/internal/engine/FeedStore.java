@@ -23,6 +23,8 @@ final class FeedStore implements CertificateStore {
     final MemoryStore memory;
     private final List<String> changes = new ArrayList<>();
     private int trimmedBelow;
+    /** When not negative, every read of the feed starts here at the latest, as PostgreSQL's does behind a held-back xmin. */
+    volatile int heldBackFrom = -1;
     volatile boolean quiet;
     volatile boolean failChanges;
     volatile IoAction afterVersions;
@@ -48,6 +50,11 @@ final class FeedStore implements CertificateStore {
         }
     }
 
+    /** The feed's position now. */
+    synchronized int position() {
+        return changes.size();
+    }
+
     synchronized void trim() {
         trimmedBelow = changes.size();
     }
@@ -70,7 +77,8 @@ final class FeedStore implements CertificateStore {
             if (position < trimmedBelow) {
                 return Optional.of(new Changes(List.of(), changes.size(), true));
             }
-            return Optional.of(new Changes(changes.subList((int) position, changes.size()), changes.size(), false));
+            int from = heldBackFrom < 0 ? (int) position : Math.min((int) position, heldBackFrom);
+            return Optional.of(new Changes(changes.subList(from, changes.size()), changes.size(), false));
         }
     }
 

@@ -76,6 +76,26 @@ class PacingGateTest {
     }
 
     @Test
+    void anAskThatFindsTheQueueBusyWaitsAMomentInsteadOfHoldingAWorker() throws Exception {
+        Engine engine = new Engine().certificate("n1.example.com").build();
+        engine.manager.paceOrders(pacing(engine, perMinute(5)));
+        String lock = dev.autotls.internal.store.StorageKeys.pacingLock(
+                dev.autotls.internal.store.StorageKeys.caFolder(URI.create(engine.issuer().id())));
+        ManagedCertificate certificate;
+        try (dev.autotls.spi.Lease held = engine.store.locker().tryAcquire(lock).orElseThrow()) { // another instance deciding
+            engine.manager.start(engine.scheduler, Runnable::run);
+            engine.runDue();
+            certificate = engine.managed("n1.example.com");
+            assertThat(certificate.state().last().outcome()).contains("busy");
+            assertThat(certificate.state().nextAttempt()).as("asks again within two seconds")
+                    .isAfter(engine.clock.instant()).isBefore(engine.clock.instant().plusSeconds(2));
+        }
+        engine.advance(Duration.ofSeconds(2)); // the busy retry's ask gathers for 2 s
+        engine.advance(Duration.ofSeconds(3));
+        assertThat(engine.servesIssued("n1.example.com")).isTrue();
+    }
+
+    @Test
     void a429PausesNewOrdersButAnAriRenewalGoesOnUncounted() throws Exception {
         Engine engine = new Engine().certificate("renew.example.com").start();
         engine.runDue();

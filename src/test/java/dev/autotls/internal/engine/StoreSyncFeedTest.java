@@ -121,8 +121,33 @@ class StoreSyncFeedTest {
         assertThat(sync.syncOnce()).isEqualTo(1);
         assertThat(served("n500.test")).isEqualTo(stored.leaf().getSerialNumber());
         assertThat(sync.lastLook()).as("three keys changed; one certificate read")
-                .isEqualTo(new LookCost(2, false, 0, 3, 1));
+                .isEqualTo(new LookCost(2, false, 1, 3, 1));
         assertThat(store.loads.get() - loads).as("its three keys, nothing else").isEqualTo(3);
+    }
+
+    @Test
+    void aFeedThatNamesTheSameKeysAgainReadsEachCertificateOnce() throws Exception {
+        List<ManagedCertificate> certificates = new ArrayList<>(certificates(10));
+        certificates.add(new ManagedCertificate(List.of("unread.test"), Engine.STRATEGY, "a fake (test)")); // as after a start
+        StoreSync sync = sync(List.copyOf(certificates), clock);
+        sync.syncOnce();
+        store.heldBackFrom = store.position(); // a long transaction elsewhere: every look names all changed since
+        StoredCertificate first = storeElsewhere("n3.test", 90);
+        storeElsewhere("unread.test", 90);
+        assertThat(sync.syncOnce()).isEqualTo(1);
+        assertThat(served("n3.test")).isEqualTo(first.leaf().getSerialNumber());
+        assertThat(served("unread.test")).as("never read: its version only recorded").isNull();
+        int loads = store.loads.get();
+
+        assertThat(sync.syncOnce()).as("the same keys again, nothing new").isZero();
+        assertThat(sync.lastLook()).as("one version query for the two certificates' keys; nothing read")
+                .isEqualTo(new LookCost(3, false, 2, 6, 0));
+        assertThat(store.loads.get()).isEqualTo(loads);
+
+        StoredCertificate second = storeElsewhere("n3.test", 120);
+        assertThat(sync.syncOnce()).as("a new version is read").isEqualTo(1);
+        assertThat(sync.lastLook().certificatesRead()).isEqualTo(1);
+        assertThat(served("n3.test")).isEqualTo(second.leaf().getSerialNumber());
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class OrderPacing {
     private static final Logger LOG = LoggerFactory.getLogger(OrderPacing.class);
     /** The most a waiting job's next ask is moved past its expected start, so instances do not ask in step. */
     static final long JITTER_MILLIS = 1_000;
+    /** When an ask that found the queue's lease held asks again, before {@link #JITTER_MILLIS}: the holder needs milliseconds. */
+    static final long BUSY_RETRY_MILLIS = 1_000;
 
     /** One account's queue: its limits, its record in the store, what this instance admitted. */
     public static final class Account {
@@ -138,12 +140,12 @@ public final class OrderPacing {
                 decision = account.file.update(record -> {
                     OrderQueue.Outcome outcome = OrderQueue.decide(record, request, account.limits, now);
                     return new QueueFile.Decided<>(outcome.after(), outcome.decision());
-                });
+                }, QueueFile.ASK_WAIT);
             }
-        } catch (dev.autotls.spi.Locker.LockTimeoutException e) {
-            Instant again = Instant.ofEpochMilli(now + OrderQueue.GATHER + random.nextLong(JITTER_MILLIS));
-            return new Answer(false, again, "the order queue of " + ca + " was busy (its lease held for "
-                    + QueueFile.LEASE_WAIT.toSeconds() + " s); asking again at " + again);
+        } catch (dev.autotls.spi.Locker.LockTimeoutException e) { // other asks hold the queue: ask again shortly
+            Instant again = Instant.ofEpochMilli(now + BUSY_RETRY_MILLIS + random.nextLong(JITTER_MILLIS));
+            return new Answer(false, again, "the order queue of " + ca + " was busy deciding other orders; asking again at "
+                    + again);
         } catch (IOException e) {
             throw new StorageException("could not read or write the order queue " + account.file.key() + " of " + ca, e);
         }

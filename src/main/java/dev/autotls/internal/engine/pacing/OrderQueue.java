@@ -94,6 +94,9 @@ final class OrderQueue {
             at = Math.max(at, before.map(QueueRecord.Waiting::ask).orElse(now + GATHER));
         }
         QueueRecord.Waiting asking = new QueueRecord.Waiting(request.certificate(), mine.rank(), key, at);
+        if (before.isPresent() && unmoved(before.get(), asking)) {
+            asking = before.get(); // keeps the record as it is: no rewrite of the whole queue for one entry's next ask
+        }
         List<QueueRecord.Waiting> kept = new ArrayList<>(others);
         kept.add(asking);
         kept.sort(QueueRecord.URGENCY);
@@ -102,6 +105,18 @@ final class OrderQueue {
         }
         String why = why(record, request, limits, now, index + 1, at, gathering);
         return new Outcome(new Wait(index + 1, at, why), record.withWaiting(kept));
+    }
+
+    /**
+     * Whether an entry already queued may keep its stored next ask instead of {@code asking}'s: same place
+     * (rank and key), and the new ask no earlier than the stored one and within half of
+     * {@link QueueRecord#STALE_AFTER} of it, so the entry is refreshed well before it could be pruned as
+     * stale while its instance still asks. Every ask rewrote the record (up to about 60 KB) only because
+     * that time moved; the stored time is only an estimate for the entries behind it.
+     */
+    private static boolean unmoved(QueueRecord.Waiting stored, QueueRecord.Waiting asking) {
+        return stored.rank() == asking.rank() && stored.key() == asking.key() && stored.ask() <= asking.ask()
+                && asking.ask() - stored.ask() <= QueueRecord.STALE_AFTER.toMillis() / 2;
     }
 
     /** Nothing pauses these domains (or the account) now, and their windows and the account's have room. */

@@ -35,6 +35,13 @@ final class QueueFile {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a decision waits for another instance's, which holds the lease for one read and one write. */
     static final Duration LEASE_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long an order's ask waits for the lease: a few tries (its holder needs milliseconds), then the
+     * ask answers "again shortly". Waiting {@link #LEASE_WAIT} held an order worker, and the certificate's
+     * own lease, while every instance's asks queued up behind one another; not trying again at all
+     * would leave an urgent renewal out of the queue whenever its one try met another ask.
+     */
+    static final Duration ASK_WAIT = Duration.ofMillis(300);
 
     private final CertificateStore store;
     private final String key;
@@ -78,25 +85,39 @@ final class QueueFile {
 
     /**
      * Applies {@code decide} to what the store holds now, under the queue's lease, and writes what
-     * it returns when that changed anything; the decision's result.
+     * it returns when that changed anything; the decision's result. Waits up to {@link #LEASE_WAIT}
+     * for the lease: for what must be recorded (a CA's pause); an order's ask waits {@link #ASK_WAIT}.
      *
      * @throws dev.autotls.spi.Locker.LockTimeoutException when another instance held the lease for {@link #LEASE_WAIT}
      */
     <T> T update(Function<QueueRecord, Decided<T>> decide) throws IOException {
-        try (Lease lease = store.locker().acquire(lock, LEASE_WAIT)) {
-            QueueRecord now = load();
-            Decided<T> decided = decide.apply(now);
-            if (!decided.record().sameContent(now)) {
-                QueueRecord next = decided.record().withVersion(now.version() + 1);
-                store.saveAll(List.of(new CertificateStore.Item(key, encode(next), CertificateStore.Sensitivity.PUBLIC)), lease);
-                Long version = store.versions(List.of(key)).get(key);
-                cached = version == null ? null : new Cached(version, next);
-            }
-            return decided.result();
+        return update(decide, LEASE_WAIT);
+    }
+
+    /**
+     * As {@link #update(Function)}, waiting at most {@code wait} for the lease.
+     *
+     * @throws dev.autotls.spi.Locker.LockTimeoutException when another instance held the lease for {@code wait}
+     */
+    <T> T update(Function<QueueRecord, Decided<T>> decide, Duration wait) throws IOException {
+        try (Lease lease = store.locker().acquire(lock, wait)) {
+            return decideUnder(lease, decide);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the lease on " + key);
         }
+    }
+
+    private <T> T decideUnder(Lease lease, Function<QueueRecord, Decided<T>> decide) throws IOException {
+        QueueRecord now = load();
+        Decided<T> decided = decide.apply(now);
+        if (!decided.record().sameContent(now)) {
+            QueueRecord next = decided.record().withVersion(now.version() + 1);
+            store.saveAll(List.of(new CertificateStore.Item(key, encode(next), CertificateStore.Sensitivity.PUBLIC)), lease);
+            Long version = store.versions(List.of(key)).get(key);
+            cached = version == null ? null : new Cached(version, next);
+        }
+        return decided.result();
     }
 
     /** What a decision made of the record, and what it answers. */

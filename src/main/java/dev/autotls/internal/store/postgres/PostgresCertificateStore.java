@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * and checks owner, token and expiry by the database clock, so a writer whose lease expired is
  * refused even if it wakes up mid-write. Secret items are sealed with AES-GCM when
  * {@code autotls.storage.key} is set ({@link SecretSealer}). Connections come from a bounded
- * pool (5), with connect, socket and statement timeouts, so a database that hangs never holds
+ * pool ({@link PostgresConnections#POOL_SIZE}), with connect, socket and statement timeouts, so a database that hangs never holds
  * maintenance for long; while the database is unreachable every call fails fast with an
  * {@link IOException} and the log says so once ({@link Reachability}).
  *

@@ -13,7 +13,12 @@ import java.util.Properties;
  * {@code sslrootcert}, ...) and timeouts are the same whichever connection is made.
  */
 final class PostgresConnections {
-    static final int POOL_SIZE = 5;
+    /**
+     * Up to 4 handshake loader threads (LoadedCertificates.LOADERS) may each hold one while a cold
+     * start reads certificates; 4 more keep lease heartbeats, the store sync, the planner and an
+     * order's writes going meanwhile. With 5, the loaders could leave one connection for all of those.
+     */
+    static final int POOL_SIZE = 8;
 
     private PostgresConnections() {
     }

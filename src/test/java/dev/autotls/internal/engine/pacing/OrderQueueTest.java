@@ -158,6 +158,26 @@ class OrderQueueTest {
     }
 
     @Test
+    void aWaitingEntryAskingAgainRewritesTheRecordOnlyWhenItsStoredAskWouldGrowOld() {
+        // the CA keeps pausing the account 5 s past each ask for five minutes: the renewal asks every 5 s
+        QueueRecord record = QueueRecord.EMPTY;
+        int rewrites = 0;
+        for (long t = T0; t <= T0 + 300_000; t += 5_000) {
+            QueueRecord before = record.paused(null, t + 5_000, "slow down");
+            OrderQueue.Outcome outcome = ask(before, renewal("r.example.com", T0 + 86_400_000), OrderLimits.NONE, t);
+            assertThat(outcome.decision()).isInstanceOf(OrderQueue.Wait.class);
+            record = outcome.after();
+            assertThat(record.pruned(OrderLimits.NONE, t + 5_000).waiting()).as("still queued when it asks next, at %d", t - T0)
+                    .extracting(QueueRecord.Waiting::certificate).containsExactly("r.example.com");
+            if (!record.waiting().equals(before.pruned(OrderLimits.NONE, t).waiting())) {
+                rewrites++;
+            }
+        }
+        // the first ask queues it; then its stored ask moves once its next ask is more than a minute later
+        assertThat(rewrites).isBetween(5, 7);
+    }
+
+    @Test
     void theRecordSurvivesItsJsonAndStaysSmall() throws Exception {
         QueueRecord record = new QueueRecord(4, List.of(T0, T0 + 1), java.util.Map.of("example.com", List.of(T0)),
                 List.of(new QueueRecord.Pause(null, T0 + 5, "why"), new QueueRecord.Pause("example.org", T0 + 6, "because")),
