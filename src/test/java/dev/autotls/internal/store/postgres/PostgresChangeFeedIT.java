@@ -205,6 +205,11 @@ class PostgresChangeFeedIT {
                     .containsExactly("ca/x/certificates/b.test");
             assertThat(store.list("ca/x/certificates")).as("no items were written").isEmpty();
             assertThat(since(store, position).keys()).as("next looks are no change of the feed").isEmpty();
+
+            store.deleteNextLook("ca/x/certificates/b.test");
+            store.deleteNextLook("ca/x/certificates/gone.test"); // nothing kept: no error
+            assertThat(store.nextLooks("ca/x/certificates", Instant.MAX, 10)).as("deleted from the table")
+                    .extracting(NextLook::folderKey).containsExactly("ca/x/certificates/a.test", "ca/x/certificates/c.test");
         }
     }
 
