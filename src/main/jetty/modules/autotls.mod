@@ -99,7 +99,7 @@ jetty.sslContext.keyStorePath=
 ## How often each instance looks for certificates another instance stored (`10s`, `1m`); with PostgreSQL, notifications bring them within a second and this is the fallback.
 # autotls.storage.sync-interval=10s
 
-## A `postgresql://` URL that reaches the store's database directly, for the one connection that listens for other instances' changes, when `autotls.storage` goes through a pooler in transaction pooling (PgBouncer), where LISTEN does not work. Password from `autotls.storage.password` or the URL; TLS parameters as `autotls.storage`'s unless it names its own.
+## A `postgresql://` URL that reaches the store's database directly, for the one connection that listens for other instances' changes, when `autotls.storage` goes through a pooler in transaction pooling (PgBouncer), where LISTEN does not work. Password from the URL, else `autotls.storage.password`; TLS parameters as `autotls.storage`'s unless it names its own. Secret (it may hold a password): never logged.
 # autotls.storage.listen-url=
 
 ## How many decoded certificates memory holds at most for handshakes (a whole number, at least 1); a handshake for a certificate not among them waits up to 250 ms while it is read from the store.

@@ -51,7 +51,8 @@ public enum Setting {
     STORAGE_LISTEN_URL("autotls.storage.listen-url", null, "A `postgresql://` URL that reaches the store's database "
             + "directly, for the one connection that listens for other instances' changes, when `autotls.storage` goes "
             + "through a pooler in transaction pooling (PgBouncer), where LISTEN does not work. Password from "
-            + "`autotls.storage.password` or the URL; TLS parameters as `autotls.storage`'s unless it names its own."),
+            + "the URL, else `autotls.storage.password`; TLS parameters as `autotls.storage`'s unless it names its own. "
+            + "Secret (it may hold a password): never logged."),
     CACHE_CERTIFICATES("autotls.cache.certificates", "10000", "How many decoded certificates memory holds at most for "
             + "handshakes (a whole number, at least 1); a handshake for a certificate not among them waits up to 250 ms "
             + "while it is read from the store."),
@@ -130,7 +131,8 @@ public enum Setting {
     /** Whether values of this setting must never appear in logs or messages. */
     public boolean secret() {
         return this == EAB_HMAC_KEY || this == CA_2_EAB_HMAC_KEY || this == CA_3_EAB_HMAC_KEY || this == STORAGE_PASSWORD
-                || this == STORAGE_KEY || this == PROXY || this == RFC2136_TSIG;
+                || this == STORAGE_KEY || this == PROXY || this == RFC2136_TSIG
+                || this == STORAGE_LISTEN_URL; // may carry its own password, which wins over autotls.storage.password
     }
 
     /** The most CAs {@code autotls.ca} may list: each after the first has numbered settings of its own. */

@@ -97,6 +97,16 @@ public interface CertificateStore extends AutoCloseable {
     }
 
     /**
+     * Forgets the next look kept for the certificate in {@code folderKey} (its files are deleted, or
+     * it is no longer managed), so no look is planned for a certificate that is gone. The default
+     * deletes the item {@link #saveNextLook} keeps; a store that keeps next looks elsewhere deletes
+     * them there. Nothing kept is no error.
+     */
+    default void deleteNextLook(String folderKey) throws IOException {
+        delete(folderKey + "/" + NextLook.ITEM);
+    }
+
+    /**
      * The next looks kept for the certificate folders directly below {@code parentKey} that fall
      * before {@code before}, soonest first, at most {@code limit}. The default reads every folder's
      * item (fine for a few thousand certificates); a store for more answers from an index.

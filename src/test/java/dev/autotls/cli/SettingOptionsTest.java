@@ -71,7 +71,8 @@ class SettingOptionsTest {
     void everyCommandSaysInItsHelpWhichSettingsItReads() {
         assertThat(Main.help("serve").replaceAll("\\s+", " ")).contains("--domains=VALUE", "--agree-tos[=true|false]",
                 "Default: 443.", "Secrets belong in the environment (AUTOTLS_CA_2_EAB_HMAC_KEY, AUTOTLS_CA_3_EAB_HMAC_KEY, "
-                        + "AUTOTLS_STORAGE_PASSWORD, AUTOTLS_STORAGE_KEY, AUTOTLS_RFC2136_TSIG, AUTOTLS_PROXY, AUTOTLS_EAB_HMAC_KEY)");
+                        + "AUTOTLS_STORAGE_PASSWORD, AUTOTLS_STORAGE_KEY, AUTOTLS_STORAGE_LISTEN_URL, AUTOTLS_RFC2136_TSIG, AUTOTLS_PROXY, "
+                        + "AUTOTLS_EAB_HMAC_KEY)");
         assertThat(Main.help("records")).contains("--acmedns.url=VALUE", "NAME");
         assertThat(Main.help("migrate-storage")).contains("AUTOTLS_STORAGE_PASSWORD (-Dautotls.storage.password)",
                 "AUTOTLS_STORAGE_KEY (-Dautotls.storage.key)").doesNotContain("--domains");

@@ -71,6 +71,11 @@ public abstract class ForwardingStore implements CertificateStore {
     }
 
     @Override
+    public void deleteNextLook(String folderKey) throws IOException {
+        delegate().deleteNextLook(folderKey);
+    }
+
+    @Override
     public List<NextLook> nextLooks(String parentKey, Instant before, int limit) throws IOException {
         return delegate().nextLooks(parentKey, before, limit);
     }

@@ -213,15 +213,21 @@ public record AutoTlsConfig(
         return new StorageSetting(Optional.of(folder), Optional.empty(), Optional.empty(), createSchema, sync);
     }
 
-    /** {@code autotls.storage.listen-url}, parsed as the store's URL is, with the store's password setting. */
+    /**
+     * {@code autotls.storage.listen-url}, parsed as the store's URL is. A password written in it wins: it
+     * reaches the database directly, perhaps as another user than the pooler's, so the store's password
+     * setting is only what it falls back to.
+     */
     private static Optional<PostgresLocation> listenAt(SettingSources sources) {
         Optional<SettingSources.Value> value = sources.get(Setting.STORAGE_LISTEN_URL).filter(v -> !v.text().isEmpty());
         if (value.isEmpty()) {
             return Optional.empty();
         }
+        String setting = sources.names().of(Setting.STORAGE_LISTEN_URL);
         try {
-            return Optional.of(PostgresLocation.parse(value.get().text(), text(sources, Setting.STORAGE_PASSWORD).orElse(null),
-                    sources.names().of(Setting.STORAGE_LISTEN_URL)));
+            PostgresLocation own = PostgresLocation.parse(value.get().text(), null, setting);
+            return Optional.of(own.passwordValue().isPresent() ? own
+                    : PostgresLocation.parse(value.get().text(), text(sources, Setting.STORAGE_PASSWORD).orElse(null), setting));
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage() + " (from " + value.get().origin() + ")");
         }

@@ -234,21 +234,33 @@ public final class CertificateManager {
      *
      * @throws IllegalArgumentException if a managed certificate, or another of {@code added}, has the same first name
      */
-    public synchronized void addAll(List<ManagedCertificate> added) {
-        managed = managed.with(added);
-        for (ManagedCertificate certificate : added) {
-            watchers.forEach(watcher -> watcher.added(certificate));
-        }
-        if (running) {
-            serving.serve(added);
-            Instant now = clock.instant();
+    public void addAll(List<ManagedCertificate> added) {
+        boolean runningNow;
+        synchronized (this) {
+            managed = managed.with(added);
             for (ManagedCertificate certificate : added) {
-                if (added.size() == 1) {
-                    try {
-                        sync.adoptIfNewer(certificate);
-                    } catch (IOException e) {
-                        LOG.debug("could not read what the store holds for {} yet: {}", certificate, e.toString()); // its first look does
-                    }
+                watchers.forEach(watcher -> watcher.added(certificate));
+            }
+            runningNow = running;
+        }
+        if (!runningNow) {
+            return; // the start serves and plans every managed certificate
+        }
+        // the store is read without the lock: serving may wait for it up to 10 s, and status, removals and
+        // other additions would wait as long
+        serving.serve(added);
+        if (added.size() == 1) {
+            try {
+                sync.adoptIfNewer(added.get(0));
+            } catch (IOException e) {
+                LOG.debug("could not read what the store holds for {} yet: {}", added.get(0), e.toString()); // its first look does
+            }
+        }
+        Instant now = clock.instant();
+        synchronized (this) {
+            for (ManagedCertificate certificate : added) {
+                if (managed.byFirstName().get(certificate.firstName()) != certificate) {
+                    continue; // removed meanwhile: its looks were called off
                 }
                 planner.lookAt(certificate, firstLook(certificate, Optional.empty(), now));
                 lookedAt(certificate);

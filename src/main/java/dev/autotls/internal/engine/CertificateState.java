@@ -29,13 +29,16 @@ import java.time.Instant;
  * @param expiringSaidFor      the serial the expiring-soon event was told for, so it is told once
  * @param renewalAsked         an operator asked for a renewal (JMX, {@code AutoTls.renew}): the next job orders even if
  *                             nothing is due
+ * @param storedUntil          the expiry kept with the certificate's next look in the store, read at start before the
+ *                             certificate itself is (lazy facts): status and health report the stored certificate by it
+ *                             instead of as temporary; null when not known. Meaningful only while {@link #storedNotRead()}
  */
 public record CertificateState(CertificateFacts current, boolean matchesConfiguration, StoredCertificate unsaved,
                                Stored stored, int failures, String ownerAction, CertificateStatus.Source source, Attempt last,
                                Instant nextAttempt, CaAttempt caAttempt, String tryingCa, Issued issued,
-                               BigInteger expiringSaidFor, boolean renewalAsked) {
+                               BigInteger expiringSaidFor, boolean renewalAsked, Instant storedUntil) {
     static final CertificateState NONE = new CertificateState(null, false, null, Stored.UNKNOWN, 0, null,
-            CertificateStatus.Source.TEMPORARY, null, null, CaAttempt.FIRST, null, null, null, false);
+            CertificateStatus.Source.TEMPORARY, null, null, CaAttempt.FIRST, null, null, null, false, null);
 
     /** How much this instance knows of what the store holds for the certificate. */
     public enum Stored {
@@ -59,6 +62,22 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
         }
     }
 
+    /**
+     * Whether the store holds a certificate this instance has not read yet but knows the expiry of
+     * ({@link #storedUntil}): after a restart, until a handshake or its first look reads it. It is
+     * served from the store when asked for, so it is not the temporary certificate.
+     */
+    public boolean storedNotRead() {
+        return current == null && unsaved == null && stored != Stored.READ && storedUntil != null;
+    }
+
+    /** The store's next look says its certificate expires at {@code expires}: known until the certificate is read. */
+    CertificateState keptUntil(Instant expires) {
+        return stored == Stored.READ || current != null ? this
+                : new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, expires);
+    }
+
     /** Whether {@code current} is in the store (false after a save failed, until it is saved). */
     public boolean saved() {
         return unsaved == null;
@@ -75,34 +94,34 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
     /** Serves what {@code facts} describe, read from the store (its metadata): saved, and not in memory. */
     CertificateState serving(CertificateFacts facts, boolean matches) {
         return new CertificateState(facts, matches, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.STORED,
-                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** What the store holds cannot be served (corrupt): nothing the CA issued is served, so it is ordered anew. */
     CertificateState unusable() {
         return unsaved != null ? this
                 : new CertificateState(null, false, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.TEMPORARY,
-                        last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                        last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** Serves {@code certificate}: its facts, and the certificate itself only while it is not saved. */
     CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved, CertificateStatus.Source from) {
         return new CertificateState(CertificateFacts.of(certificate), matches, isSaved ? null : certificate, Stored.READ,
-                failures, ownerAction, from, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                failures, ownerAction, from, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** {@code certificate}, in memory only so far, is stored now: from here on it is read from the store when needed. */
     CertificateState nowSaved(StoredCertificate certificate) {
         return unsaved != certificate ? this
                 : new CertificateState(current, matchesConfiguration, null, stored, failures, ownerAction, source, last,
-                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** The store holds nothing that can be served (read, or listed as absent); what memory serves stays. */
     CertificateState nothingStored() {
         return stored == Stored.READ ? this
                 : new CertificateState(current, matchesConfiguration, unsaved, Stored.READ, failures, ownerAction, source, last,
-                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** What the store's list of certificates says, before anything was read: it names this one or not. */
@@ -111,51 +130,51 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
             return this;
         }
         return present ? new CertificateState(current, matchesConfiguration, unsaved, Stored.LISTED, failures, ownerAction,
-                source, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked) : nothingStored();
+                source, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil) : nothingStored();
     }
 
     CertificateState succeeded() {
         return failures == 0 && ownerAction == null ? this
                 : new CertificateState(current, matchesConfiguration, unsaved, stored, 0, null, source, last, nextAttempt,
-                        caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                        caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     CertificateState failed(String ownerActionSentence) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures + 1, ownerActionSentence, source,
-                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     CertificateState attempted(Instant at, String outcome, Instant next) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source,
-                new Attempt(at, outcome), next, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                new Attempt(at, outcome), next, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** The next job is planned at {@code next} (before the first job of a run: from the look the store keeps). */
     CertificateState planned(Instant next) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last, next,
-                caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked);
+                caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** Orders go to {@code attempt}'s CA, {@code trying} by id. */
     CertificateState routed(CaAttempt attempt, String trying) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, attempt, trying, issued, expiringSaidFor, renewalAsked);
+                nextAttempt, attempt, trying, issued, expiringSaidFor, renewalAsked, storedUntil);
     }
 
     /** This instance obtained {@code obtained}; the operator's request, if any, is met. */
     CertificateState obtained(Issued obtained, CaAttempt attempt, String trying) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, attempt, trying, obtained, expiringSaidFor, false);
+                nextAttempt, attempt, trying, obtained, expiringSaidFor, false, storedUntil);
     }
 
     CertificateState expiringSaid(BigInteger serial) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, caAttempt, tryingCa, issued, serial, renewalAsked);
+                nextAttempt, caAttempt, tryingCa, issued, serial, renewalAsked, storedUntil);
     }
 
     CertificateState askRenewal() {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, true);
+                nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, true, storedUntil);
     }
 
     /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */

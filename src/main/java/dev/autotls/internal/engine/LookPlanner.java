@@ -270,7 +270,9 @@ final class LookPlanner {
                 if (looks == null && at.isAfter(now)) {
                     continue; // the index could not be read: only what cannot wait, the rest once it answers
                 }
-                certificate.update(state -> state.planned(at));
+                Instant expires = look.map(NextLook::expires).filter(e -> e.isBefore(KeptLooks.ALL)).orElse(null);
+                // the kept expiry stands for the certificate until it is read (status, health: not "temporary")
+                certificate.update(state -> expires == null ? state.planned(at) : state.planned(at).keptUntil(expires));
                 boolean fromIndex = look.isPresent() && look.get().at().equals(at) && !unsaved.contains(certificate);
                 if (!fromIndex || at.isBefore(soon)) {
                     wakeUps.noLaterThan(certificate, at);

@@ -168,7 +168,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         }
         Set<String> removed = new HashSet<>(names);
         try {
-            apply(file.update(set -> without(set, removed), LEASE_WAIT));
+            applyRetiring(file.update(set -> without(set, removed), LEASE_WAIT));
         } catch (IOException e) {
             throw new StorageException("could not remove " + String.join(", ", names) + " from the names managed in "
                     + file.versionKey(), e);
@@ -202,7 +202,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     public List<String> unmanageOnDemand(Collection<String> names) throws StorageException {
         List<String> dropped = new ArrayList<>();
         try {
-            apply(file.update(set -> {
+            applyRetiring(file.update(set -> {
                 dropped.clear(); // the change may run again if the store is read again
                 names.stream().filter(set::isOnDemand).forEach(dropped::add);
                 return dropped.isEmpty() ? set : without(set, new HashSet<>(dropped));
@@ -217,6 +217,14 @@ public final class ManagedSet implements StoreSync.FollowedSet {
     @Override
     public String versionKey() {
         return file.versionKey();
+    }
+
+    /** Applies {@code set}, written here to retire certificates; the next looks of those it retired are forgotten. */
+    private void applyRetiring(ManagedNames set) {
+        Set<String> before = manager.certificates().stream().map(ManagedCertificate::firstName).collect(Collectors.toSet());
+        apply(set);
+        Set<String> after = manager.certificates().stream().map(ManagedCertificate::firstName).collect(Collectors.toSet());
+        retiredFiles.forgetLooks(set, before, after);
     }
 
     /**

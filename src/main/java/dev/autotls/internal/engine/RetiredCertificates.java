@@ -53,6 +53,25 @@ final class RetiredCertificates {
         return set.without(removed, retired);
     }
 
+    /**
+     * Forgets the next looks kept for the certificates {@code set} retired (managed {@code before} it was
+     * applied, not {@code after}): their files stay until they expire, but no instance is to plan looks at
+     * them, and a look left behind would sort first in every planner's poll once overdue. A failure is
+     * said at debug: deleting the files later deletes the look too.
+     */
+    void forgetLooks(ManagedNames set, Set<String> before, Set<String> after) {
+        for (ManagedNames.Retired retired : set.retired()) {
+            String firstName = retired.firstName();
+            if (before.contains(firstName) && !after.contains(firstName)) {
+                try {
+                    files.store().deleteNextLook(files.folder(firstName));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("could not forget the next look of the retired certificate {}: {}", firstName, e.toString());
+                }
+            }
+        }
+    }
+
     /** When what this instance serves for the certificate {@code firstName} expires; now when it serves none of the CA's. */
     private Instant servedUntil(String firstName) {
         return manager.certificate(firstName).map(c -> c.state().current()).map(CertificateFacts::notAfter)

@@ -83,8 +83,8 @@ public final class ManagementHandler extends Handler.Abstract {
         }
     }
 
-    /** Why the site is not healthy, one sentence per certificate; empty when it is. */
-    static List<String> problems(List<CertificateStatus> all, Instant now) {
+    /** Why the site is not healthy, one sentence per certificate; empty when it is (public: the engine's tests ask it). */
+    public static List<String> problems(List<CertificateStatus> all, Instant now) {
         List<String> problems = new ArrayList<>();
         for (CertificateStatus certificate : all) {
             String names = String.join(", ", certificate.names());

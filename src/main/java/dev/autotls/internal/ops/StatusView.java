@@ -18,7 +18,8 @@ public final class StatusView {
     private StatusView() {
     }
 
-    /** What {@code certificate} serves and does now; validity {@code now} while no CA certificate is known to be served. */
+    /** What {@code certificate} serves and does now; validity {@code now} while no CA certificate is known to be served
+     * (a stored one not read yet: until the expiry kept with its next look). */
     public static CertificateStatus of(ManagedCertificate certificate, Instant now) {
         return of(certificate, now, Optional.empty());
     }
@@ -26,11 +27,23 @@ public final class StatusView {
     /** As {@link #of(ManagedCertificate, Instant)}, with where the certificate waits in its CA account's order queue, if it does. */
     public static CertificateStatus of(ManagedCertificate certificate, Instant now, Optional<OrderPacing.Place> queued) {
         CertificateState state = certificate.state();
-        CertificateStatus.Source source = state.current() == null ? CertificateStatus.Source.TEMPORARY : state.source();
         Optional<CertificateFacts> served = Optional.ofNullable(state.current());
+        CertificateStatus.Source source;
+        Instant notBefore;
+        Instant notAfter;
+        if (state.storedNotRead()) {
+            // not read since start (lazy facts): the store's certificate is served when asked for, valid until the expiry
+            // kept with its next look; when it was issued is not known without reading it, so "now" or its expiry
+            source = CertificateStatus.Source.STORED;
+            notAfter = state.storedUntil();
+            notBefore = notAfter.isBefore(now) ? notAfter : now;
+        } else {
+            source = state.current() == null ? CertificateStatus.Source.TEMPORARY : state.source();
+            notBefore = served.map(CertificateFacts::notBefore).orElse(now);
+            notAfter = served.map(CertificateFacts::notAfter).orElse(now);
+        }
         return new StatusSnapshot(certificate.names, certificate.origins, certificate.strategy.name(), certificate.strategyReason,
-                served.map(c -> c.serial().toString(16)), served.map(CertificateFacts::issuer),
-                served.map(CertificateFacts::notBefore).orElse(now), served.map(CertificateFacts::notAfter).orElse(now),
+                served.map(c -> c.serial().toString(16)), served.map(CertificateFacts::issuer), notBefore, notAfter,
                 source, Optional.ofNullable(state.last()).map(CertificateState.Attempt::at),
                 Optional.ofNullable(state.last()).map(CertificateState.Attempt::outcome),
                 Optional.ofNullable(state.nextAttempt()), Optional.ofNullable(state.ownerAction()), state.failures(),

@@ -79,7 +79,7 @@ public final class CertificateFiles {
         for (String key : keysOf(firstName)) {
             store.delete(key);
         }
-        store.delete(folder(firstName) + "/" + CertificateStore.NextLook.ITEM);
+        store.deleteNextLook(folder(firstName)); // where the store keeps it: a PostgreSQL store has a table of them
     }
 
     /** The key whose version changes with every save of this certificate (its metadata, written with the rest). */

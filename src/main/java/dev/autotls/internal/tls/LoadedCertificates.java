@@ -92,7 +92,8 @@ final class LoadedCertificates {
         this.installed = installed;
         this.retired = retired;
         this.loads = loads;
-        this.evicted = Caffeine.newBuilder().expireAfterWrite(EVICTED_GRACE).executor(maintenance).build();
+        // bounded too: a burst of evictions (a scan of many names) must not hold every evicted key for the grace
+        this.evicted = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(EVICTED_GRACE).executor(maintenance).build();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(size)
                 .executor(maintenance)

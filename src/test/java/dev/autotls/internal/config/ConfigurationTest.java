@@ -175,6 +175,10 @@ class ConfigurationTest {
         assertThat(listen.password()).as("from autotls.storage.password, as for the store").isEqualTo("secret");
         assertThat(resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site"))
                 .storage().listenAt()).isEmpty();
+        assertThat(resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@pooler.test:6432/site",
+                "autotls.storage.listen-url", "postgresql://direct:own@db.test/site", "autotls.storage.password", "secret"))
+                .storage().listenAt().orElseThrow().password()).as("the listen URL's own password wins").isEqualTo("own");
+        assertThat(dev.autotls.Setting.STORAGE_LISTEN_URL.secret()).as("it may carry a password").isTrue();
 
         assertThatThrownBy(() -> resolve(Map.of("autotls.domains", "a.test", "autotls.storage", "postgresql://app@db.test/site",
                 "autotls.storage.listen-url", "postgresql://app:pw@db.test")))

@@ -99,6 +99,24 @@ class LazyServingTest {
     }
 
     @Test
+    void aRestartedEngineReportsCertificatesItHasNotReadAsStoredUntilTheKeptExpiryAndHealthy() {
+        Engine site = storedSite();
+        Engine restarted = restarted(site);
+        restarted.manager.start(restarted.scheduler, Runnable::run);
+        restarted.runDue();
+        ManagedCertificate three = restarted.managed("three.test");
+        assertThat(three.state().current()).as("not read: no handshake, its first look weeks away").isNull();
+
+        CertificateStatus status = dev.autotls.internal.ops.StatusView.of(three, restarted.clock.instant());
+
+        assertThat(status.source()).isEqualTo(CertificateStatus.Source.STORED);
+        assertThat(status.notAfter()).as("the expiry kept with its next look")
+                .isEqualTo(site.served("three.test").getNotAfter().toInstant());
+        assertThat(dev.autotls.internal.ops.ManagementHandler.problems(List.of(status), restarted.clock.instant()))
+                .as("health: not the temporary certificate, far from expiry").isEmpty();
+    }
+
+    @Test
     void aRenewalAfterARestartReplacesTheCertificateReadFromTheStore() {
         Engine site = storedSite();
         X509Certificate old = site.served("two.test");

@@ -145,6 +145,26 @@ class ManagedSetTest {
         assertThat(stored(a).retired()).as("no longer waiting for deletion").isEmpty();
     }
 
+    /** Whether the store keeps a next look for the certificate {@code firstName}. */
+    private static boolean lookKept(Engine engine, String firstName) throws Exception {
+        return engine.store.nextLooks(engine.files.certificatesFolder(), KeptLooks.ALL, Integer.MAX_VALUE).stream()
+                .anyMatch(look -> look.folderKey().equals(engine.files.folder(firstName)));
+    }
+
+    @Test
+    void unmanagingACertificateForgetsItsNextLookThoughItsFilesStay() throws Exception {
+        Engine engine = new Engine().certificate("stay.test").start();
+        manage(engine, "old.test");
+        engine.runDue();
+        assertThat(lookKept(engine, "old.test")).as("its first job kept its next look").isTrue();
+
+        engine.set.unmanage(List.of("old.test"));
+
+        assertThat(lookKept(engine, "old.test")).as("no planner is to poll it any more").isFalse();
+        assertThat(engine.stored("old.test")).as("kept until it expires").isPresent();
+        assertThat(lookKept(engine, "stay.test")).isTrue();
+    }
+
     @Test
     void anExpiredUnmanagedCertificateIsDeletedFromTheStoreByTheSyncJob() throws Exception {
         Engine engine = new Engine().certificate("stay.test").start();

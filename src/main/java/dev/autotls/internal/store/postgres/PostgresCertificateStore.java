@@ -296,6 +296,13 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
     }
 
     @Override
+    public void deleteNextLook(String folderKey) throws IOException {
+        if (!feed.deleteNextLook(folderKey)) {
+            CertificateStore.super.deleteNextLook(folderKey);
+        }
+    }
+
+    @Override
     public List<NextLook> nextLooks(String parentKey, Instant before, int limit) throws IOException {
         Optional<List<NextLook>> due = feed.nextLooks(parentKey, before, limit);
         return due.isPresent() ? due.get() : CertificateStore.super.nextLooks(parentKey, before, limit);

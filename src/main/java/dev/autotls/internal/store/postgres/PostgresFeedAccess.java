@@ -139,6 +139,17 @@ final class PostgresFeedAccess implements AutoCloseable {
         });
     }
 
+    /** Whether next looks have their table; deletes the one of {@code folderKey} there if so. */
+    boolean deleteNextLook(String folderKey) throws IOException {
+        return store.withConnection(connection -> {
+            if (!present()) {
+                return false;
+            }
+            PostgresNextLooks.delete(connection, folderKey);
+            return true;
+        });
+    }
+
     /** The due next looks from their table, or empty when there is none (the caller reads items then). */
     Optional<List<NextLook>> nextLooks(String parentKey, Instant before, int limit) throws IOException {
         return store.withConnection(connection -> present()

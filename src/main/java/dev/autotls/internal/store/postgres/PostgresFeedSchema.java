@@ -1,5 +1,6 @@
 package dev.autotls.internal.store.postgres;
 
+import dev.autotls.internal.store.StorageKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,7 +24,8 @@ import java.sql.Statement;
  *
  * The trigger records every write, whoever makes it (an instance of the previous version writing
  * {@code INSERT ... ON CONFLICT}, a migration, an operator with psql), and notifies channel
- * {@value #CHANNEL}, which PostgreSQL delivers at commit. Its function runs with its owner's
+ * {@value #CHANNEL}, which PostgreSQL delivers at commit, for the writes a sync acts on (a
+ * certificate's metadata, the managed names). Its function runs with its owner's
  * rights and a fixed {@code search_path} (the schema it was made in), so a writer whose role was
  * granted rights on {@code autotls_items} only still writes. Needs PostgreSQL 13 or later
  * ({@code pg_current_xact_id()}); on an older server, or without the right to create it, the store
@@ -53,6 +55,9 @@ final class PostgresFeedSchema {
                         + "added timestamptz NOT NULL DEFAULT now())");
             }
             if (applied(statement)) {
+                if (create) {
+                    refreshFunction(connection, statement);
+                }
                 return State.PRESENT;
             }
             if (!create) {
@@ -105,15 +110,34 @@ final class PostgresFeedSchema {
         }
     }
 
-    private static void add(Statement statement, String schema) throws SQLException {
-        statement.execute("CREATE TABLE IF NOT EXISTS autotls_changes (xid bigint NOT NULL, key text NOT NULL, "
-                + "at timestamptz NOT NULL DEFAULT now())");
-        statement.execute("CREATE INDEX IF NOT EXISTS autotls_changes_xid ON autotls_changes (xid)");
-        statement.execute("CREATE TABLE IF NOT EXISTS autotls_feed (trimmed_below bigint NOT NULL)");
-        statement.execute("INSERT INTO autotls_feed(trimmed_below) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM autotls_feed)");
+    /**
+     * Replaces the trigger's function with this version's, in a store the feature was added to by an
+     * earlier build (whose function notified for every write): the feature's name stays, so instances
+     * of that build keep finding the feed and starting. Without the right to replace it (not the
+     * owner), the old function stays and only notifies more often; rolled back to a savepoint.
+     */
+    private static void refreshFunction(Connection connection, Statement statement) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        try {
+            createFunction(statement, schema(statement));
+            connection.releaseSavepoint(before);
+        } catch (SQLException e) {
+            connection.rollback(before);
+        }
+    }
+
+    /**
+     * The trigger's function: a change row for every write, but a notification only for writes that
+     * another instance's sync acts on, a certificate's metadata (written last of its files, see
+     * {@code CertificateFiles.versionKey}) and the managed names: each notification runs a sync on
+     * every instance, and pacing records, challenge answers and the like are written often.
+     */
+    private static void createFunction(Statement statement, String schema) throws SQLException {
         // the top-level transaction's id: a reader hands out only changes of transactions older than its snapshot's xmin
         statement.execute("CREATE OR REPLACE FUNCTION autotls_item_changed() RETURNS trigger LANGUAGE plpgsql "
                 + "SECURITY DEFINER SET search_path = " + schema + ", pg_temp AS $body$\n"
+                + "DECLARE\n"
+                + "  changed text := CASE WHEN TG_OP = 'DELETE' THEN OLD.key ELSE NEW.key END;\n"
                 + "BEGIN\n"
                 + "  IF TG_OP <> 'INSERT' THEN\n"
                 + "    INSERT INTO autotls_changes(xid, key) VALUES (pg_current_xact_id()::text::bigint, OLD.key);\n"
@@ -121,10 +145,24 @@ final class PostgresFeedSchema {
                 + "  IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.key IS DISTINCT FROM OLD.key) THEN\n"
                 + "    INSERT INTO autotls_changes(xid, key) VALUES (pg_current_xact_id()::text::bigint, NEW.key);\n"
                 + "  END IF;\n"
-                + "  PERFORM pg_notify('" + CHANNEL + "', '');\n"
+                + "  IF changed LIKE '%/certificates/%/" + StorageKeys.METADATA + "' OR changed = '" + StorageKeys.MANAGED_NAMES
+                + "'\n"
+                + "     OR (TG_OP = 'UPDATE' AND (OLD.key LIKE '%/certificates/%/" + StorageKeys.METADATA + "'\n"
+                + "         OR OLD.key = '" + StorageKeys.MANAGED_NAMES + "')) THEN\n"
+                + "    PERFORM pg_notify('" + CHANNEL + "', '');\n"
+                + "  END IF;\n"
                 + "  RETURN NULL;\n"
                 + "END\n"
                 + "$body$");
+    }
+
+    private static void add(Statement statement, String schema) throws SQLException {
+        statement.execute("CREATE TABLE IF NOT EXISTS autotls_changes (xid bigint NOT NULL, key text NOT NULL, "
+                + "at timestamptz NOT NULL DEFAULT now())");
+        statement.execute("CREATE INDEX IF NOT EXISTS autotls_changes_xid ON autotls_changes (xid)");
+        statement.execute("CREATE TABLE IF NOT EXISTS autotls_feed (trimmed_below bigint NOT NULL)");
+        statement.execute("INSERT INTO autotls_feed(trimmed_below) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM autotls_feed)");
+        createFunction(statement, schema);
         statement.execute("DROP TRIGGER IF EXISTS autotls_items_changed ON autotls_items");
         statement.execute("CREATE TRIGGER autotls_items_changed AFTER INSERT OR UPDATE OR DELETE ON autotls_items "
                 + "FOR EACH ROW EXECUTE FUNCTION autotls_item_changed()");

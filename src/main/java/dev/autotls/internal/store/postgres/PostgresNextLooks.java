@@ -39,6 +39,14 @@ final class PostgresNextLooks {
         }
     }
 
+    static void delete(Connection connection, String folderKey) throws SQLException {
+        StorageKeys.requireValid(folderKey);
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM autotls_next_looks WHERE folder_key = ?")) {
+            delete.setString(1, folderKey);
+            delete.executeUpdate();
+        }
+    }
+
     static List<NextLook> due(Connection connection, String parentKey, Instant before, int limit) throws SQLException {
         List<NextLook> due = new ArrayList<>();
         if (limit <= 0) {

@@ -205,22 +205,34 @@ class PostgresChangeFeedIT {
                     .containsExactly("ca/x/certificates/b.test");
             assertThat(store.list("ca/x/certificates")).as("no items were written").isEmpty();
             assertThat(since(store, position).keys()).as("next looks are no change of the feed").isEmpty();
+
+            store.deleteNextLook("ca/x/certificates/b.test");
+            store.deleteNextLook("ca/x/certificates/gone.test"); // nothing kept: no error
+            assertThat(store.nextLooks("ca/x/certificates", Instant.MAX, 10)).as("deleted from the table")
+                    .extracting(NextLook::folderKey).containsExactly("ca/x/certificates/a.test", "ca/x/certificates/c.test");
         }
     }
 
     @Test
-    void aNotificationArrivesForEveryCommittedWriteAndTheListenerComesBackAfterItsConnectionIsCut() throws Exception {
+    void aNotificationArrivesForEveryCommittedCertificateOrNamesWriteAndTheListenerComesBackAfterItsConnectionIsCut()
+            throws Exception {
         AtomicInteger told = new AtomicInteger();
         try (PostgresCertificateStore store = open(); PostgresCertificateStore other = open(); Connection db = postgres.connect()) {
             AutoCloseable handle = store.whenChanged(told::incrementAndGet).orElseThrow();
             Await.until("the listener to pass its self-test", Duration.ofSeconds(10), store::listening);
             assertThat(listeningBackends(db)).as("one connection of its own").isEqualTo(1);
             int before = told.get();
-            other.save("notify/a", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC);
+            long position = since(store, Changes.FROM_NOW).position();
+            other.save("pacing/ca.json", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC); // no sync acts on it
+            other.save("ca/x/certificates/a.test/meta.json", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC);
             Await.until("the notification of another store's save", Duration.ofSeconds(5), () -> told.get() > before);
+            assertThat(told.get()).as("notified at commit in order: the pacing record's write notified nobody")
+                    .isEqualTo(before + 1);
+            assertThat(since(store, position).keys()).as("but both are changes of the feed")
+                    .contains("pacing/ca.json", "ca/x/certificates/a.test/meta.json");
 
             int afterSave = told.get();
-            oldStyleUpsert(db, "notify/old-style", "x"); // the previous version's write notifies too, through the trigger
+            oldStyleUpsert(db, "managed/names.json", "x"); // the previous version's write notifies too, through the trigger
             Await.until("the notification of a plain write", Duration.ofSeconds(5), () -> told.get() > afterSave);
 
             int beforeCut = told.get();
@@ -230,12 +242,32 @@ class PostgresChangeFeedIT {
             // notifications sent while it was cut off are lost: after the reconnect the listener is told once
             Await.until("the listener to connect again and say so", Duration.ofSeconds(20), () -> told.get() > beforeCut);
             int reconnected = told.get();
-            other.save("notify/b", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC);
+            other.save("ca/x/certificates/b.test/meta.json", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC);
             Await.until("notifications after the reconnect", Duration.ofSeconds(5), () -> told.get() > reconnected);
 
             handle.close();
             assertThat(store.listening()).isFalse();
             Await.until("the listening connection to close", Duration.ofSeconds(10), () -> listeningBackends(db) == 0);
+        }
+    }
+
+    @Test
+    void aStartReplacesTheTriggerFunctionOfAnEarlierBuildThatNotifiedForEveryWrite() throws Exception {
+        try (Connection db = postgres.connect(); Statement sql = db.createStatement()) {
+            try (PostgresCertificateStore first = open()) {
+                first.list("");
+            }
+            sql.execute("CREATE OR REPLACE FUNCTION autotls_item_changed() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$body$BEGIN PERFORM pg_notify('autotls_changes', ''); RETURN NULL; END$body$");
+
+            try (PostgresCertificateStore again = open()) {
+                again.list("");
+            }
+
+            try (ResultSet row = sql.executeQuery("SELECT prosrc FROM pg_proc WHERE proname = 'autotls_item_changed'")) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).as("this build's function").contains("meta.json");
+            }
         }
     }
 
