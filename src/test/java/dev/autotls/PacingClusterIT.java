@@ -101,7 +101,7 @@ class PacingClusterIT {
                          .listener(times))) {
                 Await.until("the 30 new names from Pebble on both instances", Duration.ofSeconds(150),
                         () -> fresh.stream().allMatch(name -> fromPebble(a, name) && fromPebble(b, name)));
-                Await.until("all five renewed on both instances", Duration.ofSeconds(30), () -> renewals.stream().allMatch(
+                Await.until("all five renewed on both instances", Duration.ofSeconds(90), () -> renewals.stream().allMatch(
                         name -> a.autoTls.servedCertificate(name).orElseThrow().getNotAfter().after(stored.getNotAfter())
                                 && b.autoTls.servedCertificate(name).orElseThrow().getNotAfter().after(stored.getNotAfter())));
                 double seconds = (System.nanoTime() - started) / 1e9;
