@@ -42,6 +42,12 @@ public final class OrderPacing {
         private final OrderLimits limits;
         private final QueueFile file;
         private final AtomicLong admitted = new AtomicLong();
+        /**
+         * The 429 pauses this instance met, by registered domain ("" for the whole account), until when: known here
+         * the moment the CA answered, before (and whether or not) the store holds them, so this instance's next
+         * asks never reach the CA while the record is still being written.
+         */
+        private final Map<String, Long> pausedHere = new java.util.concurrent.ConcurrentHashMap<>();
 
         Account(String ca, OrderLimits limits, QueueFile file) {
             this.ca = ca;
@@ -132,6 +138,15 @@ public final class OrderPacing {
         }
         OrderQueue.Request request = request(certificate);
         long now = clock.millis();
+        long pausedUntil = account.pausedHere.getOrDefault("", 0L);
+        for (String domain : request.domains()) {
+            pausedUntil = Math.max(pausedUntil, account.pausedHere.getOrDefault(domain, 0L));
+        }
+        if (pausedUntil > now) {
+            Instant until = Instant.ofEpochMilli(pausedUntil);
+            return new Answer(false, until.plusMillis(random.nextLong(JITTER_MILLIS)), "the CA at " + ca
+                    + " rate-limits new orders until " + until + " (its Retry-After); waiting in its order queue until then");
+        }
         OrderQueue.Decision decision;
         try {
             if (!account.limits.limited() && account.file.load().pauseOf(request.domains(), now).isEmpty()) {
@@ -175,6 +190,7 @@ public final class OrderPacing {
         }
         long until = error.retryAfter().get().toEpochMilli();
         String domain = scope.domain().orElse(null);
+        account.pausedHere.merge(domain == null ? "" : domain, until, Math::max); // first: the store's write may wait for its lease
         try {
             account.file.update(record -> new QueueFile.Decided<>(record.pruned(account.limits, clock.millis())
                     .paused(domain, until, error.detail()), null));
