@@ -183,6 +183,7 @@ final class StoreSync {
         }
         if (!knownBefore && certificate.state().stored() != CertificateState.Stored.READ) {
             seen.put(key, version);
+            registry.forget(certificate.firstName()); // a load racing this look may hold what was there before: read again
             return false;
         }
         cost[2]++;
@@ -237,13 +238,18 @@ final class StoreSync {
         for (int i = 0; i < certificates.size(); i++) {
             ManagedCertificate certificate = certificates.get(i);
             boolean knownBefore = seen.containsKey(keys.get(i));
-            if (changed(keys.get(i), versions) && (knownBefore || certificate.state().stored() == CertificateState.Stored.READ)) {
+            if (!changed(keys.get(i), versions)) {
+                continue;
+            }
+            if (knownBefore || certificate.state().stored() == CertificateState.Stored.READ) {
                 // one this instance has read (or saw a version of) may be outdated now; one it never read is read
                 // fresh when a handshake or its first look needs it, so a first look after a start reads nothing
                 cost[2]++;
                 if (adoptStored(certificate)) {
                     published++;
                 }
+            } else {
+                registry.forget(certificate.firstName()); // a load racing this look may hold what was there before: read again
             }
         }
         if (set != null) {
