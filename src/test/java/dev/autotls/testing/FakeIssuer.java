@@ -4,6 +4,7 @@ import dev.autotls.internal.acme.ChallengeStrategy;
 import dev.autotls.internal.acme.IssuedCertificate;
 import dev.autotls.internal.acme.Issuer;
 import dev.autotls.internal.acme.RenewalWindow;
+import dev.autotls.internal.acme.ReplacementRefusedException;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.TransientException;
@@ -120,11 +121,23 @@ public final class FakeIssuer implements Issuer {
         return announcesReplacements;
     }
 
+    /** Whether an order naming the certificate it replaces is refused, as a CA refuses a hint it cannot honour. */
+    private volatile boolean refusesReplacements;
+
+    public FakeIssuer refusingReplacements(boolean value) {
+        refusesReplacements = value;
+        return this;
+    }
+
     @Override
     public IssuedCertificate obtain(List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing) throws AutoTlsException, InterruptedException {
         orders.add(List.copyOf(names));
         replaced.add(replacing);
+        if (refusesReplacements && replacing.isPresent()) {
+            throw new ReplacementRefusedException("the CA at " + id + " would not take the order for " + names
+                    + " as the replacement of certificate " + replacing.get().getSerialNumber().toString(16), null);
+        }
         AutoTlsException failure;
         synchronized (this) {
             failure = failures.poll();

@@ -25,7 +25,9 @@ import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.exception.AcmeUserActionRequiredException;
 import org.shredzone.acme4j.util.CSRBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,8 @@ public final class OrderFlow {
      * Orders a certificate for {@code names}.
      *
      * @param replacing the certificate this one renews, announced to CAs that support ARI
+     * @throws ReplacementRefusedException when the CA refuses to take the order as {@code replacing}'s
+     *                                     replacement; no order was made
      */
     public IssuedCertificate obtain(Login login, List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing)
@@ -141,7 +145,7 @@ public final class OrderFlow {
     }
 
     private Order createOrder(Login login, List<String> names, Optional<X509Certificate> replacing)
-            throws AcmeException, CaRefusalException {
+            throws AcmeException, CaRefusalException, ReplacementRefusedException {
         // before the order: a profile the CA does not list would only be refused (or silently ignored)
         org.shredzone.acme4j.Metadata metadata = login.getSession().getMetadata();
         Optional<String> sent = ProfileCheck.forOrder(metadata, profile, names, login.getSession().getServerUri());
@@ -160,10 +164,16 @@ public final class OrderFlow {
         if (announceReplacement) {
             try {
                 return withProfile(login.newOrder().identifiers(identifiers).replaces(replacing.get()), sent).create();
+            } catch (AcmeRateLimitedException | AcmeUserActionRequiredException e) {
+                throw e; // about the account or the CA's limits, not the hint: the same answer would meet an order without it
             } catch (AcmeServerException e) {
-                // alreadyReplaced (another order replaced it first) or any refusal of the hint: an ordinary order still renews
-                LOG.info("The CA refused to mark the order for {} as a replacement ({}); ordering without it.",
-                        names, e.getMessage());
+                // alreadyReplaced, an unknown certificate (Pebble 2.10 answers serverInternal when the serial's
+                // DER form starts with a zero byte), another account's certificate: CAs word these freely, so
+                // any other refusal counts. Ordering again without the hint at once would be a new order that
+                // skipped the queue (and, during a 429 pause, met the CA again): the caller queues it instead.
+                throw new ReplacementRefusedException("the CA at " + CaFailures.hostAndPort(login.getSession().getServerUri())
+                        + " would not take the order for " + names + " as the replacement of certificate "
+                        + replacing.get().getSerialNumber().toString(16) + " (" + e.getMessage() + ")", e);
             }
         }
         return withProfile(login.newOrder().identifiers(identifiers), sent).create();

@@ -4,6 +4,7 @@ import dev.autotls.CertificateEvent;
 import dev.autotls.CertificateStatus;
 import dev.autotls.internal.acme.IssuedCertificate;
 import dev.autotls.internal.acme.RateLimitedException;
+import dev.autotls.internal.acme.ReplacementRefusedException;
 import dev.autotls.internal.engine.pacing.OrderPacing;
 import dev.autotls.internal.ops.StatusView;
 import dev.autotls.internal.store.CertificateFiles;
@@ -19,12 +20,15 @@ import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.StorageException;
 import dev.autotls.spi.TransientException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,11 @@ final class Renewal {
     private volatile CertificateManager.OrderPermission permission = certificate -> true;
     /** The CA accounts' order queues, asked right before each new order; by default none holds one back. */
     private volatile OrderPacing pacing;
+    /**
+     * By first name, the serial of a served certificate whose replacement the CA refused: its renewal goes
+     * as a new order from then on, counted and queued, instead of asking the CA the same refused question.
+     */
+    private final Map<String, BigInteger> refusedReplacements = new ConcurrentHashMap<>();
 
     Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
             FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync, StoreServing serving,
@@ -148,17 +157,24 @@ final class Renewal {
                 return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
             }
             // the one gate before a new order: the CA account's queue, last, once every other reason not to order is gone
-            boolean queuedBefore = pacing.place(certificate.firstName()).isPresent();
-            OrderPacing.Answer answer = pacing.ask(certificate, lane.issuer().id(), exempt(certificate, lane));
-            if (!answer.admitted()) {
-                if (queuedBefore) {
-                    LOG.debug("{}: {}", certificate, answer.sentence());
-                } else {
-                    LOG.info("{}: {}.", certificate, capitalized(answer.sentence()));
-                }
-                return new Outcome(answer.next(), answer.sentence());
+            boolean replacement = namesReplaced(certificate, lane);
+            Optional<Outcome> waiting = queue(certificate, lane, replacement && lane.issuer().announcesReplacements());
+            if (waiting.isPresent()) {
+                return waiting.get();
             }
-            obtain(certificate, lane, held);
+            try {
+                obtain(certificate, lane, held, replacement);
+            } catch (ReplacementRefusedException e) {
+                // no order was made: without the hint it is a new order, which waits its turn in the queue like one
+                refusedReplacements.put(certificate.firstName(), certificate.state().current().serial());
+                LOG.info("{}: {}; renewing it as a new order, which the CA counts against its limits.", certificate,
+                        capitalized(e.getMessage()));
+                waiting = queue(certificate, lane, false);
+                if (waiting.isPresent()) {
+                    return waiting.get();
+                }
+                obtain(certificate, lane, held, false);
+            }
         }
         CertificateFacts now = certificate.state().current();
         return new Outcome(planner.plan(certificate, now, clock.instant()).recheckAt(), "obtained a certificate (serial "
@@ -204,11 +220,34 @@ final class Renewal {
     }
 
     /**
-     * Whether the order renews a certificate the CA takes as an ARI replacement: one it issued (as
-     * far as this run knows, else the first CA's), to a CA that offers renewal information.
+     * Whether the order names the certificate it renews (ARI's {@code replaces}): one the CA issued (as
+     * far as this run knows, else the first CA's), and whose replacement that CA has not refused
+     * already. A CA that offers renewal information takes such an order as a replacement, exempt from
+     * its rate limits; to one that does not, the name is not sent.
      */
-    private boolean exempt(ManagedCertificate certificate, CaRotation.Lane lane) {
-        return certificate.state().current() != null && cas.issuerOf(certificate) == lane && lane.issuer().announcesReplacements();
+    private boolean namesReplaced(ManagedCertificate certificate, CaRotation.Lane lane) {
+        CertificateFacts current = certificate.state().current();
+        return current != null && !current.serial().equals(refusedReplacements.get(certificate.firstName()))
+                && cas.issuerOf(certificate) == lane;
+    }
+
+    /**
+     * Asks the CA account's queue whether {@code certificate}'s order may go now ({@code exempt}: as an
+     * ARI replacement, which goes uncounted); the outcome to return when it must wait.
+     */
+    private Optional<Outcome> queue(ManagedCertificate certificate, CaRotation.Lane lane, boolean exempt)
+            throws StorageException {
+        boolean queuedBefore = pacing.place(certificate.firstName()).isPresent();
+        OrderPacing.Answer answer = pacing.ask(certificate, lane.issuer().id(), exempt);
+        if (answer.admitted()) {
+            return Optional.empty();
+        }
+        if (queuedBefore) {
+            LOG.debug("{}: {}", certificate, answer.sentence());
+        } else {
+            LOG.info("{}: {}.", certificate, capitalized(answer.sentence()));
+        }
+        return Optional.of(new Outcome(answer.next(), answer.sentence()));
     }
 
     private static String capitalized(String sentence) {
@@ -257,13 +296,21 @@ final class Renewal {
         }
     }
 
-    private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease)
+    /**
+     * Orders, saves and serves a certificate for {@code certificate}; {@code replacement}: the order
+     * names the served certificate as the one it replaces (ARI), which only the CA that issued it knows.
+     *
+     * @throws ReplacementRefusedException when the CA would not take it as a replacement; nothing was ordered
+     */
+    private void obtain(ManagedCertificate certificate, CaRotation.Lane lane, Lease lease, boolean replacement)
             throws AutoTlsException, InterruptedException, LostLeaseException {
         long started = System.nanoTime();
         CertificateFacts previous = certificate.state().current();
-        Optional<X509Certificate> replacing;
+        Optional<X509Certificate> replacing = Optional.empty();
         try {
-            replacing = serving.leaf(certificate); // for ARI's replaces: from memory, else the store
+            if (replacement) {
+                replacing = serving.leaf(certificate); // from memory, else the store
+            }
         } catch (IOException e) {
             throw new StorageException("could not read the certificate of " + certificate + " that the order replaces", e);
         }
@@ -281,6 +328,7 @@ final class Renewal {
             pacing.rateLimited(lane.issuer().id(), certificate.names, e); // the other new orders wait too, on every instance
             throw e;
         }
+        refusedReplacements.remove(certificate.firstName());
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);

@@ -126,4 +126,33 @@ class PacingGateTest {
         engine.advance(Duration.ofSeconds(3));
         assertThat(engine.servesIssued("new.example.com")).isTrue();
     }
+
+    @Test
+    void aRenewalWhoseReplacementTheCaRefusesWaitsOutThePauseAsANewOrderAndAsksNoMore() throws Exception {
+        Engine engine = new Engine().certificate("renew.example.com").start();
+        engine.runDue();
+        assertThat(engine.servesIssued("renew.example.com")).isTrue();
+        engine.issuer().announcingReplacements(true).refusingReplacements(true);
+        OrderPacing pacing = pacing(engine, perMinute(1));
+        engine.manager.paceOrders(pacing);
+        Instant pausedUntil = engine.clock.instant().plus(Duration.ofHours(1));
+        pacing.rateLimited(engine.issuer().id(), List.of("other.example.com"), new RateLimitedException("the CA rate-limits "
+                + "this request", null, pausedUntil, "too many new orders (300) from this account in the last 3h0m0s", List.of()));
+
+        engine.manager.renewNow("renew.example.com");
+        engine.runDue();
+        assertThat(engine.issuer().orders).as("the first order and the refused replacement").hasSize(2);
+        assertThat(engine.issuer().replaced.get(1)).isPresent();
+        ManagedCertificate renewing = engine.managed("renew.example.com");
+        assertThat(renewing.state().nextAttempt()).as("waits in the queue for the pause's end").isAfterOrEqualTo(pausedUntil);
+        engine.advance(Duration.ofMinutes(30));
+        assertThat(engine.issuer().orders).as("no order during the pause").hasSize(2);
+
+        engine.clock.set(pausedUntil.plusSeconds(2));
+        engine.runDue();
+        engine.advance(Duration.ofSeconds(3));
+        assertThat(engine.issuer().orders).as("renewed once the pause is over").hasSize(3);
+        assertThat(engine.issuer().replaced.get(2)).as("without asking the refused question again").isEmpty();
+        assertThat(renewing.state().current().serial()).isNotEqualTo(engine.issuer().replaced.get(1).orElseThrow().getSerialNumber());
+    }
 }
