@@ -50,15 +50,27 @@ class PacingRetryAfterIT {
     }
 
     @Test
-    void a429PausesNewOrdersUntilItsRetryAfterWhileAriRenewalsGoOn(@TempDir Path storage) throws Exception {
+    void a429PausesNewOrdersUntilItsRetryAfterWhileAriRenewalsGoOn(@TempDir Path storageRoot) throws Exception {
         try (Pebble pebble = Pebble.startWithProfiles(Map.of("short", Duration.ofMinutes(10))); FaultyCa ca = FaultyCa.in(pebble)) {
             MutableClock clock = MutableClock.startingNow();
-            X509Certificate old;
-            ManualScheduler first = new ManualScheduler(clock);
-            try (Site site = Site.start(site(ca, pebble, storage, clock, first, new RecordingListener(), "ari.pause.test"))) {
-                first.runDue();
-                assertThat(stepUntil(clock, first, 60, () -> fromPebble(site, "ari.pause.test"))).isTrue();
-                old = site.autoTls.servedCertificate("ari.pause.test").orElseThrow();
+            X509Certificate old = null;
+            Path storage = null;
+            // Pebble 2.10 cannot find the order of a certificate whose serial's DER form begins with a zero byte
+            // (a 7-byte serial with its top bit set), so it refuses the renewal's replaces; the renewal then waits
+            // out the pause as a new order (PacingGateTest). This test is about the replacement that goes on.
+            for (int attempt = 0; old == null; attempt++) {
+                assertThat(attempt).as("certificates from Pebble whose serial's DER form begins with a zero byte").isLessThan(20);
+                Path tried = storageRoot.resolve("try-" + attempt);
+                ManualScheduler first = new ManualScheduler(clock);
+                try (Site site = Site.start(site(ca, pebble, tried, clock, first, new RecordingListener(), "ari.pause.test"))) {
+                    first.runDue();
+                    assertThat(stepUntil(clock, first, 60, () -> fromPebble(site, "ari.pause.test"))).isTrue();
+                    X509Certificate served = site.autoTls.servedCertificate("ari.pause.test").orElseThrow();
+                    if (served.getSerialNumber().toByteArray()[0] != 0) {
+                        old = served;
+                        storage = tried;
+                    }
+                }
             }
             Instant[] window = pebble.renewalWindow(old);
 
@@ -87,18 +99,16 @@ class PacingRetryAfterIT {
                         .as("the ARI renewal was ordered during the pause").isTrue();
                 assertThat(ca.newOrders()).as("the renewal's order carried replaces").anyMatch(FaultyCa.NewOrder::replaces);
 
-                // the rest of the pause, a minute at a time: no new name's order reaches the front. One more refused
-                // order may be the renewal's own: when Pebble refuses its replaces hint ("could not find order", seen
-                // one run in a few), the order flow orders without it, which the CA then refuses too (a known gap:
-                // that fallback is not asked of the queue)
-                long refusedAtRenewal = ca.newOrders().stream().filter(FaultyCa.NewOrder::refused).count();
-                assertThat(refusedAtRenewal).as("new orders refused by the renewal").isBetween(refused, refused + 1);
+                // the rest of the pause, a minute at a time: no order without replaces reaches the front, not even a
+                // later renewal's whose replaces Pebble refuses (it waits in the queue as a new order)
+                assertThat(ca.newOrders().stream().filter(FaultyCa.NewOrder::refused).count()).as("new orders refused by the renewal")
+                        .isEqualTo(refused);
                 while (clock.instant().isBefore(retryAt.minusSeconds(60))) {
                     clock.advance(Duration.ofSeconds(60));
                     scheduler.runDue();
                     assertThat(ca.newOrders().stream().filter(FaultyCa.NewOrder::refused).count())
                             .as("new orders refused by " + clock.instant() + ", before the Retry-After " + retryAt)
-                            .isEqualTo(refusedAtRenewal);
+                            .isEqualTo(refused);
                 }
                 CertificateStatus waiting = site.autoTls.status().stream()
                         .filter(s -> s.names().contains("new2.pause.test")).findFirst().orElseThrow();
