@@ -141,6 +141,16 @@ public final class Postgres implements AutoCloseable {
         return "postgresql://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + name;
     }
 
+    /**
+     * Drops a database made by {@link #createDatabase}, ending its connections. As the superuser: an
+     * autovacuum worker busy in it (after a test's bulk writes) is a backend the owner may not end.
+     */
+    public void dropDatabase(String name) throws SQLException {
+        try (Connection connection = superuser(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }

@@ -58,9 +58,7 @@ class StoreSyncFeedIT {
 
     @org.junit.jupiter.api.AfterEach
     void dropIt() throws SQLException {
-        try (Connection db = DATABASE.postgres().connect(); Statement sql = db.createStatement()) {
-            sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-        }
+        DATABASE.postgres().dropDatabase(database);
     }
 
     private Connection connect() throws SQLException {
