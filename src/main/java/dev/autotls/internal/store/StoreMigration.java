@@ -2,6 +2,7 @@ package dev.autotls.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.autotls.internal.store.MigrationLayout.Group;
 import dev.autotls.spi.CertificateStore.Item;
 import dev.autotls.spi.CertificateStore.Sensitivity;
 import dev.autotls.spi.CertificateStore;
@@ -51,12 +52,6 @@ public final class StoreMigration {
     /** Longer than a lease lasts, so a rerun after a crashed migration waits its lease out instead of failing. */
     private static final Duration LEASE_WAIT = LeaseTimes.STANDARD.lease().plusSeconds(5);
 
-    private enum Kind { ACCOUNT, CERTIFICATE, REGISTRATION, MANAGED_SET }
-
-    /** Keys copied together; {@code where} is the CA folder, the certificate's folder or the registration's key. */
-    private record Group(Kind kind, String where, List<String> keys) {
-    }
-
     private final CertificateStore source;
     private final CertificateStore target;
     private final List<MigrationReport.Line> lines = new ArrayList<>();
@@ -89,9 +84,9 @@ public final class StoreMigration {
     }
 
     private MigrationReport run() throws IOException, InterruptedException {
-        List<Group> groups = new ArrayList<>();
-        List<MigrationReport.Line> unknown = new ArrayList<>();
-        find(groups, unknown);
+        MigrationLayout.Found found = MigrationLayout.find(source);
+        List<Group> groups = found.groups();
+        List<MigrationReport.Line> unknown = found.unknown();
         List<String> keys = groups.stream().flatMap(group -> group.keys().stream()).toList();
         Map<String, byte[]> from = source.loadAll(keys);
         try (Lease lease = lease()) {
@@ -123,74 +118,6 @@ public final class StoreMigration {
             throw new IOException("another migrate-storage into " + target.describe() + " has held "
                     + StorageKeys.MIGRATION_LEASE + " for " + leaseWait.toSeconds() + " s; let it finish, then run again", e);
         }
-    }
-
-    /**
-     * The groups in the source's layout ({@link StorageKeys}); anything else becomes a "left out"
-     * line. Names that are no valid key (a volume's {@code lost+found}) are never listed or read.
-     */
-    private void find(List<Group> groups, List<MigrationReport.Line> unknown) throws IOException {
-        for (String top : source.list("")) {
-            if (!StorageKeys.isValid(top)) {
-                unknown.add(unknownLine(top));
-                continue;
-            }
-            if (top.equals(StorageKeys.ACME_DNS_FOLDER)) {
-                for (String server : source.list(top)) {
-                    if (!StorageKeys.isValid(StorageKeys.acmeDnsServerFolder(server))) {
-                        unknown.add(unknownLine(top + "/" + server));
-                        continue;
-                    }
-                    for (String file : source.list(StorageKeys.acmeDnsServerFolder(server))) {
-                        String key = StorageKeys.acmeDnsRegistrationFile(server, file);
-                        if (file.endsWith(StorageKeys.REGISTRATION_SUFFIX) && StorageKeys.isValid(key)) {
-                            groups.add(new Group(Kind.REGISTRATION, key, List.of(key)));
-                        } else {
-                            unknown.add(unknownLine(key));
-                        }
-                    }
-                }
-                continue;
-            }
-            if (top.equals(StorageKeys.MANAGED_FOLDER)) {
-                for (String file : source.list(top)) {
-                    String key = top + "/" + file;
-                    if (key.equals(StorageKeys.MANAGED_NAMES)) {
-                        groups.add(new Group(Kind.MANAGED_SET, key, List.of(key)));
-                    } else {
-                        unknown.add(unknownLine(key));
-                    }
-                }
-                continue;
-            }
-            List<String> inside = source.list(top);
-            if (inside.isEmpty()) {
-                unknown.add(unknownLine(top)); // a file beside the CA folders, or an empty folder
-            }
-            for (String part : inside) {
-                switch (part) {
-                    case StorageKeys.ACCOUNT_FOLDER -> groups.add(new Group(Kind.ACCOUNT, top, List.of(
-                            StorageKeys.account(top, StorageKeys.ACCOUNT_KEY), StorageKeys.account(top, StorageKeys.ACCOUNT_INFO))));
-                    case StorageKeys.CERTIFICATES_FOLDER -> {
-                        for (String name : source.list(StorageKeys.certificatesFolder(top))) {
-                            if (!StorageKeys.isValid(StorageKeys.certificate(top, name, StorageKeys.METADATA))) {
-                                unknown.add(unknownLine(StorageKeys.certificatesFolder(top) + "/" + name));
-                                continue;
-                            }
-                            groups.add(new Group(Kind.CERTIFICATE, StorageKeys.certificatesFolder(top) + "/" + name, List.of(
-                                    StorageKeys.certificate(top, name, StorageKeys.PRIVATE_KEY),
-                                    StorageKeys.certificate(top, name, StorageKeys.FULL_CHAIN),
-                                    StorageKeys.certificate(top, name, StorageKeys.METADATA))));
-                        }
-                    }
-                    default -> unknown.add(unknownLine(top + "/" + part));
-                }
-            }
-        }
-    }
-
-    private static MigrationReport.Line unknownLine(String key) {
-        return new MigrationReport.Line(MigrationReport.Outcome.LEFT_OUT, key, "not part of the layout migrate-storage copies");
     }
 
     private void account(Group group, Map<String, byte[]> from, Map<String, byte[]> to) {
