@@ -13,14 +13,10 @@ import dev.autotls.spi.CertificateStore;
 import dev.autotls.spi.Lease;
 import dev.autotls.spi.Locker;
 import java.io.IOException;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,19 +158,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
         for (String key : keys) {
             StorageKeys.requireValid(key);
         }
-        Map<String, byte[]> rows = withConnection(connection -> {
-            Map<String, byte[]> found = new LinkedHashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT key, data, sealed FROM autotls_items WHERE key = ANY(?)")) {
-                select.setArray(1, textArray(connection, keys));
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        found.put(row.getString(1), row.getBoolean(3) ? sealing.open(row.getString(1), row.getBytes(2)) : row.getBytes(2));
-                    }
-                }
-            }
-            return found;
-        });
+        Map<String, byte[]> rows = withConnection(connection -> PostgresItems.load(connection, keys, sealing));
         Map<String, byte[]> ordered = new LinkedHashMap<>();
         for (String key : keys) {
             if (rows.containsKey(key)) {
@@ -189,7 +172,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
     public void save(String key, byte[] data, Sensitivity sensitivity) throws IOException {
         StorageKeys.requireValid(key);
         withConnection(connection -> {
-            upsert(connection, new Item(key, data, sensitivity));
+            PostgresItems.upsert(connection, new Item(key, data, sensitivity), sealing);
             return null;
         });
     }
@@ -202,78 +185,29 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
         withConnection(connection -> { // one transaction: the lease's row stays locked until every item is written
             locker.verifyHeld(connection, lease);
             for (Item item : items) {
-                upsert(connection, item);
+                PostgresItems.upsert(connection, item, sealing);
             }
             return null;
         });
     }
 
-    private void upsert(Connection connection, Item item) throws SQLException, IOException {
-        boolean seal = item.sensitivity() == Sensitivity.SECRET && sealing.seals();
-        try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO autotls_items(key, data, secret, sealed, version, modified) "
-                        + "VALUES (?, ?, ?, ?, nextval('autotls_versions'), now()) ON CONFLICT (key) DO UPDATE SET "
-                        + "data = EXCLUDED.data, secret = EXCLUDED.secret, sealed = EXCLUDED.sealed, "
-                        + "version = EXCLUDED.version, modified = EXCLUDED.modified")) {
-            upsert.setString(1, item.key());
-            upsert.setBytes(2, seal ? sealing.seal(item.key(), item.data()) : item.data());
-            upsert.setBoolean(3, item.sensitivity() == Sensitivity.SECRET);
-            upsert.setBoolean(4, seal);
-            upsert.executeUpdate();
-        }
-    }
-
     @Override
     public List<String> list(String folderKey) throws IOException {
-        String prefix = folderKey.isEmpty() ? "" : folderKey + "/";
         if (!folderKey.isEmpty()) {
             StorageKeys.requireValid(folderKey);
         }
-        return withConnection(connection -> {
-            TreeSet<String> names = new TreeSet<>();
-            // keys are [A-Za-z0-9._-/]: every key below the folder sorts between "folder/" and "folder0"
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT key FROM autotls_items WHERE key COLLATE \"C\" >= ? AND key COLLATE \"C\" < ?")) {
-                select.setString(1, prefix);
-                select.setString(2, folderKey.isEmpty() ? "\uffff" : folderKey + "0");
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        String rest = row.getString(1).substring(prefix.length());
-                        int slash = rest.indexOf('/');
-                        names.add(slash < 0 ? rest : rest.substring(0, slash));
-                    }
-                }
-            }
-            return new ArrayList<>(names);
-        });
+        return withConnection(connection -> PostgresItems.names(connection, folderKey));
     }
 
     @Override
     public void delete(String key) throws IOException {
         StorageKeys.requireValid(key);
-        withConnection(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM autotls_items WHERE key = ?")) {
-                delete.setString(1, key);
-                return delete.executeUpdate();
-            }
-        });
+        withConnection(connection -> PostgresItems.delete(connection, key));
     }
 
     @Override
     public Map<String, Long> versions(Collection<String> keys) throws IOException {
-        return withConnection(connection -> {
-            Map<String, Long> versions = new LinkedHashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT key, version FROM autotls_items WHERE key = ANY(?)")) {
-                select.setArray(1, textArray(connection, keys));
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        versions.put(row.getString(1), row.getLong(2));
-                    }
-                }
-            }
-            return versions;
-        });
+        return withConnection(connection -> PostgresItems.versions(connection, keys));
     }
 
     /** See {@link PostgresChangeFeed}; empty while the store has no feed (an older schema that may not be changed). */
@@ -315,19 +249,7 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
 
     @Override
     public Set<String> unsealedSecrets(Collection<String> keys) throws IOException {
-        return withConnection(connection -> {
-            Set<String> unsealed = new TreeSet<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT key FROM autotls_items WHERE key = ANY(?) AND secret AND NOT sealed")) {
-                select.setArray(1, textArray(connection, keys));
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        unsealed.add(row.getString(1));
-                    }
-                }
-            }
-            return unsealed;
-        });
+        return withConnection(connection -> PostgresItems.unsealedSecrets(connection, keys));
     }
 
     @Override
@@ -397,9 +319,5 @@ public final class PostgresCertificateStore implements CertificateStore, SecretS
             }
             throw e;
         }
-    }
-
-    private static Array textArray(Connection connection, Collection<String> keys) throws SQLException {
-        return connection.createArrayOf("text", keys.toArray(new String[0]));
     }
 }
