@@ -5,7 +5,6 @@ import dev.autotls.internal.tls.CertificateRegistry;
 import dev.autotls.internal.tls.KeyType;
 import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.CertificateStore;
-import dev.autotls.spi.CertificateStore.NextLook;
 import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.Scheduler;
 import dev.autotls.spi.TransientException;
@@ -55,8 +54,8 @@ public final class CertificateManager {
     /** Whether {@link #serveStored} ran since the last stop. */
     private volatile boolean servedStored;
     private final Clock clock;
-    /** Spreads the first looks after a start; the same source as the back-offs' jitter. Thread-safe. */
-    private final RandomGenerator random;
+    /** When each certificate is first looked at, after a start or an addition. */
+    private final FirstLooks firstLooks;
     private final Listeners listeners;
     private final StoreSync sync;
     /** Serves the certificates from the store as handshakes ask for them. */
@@ -77,7 +76,7 @@ public final class CertificateManager {
         this.cas = cas;
         this.registry = registry;
         this.failures = new FailurePolicy(backoff, cas, clock, listeners, random);
-        this.random = random;
+        this.firstLooks = new FirstLooks(random);
         this.clock = clock;
         this.listeners = listeners;
         this.sync = new StoreSync(this::certificates, store, files, registry, clock, syncInterval, this::lookedAt);
@@ -86,7 +85,7 @@ public final class CertificateManager {
         this.renewal = new Renewal(cas, store, files, registry, new RenewalPlanner(policy, cas, failures, serving::leaf), failures,
                 clock, keyType, listeners, sync, serving, random);
         this.planner = new LookPlanner(new KeptLooks(store, files, name -> managed.byFolderName().get(name)), this::certificates,
-                clock, this::maintain, this::firstLook);
+                clock, this::maintain, firstLooks::at);
     }
 
     /**
@@ -176,34 +175,6 @@ public final class CertificateManager {
         sync.start(scheduler);
     }
 
-    /**
-     * At once for a certificate that needs an order (unless the store keeps a back-off after
-     * failing to obtain it), whose names changed, or that an operator asked to renew; else at the
-     * look the store keeps; else (stored by a version that kept none, or added while running) at once
-     * in its last third, otherwise spread over {@link #START_SPREAD}, so a restart with many healthy
-     * certificates does not send the CA a burst of renewal-window requests.
-     */
-    private Instant firstLook(ManagedCertificate certificate, Optional<NextLook> kept, Instant now) {
-        CertificateState state = certificate.state();
-        CertificateFacts current = state.current();
-        if (current == null) {
-            // its facts are read by its first look (or a handshake's load): the look the store keeps says when that is due,
-            // a stored certificate's next look or a failure's back-off; none kept: a new name, or one stored by an older version
-            return kept.map(NextLook::at).orElse(now);
-        }
-        if (!state.matchesConfiguration() || state.renewalAsked()) {
-            return now;
-        }
-        if (kept.isPresent()) {
-            return kept.get().at();
-        }
-        Duration lifetime = Duration.between(current.notBefore(), current.notAfter());
-        if (now.isAfter(current.notAfter().minus(lifetime.dividedBy(3)))) {
-            return now;
-        }
-        return now.plusMillis(random.nextLong(START_SPREAD.toMillis()));
-    }
-
     public void stop() {
         running = false;
         servedStored = false;
@@ -262,7 +233,7 @@ public final class CertificateManager {
                 if (managed.byFirstName().get(certificate.firstName()) != certificate) {
                     continue; // removed meanwhile: its looks were called off
                 }
-                planner.lookAt(certificate, firstLook(certificate, Optional.empty(), now));
+                planner.lookAt(certificate, firstLooks.at(certificate, Optional.empty(), now));
                 lookedAt(certificate);
             }
         }
