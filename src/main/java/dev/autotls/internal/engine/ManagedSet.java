@@ -3,7 +3,6 @@ package dev.autotls.internal.engine;
 import dev.autotls.CertificateStatus;
 import dev.autotls.ConfigurationException;
 import dev.autotls.Setting;
-import dev.autotls.internal.config.DomainNames;
 import dev.autotls.internal.config.RateLimit;
 import dev.autotls.internal.store.CertificateFiles;
 import dev.autotls.internal.store.ManagedNames;
@@ -58,13 +57,13 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         ManagedCertificate make(List<String> names, Function<String, CertificateStatus.Origin> origin);
     }
 
-    /** The configured names, in configuration order (the order grouping keeps). */
-    private final List<String> configuredInOrder;
     private final Set<String> configured;
     private final ManagedNamesFile file;
     private final CertificateFiles files;
     private final CertificateManager manager;
     private final Maker maker;
+    /** How the names group into certificates, and what makes the manager's certificates match them. */
+    private final ManagedGroups grouping;
     private final Clock clock;
     private final ManageWaits waits;
     private final RetiredCertificates retiredFiles;
@@ -80,18 +79,16 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             return new Applied(set, set.onDemand().stream().map(ManagedNames.OnDemand::name).collect(Collectors.toUnmodifiableSet()));
         }
     }
-    /** Names from the store this instance cannot manage (said once each), so each look does not say it again. */
-    private final Set<String> refusedFromStore = new HashSet<>();
 
     public ManagedSet(List<String> configured, ManagedNamesFile file, CertificateFiles files, CertificateManager manager,
                       Maker maker, Clock clock, Function<ManagedCertificate, CertificateStatus> status) {
-        this.configuredInOrder = List.copyOf(configured);
         this.configured = Set.copyOf(configured);
         this.file = file;
         this.files = files;
         this.retiredFiles = new RetiredCertificates(files, manager, clock);
         this.manager = manager;
         this.maker = maker;
+        this.grouping = new ManagedGroups(List.copyOf(configured), manager, maker, this::origin);
         this.clock = clock;
         this.waits = new ManageWaits(status);
         manager.watch(waits);
@@ -136,9 +133,9 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         Set<String> asked = new LinkedHashSet<>(names);
         Set<String> added = new LinkedHashSet<>(asked);
         added.removeAll(configured);
-        List<List<String>> groups = groups(union(applied.set().names(), added));
+        List<List<String>> groups = grouping.of(applied.set().names(), added);
         for (List<String> group : groups) { // refuse before anything is written
-            if (group.stream().anyMatch(added::contains) && !present(group)) {
+            if (group.stream().anyMatch(added::contains) && !grouping.present(group)) {
                 maker.make(group, this::origin);
             }
         }
@@ -177,7 +174,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
 
     /** {@code set} without {@code removed}, the certificates that leaves without names retired until what is served expires. */
     private ManagedNames without(ManagedNames set, Set<String> removed) {
-        return retiredFiles.without(set, removed, names -> firstNames(groups(union(names, List.of()))));
+        return retiredFiles.without(set, removed, grouping::firstNames);
     }
 
     /**
@@ -239,7 +236,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         if (read.version() < before.version()) {
             read = file.load();
             if (read.version() < before.version()) {
-                sayOnce("reset to " + read.version(), "The names managed at run time in {} went back from version {} to {} "
+                grouping.sayOnce("reset to " + read.version(), "The names managed at run time in {} went back from version {} to {} "
                         + "(a store restored from a backup, or the record deleted); managing what it holds now.",
                         file.versionKey(), before.version(), read.version());
             }
@@ -262,47 +259,8 @@ public final class ManagedSet implements StoreSync.FollowedSet {
      */
     private synchronized void apply(ManagedNames set) {
         applied = Applied.of(set);
-        List<String> usable = new ArrayList<>();
-        for (String name : set.names()) {
-            try {
-                usable.add(DomainNames.canonical(name));
-            } catch (IllegalArgumentException e) {
-                sayOnce(name, "Not managing {} from {}: {}", name, file.versionKey(), e.getMessage());
-            }
-        }
-        List<List<String>> wanted = groups(union(usable, List.of()));
-        Map<String, List<String>> byFirstName = wanted.stream().collect(Collectors.toMap(g -> g.get(0), g -> g));
-        for (ManagedCertificate certificate : manager.certificates()) {
-            if (!certificate.names.equals(byFirstName.get(certificate.firstName()))) {
-                manager.remove(certificate.firstName());
-                LOG.info("No longer managing {}.", certificate);
-            } else if (!certificate.origins.equals(origins(certificate.names))) {
-                // a name obtained on demand and now managed explicitly (or the reverse): made again, so its origin
-                // and its validation follow; it serves what the store holds meanwhile, with no order
-                manager.remove(certificate.firstName());
-            }
-        }
-        List<ManagedCertificate> added = new ArrayList<>();
-        for (List<String> group : wanted) {
-            if (present(group)) {
-                continue;
-            }
-            try {
-                added.add(maker.make(group, this::origin));
-            } catch (ConfigurationException e) {
-                sayOnce(group.get(0), "Not managing {}, which another instance added: {}", String.join(", ", group), e.getMessage());
-            }
-        }
-        manager.addAll(added); // one swap of the manager's set: 100,000 names read at start are not 100,000 copies of it
-        if (added.size() <= SAID_ONE_BY_ONE) {
-            added.forEach(certificate -> LOG.info("Managing {} from now on.", certificate));
-        } else {
-            LOG.info("Managing {} more certificates from now on ({}, ...).", added.size(), added.get(0));
-        }
+        grouping.match(set.names(), file.versionKey());
     }
-
-    /** Up to how many certificates managed at once are named one log line each. */
-    private static final int SAID_ONE_BY_ONE = 20;
 
     /**
      * Deletes the files of retired certificates whose time has come, on the one instance that gets
@@ -319,7 +277,7 @@ public final class ManagedSet implements StoreSync.FollowedSet {
         try {
             file.tryUpdate(set -> {
                 ManagedNames tidied = set;
-                Set<String> managedNow = firstNames(groups(union(set.names(), List.of()))); // as read under the lease
+                Set<String> managedNow = grouping.firstNames(set.names()); // as read under the lease
                 for (ManagedNames.Retired retired : set.retired()) {
                     if (!retired.until().isAfter(now)) {
                         tidied = tidied.retiredAs(retired.firstName(), retiredFiles.deleteIfExpired(retired, now, managedNow));
@@ -338,12 +296,6 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             return CertificateStatus.Origin.CONFIGURED;
         }
         return applied.onDemand().contains(name) ? CertificateStatus.Origin.ON_DEMAND : CertificateStatus.Origin.MANAGED;
-    }
-
-    private Map<String, CertificateStatus.Origin> origins(List<String> names) {
-        Map<String, CertificateStatus.Origin> origins = new LinkedHashMap<>();
-        names.forEach(name -> origins.put(name, origin(name)));
-        return origins;
     }
 
     /** Whether {@code name} is managed because a handshake asked for it on demand (as last read or written). */
@@ -402,34 +354,5 @@ public final class ManagedSet implements StoreSync.FollowedSet {
             LOG.info("Obtaining on demand: {}.", String.join(", ", admitted));
         }
         return new Admission(admitted, unusable, result[0].nextSlot());
-    }
-
-    private boolean present(List<String> group) {
-        return manager.certificate(group.get(0)).map(c -> c.names.equals(group)).orElse(false);
-    }
-
-    /** The configured names, then {@code first}, then {@code more}: the order grouping keeps. */
-    private List<String> union(Collection<String> first, Collection<String> more) {
-        Set<String> all = new LinkedHashSet<>(configuredInOrder);
-        all.addAll(first);
-        all.addAll(more);
-        return new ArrayList<>(all);
-    }
-
-    private static List<List<String>> groups(List<String> names) {
-        return DomainNames.certificates(names);
-    }
-
-    private static Set<String> firstNames(List<List<String>> groups) {
-        return groups.stream().map(g -> g.get(0)).collect(Collectors.toCollection(LinkedHashSet::new));
-    }
-
-    private void sayOnce(String key, String format, Object... arguments) {
-        synchronized (refusedFromStore) {
-            if (!refusedFromStore.add(key)) {
-                return;
-            }
-        }
-        LOG.warn(format, arguments);
     }
 }
