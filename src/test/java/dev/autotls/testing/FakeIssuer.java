@@ -121,11 +121,16 @@ public final class FakeIssuer implements Issuer {
         return announcesReplacements;
     }
 
-    /** Whether an order naming the certificate it replaces is refused, as a CA refuses a hint it cannot honour. */
+    /**
+     * Whether an order naming the certificate it replaces is refused, as a CA refuses a replacement it
+     * cannot honour; {@code aboutTheReplacement}: with an answer about the replacement itself.
+     */
     private volatile boolean refusesReplacements;
+    private volatile boolean refusalAboutTheReplacement;
 
-    public FakeIssuer refusingReplacements(boolean value) {
+    public FakeIssuer refusingReplacements(boolean value, boolean aboutTheReplacement) {
         refusesReplacements = value;
+        refusalAboutTheReplacement = aboutTheReplacement;
         return this;
     }
 
@@ -135,8 +140,9 @@ public final class FakeIssuer implements Issuer {
         orders.add(List.copyOf(names));
         replaced.add(replacing);
         if (refusesReplacements && replacing.isPresent()) {
-            throw new ReplacementRefusedException("the CA at " + id + " would not take the order for " + names
-                    + " as the replacement of certificate " + replacing.get().getSerialNumber().toString(16), null);
+            BigInteger serial = replacing.get().getSerialNumber();
+            throw new ReplacementRefusedException("the CA at " + id + " refused the order for " + names + " that names certificate "
+                    + serial.toString(16) + " as the one it replaces", null, serial, refusalAboutTheReplacement);
         }
         AutoTlsException failure;
         synchronized (this) {

@@ -7,6 +7,7 @@ import dev.autotls.spi.AutoTlsException;
 import dev.autotls.spi.OwnerActionException;
 import dev.autotls.spi.TransientException;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -41,6 +42,13 @@ public final class OrderFlow {
     private static final Logger LOG = LoggerFactory.getLogger(OrderFlow.class);
 
     private static final String ORDER_NOT_READY = "urn:ietf:params:acme:error:orderNotReady";
+    /**
+     * The problems CAs answer about a replacement itself: another order replaced it already (RFC 9773),
+     * the certificate named is unknown or malformed, or not this account's (Let's Encrypt's wordings).
+     */
+    private static final java.util.Set<String> ABOUT_THE_REPLACEMENT = java.util.Set.of(
+            "urn:ietf:params:acme:error:alreadyReplaced", "urn:ietf:params:acme:error:conflict",
+            "urn:ietf:params:acme:error:malformed", "urn:ietf:params:acme:error:unauthorized");
     private final Poller poller;
     /** The ACME profile every order asks for ({@code autotls.profile}), if one is chosen. */
     private final Optional<String> profile;
@@ -62,8 +70,8 @@ public final class OrderFlow {
      * Orders a certificate for {@code names}.
      *
      * @param replacing the certificate this one renews, announced to CAs that support ARI
-     * @throws ReplacementRefusedException when the CA refuses to take the order as {@code replacing}'s
-     *                                     replacement; no order was made
+     * @throws ReplacementRefusedException when the CA refuses the order that names {@code replacing} as the
+     *                                     certificate it replaces; no order was made
      */
     public IssuedCertificate obtain(Login login, List<String> names, ChallengeStrategy strategy, KeyType keyType,
                                     Optional<X509Certificate> replacing)
@@ -165,18 +173,27 @@ public final class OrderFlow {
             try {
                 return withProfile(login.newOrder().identifiers(identifiers).replaces(replacing.get()), sent).create();
             } catch (AcmeRateLimitedException | AcmeUserActionRequiredException e) {
-                throw e; // about the account or the CA's limits, not the hint: the same answer would meet an order without it
+                throw e; // about the account or the CA's limits: a 429 pauses the queue, and an order without replaces meets the same
             } catch (AcmeServerException e) {
-                // alreadyReplaced, an unknown certificate (Pebble 2.10 answers serverInternal when the serial's
-                // DER form starts with a zero byte), another account's certificate: CAs word these freely, so
-                // any other refusal counts. Ordering again without the hint at once would be a new order that
-                // skipped the queue (and, during a 429 pause, met the CA again): the caller queues it instead.
-                throw new ReplacementRefusedException("the CA at " + CaFailures.hostAndPort(login.getSession().getServerUri())
-                        + " would not take the order for " + names + " as the replacement of certificate "
-                        + replacing.get().getSerialNumber().toString(16) + " (" + e.getMessage() + ")", e);
+                throw refusal(e, names, replacing.get().getSerialNumber(), CaFailures.hostAndPort(login.getSession().getServerUri()));
             }
         }
         return withProfile(login.newOrder().identifiers(identifiers), sent).create();
+    }
+
+    /**
+     * The CA refused the order for {@code names} that names certificate {@code serial} as the one it replaces,
+     * for another reason than the account or its limits. A refusal must never leave a certificate unrenewed,
+     * and CAs word them freely (Pebble 2.10 says it cannot find the order of a certificate whose serial's DER form
+     * begins with a zero byte), so any such answer makes the order go again without replaces; but not at
+     * once, which would skip the order queue (and meet the CA during a 429 pause): the caller queues it as
+     * the new order it becomes.
+     */
+    static ReplacementRefusedException refusal(AcmeServerException e, List<String> names, BigInteger serial, String ca) {
+        String type = e.getType().toString();
+        return new ReplacementRefusedException("the CA at " + ca + " refused the order for " + names + " that names certificate "
+                + serial.toString(16) + " as the one it replaces (" + type.substring(type.lastIndexOf(':') + 1) + ": "
+                + e.getMessage() + ")", e, serial, ABOUT_THE_REPLACEMENT.contains(type));
     }
 
     private static OrderBuilder withProfile(OrderBuilder builder, Optional<String> sent) {

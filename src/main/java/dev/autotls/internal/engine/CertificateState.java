@@ -32,13 +32,17 @@ import java.time.Instant;
  * @param storedUntil          the expiry kept with the certificate's next look in the store, read at start before the
  *                             certificate itself is (lazy facts): status and health report the stored certificate by it
  *                             instead of as temporary; null when not known. Meaningful only while {@link #storedNotRead()}
+ * @param replacementRefused   the serial of a certificate the CA would not take a renewal's order as the replacement of
+ *                             (ARI's {@code replaces}): while it is served, its renewal goes as a new order, counted and
+ *                             queued, instead of asking the CA the refused question again; null when none was refused
  */
 public record CertificateState(CertificateFacts current, boolean matchesConfiguration, StoredCertificate unsaved,
                                Stored stored, int failures, String ownerAction, CertificateStatus.Source source, Attempt last,
                                Instant nextAttempt, CaAttempt caAttempt, String tryingCa, Issued issued,
-                               BigInteger expiringSaidFor, boolean renewalAsked, Instant storedUntil) {
+                               BigInteger expiringSaidFor, boolean renewalAsked, Instant storedUntil,
+                               BigInteger replacementRefused) {
     static final CertificateState NONE = new CertificateState(null, false, null, Stored.UNKNOWN, 0, null,
-            CertificateStatus.Source.TEMPORARY, null, null, CaAttempt.FIRST, null, null, null, false, null);
+            CertificateStatus.Source.TEMPORARY, null, null, CaAttempt.FIRST, null, null, null, false, null, null);
 
     /** How much this instance knows of what the store holds for the certificate. */
     public enum Stored {
@@ -75,7 +79,7 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
     CertificateState keptUntil(Instant expires) {
         return stored == Stored.READ || current != null ? this
                 : new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, expires);
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, expires, replacementRefused);
     }
 
     /** Whether {@code current} is in the store (false after a save failed, until it is saved). */
@@ -94,34 +98,36 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
     /** Serves what {@code facts} describe, read from the store (its metadata): saved, and not in memory. */
     CertificateState serving(CertificateFacts facts, boolean matches) {
         return new CertificateState(facts, matches, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.STORED,
-                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     /** What the store holds cannot be served (corrupt): nothing the CA issued is served, so it is ordered anew. */
     CertificateState unusable() {
         return unsaved != null ? this
                 : new CertificateState(null, false, null, Stored.READ, failures, ownerAction, CertificateStatus.Source.TEMPORARY,
-                        last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                        last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil,
+                        replacementRefused);
     }
 
     /** Serves {@code certificate}: its facts, and the certificate itself only while it is not saved. */
     CertificateState serving(StoredCertificate certificate, boolean matches, boolean isSaved, CertificateStatus.Source from) {
         return new CertificateState(CertificateFacts.of(certificate), matches, isSaved ? null : certificate, Stored.READ,
-                failures, ownerAction, from, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                failures, ownerAction, from, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor,
+                renewalAsked, storedUntil, replacementRefused);
     }
 
     /** {@code certificate}, in memory only so far, is stored now: from here on it is read from the store when needed. */
     CertificateState nowSaved(StoredCertificate certificate) {
         return unsaved != certificate ? this
                 : new CertificateState(current, matchesConfiguration, null, stored, failures, ownerAction, source, last,
-                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     /** The store holds nothing that can be served (read, or listed as absent); what memory serves stays. */
     CertificateState nothingStored() {
         return stored == Stored.READ ? this
                 : new CertificateState(current, matchesConfiguration, unsaved, Stored.READ, failures, ownerAction, source, last,
-                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                        nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     /** What the store's list of certificates says, before anything was read: it names this one or not. */
@@ -130,51 +136,65 @@ public record CertificateState(CertificateFacts current, boolean matchesConfigur
             return this;
         }
         return present ? new CertificateState(current, matchesConfiguration, unsaved, Stored.LISTED, failures, ownerAction,
-                source, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil) : nothingStored();
+                source, last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil,
+                replacementRefused)
+                : nothingStored();
     }
 
     CertificateState succeeded() {
         return failures == 0 && ownerAction == null ? this
                 : new CertificateState(current, matchesConfiguration, unsaved, stored, 0, null, source, last, nextAttempt,
-                        caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                        caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     CertificateState failed(String ownerActionSentence) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures + 1, ownerActionSentence, source,
-                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                last, nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     CertificateState attempted(Instant at, String outcome, Instant next) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source,
-                new Attempt(at, outcome), next, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                new Attempt(at, outcome), next, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked,
+                storedUntil, replacementRefused);
     }
 
     /** The next job is planned at {@code next} (before the first job of a run: from the look the store keeps). */
     CertificateState planned(Instant next) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last, next,
-                caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil);
+                caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     /** Orders go to {@code attempt}'s CA, {@code trying} by id. */
     CertificateState routed(CaAttempt attempt, String trying) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, attempt, trying, issued, expiringSaidFor, renewalAsked, storedUntil);
+                nextAttempt, attempt, trying, issued, expiringSaidFor, renewalAsked, storedUntil, replacementRefused);
     }
 
     /** This instance obtained {@code obtained}; the operator's request, if any, is met. */
     CertificateState obtained(Issued obtained, CaAttempt attempt, String trying) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, attempt, trying, obtained, expiringSaidFor, false, storedUntil);
+                nextAttempt, attempt, trying, obtained, expiringSaidFor, false, storedUntil, replacementRefused);
     }
 
     CertificateState expiringSaid(BigInteger serial) {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, caAttempt, tryingCa, issued, serial, renewalAsked, storedUntil);
+                nextAttempt, caAttempt, tryingCa, issued, serial, renewalAsked, storedUntil, replacementRefused);
+    }
+
+    /** The CA refused to take a renewal as the replacement of the certificate {@code serial}. */
+    CertificateState replacementRefused(BigInteger serial) {
+        return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
+                nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, renewalAsked, storedUntil, serial);
+    }
+
+    /** Whether the CA refused to take a renewal as the replacement of the served certificate. */
+    boolean replacementRefusedForCurrent() {
+        return current != null && current.serial().equals(replacementRefused);
     }
 
     CertificateState askRenewal() {
         return new CertificateState(current, matchesConfiguration, unsaved, stored, failures, ownerAction, source, last,
-                nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, true, storedUntil);
+                nextAttempt, caAttempt, tryingCa, issued, expiringSaidFor, true, storedUntil, replacementRefused);
     }
 
     /** Whether {@code stored} should replace what is served: nothing is, or it lasts longer, or it is a newer issue. */

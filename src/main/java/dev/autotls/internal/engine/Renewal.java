@@ -20,15 +20,12 @@ import dev.autotls.spi.LostLeaseException;
 import dev.autotls.spi.StorageException;
 import dev.autotls.spi.TransientException;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +57,6 @@ final class Renewal {
     private volatile CertificateManager.OrderPermission permission = certificate -> true;
     /** The CA accounts' order queues, asked right before each new order; by default none holds one back. */
     private volatile OrderPacing pacing;
-    /**
-     * By first name, the serial of a served certificate whose replacement the CA refused: its renewal goes
-     * as a new order from then on, counted and queued, instead of asking the CA the same refused question.
-     */
-    private final Map<String, BigInteger> refusedReplacements = new ConcurrentHashMap<>();
 
     Renewal(CaRotation cas, CertificateStore store, CertificateFiles files, CertificateRegistry registry, RenewalPlanner planner,
             FailurePolicy failures, Clock clock, KeyType keyType, Listeners listeners, StoreSync sync, StoreServing serving,
@@ -156,17 +148,24 @@ final class Renewal {
             if (!permission.mayOrder(certificate)) { // it took the certificate out of maintenance
                 return new Outcome(clock.instant().plus(sync.interval()), "no longer managed: the permission check refused it");
             }
-            // the one gate before a new order: the CA account's queue, last, once every other reason not to order is gone
+            // the gate before a new order: the CA account's queue, last, once every other reason not to order is gone
             boolean replacement = namesReplaced(certificate, lane);
-            Optional<Outcome> waiting = queue(certificate, lane, replacement && lane.issuer().announcesReplacements());
+            boolean exempt = replacement && lane.issuer().announcesReplacements();
+            Optional<Outcome> waiting = queue(certificate, lane, exempt);
             if (waiting.isPresent()) {
                 return waiting.get();
             }
+            preflight(certificate);
             try {
                 obtain(certificate, lane, held, replacement);
+                if (exempt) {
+                    pacing.replacementOrdered(lane.issuer().id());
+                }
             } catch (ReplacementRefusedException e) {
-                // no order was made: without the hint it is a new order, which waits its turn in the queue like one
-                refusedReplacements.put(certificate.firstName(), certificate.state().current().serial());
+                // no order was made: without naming what it replaces it is a new order, which asks the queue like one
+                if (e.aboutTheReplacement()) {
+                    certificate.update(s -> s.replacementRefused(e.serial()));
+                }
                 LOG.info("{}: {}; renewing it as a new order, which the CA counts against its limits.", certificate,
                         capitalized(e.getMessage()));
                 waiting = queue(certificate, lane, false);
@@ -226,9 +225,8 @@ final class Renewal {
      * its rate limits; to one that does not, the name is not sent.
      */
     private boolean namesReplaced(ManagedCertificate certificate, CaRotation.Lane lane) {
-        CertificateFacts current = certificate.state().current();
-        return current != null && !current.serial().equals(refusedReplacements.get(certificate.firstName()))
-                && cas.issuerOf(certificate) == lane;
+        CertificateState state = certificate.state();
+        return state.current() != null && !state.replacementRefusedForCurrent() && cas.issuerOf(certificate) == lane;
     }
 
     /**
@@ -296,6 +294,17 @@ final class Renewal {
         }
     }
 
+    /** The strategy's checks before an order (DNS records in place, the challenge's port answering). */
+    private static void preflight(ManagedCertificate certificate) throws AutoTlsException, InterruptedException {
+        try {
+            certificate.strategy.preflight(certificate.names);
+        } catch (IOException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        } catch (org.shredzone.acme4j.exception.AcmeException e) {
+            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Orders, saves and serves a certificate for {@code certificate}; {@code replacement}: the order
      * names the served certificate as the one it replaces (ARI), which only the CA that issued it knows.
@@ -314,13 +323,6 @@ final class Renewal {
         } catch (IOException e) {
             throw new StorageException("could not read the certificate of " + certificate + " that the order replaces", e);
         }
-        try {
-            certificate.strategy.preflight(certificate.names);
-        } catch (IOException e) {
-            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
-        } catch (org.shredzone.acme4j.exception.AcmeException e) {
-            throw new TransientException("the check before ordering for " + certificate + " failed: " + e.getMessage(), e);
-        }
         IssuedCertificate issued;
         try {
             issued = lane.issuer().obtain(certificate.names, certificate.strategy, keyType, replacing);
@@ -328,7 +330,6 @@ final class Renewal {
             pacing.rateLimited(lane.issuer().id(), certificate.names, e); // the other new orders wait too, on every instance
             throw e;
         }
-        refusedReplacements.remove(certificate.firstName());
         StoredCertificate stored = new StoredCertificate(issued.names(), issued.keyPair(), issued.chain(), clock.instant());
         boolean saved = save(certificate, stored, lease);
         certificate.serve(stored, true, saved, CertificateStatus.Source.CA, registry);

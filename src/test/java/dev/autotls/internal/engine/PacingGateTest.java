@@ -132,7 +132,7 @@ class PacingGateTest {
         Engine engine = new Engine().certificate("renew.example.com").start();
         engine.runDue();
         assertThat(engine.servesIssued("renew.example.com")).isTrue();
-        engine.issuer().announcingReplacements(true).refusingReplacements(true);
+        engine.issuer().announcingReplacements(true).refusingReplacements(true, true);
         OrderPacing pacing = pacing(engine, perMinute(1));
         engine.manager.paceOrders(pacing);
         Instant pausedUntil = engine.clock.instant().plus(Duration.ofHours(1));
@@ -154,5 +154,29 @@ class PacingGateTest {
         assertThat(engine.issuer().orders).as("renewed once the pause is over").hasSize(3);
         assertThat(engine.issuer().replaced.get(2)).as("without asking the refused question again").isEmpty();
         assertThat(renewing.state().current().serial()).isNotEqualTo(engine.issuer().replaced.get(1).orElseThrow().getSerialNumber());
+        assertThat(pacing.accounts().get(0).admitted()).as("one order admitted: the refused replacement made none").isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalNotAboutTheReplacementRenewsAsANewOrderNowAndNamesTheReplacedCertificateAgainNextTime() throws Exception {
+        Engine engine = new Engine().certificate("renew.example.com").start();
+        engine.runDue();
+        engine.issuer().announcingReplacements(true).refusingReplacements(true, false); // a failing CA, or Pebble's quirk
+        OrderPacing pacing = pacing(engine, perMinute(10));
+        engine.manager.paceOrders(pacing);
+
+        engine.manager.renewNow("renew.example.com");
+        engine.runDue();
+        engine.advance(Duration.ofSeconds(3)); // the new order's first ask gathers for 2 s
+        assertThat(engine.issuer().orders).as("the first order, the refused replacement, the new order").hasSize(3);
+        assertThat(engine.issuer().replaced.get(2)).isEmpty();
+        assertThat(pacing.accounts().get(0).inWindow()).as("counted in the window as a new order").isEqualTo(1);
+
+        engine.issuer().refusingReplacements(false, false);
+        engine.manager.renewNow("renew.example.com");
+        engine.runDue();
+        assertThat(engine.issuer().orders).hasSize(4);
+        assertThat(engine.issuer().replaced.get(3)).as("the next renewal names what it replaces again").isPresent();
+        assertThat(pacing.accounts().get(0).inWindow()).as("and goes uncounted").isEqualTo(1);
     }
 }

@@ -70,7 +70,7 @@ public final class OrderPacing {
             return file.lastSeen().map(r -> r.orders().size()).orElse(0);
         }
 
-        /** New orders this instance admitted since it started (ARI renewals, exempt, included). */
+        /** New orders this instance admitted since it started (ARI renewals, exempt, included once the CA took them). */
         public long admitted() {
             return admitted.get();
         }
@@ -130,10 +130,7 @@ public final class OrderPacing {
     public Answer ask(ManagedCertificate certificate, String ca, boolean exempt) throws StorageException {
         Account account = accounts.get(ca);
         if (account == null || exempt) {
-            places.remove(certificate.firstName());
-            if (account != null) {
-                account.admitted.incrementAndGet();
-            }
+            places.remove(certificate.firstName()); // an exempt order counts as admitted once the CA took it: replacementOrdered
             return Answer.GO;
         }
         OrderQueue.Request request = request(certificate);
@@ -172,6 +169,17 @@ public final class OrderPacing {
         places.remove(certificate.firstName());
         account.admitted.incrementAndGet();
         return Answer.GO;
+    }
+
+    /**
+     * The CA {@code ca} took a renewal asked as {@code exempt} as an ARI replacement: one more order admitted
+     * (counted only now, since the CA may refuse the replacement, and the order then asks again as a new one).
+     */
+    public void replacementOrdered(String ca) {
+        Account account = accounts.get(ca);
+        if (account != null) {
+            account.admitted.incrementAndGet();
+        }
     }
 
     /**
