@@ -55,9 +55,9 @@ class PacingRetryAfterIT {
             MutableClock clock = MutableClock.startingNow();
             X509Certificate old = null;
             Path storage = null;
-            // Pebble 2.10 cannot find the order of a certificate whose serial's DER form begins with a zero byte
-            // (a 7-byte serial with its top bit set), so it refuses the renewal's replaces; the renewal then waits
-            // out the pause as a new order (PacingGateTest). This test is about the replacement that goes on.
+            // Pebble 2.10 cannot find the order of a certificate whose serial's DER form begins with a zero byte, so
+            // it refuses the renewal's replaces; the renewal then waits out the pause as a new order (PacingGateTest).
+            // This test is about the replacement that goes on.
             for (int attempt = 0; old == null; attempt++) {
                 assertThat(attempt).as("certificates from Pebble whose serial's DER form begins with a zero byte").isLessThan(20);
                 Path tried = storageRoot.resolve("try-" + attempt);
