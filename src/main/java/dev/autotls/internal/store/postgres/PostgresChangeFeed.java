@@ -24,7 +24,10 @@ import java.util.List;
  * ends: a key may come twice, as the contract allows.
  *
  * <p>Trimmed changes are remembered as {@code trimmed_below}: a read from below it, or from a
- * position this database never gave (a restore into another cluster), answers a gap.
+ * position this database never gave (a restore into another cluster), answers a gap. Rows a
+ * restore brought from another cluster, numbered beyond this one's transactions, are never
+ * handed out, and the next trim deletes them; a {@code trimmed_below} it brought from there is
+ * ignored alike (else every read would answer a gap until this cluster's ids passed it).
  */
 final class PostgresChangeFeed {
     /** Changes are kept this long at least... */
@@ -33,8 +36,18 @@ final class PostgresChangeFeed {
     static final int KEEP_ROWS = 500_000;
 
     private static final String READ = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
-            + "(SELECT max(trimmed_below) FROM autotls_feed), "
-            + "ARRAY(SELECT DISTINCT key FROM autotls_changes WHERE xid >= ? ORDER BY key)";
+            + "(SELECT max(trimmed_below) FROM autotls_feed WHERE trimmed_below < pg_snapshot_xmax(pg_current_snapshot())::text::bigint), "
+            + "ARRAY(SELECT DISTINCT key FROM autotls_changes WHERE xid >= ? "
+            + "AND xid < pg_snapshot_xmax(pg_current_snapshot())::text::bigint ORDER BY key)";
+    /**
+     * Rows no transaction of this database wrote: at or beyond the next transaction id, restored from
+     * another cluster's dump (whose ids ran further). Left in place, every read would hand them out
+     * again until this cluster's ids passed them: 300,000 keys a look for a restored fleet of 100,000.
+     */
+    private static final String FOREIGN = "DELETE FROM autotls_changes WHERE xid >= pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
+    /** A trim mark restored from another cluster, beyond this one's ids: nothing of this cluster was trimmed yet. */
+    private static final String FOREIGN_MARK = "UPDATE autotls_feed SET trimmed_below = 0 "
+            + "WHERE trimmed_below >= pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
     private static final String NOW = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
     private PostgresChangeFeed() {
@@ -68,10 +81,17 @@ final class PostgresChangeFeed {
     }
 
     /**
-     * Deletes changes older than {@link #KEEP} and beyond the newest {@link #KEEP_ROWS}, of ended
-     * transactions only, and raises {@code trimmed_below} in the same statement; how many went.
+     * Deletes rows of another cluster ({@link #FOREIGN}), then changes older than {@link #KEEP} and
+     * beyond the newest {@link #KEEP_ROWS}, of ended transactions only, raising {@code trimmed_below}
+     * in the same statement; how many went.
      */
     static int trim(Connection connection, Duration keep, int keepRows) throws SQLException {
+        int foreign;
+        try (PreparedStatement delete = connection.prepareStatement(FOREIGN);
+             PreparedStatement mark = connection.prepareStatement(FOREIGN_MARK)) {
+            foreign = delete.executeUpdate();
+            mark.executeUpdate(); // so this cluster's own trims raise it again
+        }
         try (PreparedStatement trim = connection.prepareStatement(
                 "WITH horizon AS (SELECT least(pg_snapshot_xmin(pg_current_snapshot())::text::bigint, greatest("
                         + "coalesce((SELECT max(xid) + 1 FROM autotls_changes WHERE at < now() - make_interval(secs => ?)), 0), "
@@ -84,7 +104,7 @@ final class PostgresChangeFeed {
             trim.setInt(2, keepRows);
             try (ResultSet row = trim.executeQuery()) {
                 row.next();
-                return row.getInt(1);
+                return foreign + row.getInt(1);
             }
         }
     }

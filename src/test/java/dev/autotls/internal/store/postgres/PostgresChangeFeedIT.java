@@ -187,6 +187,36 @@ class PostgresChangeFeedIT {
     }
 
     @Test
+    void rowsRestoredFromAnotherClusterAreNeverHandedOutAndTheTrimDeletesThem() throws Exception {
+        try (PostgresCertificateStore store = open(); Connection db = postgres.connect(); Statement sql = db.createStatement()) {
+            long position = since(store, Changes.FROM_NOW).position();
+            // as a dump of a cluster whose transaction ids ran further leaves them: ids this one has not reached
+            sql.execute("INSERT INTO autotls_changes(xid, key) VALUES (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + "
+                    + "1000000, 'restored/a')");
+            store.save("here/b", new byte[] {1}, CertificateStore.Sensitivity.PUBLIC);
+            assertThat(since(store, position).keys()).containsExactly("here/b");
+
+            assertThat(PostgresChangeFeed.trim(db, Duration.ofDays(1), 1_000)).as("the restored row").isEqualTo(1);
+            try (java.sql.ResultSet left = sql.executeQuery("SELECT count(*) FROM autotls_changes WHERE key = 'restored/a'")) {
+                left.next();
+                assertThat(left.getInt(1)).isZero();
+            }
+            assertThat(since(store, position).keys()).containsExactly("here/b");
+
+            // and the trim mark of that cluster, beyond this one's ids, makes no read a gap
+            sql.execute("UPDATE autotls_feed SET trimmed_below = pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000");
+            Changes after = since(store, position);
+            assertThat(after.gap()).isFalse();
+            assertThat(after.keys()).containsExactly("here/b");
+            PostgresChangeFeed.trim(db, Duration.ofDays(1), 1_000);
+            try (java.sql.ResultSet mark = sql.executeQuery("SELECT max(trimmed_below) FROM autotls_feed")) {
+                mark.next();
+                assertThat(mark.getLong(1)).as("the trim sets it back, so this cluster's trims raise it").isZero();
+            }
+        }
+    }
+
+    @Test
     void nextLooksComeSoonestFirstFromTheirTableAndWakeNobody() throws Exception {
         try (PostgresCertificateStore store = open()) {
             long position = since(store, Changes.FROM_NOW).position();
