@@ -44,12 +44,18 @@ public final class Site implements AutoCloseable {
         return autoTls.httpsPort();
     }
 
+    /**
+     * Stops the server and destroys autotls, as an application ending would: a store it opened is
+     * closed, so no pool outlives the test and keeps logging against a database that has gone.
+     */
     @Override
     public void close() {
         try {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("the test server did not stop", e);
+        } finally {
+            autoTls.destroy();
         }
     }
 }
